@@ -1,0 +1,30 @@
+"""relu-verify: certified checks of claims about ReLU networks and their training.
+
+    >>> import verify
+    >>> v = verify.check("cjrr21.lyapunov-identity", "instance.json")
+    >>> v.status
+"""
+
+from .claim import Instance, Status, Verdict
+from .registry import CLAIMS, MUTANTS, check, resolve
+
+__all__ = ["check", "resolve", "Instance", "Status", "Verdict", "CLAIMS", "MUTANTS", "claims", "mutants"]
+__version__ = "0.1.0"
+
+
+def claims():
+    """All registered claims, keyed by id."""
+    resolve_all()
+    return dict(CLAIMS)
+
+
+def mutants():
+    """All registered planted violations (mutants), keyed by ``CLAIM~NAME``."""
+    resolve_all()
+    return dict(MUTANTS)
+
+
+def resolve_all():
+    from .claims import load_all
+
+    load_all()

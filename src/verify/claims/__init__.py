@@ -1,0 +1,11 @@
+"""Claim families, one module per source paper.  Importing a module registers its claims."""
+
+_LOADED = False
+
+
+def load_all():
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    from . import cjrr21  # noqa: F401

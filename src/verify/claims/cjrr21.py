@@ -1,0 +1,1080 @@
+"""cjrr21 -- a Lyapunov function for GD on shallow ReLU networks with a constant target.
+
+Cheridito, Jentzen, Riekert, Rossmannek 2021, arXiv:2102.09924 (J. Complexity 72, 2022).
+Specification: shared/claims/001-lyapunov-constant-target.md; note: proofs_notes/cjrr21.md.
+
+Notation (spec §2): θ = (𝔴, 𝔟, 𝔳, 𝔠) ∈ ℝ^𝔡, 𝔡 = dH + 2H + 1; constant target ξ; r_θ = 𝒩^θ − ξ;
+ℒ(θ) = ∫ r_θ² dμ; 𝒢 the generalized gradient (ReLU′(0) = κ(0), 0 by default);
+V(θ) = ‖θ‖² + (θ_𝔡 − 2ξ)²; λ = μ(support); M = max |x_j| on the support;
+K(θ) = 4λ[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2]; γ* = 8ℒ/(‖𝒢‖² + 𝒢_𝔡²); γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2]).
+
+Every check returns both sides of each relation; equalities are decided exactly (E1, E2, atoms,
+E4) or refuted by a ball that excludes 0; inequalities may hold from balls with strict slack.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from flint import acb, arb, fmpq, fmpz
+
+from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..errors import InputError
+from ..nets import Network
+from ..numbers import EXACT, Undecided, precision, sign
+from ..problems import BoxMeasure, Constant, Density, Empirical, per_sample_gradient, residual_and_grad
+from ..registry import VariantGroup, register, register_variants
+
+SOURCE = "Cheridito, Jentzen, Riekert, Rossmannek 2021, arXiv:2102.09924"
+NOTE = "proofs_notes/cjrr21.md"
+
+register_variants(
+    VariantGroup("deriv0", {"deriv0-open": fmpq(0), "deriv0-closed": fmpq(1), "deriv0-half": fmpq(1, 2)},
+                 "deriv0-open", "ReLU′(0): 1_(0,∞) (open), 1_[0,∞) (closed), or 1/2"),
+    VariantGroup("measure", {"measure-lebesgue": "lebesgue", "measure-uniform": "uniform",
+                             "measure-finite": "finite"}, "measure-finite",
+                 "normalization of a box measure; measure-finite keeps the instance's measure as given"),
+    VariantGroup("loss", {"loss-full": fmpq(1), "loss-half": fmpq(1, 2)}, "loss-full", "ℒ = s∫r² with s = 1 or 1/2"),
+    VariantGroup("v", {"v-paper": "paper", "v-alpha": "alpha"}, "v-paper",
+                 "V = ‖θ‖² + (𝔠 − 2ξ)² or V_α = α‖(𝔴,𝔟)‖² + (2−α)‖𝔳‖² + 2(𝔠 − ξ)² (params.alpha)"),
+    VariantGroup("layout", {"layout-blocks": "blocks", "layout-custom": "custom"}, "layout-blocks",
+                 "θ in the block layout, or permuted by network.layout"),
+    VariantGroup("gd", {"gd-lagged": "lagged", "gd-current": "current"}, "gd-lagged",
+                 "Θ_n = Θ_{n−1} − γ_{n−1}𝒢(Θ_{n−1}) (lagged) or − γ_n𝒢(Θ_{n−1}) (current)"),
+    VariantGroup("step", {"step-derived": "derived", "step-local": "local", "step-paper": "paper"}, "step-derived",
+                 "step hypothesis: γ_n ≤ γ̄, γ_n ≤ 4/K(Θ_n), or γ_n ≤ params.step_bound"),
+    VariantGroup("sgd", {"sgd-single": "single", "sgd-minibatch": "minibatch"}, "sgd-single",
+                 "one sample per step, or mini-batch means (params.batches)"),
+)
+
+COMMON = ("deriv0", "measure", "loss", "layout")
+
+# --------------------------------------------------------------------------------------------
+# shared pieces
+
+
+def _setup(ev: Evaluation, constant_target: bool = True):
+    """(net, ξ, s, hypotheses): the network in the layout variant, ξ, the loss scale s."""
+    inst = ev.inst
+    net = inst.net
+    if not net.is_shallow:
+        raise InputError(f"cjrr21 claims are about one hidden layer; widths are {list(net.widths)}", "network.widths")
+    if ev.variants.get("layout") == "custom" and "layout" not in ev.inst.params and True:
+        pass  # the permutation itself is applied when the instance is read (network.layout)
+    hyps = []
+    if constant_target:
+        const = inst.target.is_constant
+        hyps.append(Hypothesis("constant target ξ", const, f"target kind: {inst.target.kind}"))
+    if inst.target.is_constant:
+        xi = inst.target.constant
+    else:
+        xi = ev.param("xi", fmpq(0))
+    if inst.measure is not None:
+        _apply_measure_variant(ev)
+    s = ev.variants.get("loss", fmpq(1))
+    return net, xi, s, hyps
+
+
+def _apply_measure_variant(ev: Evaluation):
+    kind = ev.variants.get("measure", "finite")
+    m = ev.inst.measure
+    if kind in ("lebesgue", "uniform"):
+        if not isinstance(m, BoxMeasure):
+            raise InputError(f"variant @measure-{kind} needs a box measure, the instance has "
+                             f"{type(m).__name__}", "measure")
+        want = kind == "uniform"
+        if m.normalized != want:
+            ev.inst = ev.inst.replace(measure=BoxMeasure(m.box, want))
+
+
+def _lam_M(ev: Evaluation):
+    m = ev.inst.measure
+    return m.total_mass(), m.coordinate_bound()
+
+
+def _rg(ev: Evaluation, net: Network, s, **kw):
+    """(sℒ, s𝒢): the risk of the loss variant and its generalized gradient."""
+    rg = ev.risk_grad(net, **kw)
+    return s * rg.L, [s * g for g in rg.G]
+
+
+def _sq(xs):
+    out = 0
+    for x in xs:
+        out = out + x * x
+    return out
+
+
+def _dot(a, b):
+    out = 0
+    for x, y in zip(a, b):
+        out = out + x * y
+    return out
+
+
+def V(theta, xi):
+    """V(θ) = ‖θ‖² + (θ_𝔡 − 2ξ)²."""
+    return _sq(theta) + (theta[-1] - 2 * xi) ** 2
+
+
+def grad_V(theta, xi):
+    """∇V(θ) = 2θ + 2(θ_𝔡 − 2ξ)e_𝔡."""
+    g = [2 * t for t in theta]
+    g[-1] = g[-1] + 2 * (theta[-1] - 2 * xi)
+    return g
+
+
+def grad_V_family(net: Network, xi, alpha, beta):
+    """∇ of α‖(𝔴,𝔟)‖² + β‖𝔳‖² + 2(𝔠 − ξ)²."""
+    th = net.theta
+    g = [2 * alpha * t for t in th]
+    for i in range(net.H):
+        g[net.idx_v(i)] = 2 * beta * th[net.idx_v(i)]
+    g[-1] = 4 * (th[-1] - xi)
+    return g
+
+
+def K(net: Network, lam, M):
+    """K(θ) = 4λ[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2]."""
+    return 4 * lam * ((1 + net.d * M * M) * (_sq(net.theta) - net.theta[-1] ** 2) + 2)
+
+
+def gamma_bar(V0, lam, d, M):
+    """γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2])."""
+    return 1 / (lam * ((1 + d * M * M) * V0 + 2))
+
+
+def _need_measure(ev):
+    if ev.inst.measure is None:
+        raise InputError("this claim integrates over a measure: the instance needs 'measure'", "measure")
+
+
+def _ball(ev, x):
+    return ev.num(x)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. lyapunov-function
+
+
+def eval_lyapunov_function(ev: Evaluation):
+    net, xi, s, hyps = _setup(ev)
+    th = [ev.num(t) for t in net.theta]
+    xi = ev.num(xi)
+    v = V(th, xi)
+    decomposition = _sq(th) - th[-1] ** 2 + 2 * (th[-1] - xi) ** 2
+    star = [0] * (len(th) - 1) + [xi]
+    return [
+        relation("V(θ) − 2ξ² = ‖θ‖² − 𝔠² + 2(𝔠 − ξ)²", v - 2 * xi * xi, "=", decomposition),
+        relation("V(θ) ≥ 2ξ²", v, "≥", 2 * xi * xi),
+        relation("V(0,…,0,ξ) = 2ξ²", V(star, xi), "=", 2 * xi * xi),
+    ], hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 2-4. the identity ⟨∇V, 𝒢⟩ = 8ℒ, pointwise and for the family V_α
+
+
+def _pattern_identity(net: Network, xi, deriv0) -> bool | None:
+    """Engine E4: for each activation pattern S ⊆ {1..H}, the integrand ⟨∇V, g(θ,x)⟩ − 8r² is a
+    polynomial of degree ≤ 2 in x; it vanishes iff it vanishes on the unisolvent set
+    {0, e_j, 2e_j, e_j + e_k}.  True if it vanishes for all 2^H patterns (exact), None if H is
+    too large or the convention is κ(0) = 1/2 (zero pre-activations are then no pattern)."""
+    if net.H > 14 or deriv0 not in (0, 1):
+        return None
+    d = net.d
+    pts = [[fmpq(0)] * d]
+    for j in range(d):
+        for t in (1, 2):
+            e = [fmpq(0)] * d
+            e[j] = fmpq(t)
+            pts.append(e)
+        for k in range(j + 1, d):
+            e = [fmpq(0)] * d
+            e[j] = e[k] = fmpq(1)
+            pts.append(e)
+    gv = grad_V(net.theta, xi)
+    for S in itertools.product((0, 1), repeat=net.H):
+        for x in pts:
+            relu = _PatternRelu(S)
+            out, dN, _ = net.forward(x, relu, relu.step)
+            r = out - xi
+            if _dot(gv, [2 * r * g for g in dN]) != 8 * r * r:
+                return False
+    return True
+
+
+class _PatternRelu:
+    """ReLU and κ forced to a fixed activation pattern S (neuron order of the single layer)."""
+
+    def __init__(self, S):
+        self.S, self.k, self.kk = S, 0, 0
+
+    def __call__(self, z):
+        on = self.S[self.k % len(self.S)]
+        self.k += 1
+        return z if on else fmpq(0)
+
+    def step(self, z):
+        on = self.S[self.kk % len(self.S)]
+        self.kk += 1
+        return fmpq(on)
+
+
+def eval_lyapunov_identity(ev: Evaluation, constant_target=True):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev, constant_target)
+    rels = []
+    if ev.exact and net.d >= 3 and ev.inst.is_exact() and ev.inst.target.is_constant:
+        e4 = _pattern_identity(net, xi, ev.variants["deriv0"])
+        if e4 is not None:
+            ev.engines.add("E4-exact")
+            rels.append(relation("E4: ⟨∇V, g(θ,x)⟩ − 8r_θ(x)² ≡ 0 on every activation pattern",
+                                 fmpq(0 if e4 else 1), "=", fmpq(0)))
+            return rels, hyps
+    L, G = _rg(ev, net, s)
+    lhs = _dot(grad_V(net.theta, xi), G)
+    rels.append(relation("⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ)", lhs, "=", 8 * L))
+    return rels, hyps
+
+
+def eval_identity_no_output_bias(ev: Evaluation):
+    """P2: 𝔠 ≡ 0 frozen, V = ‖θ‖² over the trainable coordinates."""
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    hyps.append(Hypothesis("output bias 𝔠 = 0 (not trainable)", sign(net.c) == 0, f"𝔠 = {net.c}"))
+    L, G = _rg(ev, net, s)
+    lhs = _dot([2 * t for t in net.theta[:-1]], G[:-1])
+    return [relation("⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ) (no output bias)", lhs, "=", 8 * L)], hyps
+
+
+def eval_identity_two_layers(ev: Evaluation):
+    """P4: the identity with V = ‖θ‖² + (𝔠 − 2ξ)² for a network with two hidden layers."""
+    _need_measure(ev)
+    net, inst = ev.inst.net, ev.inst
+    if not inst.target.is_constant:
+        raise InputError("P4 is stated for a constant target", "target")
+    xi = inst.target.constant
+    s = ev.variants.get("loss", fmpq(1))
+    L, G = _rg(ev, net, s)
+    lhs = _dot(grad_V(net.theta, xi), G)
+    hyps = [Hypothesis("two hidden layers", net.depth == 2, f"widths {list(net.widths)}")]
+    return [relation("⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) (two hidden layers)", lhs, "=", 8 * L)], hyps
+
+
+def eval_identity_softplus(ev: Evaluation):
+    """P3: the identity with σ = softplus (ln(1 + e^y)); d = 1, Lebesgue/uniform on [a, b]; ball
+    enclosures of ℒ and 𝒢 by `acb.integral` (the integrands are analytic)."""
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    m = ev.inst.measure
+    if net.d != 1 or not isinstance(m, BoxMeasure):
+        raise InputError("the softplus mutant is evaluated for d = 1 and a box measure", "measure")
+    prec = ev.prec or 128
+    ev.engines.add(f"acb.integral-ball{prec}")
+    (a, b), = m.box
+    H = net.H
+    with precision(prec):
+        th = [acb(arb(t)) for t in net.theta]
+        w, bb, v = th[:H], th[H:2 * H], th[2 * H:3 * H]
+        c, xi_ = th[-1], acb(arb(xi))
+
+        def parts(x):
+            z = [w[i] * x + bb[i] for i in range(H)]
+            sp = [(1 + zi.exp()).log() for zi in z]
+            sg = [1 / (1 + (-zi).exp()) for zi in z]
+            r = c + sum((v[i] * sp[i] for i in range(H)), acb(0)) - xi_
+            return r, sp, sg
+
+        def integral(fn):
+            val = acb.integral(lambda x, analytic: fn(*parts(x), x), acb(arb(a)), acb(arb(b)))
+            return val.real * m.scale
+
+        L = integral(lambda r, sp, sg, x: r * r)
+        G = [None] * len(th)
+        for i in range(H):
+            G[i] = integral(lambda r, sp, sg, x, i=i: 2 * v[i] * sg[i] * x * r)
+            G[H + i] = integral(lambda r, sp, sg, x, i=i: 2 * v[i] * sg[i] * r)
+            G[2 * H + i] = integral(lambda r, sp, sg, x, i=i: 2 * sp[i] * r)
+        G[-1] = integral(lambda r, sp, sg, x: 2 * r)
+        theta_r = [arb(t) for t in net.theta]
+        lhs = _dot(grad_V(theta_r, arb(xi)), [s * g for g in G])
+        return [relation("⟨∇V(θ), 𝒢_softplus(θ)⟩ = 8ℒ_softplus(θ)", lhs, "=", 8 * s * L)], hyps
+
+
+def _points(ev: Evaluation, net: Network):
+    """params.points, else the atoms of an empirical measure, else the box corners, the kinks
+    inside a 1-D box, and the box centre."""
+    if "points" in ev.inst.params:
+        raw = ev.inst.params["points"]
+        if not isinstance(raw, list) or not raw:
+            raise InputError("points must be a non-empty list of points", "params.points")
+        from ..numbers import parse_rational
+        pts = []
+        for k, p in enumerate(raw):
+            p = p if isinstance(p, list) else [p]
+            if len(p) != net.d:
+                raise InputError(f"point has dimension {len(p)}, the network has d = {net.d}", f"params.points[{k}]")
+            pts.append([parse_rational(t, f"params.points[{k}]") for t in p])
+        return pts
+    m = ev.inst.measure
+    if isinstance(m, Empirical):
+        return [list(p) for p in m.points]
+    box = m.box if m is not None else tuple((fmpq(-1), fmpq(1)) for _ in range(net.d))
+    pts = [list(c) for c in itertools.product(*box)]
+    pts.append([(a + b) / 2 for a, b in box])
+    if net.d == 1:
+        (a, b), = box
+        for i in range(net.H):
+            w = net.w(i)[0]
+            if sign(w) != 0 and all(isinstance(t, fmpq) for t in (w, net.b(i))):
+                t = -net.b(i) / w
+                if a <= t <= b:
+                    pts.append([t])
+    return pts
+
+
+def eval_lyapunov_pointwise(ev: Evaluation):
+    net, xi, s, hyps = _setup(ev)
+    deriv0 = ev.variants["deriv0"]
+    ctx = EXACT if ev.exact else _ball_ctx(ev)
+    gv = grad_V([ev.num(t) for t in net.theta], ev.num(xi))
+    rels = []
+    for x in _points(ev, net):
+        g, r = per_sample_gradient(net, ev.inst.target, x, ctx, deriv0)
+        rels.append(relation(f"⟨∇V(θ), g(θ,x)⟩ = 8r_θ(x)² at x = ({', '.join(map(str, x))})",
+                             _dot(gv, g), "=", 8 * r * r))
+    ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
+    return rels, hyps
+
+
+def _ball_ctx(ev):
+    from ..numbers import BallContext
+    return BallContext(ev.prec)
+
+
+def eval_lyapunov_family(ev: Evaluation, mutant=False):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    if mutant:
+        alpha, beta = ev.rational_param("alpha", fmpq(2)), ev.rational_param("beta", fmpq(1))
+    else:
+        alpha = ev.rational_param("alpha", fmpq(1)) if ev.variants["v"] == "alpha" else fmpq(1)
+        beta = 2 - alpha
+    L, G = _rg(ev, net, s)
+    lhs = _dot(grad_V_family(net, xi, alpha, beta), G)
+    name = f"⟨∇V_α(θ), 𝒢(θ)⟩ = 8ℒ(θ) with α = {alpha}, β = {beta}"
+    return [relation(name, lhs, "=", 8 * L)], hyps
+
+
+def eval_family_phi_square(ev: Evaluation):
+    """P5, second witness: φ(𝔠) = 𝔠², i.e. V = ‖θ‖²."""
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    L, G = _rg(ev, net, s)
+    lhs = _dot([2 * t for t in net.theta], G)
+    return [relation("⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ)", lhs, "=", 8 * L)], hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 5. balancedness
+
+
+def _gamma(ev, default):
+    return ev.param("gamma", default)
+
+
+def eval_balancedness(ev: Evaluation, gd_conserves=False):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    L, G = _rg(ev, net, s)
+    gamma = _gamma(ev, fmpq(1, 10))
+    th = net.theta
+    new = [t - gamma * g for t, g in zip(th, G)]
+    rels = []
+    for i in range(net.H):
+        blk = net.neuron_block(i)
+        vi = net.idx_v(i)
+        B0 = _sq([th[k] for k in blk]) - th[vi] ** 2
+        B1 = _sq([new[k] for k in blk]) - new[vi] ** 2
+        if gd_conserves:
+            rels.append(relation(f"B_{i + 1}(Θ_1) = B_{i + 1}(Θ_0) under GD, γ = {gamma}", B1, "=", B0))
+            continue
+        rels.append(relation(f"⟨(𝔴_{i + 1},𝔟_{i + 1}), 𝒢_(𝔴,𝔟)⟩ = 𝔳_{i + 1}𝒢_𝔳 (neuron {i + 1})",
+                             _dot([th[k] for k in blk], [G[k] for k in blk]), "=", th[vi] * G[vi]))
+        rels.append(relation(f"B_{i + 1}(θ − γ𝒢) − B_{i + 1}(θ) = γ²(‖𝒢_(𝔴,𝔟)‖² − 𝒢_𝔳²), γ = {gamma}",
+                             B1 - B0, "=", gamma ** 2 * (_sq([G[k] for k in blk]) - G[vi] ** 2)))
+    return rels, hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 6. gradient formula: exact one-sided derivatives
+
+
+def _restrict(measure, j, positive: bool):
+    """μ restricted to {x_j > 0} (``positive``) or {x_j < 0}; None where that set is μ-null."""
+    if isinstance(measure, Empirical):
+        keep = [(p, w) for p, w in zip(measure.points, measure.weights) if (p[j] > 0 if positive else p[j] < 0)]
+        if not keep:
+            return None
+        return Empirical(tuple(p for p, _ in keep), tuple(w for _, w in keep))
+    if isinstance(measure, BoxMeasure):
+        box = list(measure.box)
+        a, b = box[j]
+        lo, hi = (max(a, fmpq(0)), b) if positive else (a, min(b, fmpq(0)))
+        if not lo < hi:
+            return None
+        box[j] = (lo, hi)
+        scale = measure.scale
+        if measure.normalized:
+            # restrict Lebesgue and rescale by the full box's density
+            return _Scaled(BoxMeasure(tuple(box)), scale)
+        return BoxMeasure(tuple(box))
+    if isinstance(measure, Density):
+        pieces = []
+        for l, u, c in measure.pieces:
+            lo, hi = (max(l, fmpq(0)), u) if positive else (l, min(u, fmpq(0)))
+            if lo < hi:
+                pieces.append((lo, hi, c))
+        return Density(tuple(pieces)) if pieces else None
+    raise InputError(f"one-sided derivatives are not implemented for {type(measure).__name__}", "measure")
+
+
+class _Scaled:
+    """Marker for a restricted uniform measure: Lebesgue on a sub-box times the full density."""
+
+    def __init__(self, measure, scale):
+        self.measure, self.scale = measure, scale
+
+
+def _G_on(ev, net, s, measure, deriv0):
+    if measure is None:
+        return [0] * len(net.theta)
+    scale = 1
+    if isinstance(measure, _Scaled):
+        measure, scale = measure.measure, measure.scale
+    rg = ev.risk_grad(net, measure=measure, deriv0=deriv0)
+    return [scale * s * g for g in rg.G]
+
+
+def one_sided_derivatives(ev: Evaluation, net: Network, s):
+    """Exact D^±_k ℒ(θ) = lim_{t→0±} (ℒ(θ + t e_k) − ℒ(θ))/t for every coordinate k.
+
+    D^± ℒ = 2s∫ r ∂^±_k 𝒩 dμ (dominated convergence), and the one-sided derivative of
+    t ↦ ReLU(z + t·x_j) at z = 0 is x_j·κ^±(0) with κ^+(0) = 1_{x_j > 0}, κ^−(0) = 1_{x_j < 0}
+    (x_j := 1 for a bias).  So D^± are generalized gradients with κ(0) = 1 on part of μ and 0 on
+    the rest, computed by the ordinary engines on restricted measures."""
+    m = ev.inst.measure
+    G_open = _G_on(ev, net, s, m, fmpq(0))
+    G_closed = _G_on(ev, net, s, m, fmpq(1))
+    plus, minus = list(G_open), list(G_open)
+    for i in range(net.H):
+        plus[net.idx_b(i)], minus[net.idx_b(i)] = G_closed[net.idx_b(i)], G_open[net.idx_b(i)]
+    for j in range(net.d):
+        pos_closed = _G_on(ev, net, s, _restrict(m, j, True), fmpq(1))
+        pos_open = _G_on(ev, net, s, _restrict(m, j, True), fmpq(0))
+        neg_closed = _G_on(ev, net, s, _restrict(m, j, False), fmpq(1))
+        neg_open = _G_on(ev, net, s, _restrict(m, j, False), fmpq(0))
+        for i in range(net.H):
+            k = net.idx_w(i, j)
+            # points with x_j = 0 contribute x_j·(…) = 0 to a w-component
+            plus[k] = pos_closed[k] + neg_open[k]
+            minus[k] = pos_open[k] + neg_closed[k]
+    return plus, minus, G_open
+
+
+def eval_gradient_formula(ev: Evaluation, everywhere=False):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev, constant_target=False)
+    if not (ev.exact and ev.inst.is_exact()):
+        raise Undecided("exact one-sided derivatives need a rational instance and exact arithmetic")
+    plus, minus, _ = one_sided_derivatives(ev, net, s)
+    L, G = _rg(ev, net, s, deriv0=ev.variants["deriv0"])
+    rels, kinks = [], []
+    names = _coord_names(net)
+    differs = [k for k in range(len(G)) if plus[k] != minus[k]]
+    for k in range(len(G)):
+        rels.append(relation(f"D⁺_{names[k]}ℒ = 𝒢_{names[k]}", plus[k], "=", G[k]))
+        rels.append(relation(f"D⁻_{names[k]}ℒ = 𝒢_{names[k]}", minus[k], "=", G[k]))
+    if not everywhere:
+        degenerate = [i for i in range(net.H) if all(sign(t) == 0 for t in net.w(i)) and sign(net.b(i)) == 0
+                      and sign(net.v(i)) != 0]
+        atoms_on_kinks = isinstance(ev.inst.measure, Empirical) and any(
+            sign(net.b(i) + _dot(net.w(i), p)) == 0 for i in range(net.H) for p in ev.inst.measure.points)
+        if differs:
+            hyps.append(Hypothesis("ℒ differentiable at θ", False,
+                                   f"one-sided partial derivatives differ in {[names[k] for k in differs]}"))
+        elif not degenerate and not atoms_on_kinks:
+            hyps.append(Hypothesis("ℒ differentiable at θ", True,
+                                   "no fully degenerate neuron with 𝔳_i ≠ 0 and no atom on a kink "
+                                   "(sufficient condition, see the note)"))
+        else:
+            hyps.append(Hypothesis("ℒ differentiable at θ", None,
+                                   "one-sided partials agree but a degenerate neuron or an atom on a kink "
+                                   "leaves differentiability undecided"))
+    return rels, hyps
+
+
+def _coord_names(net: Network):
+    names = [None] * len(net.theta)
+    for i in range(net.H):
+        for j in range(net.d):
+            names[net.idx_w(i, j)] = f"𝔴{i + 1},{j + 1}" if net.d > 1 else f"𝔴{i + 1}"
+        names[net.idx_b(i)] = f"𝔟{i + 1}"
+        names[net.idx_v(i)] = f"𝔳{i + 1}"
+    names[-1] = "𝔠"
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# 7. degenerate and dead neurons are frozen
+
+
+def _dead_or_degenerate(net: Network, measure) -> list[tuple[int, str]]:
+    """Neurons whose pre-activation is ≤ 0 on the whole support (exact), with the reason."""
+    out = []
+    for i in range(net.H):
+        w, b = net.w(i), net.b(i)
+        if all(sign(t) == 0 for t in w) and sign(b) == 0:
+            out.append((i, "fully degenerate (𝔴,𝔟) = 0"))
+            continue
+        if isinstance(measure, Empirical):
+            pts = measure.points
+        else:
+            pts = list(itertools.product(*measure.box))  # an affine function is maximal at a corner
+        vals = [b + _dot(w, p) for p in pts]
+        if all(sign(z) is not None and sign(z) <= 0 for z in vals):
+            out.append((i, "dead on the support (pre-activation ≤ 0)"))
+    return out
+
+
+def eval_degenerate_frozen(ev: Evaluation):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev, constant_target=False)
+    frozen = _dead_or_degenerate(net, ev.inst.measure)
+    hyps.append(Hypothesis("some neuron is fully degenerate or dead on the support", bool(frozen),
+                           "; ".join(f"neuron {i + 1}: {why}" for i, why in frozen) or "none"))
+    L, G = _rg(ev, net, s)
+    steps = int(ev.param("steps", 2, parse=lambda v, w: _int_param(v, w, 0, 50)))
+    gamma = _gamma(ev, fmpq(1, 10))
+    rels = []
+    names = _coord_names(net)
+    for i, why in frozen:
+        for k in net.neuron_block(i) + [net.idx_v(i)]:
+            rels.append(relation(f"𝒢_{names[k]}(θ) = 0 ({why})", G[k], "=", 0))
+    theta = net.theta
+    cur = net
+    for n in range(steps):
+        _, Gn = _rg(ev, cur, s)
+        cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, Gn)])
+    for i, why in frozen:
+        for k in net.neuron_block(i) + [net.idx_v(i)]:
+            rels.append(relation(f"{names[k]} unchanged after {steps} GD steps, γ = {gamma}", cur.theta[k], "=",
+                                 theta[k]))
+    return rels, hyps
+
+
+def _int_param(v, where, lo, hi):
+    if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+        raise InputError(f"expected an integer in [{lo}, {hi}], got {v!r}", where)
+    return v
+
+
+# --------------------------------------------------------------------------------------------
+# 8. no spurious critical points
+
+
+def eval_no_spurious(ev: Evaluation, constant_target=True):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev, constant_target)
+    L, G = _rg(ev, net, s)
+    zeroG = relation("𝒢(θ) = 0", _sq(G), "=", 0)
+    zeroL = relation("ℒ(θ) = 0", L, "=", 0)
+    return [relation("𝒢(θ) = 0 ⇒ ℒ(θ) = 0", L, "=", 0, given=zeroG),
+            relation("ℒ(θ) = 0 ⇒ 𝒢(θ) = 0", _sq(G), "=", 0, given=zeroL)], hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 9, 10. one GD step and the gradient bound
+
+
+def eval_one_step(ev: Evaluation):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    L, G = _rg(ev, net, s)
+    th = net.theta
+    Gnorm = _sq(G) + G[-1] ** 2
+    lam, M = _lam_M(ev)
+    gamma = _gamma(ev, gamma_bar(V(th, xi), lam, net.d, M))
+    new = [t - gamma * g for t, g in zip(th, G)]
+    V0, V1 = V(th, xi), V(new, xi)
+    rels = [relation(f"V(θ − γ𝒢) = V(θ) − 8γℒ + γ²(‖𝒢‖² + 𝒢_𝔡²), γ = {gamma}", V1, "=",
+                     V0 - 8 * gamma * L + gamma ** 2 * Gnorm)]
+    if sign(Gnorm) not in (None, 0):
+        gstar = 8 * L / Gnorm
+        le = relation("V(Θ') ≤ V(θ)", V1, "≤", V0)
+        ge = relation("γ ≤ γ*(θ)", gamma, "≤", gstar)
+        if le.status.value != "UNKNOWN" and ge.status.value != "UNKNOWN":
+            same = (le.status == ge.status)
+            rels.append(relation(f"[V(Θ') ≤ V(θ)] ⇔ [γ ≤ γ* = {_short(gstar)}]", fmpq(int(same)), "=", fmpq(1)))
+        new_star = [t - gstar * g for t, g in zip(th, G)]
+        rels.append(relation("V(θ − γ*𝒢) = V(θ)", V(new_star, xi), "=", V0))
+    return rels, hyps
+
+
+def _short(x):
+    from ..numbers import short
+    return short(x)
+
+
+def eval_gradient_bound(ev: Evaluation, constant_term=True):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    L, G = _rg(ev, net, s)
+    lam, M = _lam_M(ev)
+    k = K(net, lam, M)
+    if not constant_term:
+        k = k - 8 * lam
+    name = "‖𝒢‖² + 𝒢_𝔡² ≤ K(θ)ℒ(θ)" if constant_term else "‖𝒢‖² + 𝒢_𝔡² ≤ K′(θ)ℒ(θ), K′ without the +2"
+    return [relation(name, _sq(G) + G[-1] ** 2, "≤", k * L)], hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 11-14. finite-horizon GD certificates
+
+
+def _gammas(ev: Evaluation, N, default):
+    """γ_0, …, γ_N (one more than the steps, for the current-index variant)."""
+    raw = ev.inst.params.get("gammas")
+    if raw is not None:
+        from ..numbers import parse_number
+        if not isinstance(raw, list) or len(raw) < N + 1:
+            raise InputError(f"gammas must list at least {N + 1} step sizes (γ_0..γ_N)", "params.gammas")
+        return [parse_number(g, f"params.gammas[{k}]") for k, g in enumerate(raw)]
+    g = ev.param("gamma", default)
+    return [g] * (N + 1)
+
+
+def _round_dyadic(q, bits):
+    if not isinstance(q, fmpq):
+        return q
+    scaled = q * 2 ** bits
+    n = (scaled + fmpq(1, 2)).floor()
+    return fmpq(n, 2 ** bits)
+
+
+def gd_trajectory(ev: Evaluation, N: int):
+    """Θ_0..Θ_N with ℒ, 𝒢 at Θ_0..Θ_{N−1}; exact (optionally rounded to a dyadic grid after
+    each step, params.rounding_bits, with the V-change δ_k of the rounding recorded) or balls."""
+    net, xi, s, hyps = _setup(ev)
+    lam, M = _lam_M(ev)
+    V0 = V(net.theta, xi)
+    gbar = gamma_bar(V0, lam, net.d, M)
+    gammas = _gammas(ev, N, gbar)
+    current = ev.variants.get("gd") == "current"
+    bits = ev.param("rounding_bits", 64 if N > 3 else None, parse=lambda v, w: None if v is None else
+                    _int_param(v, w, 8, 100000))
+    nets, Ls, Gs, used, deltas = [net], [], [], [], []
+    for n in range(N):
+        L, G = _rg(ev, nets[-1], s)
+        g = gammas[n + 1] if current else gammas[n]
+        th = [t - g * gk for t, gk in zip(nets[-1].theta, G)]
+        delta = 0
+        if bits is not None and ev.exact:
+            rounded = [_round_dyadic(t, bits) for t in th]
+            delta = V(rounded, xi) - V(th, xi)
+            th = rounded
+        Ls.append(L)
+        Gs.append(G)
+        used.append(g)
+        deltas.append(delta)
+        nets.append(net.with_theta(th))
+    if bits is not None and ev.exact:
+        ev.notes.append(f"iterates rounded to the dyadic grid 2^-{bits} after each step; the certificate covers "
+                        "the rounded trajectory, with the V-change of each rounding carried as δ_k")
+    return dict(nets=nets, L=Ls, G=Gs, gammas=used, deltas=deltas, xi=xi, s=s, hyps=hyps, lam=lam, M=M,
+                gbar=gbar, V0=V0)
+
+
+def _step_hypothesis(ev, tr, which="step"):
+    mode = ev.variants.get("step", "derived")
+    gs = tr["gammas"]
+    if mode == "derived":
+        ok = all(sign(g) == 1 and sign(tr["gbar"] - g) >= 0 for g in gs)
+        return Hypothesis("0 < γ_n ≤ γ̄ for all n", ok, f"γ̄ = {_short(tr['gbar'])}")
+    if mode == "local":
+        ks = [K(n, tr["lam"], tr["M"]) for n in tr["nets"][:-1]]
+        ok = all(sign(g) == 1 and sign(4 - g * k) >= 0 for g, k in zip(gs, ks))
+        return Hypothesis("0 < γ_n ≤ 4/K(Θ_n) for all n", ok)
+    bound = ev.param("step_bound")
+    if bound is None:
+        raise InputError("variant @step-paper needs params.step_bound (the paper's constant)", "params.step_bound")
+    ok = all(sign(g) == 1 and sign(bound - g) >= 0 for g in gs)
+    return Hypothesis(f"0 < γ_n ≤ {bound} (params.step_bound)", ok)
+
+
+def _steps(ev, default=20):
+    return int(ev.param("steps", default, parse=lambda v, w: _int_param(v, w, 1, 10000)))
+
+
+def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
+    _need_measure(ev)
+    N = _steps(ev)
+    tr = gd_trajectory(ev, N)
+    hyps = list(tr["hyps"])
+    if step_hypothesis:
+        hyps.append(_step_hypothesis(ev, tr))
+    xi, nets = tr["xi"], tr["nets"]
+    Vs = [V(n.theta, xi) for n in nets]
+    slack = 0
+    rels = []
+    for n in range(N):
+        pre = Vs[n + 1] - tr["deltas"][n]  # V of the unrounded step
+        if which == "decrease":
+            rels.append(relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n}) − 4γ_{n}ℒ(Θ_{n})", pre, "≤",
+                                 Vs[n] - 4 * tr["gammas"][n] * tr["L"][n]))
+        elif which == "nonincreasing":
+            rels.append(relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n})", pre, "≤", Vs[n]))
+        slack = slack + (tr["deltas"][n] if sign(tr["deltas"][n]) == 1 else 0)
+    Vmax = Vs[0] + slack
+    if which == "bounded":
+        for n in range(N + 1):
+            rels.append(relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺", _sq(nets[n].theta), "≤", Vs[n]))
+            rels.append(relation(f"V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺ (n = {n})", Vs[n], "≤", Vmax))
+    if which in ("summable", "minrate"):
+        total, gsum = 0, 0
+        for n in range(N):
+            total = total + tr["gammas"][n] * tr["L"][n]
+            gsum = gsum + tr["gammas"][n]
+            if which == "summable":
+                rels.append(relation(f"Σ_(k<{n + 1}) γ_kℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/4", total, "≤",
+                                     (Vmax - 2 * xi * xi) / 4))
+            else:
+                mins = tr["L"][:n + 1]
+                rels.append(relation(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
+                                     _certified_min(mins), "≤", (Vmax - 2 * xi * xi) / (4 * gsum)))
+    ev.trajectory = dict(V=Vs, L=tr["L"], gammas=tr["gammas"])
+    return rels, hyps
+
+
+def _certified_min(xs):
+    """min of exact numbers exactly; of balls as an enclosure (arb.min)."""
+    out = xs[0]
+    for x in xs[1:]:
+        if isinstance(out, fmpq) and isinstance(x, fmpq):
+            out = x if x < out else out
+        else:
+            out = arb(out).min(arb(x))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 15, 16. asymptotic statements
+
+
+def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
+    _need_measure(ev)
+    if not (ev.exact and ev.inst.is_exact()):
+        raise Undecided("the periodic-orbit search runs in exact arithmetic only")
+    N = _steps(ev, 6)
+    old = ev.inst.params.get("rounding_bits", "unset")
+    ev.inst.params["rounding_bits"] = None
+    try:
+        tr = gd_trajectory(ev, N)
+    finally:
+        if old == "unset":
+            del ev.inst.params["rounding_bits"]
+        else:
+            ev.inst.params["rounding_bits"] = old
+    hyps = list(tr["hyps"])
+    if step_rule == "derived":
+        hyps.append(_step_hypothesis(ev, tr))
+    else:
+        lam = tr["lam"]
+        hyps.append(Hypothesis("0 < γ_n ≤ 1/λ for all n", all(sign(g) == 1 and sign(1 / lam - g) >= 0
+                                                             for g in tr["gammas"]), f"λ = {lam}"))
+    nets = tr["nets"]
+    seen = {}
+    for n, net in enumerate(nets[:-1]):
+        key = tuple(net.theta)
+        if key in seen:
+            m = seen[key]
+            Lm = tr["L"][m]
+            return [relation(f"no periodic orbit with positive risk (Θ_{n} = Θ_{m}, ℒ(Θ_{m}) > 0 would "
+                             "keep ℒ(Θ_n) away from 0)", Lm, "=", 0)], hyps
+        seen[key] = n
+    return [undecidable("lim ℒ(Θ_n) = 0", f"asymptotic: no finite run certifies it; ℒ(Θ_{N - 1}) = "
+                        f"{_short(tr['L'][-1])}, ℒ(Θ_0) = {_short(tr['L'][0])}; no periodic orbit within {N} steps")
+            ], hyps
+
+
+def eval_gf_integral(ev: Evaluation):
+    _need_measure(ev)
+    N = _steps(ev, 3)
+    inst = ev.inst
+    if "gamma" not in inst.params and "gammas" not in inst.params:
+        ev.inst = inst.replace(params={**inst.params, "gamma": "1/100000000"})
+    if "rounding_bits" not in ev.inst.params:
+        ev.inst.params["rounding_bits"] = None
+    tr = gd_trajectory(ev, N)
+    xi = tr["xi"]
+    lhs = V(tr["nets"][-1].theta, xi) + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
+    rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (_sq(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
+                                         fmpq(0))
+    rhs = rhs + sum(tr["deltas"], fmpq(0))
+    return [relation(f"V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) (N = {N}, telescoped claim 9)",
+                     lhs, "=", rhs),
+            undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
+                        "continuous time: needs a validated ODE enclosure of the flow (not available yet)")
+            ], tr["hyps"]
+
+
+# --------------------------------------------------------------------------------------------
+# 17. SGD
+
+
+def _samples(ev: Evaluation, net: Network):
+    """Batches of sample points: params.batches (list of lists of points) or params.samples
+    (one point per step), else one step per support point."""
+    from ..numbers import parse_rational
+    raw = ev.inst.params.get("batches")
+    if raw is None:
+        single = ev.inst.params.get("samples")
+        if single is None:
+            return [[p] for p in _points(ev, net)]
+        raw = [[p] for p in single] if isinstance(single, list) else single
+    if not isinstance(raw, list) or not raw:
+        raise InputError("batches must be a non-empty list of lists of points", "params.batches")
+    out = []
+    for k, batch in enumerate(raw):
+        if not isinstance(batch, list) or not batch:
+            raise InputError("each batch must be a non-empty list of points", f"params.batches[{k}]")
+        pts = []
+        for p in batch:
+            p = p if isinstance(p, list) else [p]
+            if len(p) != net.d:
+                raise InputError(f"sample has dimension {len(p)}, the network has d = {net.d}", f"params.batches[{k}]")
+            pts.append([parse_rational(t, f"params.batches[{k}]") for t in p])
+        out.append(pts)
+    return out
+
+
+def eval_sgd(ev: Evaluation):
+    net, xi, s, hyps = _setup(ev)
+    deriv0 = ev.variants["deriv0"]
+    batches = _samples(ev, net)
+    if ev.variants.get("sgd") == "single" and any(len(b) > 1 for b in batches):
+        raise InputError("batches of more than one sample need the variant @sgd-minibatch", "params.batches")
+    M = max(abs(t) for b in batches for p in b for t in p)
+    if ev.inst.measure is not None:
+        M = max(M, ev.inst.measure.coordinate_bound())
+    d = net.d
+    gbar = gamma_bar(V(net.theta, xi), 1, d, M)
+    gamma = _gamma(ev, gbar)
+    hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", sign(gamma) == 1 and sign(gbar - gamma) >= 0,
+                           f"γ̄ = {_short(gbar)}"))
+    ctx = EXACT if ev.exact else _ball_ctx(ev)
+    rels = []
+    cur = net
+    for n, batch in enumerate(batches):
+        gs, rs = [], []
+        for x in batch:
+            g, r = per_sample_gradient(cur, ev.inst.target, x, ctx, deriv0)
+            gs.append([s * t for t in g])
+            rs.append(r)
+            kk = 4 * r * r * ((1 + d * M * M) * (_sq(cur.theta) - cur.theta[-1] ** 2) + 2)
+            rels.append(relation(f"step {n + 1}: ‖g‖² + g_𝔡² ≤ 4r²[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2] at x = "
+                                 f"({', '.join(map(str, x))})", _sq(gs[-1]) + gs[-1][-1] ** 2, "≤", s * s * kk))
+        k = len(batch)
+        gbar_vec = [sum((g[i] for g in gs), 0) / k for i in range(len(cur.theta))]
+        r2 = sum((s * r * r for r in rs), 0) / k
+        new = [t - gamma * g for t, g in zip(cur.theta, gbar_vec)]
+        V0, V1 = V(cur.theta, xi), V(new, xi)
+        rels.append(relation(f"step {n + 1}: V(Θ_n) = V(Θ_n−1) − 8γ·mean(r²) + γ²(‖ḡ‖² + ḡ_𝔡²)", V1, "=",
+                             V0 - 8 * gamma * r2 + gamma ** 2 * (_sq(gbar_vec) + gbar_vec[-1] ** 2)))
+        rels.append(relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2))
+        cur = cur.with_theta(new)
+    ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
+    return rels, hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 18. pure-bias dynamics
+
+
+def eval_pure_bias(ev: Evaluation):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    hidden_zero = all(sign(t) == 0 for t in net.theta[:-1])
+    hyps.append(Hypothesis("all hidden parameters are 0", hidden_zero))
+    lam = ev.inst.measure.total_mass()
+    gamma = _gamma(ev, 1 / lam)
+    N = _steps(ev, 6)
+    factor = 1 - 2 * s * gamma * lam
+    cur = net
+    rels = []
+    for n in range(1, N + 1):
+        _, G = _rg(ev, cur, s)
+        cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, G)])
+        rels.append(relation(f"𝔠_{n} − ξ = (1 − 2sγλ)^{n}(𝔠_0 − ξ)", cur.c - xi, "=", factor ** n * (net.c - xi)))
+        rels.append(relation(f"hidden parameters of Θ_{n} are 0", _sq(cur.theta[:-1]), "=", 0))
+    conv = sign(1 - abs(factor)) == 1 if isinstance(factor, fmpq) else None
+    crit = sign(gamma) == 1 and sign(1 / (s * 2) / lam * 2 - gamma) == 1 if isinstance(gamma, fmpq) else None
+    if conv is not None and crit is not None:
+        rels.append(relation("[|1 − 2sγλ| < 1] ⇔ [0 < γ < 1/(2sλ)]", fmpq(int(conv == crit)), "=", fmpq(1)))
+    return rels, hyps
+
+
+# --------------------------------------------------------------------------------------------
+# instances used as built-in examples and witnesses
+
+
+def _inst(widths, theta, target="3/4", box=(("0", "1"),), measure=None, params=None, variants=None):
+    d = {"network": {"widths": widths, "theta": theta},
+         "target": target if isinstance(target, dict) else {"kind": "constant", "value": target},
+         "measure": measure or {"kind": "lebesgue", "box": [list(s) for s in box]},
+         "params": params or {}}
+    if variants:
+        d["variants"] = variants
+    return d
+
+
+DESIGN = _inst([1, 3, 1], ["1/2", "-1", "0", "2", "1/3", "0", "-5/7", "1", "2", "3/4"])
+KINK_AT_ENDS = _inst([1, 3, 1], ["2", "-3", "1", "0", "3", "-1", "1", "-1/2", "5/4", "-2"], target="1",
+                     box=(("0", "1"),))  # kinks at 0, 1 and 1
+DEGENERATE = _inst([1, 2, 1], ["0", "1", "0", "-1", "2", "3", "0"], target="1")  # neuron 1 fully degenerate
+DEAD = _inst([1, 2, 1], ["-1", "1", "0", "-1", "5", "2", "1/2"], target="-1/3", box=(("0", "1"),))
+ATOMS = _inst([1, 2, 1], ["1", "-1", "-1/2", "1/2", "3", "-2", "1/4"], target="1/2",
+              measure={"kind": "empirical", "points": [["1/2"], ["1/2"], ["0"], ["1"], ["-1"]]})
+DENSITY = _inst([1, 2, 1], ["3", "-2", "-1", "1", "1", "1/2", "-1/5"], target="2",
+                measure={"kind": "density", "pieces": [{"interval": ["-1", "0"], "coefficients": ["1", "1"]},
+                                                         {"interval": ["0", "1"], "coefficients": ["1", "-1"]}]})
+UNIFORM = _inst([1, 2, 1], ["1", "1", "-2", "1", "1", "1", "0"], target="-2",
+                measure={"kind": "uniform", "box": [["-2", "3"]]})
+TWO_D = _inst([2, 3, 1], ["1", "-1", "0", "2", "1", "1", "1/2", "-1/2", "-1", "2", "-1", "1/2", "1/3"],
+              target="1", box=(("0", "1"), ("-1", "1")))
+THREE_D = _inst([3, 2, 1], ["1", "-1", "2", "0", "1", "1", "1/2", "-1", "2", "-1", "1/4"], target="1/2",
+                box=(("0", "1"), ("0", "1"), ("0", "1")))
+ZERO = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1")
+
+EXAMPLES = [DESIGN, KINK_AT_ENDS, DEGENERATE, DEAD, ATOMS, DENSITY, UNIFORM, TWO_D]
+
+P1 = _inst([1, 1, 1], ["0", "-1", "3", "1/2"], target={"kind": "polynomial", "coefficients": ["0", "1"]})
+P2 = _inst([1, 1, 1], ["0", "-1", "1", "0"], target="1")
+P3 = _inst([1, 1, 1], ["0", "0", "1", "0"], target="0")
+P4 = _inst([1, 1, 1, 1], ["0", "1", "1", "0", "1", "0"], target="0")
+P5 = _inst([1, 1, 1], ["0", "1", "1", "0"], target="0", params={"alpha": "2", "beta": "1"})
+P5b = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1")
+P6 = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1", params={"gamma": "101/100", "steps": 1})
+P6b = _inst([1, 1, 1], ["0", "0", "0", "1"], target="0", params={"gamma": "3/2", "steps": 1})
+P7 = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1", params={"gamma": "1", "steps": 4})
+P8 = _inst([1, 1, 1], ["0", "1", "1", "0"], target="0", params={"gamma": "1/10"})
+P9 = _inst([1, 1, 1], ["0", "0", "2", "0"], target="1")
+P10 = P9
+P11 = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1")
+
+
+def _claim(id_, prov, statement, fn, groups=COMMON, examples=None, mutants=(), params_doc=""):
+    return register(Claim(id=f"cjrr21.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
+                          note=f"{NOTE}#{id_}", examples=examples if examples is not None else EXAMPLES,
+                          variant_groups=groups, mutants=list(mutants), params_doc=params_doc, family="cjrr21"))
+
+
+def _mutant(parent, name, spec, statement, fn, witness, forced=None):
+    return Mutant(parent=f"cjrr21.{parent}", name=name, spec_name=spec, statement=statement, evaluate=fn,
+                  witness=witness, forced_variants=forced or {})
+
+
+_claim("lyapunov-function", "RECONSTRUCTED",
+       "V(θ) = ‖θ‖² + (θ_𝔡 − 2ξ)² has minimum 2ξ², attained at θ = (0,…,0,ξ)", eval_lyapunov_function)
+_claim("lyapunov-identity", "DERIVED", "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for every θ (constant target ξ)",
+       eval_lyapunov_identity, examples=EXAMPLES + [THREE_D], mutants=[
+           _mutant("lyapunov-identity", "any-target", "P1 cjrr21.lyapunov-identity!nonconstant-target",
+                   "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for any target f (constant-target hypothesis dropped)",
+                   lambda ev: eval_lyapunov_identity(ev, constant_target=False), P1),
+           _mutant("lyapunov-identity", "no-output-bias", "P2 cjrr21.lyapunov-identity!no-output-bias",
+                   "⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ) with the output bias 𝔠 ≡ 0 frozen", eval_identity_no_output_bias, P2),
+           _mutant("lyapunov-identity", "softplus", "P3 cjrr21.lyapunov-identity!softplus",
+                   "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) with softplus σ(y) = ln(1 + e^y) instead of ReLU", eval_identity_softplus,
+                   P3),
+           _mutant("lyapunov-identity", "two-hidden-layers", "P4 cjrr21.lyapunov-identity!two-hidden-layers",
+                   "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for two hidden layers", eval_identity_two_layers, P4),
+       ])
+_claim("lyapunov-pointwise", "DERIVED", "⟨∇V(θ), g(θ,x)⟩ = 8 r_θ(x)² for every x, also where a pre-activation is 0",
+       eval_lyapunov_pointwise, examples=EXAMPLES + [THREE_D],
+       params_doc="points: list of points (default: atoms, or box corners, centre and 1-D kinks)")
+_claim("lyapunov-family", "DERIVED",
+       "⟨∇V_α(θ), 𝒢(θ)⟩ = 8ℒ(θ) for V_α = α‖(𝔴,𝔟)‖² + (2−α)‖𝔳‖² + 2(𝔠 − ξ)²", eval_lyapunov_family,
+       groups=COMMON + ("v",), params_doc="alpha: rational α (variant @v-alpha)", mutants=[
+           _mutant("lyapunov-family", "weights", "P5 cjrr21.lyapunov-family!weights",
+                   "⟨∇V, 𝒢⟩ = 8ℒ for V = α‖(𝔴,𝔟)‖² + β‖𝔳‖² + 2(𝔠 − ξ)² with α + β ≠ 2 (params alpha, beta)",
+                   lambda ev: eval_lyapunov_family(ev, mutant=True), P5),
+           _mutant("lyapunov-family", "phi-square", "P5 cjrr21.lyapunov-family!weights (φ(𝔠) = 𝔠²)",
+                   "⟨∇‖θ‖², 𝒢⟩ = 8ℒ (φ(𝔠) = 𝔠², i.e. V = ‖θ‖²)", eval_family_phi_square, P5b),
+       ])
+_claim("balancedness", "DERIVED",
+       "⟨(𝔴_i,𝔟_i), 𝒢_(𝔴_i,𝔟_i)⟩ = 𝔳_i𝒢_𝔳_i (B_i conserved by GF); one GD step changes B_i by "
+       "γ²(‖𝒢_(𝔴_i,𝔟_i)‖² − 𝒢_𝔳_i²)", eval_balancedness, params_doc="gamma: step size (default 1/10)", mutants=[
+           _mutant("balancedness", "gd", "P8 cjrr21.balancedness!gd", "GD conserves B_i = ‖𝔴_i‖² + 𝔟_i² − 𝔳_i²",
+                   lambda ev: eval_balancedness(ev, gd_conserves=True), P8)])
+_claim("gradient-formula", "RECONSTRUCTED",
+       "𝒢(θ) = ∇ℒ(θ) wherever ℒ is differentiable (exact one-sided partial derivatives)", eval_gradient_formula,
+       examples=EXAMPLES, mutants=[
+           _mutant("gradient-formula", "everywhere", "P10 cjrr21.gradient-formula!everywhere",
+                   "ℒ is differentiable everywhere with ∇ℒ = 𝒢", lambda ev: eval_gradient_formula(ev, everywhere=True),
+                   P10)])
+_claim("degenerate-frozen", "DERIVED",
+       "under ReLU′(0) = 0, fully degenerate and dead neurons have 𝒢-components 0 and never move under GD",
+       eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9], params_doc="steps, gamma", mutants=[
+           _mutant("degenerate-frozen", "deriv0-closed", "P9 cjrr21.degenerate-frozen@deriv0-closed",
+                   "frozen neurons stay frozen with ReLU′(0) = 1", eval_degenerate_frozen, P9,
+                   {"deriv0": "deriv0-closed"}),
+           _mutant("degenerate-frozen", "deriv0-half", "P9 cjrr21.degenerate-frozen@deriv0-half",
+                   "frozen neurons stay frozen with ReLU′(0) = 1/2", eval_degenerate_frozen, P9,
+                   {"deriv0": "deriv0-half"})])
+_claim("no-spurious-critical-points", "DERIVED", "𝒢(θ) = 0 ⇒ ℒ(θ) = 0, and ℒ(θ) = 0 ⇒ 𝒢(θ) = 0",
+       eval_no_spurious, examples=EXAMPLES + [ZERO, _inst([1, 2, 1], ["1", "1", "0", "0", "2", "-2", "1"], "1")],
+       mutants=[_mutant("no-spurious-critical-points", "any-target", "P1 (also violates claim 8)",
+                        "𝒢(θ) = 0 ⇒ ℒ(θ) = 0 for any target f", lambda ev: eval_no_spurious(ev, False), P1)])
+_claim("gd-one-step-expansion", "DERIVED",
+       "V(θ − γ𝒢) = V(θ) − 8γℒ + γ²(‖𝒢‖² + 𝒢_𝔡²); V(Θ') ≤ V(θ) ⇔ γ ≤ γ*", eval_one_step,
+       params_doc="gamma (default γ̄)")
+_claim("gradient-bound", "DERIVED", "‖𝒢(θ)‖² + 𝒢_𝔡(θ)² ≤ K(θ)ℒ(θ), K = 4λ[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2]",
+       eval_gradient_bound, examples=EXAMPLES + [ZERO], mutants=[
+           _mutant("gradient-bound", "no-constant-term", "P11 cjrr21.gradient-bound!no-constant-term",
+                   "‖𝒢‖² + 𝒢_𝔡² ≤ K′ℒ with K′ = 4λ(1 + dM²)(‖θ‖² − θ_𝔡²)",
+                   lambda ev: eval_gradient_bound(ev, constant_term=False), P11)])
+GD_GROUPS = COMMON + ("gd", "step")
+GD_DOC = "steps N (default 20), gamma or gammas (default γ̄), rounding_bits (default 64 for N > 3; null = exact)"
+GD_EXAMPLES = [dict(e, params={"steps": 8}) for e in (DESIGN, KINK_AT_ENDS, DEGENERATE, ATOMS, UNIFORM)]
+_claim("gd-lyapunov-decrease", "DERIVED", "if 0 < γ_n ≤ γ̄: V(Θ_{n+1}) ≤ V(Θ_n) − 4γ_nℒ(Θ_n)",
+       lambda ev: eval_gd(ev, "decrease"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC, mutants=[
+           _mutant("gd-lyapunov-decrease", "no-step-bound", "P6 cjrr21.gd-lyapunov-decrease!no-step-bound",
+                   "V(Θ_{n+1}) ≤ V(Θ_n) for every step size γ > 0",
+                   lambda ev: eval_gd(ev, "nonincreasing", step_hypothesis=False), P6)])
+_claim("gd-bounded", "DERIVED", "if 0 < γ_n ≤ γ̄: ‖Θ_n‖² ≤ V(Θ_n) ≤ V(Θ_0)", lambda ev: eval_gd(ev, "bounded"),
+       groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC)
+_claim("gd-summable", "DERIVED", "if 0 < γ_n ≤ γ̄: Σ_{k<n} γ_kℒ(Θ_k) ≤ (V(Θ_0) − 2ξ²)/4",
+       lambda ev: eval_gd(ev, "summable"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC)
+_claim("gd-minrate", "DERIVED", "if 0 < γ_n ≤ γ̄: min_{k<n} ℒ(Θ_k) ≤ (V(Θ_0) − 2ξ²)/(4Σ_{k<n} γ_k)",
+       lambda ev: eval_gd(ev, "minrate"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC)
+_claim("gd-risk-to-zero", "ABSTRACT",
+       "GD with small enough steps: ℒ(Θ_n) → 0 (asymptotic: UNKNOWN at best; a certified periodic orbit with "
+       "positive risk refutes it)", eval_risk_to_zero, groups=GD_GROUPS,
+       examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6), gamma",
+       mutants=[_mutant("gd-risk-to-zero", "step-one-over-lambda", "P7 cjrr21.gd-risk-to-zero!step-one-over-lambda",
+                        "ℒ(Θ_n) → 0 for every constant step γ ≤ 1/λ", lambda ev: eval_risk_to_zero(ev, "lambda"),
+                        P7)])
+_claim("gf-lyapunov-integral", "DERIVED",
+       "along gradient flow V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (discrete telescoped identity certified; the flow "
+       "itself UNKNOWN)", eval_gf_integral, examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
+       params_doc="steps (default 3), gamma (default 10^-8)")
+_claim("sgd-sure-decrease", "DERIVED",
+       "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
+       "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),
+       examples=EXAMPLES + [THREE_D], params_doc="samples or batches (lists of points), gamma (default γ̄ with λ = 1)")
+_claim("pure-bias-dynamics", "DERIVED",
+       "if all hidden parameters are 0 they stay 0 and 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ); GD converges iff 0 < γ < 1/λ",
+       eval_pure_bias, examples=[ZERO, dict(ZERO, params={"gamma": "101/100"}), dict(ZERO, params={"gamma": "1/3"}),
+                                 _inst([1, 1, 1], ["0", "0", "0", "5"], "2", box=(("-1", "2"),))],
+       params_doc="gamma (default 1/λ), steps (default 6)")
