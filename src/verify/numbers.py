@@ -162,6 +162,12 @@ def ball_bounds(x: arb) -> tuple[fmpq, fmpq] | None:
     return mid - rad, mid + rad
 
 
+def contains(x: arb, q) -> bool:
+    """Exact test q ∈ x for a rational q (no rounding of q into a ball)."""
+    bounds = ball_bounds(x)
+    return bounds is not None and bounds[0] <= fmpq(q) <= bounds[1]
+
+
 def sign(x: Number) -> int | None:
     """Certified sign: +1, −1, 0 (only for an exact zero), or ``None`` when undecided."""
     if isinstance(x, (int, fmpz)):
