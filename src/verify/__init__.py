@@ -8,17 +8,17 @@
 from .claim import Instance, Status, Verdict
 from .registry import CLAIMS, MUTANTS, check, resolve
 
-__all__ = ["check", "resolve", "Instance", "Status", "Verdict", "CLAIMS", "MUTANTS", "claims", "mutants"]
+__all__ = ["check", "resolve", "Instance", "Status", "Verdict", "CLAIMS", "MUTANTS", "all_claims", "all_mutants"]
 __version__ = "0.1.0"
 
 
-def claims():
+def all_claims():
     """All registered claims, keyed by id."""
     resolve_all()
     return dict(CLAIMS)
 
 
-def mutants():
+def all_mutants():
     """All registered planted violations (mutants), keyed by ``CLAIM~NAME``."""
     resolve_all()
     return dict(MUTANTS)

@@ -48,7 +48,7 @@ def write_atomic(path: Path, text: str):
 def cmd_list(args) -> int:
     import verify
 
-    claims, mutants = verify.claims(), verify.mutants()
+    claims, mutants = verify.all_claims(), verify.all_mutants()
     if args.json:
         out = []
         for c in claims.values():
@@ -141,7 +141,7 @@ def cmd_suite(args) -> int:
 
     from .registry import check
 
-    claims, mutants = verify.claims(), verify.mutants()
+    claims, mutants = verify.all_claims(), verify.all_mutants()
     pattern = args.claims or "*"
     jobs = [(cid, e, False) for cid, c in claims.items() if fnmatch.fnmatch(cid, pattern) for e in c.examples]
     jobs += [(mid, m.witness, True) for mid, m in mutants.items() if fnmatch.fnmatch(mid, pattern)]

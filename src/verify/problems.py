@@ -391,6 +391,8 @@ def measure_from_json(obj, d: int, where: str = "measure") -> Measure:
             weights = tuple(parse_rational(w, f"{where}.weights[{k}]") for k, w in enumerate(ws))
             if any(w < 0 for w in weights):
                 raise InputError("weights must be >= 0", f"{where}.weights")
+            if all(w == 0 for w in weights):
+                raise InputError("weights are all 0: the measure would be zero", f"{where}.weights")
         return Empirical(tuple(points), weights)
     if kind == "density":
         if d != 1:

@@ -124,6 +124,8 @@ def measures(draw, d: int, box, kinds=("lebesgue", "uniform", "empirical")):
     if n > 1 and draw(st.booleans()):
         pts[-1] = pts[0]  # a repeated atom
     weights = [_text(Fraction(draw(st.integers(0, 4)), draw(st.integers(1, 4)))) for _ in pts]
+    if all(w == "0" for w in weights):
+        weights[0] = "1"
     return {"kind": "empirical", "points": pts, "weights": weights}
 
 
