@@ -11,7 +11,6 @@ Independent oracles used here:
 
 from __future__ import annotations
 
-import itertools
 from fractions import Fraction as F
 
 import flint
@@ -696,6 +695,19 @@ def test_e3_d3_embeds_e2():
 # ----------------------------------------------------------------------------------------
 # plumbing
 # ----------------------------------------------------------------------------------------
+
+
+def test_e3_depth_cap():
+    w = [(q(1), q(-1, 3)), (q(2), q(1))]
+    b, v = [q(1, 3), q(-1, 5)], [q(2), q(-1)]
+    box = ((q(-1), q(1)), (q(0), q(1)))
+    L, G = shallow_risk_grad_2d(w, b, v, q(1), q(0), box, q(0))
+    L3, G3, info = shallow_risk_grad_boxes(w, b, v, q(1), q(0), box, q(0), depth=4, max_boxes=10**6)
+    assert info["max_depth"] == 4 and info["boxes"] <= 16 and not info["budget_exhausted"]
+    assert info["undecided_boxes"] > 0
+    assert ball_contains_exact(L3, L) and all(ball_contains_exact(g3, g) for g, g3 in zip(G, G3))
+    with pytest.raises(InputError):  # a float is not an enclosure
+        shallow_risk_grad_boxes(w, b, v, q(1), lambda xs: 0.5, box, q(0), max_boxes=3)
 
 
 def test_precision_restored_and_errors():

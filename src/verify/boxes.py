@@ -156,27 +156,42 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
         "budget_exhausted": False,
     }
 
-    def classify(bx):
-        """Per neuron: ('on'|'off'|'und', kappa or None, gmin, gmax)."""
+    # nonzero input weights per neuron, with their signs (for exact pre-activation ranges)
+    nz = [[(j, wij, wij > 0) for j, wij in enumerate(W[i]) if wij != 0] for i in range(H)]
+    one = fmpq(1)
+
+    def g_range(i, bx):
+        """Exact [min, max] of the affine g_i over the box bx."""
+        gmin = gmax = B[i]
+        for j, wij, pos in nz[i]:
+            lo, hi = bx[j]
+            if pos:
+                gmin += wij * lo
+                gmax += wij * hi
+            else:
+                gmin += wij * hi
+                gmax += wij * lo
+        return gmin, gmax
+
+    def classify(bx, parent):
+        """Per neuron: (status, kappa, gmin, gmax), status 'on' | 'off' | 'und'.
+
+        A neuron decided on the parent box is decided the same way on bx (a sub-box); its
+        range is then left as None and recomputed only if an enclosure needs it."""
         out = []
         for i in range(H):
-            wi = W[i]
-            gmin = B[i]
-            gmax = B[i]
-            for j in range(d):
-                wij = wi[j]
-                if wij > 0:
-                    gmin += wij * bx[j][0]
-                    gmax += wij * bx[j][1]
-                elif wij < 0:
-                    gmin += wij * bx[j][1]
-                    gmax += wij * bx[j][0]
+            if parent is not None and parent[i][0] != "und":
+                st, k = parent[i][0], parent[i][1]
+                out.append((st, k, None, None))
+                continue
             if flat[i]:
-                out.append(("on" if B[i] > 0 else "off", kappa_flat[i], gmin, gmax))
-            elif gmin >= 0:
-                out.append(("on", fmpq(1), gmin, gmax))
+                out.append(("on" if B[i] > 0 else "off", kappa_flat[i], B[i], B[i]))
+                continue
+            gmin, gmax = g_range(i, bx)
+            if gmin >= 0:
+                out.append(("on", one, gmin, gmax))
             elif gmax <= 0:
-                out.append(("off", fmpq(0), gmin, gmax))
+                out.append(("off", zero, gmin, gmax))
             else:
                 out.append(("und", None, gmin, gmax))
         return out
@@ -207,6 +222,8 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
         for i in range(H):
             st, _, gmin, gmax = cls[i]
             if st == "on":
+                if gmin is None:
+                    gmin, gmax = g_range(i, bx)
                 relu.append(_hull(gmin, gmax))
             elif st == "off":
                 relu.append(arb(0))
@@ -220,7 +237,10 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
             if cls[i][0] == "und":
                 r += V[i] * relu[i]
         if not const_target:
-            r -= target(xs)
+            fx = target(xs)
+            if not isinstance(fx, arb):
+                fx = arb(_q(fx, "target(xs)"))  # exact rationals are fine, floats are not
+            r -= fx
         vb = arb(vol)
         rv = r * vb
         out = [_sq(r) * vb, rv]
@@ -292,15 +312,11 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
                 eU[i] += u
 
     def score(enc):
+        """Heuristic priority (floats; never part of a result): the weighted widths."""
         s = float(enc[0].rad()) + 2 * float(enc[1].rad())
-        for j in range(d):
-            s += 2 * float(enc[2 + j].rad())
         base = 2 + d
         for i in range(H):
-            t = float(enc[base + i].rad())
-            for j in range(d):
-                t += float(enc[base + H + i * d + j].rad())
-            s += 2 * absV[i] * t + 2 * float(enc[base + H + H * d + i].rad())
+            s += 2 * absV[i] * float(enc[base + i].rad()) + 2 * float(enc[base + H + H * d + i].rad())
         return s
 
     def volume(bx):
@@ -314,7 +330,7 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
     counter = 0
     leaves = 0
 
-    def process(bx, dep):
+    def process(bx, dep, parent=None):
         """Classify a new leaf; exact boxes are accumulated, the others queued."""
         nonlocal counter, leaves
         leaves += 1
@@ -324,7 +340,7 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
         vol = volume(bx)
         if vol == 0:
             return
-        cls = classify(bx)
+        cls = classify(bx, parent)
         und = any(t[0] == "und" for t in cls)
         if not und and const_target:
             exact_add(bx, vol, cls)
@@ -357,7 +373,7 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
                 bestj = j
         return bestj
 
-    process([tuple(p) for p in Q], 0)
+    process([tuple(p) for p in Q], 0, None)
     while heap and leaves < max_boxes:
         item = heapq.heappop(heap)
         _, _, bx, dep, _, _, _, cls = item
@@ -369,8 +385,8 @@ def _run(W, B, V, c, xi, target, Q, deriv0, depth, max_boxes, d, H):
         left[j] = (lo, mid)
         right[j] = (mid, hi)
         leaves -= 1
-        process(left, dep + 1)
-        process(right, dep + 1)
+        process(left, dep + 1, cls)
+        process(right, dep + 1, cls)
     info["budget_exhausted"] = bool(heap)
     info["boxes"] = leaves
 

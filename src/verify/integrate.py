@@ -115,7 +115,9 @@ def risk_and_gradient(prob: Problem, prec: int = 64, exact: bool | None = None, 
             tgt = target.constant
         else:
             tgt = functools.partial(_target_on_box, target, prec)
-        L, G, info = boxes.shallow_risk_grad_boxes(w, b, v, net.c, tgt, measure.box, prob.deriv0, prec=prec)
+        # past about prec bisections per axis an undecided box is below the balls' resolution
+        L, G, info = boxes.shallow_risk_grad_boxes(w, b, v, net.c, tgt, measure.box, prob.deriv0, prec=prec,
+                                                   depth=(prec + 8) * net.d)
         s = measure.scale
         with precision(prec):
             return RiskGrad(L * s, [g * s for g in G], "E3", False, info)

@@ -100,8 +100,10 @@ def clip_halfplane(poly: list[Point], a1, a2, c, keep_positive: bool) -> list[Po
     all_pos = all(s >= 0 for s in vals)
     all_neg = all(s <= 0 for s in vals)
     if all_pos and all_neg:  # c + a1 x + a2 y vanishes on the whole polygon
-        return [] if keep_positive else _dedup(list(poly)) if _twice_signed_area(poly) != 0 else []
-    if all_pos:
+        if keep_positive:
+            return []
+        out = list(poly)
+    elif all_pos:
         out = list(poly)
     elif all_neg:
         return []

@@ -59,8 +59,6 @@ def _setup(ev: Evaluation, constant_target: bool = True):
     net = inst.net
     if not net.is_shallow:
         raise InputError(f"cjrr21 claims are about one hidden layer; widths are {list(net.widths)}", "network.widths")
-    if ev.variants.get("layout") == "custom" and "layout" not in ev.inst.params and True:
-        pass  # the permutation itself is applied when the instance is read (network.layout)
     hyps = []
     if constant_target:
         const = inst.target.is_constant
@@ -918,10 +916,10 @@ def eval_pure_bias(ev: Evaluation):
         cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, G)])
         rels.append(relation(f"𝔠_{n} − ξ = (1 − 2sγλ)^{n}(𝔠_0 − ξ)", cur.c - xi, "=", factor ** n * (net.c - xi)))
         rels.append(relation(f"hidden parameters of Θ_{n} are 0", _sq(cur.theta[:-1]), "=", 0))
-    conv = sign(1 - abs(factor)) == 1 if isinstance(factor, fmpq) else None
-    crit = sign(gamma) == 1 and sign(1 / (s * 2) / lam * 2 - gamma) == 1 if isinstance(gamma, fmpq) else None
-    if conv is not None and crit is not None:
-        rels.append(relation("[|1 − 2sγλ| < 1] ⇔ [0 < γ < 1/(2sλ)]", fmpq(int(conv == crit)), "=", fmpq(1)))
+    conv, crit = sign(1 - abs(factor)), sign(1 / (s * lam) - gamma)
+    if conv is not None and crit is not None and sign(gamma) is not None:
+        crit_ok = sign(gamma) == 1 and crit == 1
+        rels.append(relation("[|1 − 2sγλ| < 1] ⇔ [0 < γ < 1/(sλ)]", fmpq(int((conv == 1) == crit_ok)), "=", fmpq(1)))
     return rels, hyps
 
 
