@@ -263,7 +263,7 @@ class Evaluation:
             if measure.d >= 2 and not prob.is_exact() and not hasattr(measure, "points"):
                 raise Undecided("ball parameters θ in d >= 2 need engines E2/E3, which take rational θ only")
             rg = risk_and_gradient(prob, prec=self.prec or 64, exact=exact, engine=engine)
-            self.engines.add(rg.engine + ("-exact" if rg.exact else f"-ball{self.prec}"))
+            self.engines.add(rg.engine + ("-exact" if rg.exact else f"-ball{self.prec or 64}"))
             self._cache[key] = (rg, target, measure)  # holding them keeps their ids unique
         return self._cache[key][0]
 

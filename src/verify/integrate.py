@@ -171,9 +171,11 @@ def _e1_shallow(prob: Problem, ctx) -> RiskGrad:
         a, b = dens[0][0], dens[-1][1]
         points = [a, b] + [p[0] for p in dens[1:]] + [t for t in target.knots_1d() if a < t < b]
         kink = [None] * H
+        exact_theta = all_exact(net.theta)
         for i in range(H):
             if decided_sign(w[i]) != 0:
-                t = -bb[i] / w[i]
+                # kinks of rational θ stay rational: piece ends are then exact (acb.integral needs them)
+                t = -net.b(i) / net.w(i)[0] if exact_theta else -bb[i] / w[i]
                 kink[i] = t
                 if cmp(t, a) > 0 and cmp(t, b) < 0:
                     points.append(t)

@@ -145,8 +145,9 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
     if status == Status.VIOLATED and reverify:
         reverified = _reverify(claim, mutant, instance, variants, used, precisions)
     elapsed = time.perf_counter() - t0
-    return Verdict(cid, status, relations, hypotheses, vacuous,
-                   "exact" if used is None else f"ball{used}", sorted(ev.engines), elapsed, instance.to_json(),
+    label = f"ball{used}" if used is not None else (
+        "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
+    return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
                    variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
                    notes + ev.notes, reverified)
 

@@ -614,7 +614,8 @@ def eval_one_step(ev: Evaluation):
         ge = relation("γ ≤ γ*(θ)", gamma, "≤", gstar)
         if le.status.value != "UNKNOWN" and ge.status.value != "UNKNOWN":
             same = (le.status == ge.status)
-            rels.append(relation(f"[V(Θ') ≤ V(θ)] ⇔ [γ ≤ γ* = {_short(gstar)}]", fmpq(int(same)), "=", fmpq(1)))
+            rels.append(relation(f"[V(Θ') ≤ V(θ)] ⇔ [γ ≤ γ* = {_short(gstar)}] (for γ > 0)", fmpq(int(same)), "=",
+                                 fmpq(1), given=relation("γ > 0", gamma, ">", 0)))
         new_star = [t - gstar * g for t, g in zip(th, G)]
         rels.append(relation("V(θ − γ*𝒢) = V(θ)", V(new_star, xi), "=", V0))
     return rels, hyps
@@ -694,20 +695,33 @@ def gd_trajectory(ev: Evaluation, N: int):
                 gbar=gbar, V0=V0)
 
 
+def _all_le(pairs) -> bool | None:
+    """Certified: 0 < g ≤ bound for every (g, bound); None if some comparison is undecided."""
+    out = True
+    for g, bound in pairs:
+        s1, s2 = sign(g), sign(bound - g)
+        if s1 is None or s2 is None:
+            out = None
+            continue
+        if s1 != 1 or s2 < 0:
+            return False
+    return out
+
+
 def _step_hypothesis(ev, tr, which="step"):
     mode = ev.variants.get("step", "derived")
     gs = tr["gammas"]
     if mode == "derived":
-        ok = all(sign(g) == 1 and sign(tr["gbar"] - g) >= 0 for g in gs)
+        ok = _all_le((g, tr["gbar"]) for g in gs)
         return Hypothesis("0 < γ_n ≤ γ̄ for all n", ok, f"γ̄ = {_short(tr['gbar'])}")
     if mode == "local":
         ks = [K(n, tr["lam"], tr["M"]) for n in tr["nets"][:-1]]
-        ok = all(sign(g) == 1 and sign(4 - g * k) >= 0 for g, k in zip(gs, ks))
+        ok = _all_le((g, 4 / k) for g, k in zip(gs, ks))  # K(θ) ≥ 8λ > 0
         return Hypothesis("0 < γ_n ≤ 4/K(Θ_n) for all n", ok)
     bound = ev.param("step_bound")
     if bound is None:
         raise InputError("variant @step-paper needs params.step_bound (the paper's constant)", "params.step_bound")
-    ok = all(sign(g) == 1 and sign(bound - g) >= 0 for g in gs)
+    ok = _all_le((g, bound) for g in gs)
     return Hypothesis(f"0 < γ_n ≤ {bound} (params.step_bound)", ok)
 
 
@@ -789,11 +803,11 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
         hyps.append(_step_hypothesis(ev, tr))
     else:
         lam = tr["lam"]
-        hyps.append(Hypothesis("0 < γ_n ≤ 1/λ for all n", all(sign(g) == 1 and sign(1 / lam - g) >= 0
-                                                             for g in tr["gammas"]), f"λ = {lam}"))
+        hyps.append(Hypothesis("0 < γ_n ≤ 1/λ for all n", _all_le((g, 1 / lam) for g in tr["gammas"]), f"λ = {lam}"))
     nets = tr["nets"]
     seen = {}
-    for n, net in enumerate(nets[:-1]):
+    constant_steps = all(g == tr["gammas"][0] for g in tr["gammas"])
+    for n, net in enumerate(nets[:-1] if constant_steps else []):
         key = tuple(net.theta)
         if key in seen:
             m = seen[key]
@@ -869,7 +883,7 @@ def eval_sgd(ev: Evaluation):
     d = net.d
     gbar = gamma_bar(V(net.theta, xi), 1, d, M)
     gamma = _gamma(ev, gbar)
-    hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", sign(gamma) == 1 and sign(gbar - gamma) >= 0,
+    hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", _all_le([(gamma, gbar)]),
                            f"γ̄ = {_short(gbar)}"))
     ctx = EXACT if ev.exact else _ball_ctx(ev)
     rels = []
