@@ -40,7 +40,8 @@ _MAX_EXP10 = 1000
 _MAX_DIGITS = 1000  # characters in one number literal
 _MAX_DEPTH = 100  # nesting of parentheses, calls and unary minus
 _TOKEN = re.compile(r"(?P<num>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/^(),])")
+                    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<op>[-+*/^(),])|(?P<ws>\s+)"
+                    r"|(?P<bad>.)", re.DOTALL)  # a bad character is reported when reached
 
 
 def _where(source: str) -> str:
@@ -52,15 +53,8 @@ class _Parser:
 
     def __init__(self, source: str, d: int):
         self.src, self.d, self.where = source, d, _where(source)
-        self.toks: list[tuple[str, str, int]] = []  # (kind, text, position)
-        pos = 0
-        while pos < len(source):
-            if source[pos].isspace():
-                pos += 1
-                continue
-            m = _TOKEN.match(source, pos)  # a bad character is reported when parsing reaches it
-            self.toks.append((m.lastgroup, m.group(), pos) if m else ("bad", source[pos], pos))
-            pos = m.end() if m else pos + 1
+        self.toks = [(m.lastgroup, m.group(), m.start()) for m in _TOKEN.finditer(source)
+                     if m.lastgroup != "ws"]  # (kind, text, position)
         self.toks.append(("end", "", len(source)))
         self.i = self.depth = 0
 
@@ -425,8 +419,9 @@ def integrate_1d(f: Expression, a: fmpq, b: fmpq, poly: list[fmpq] | None = None
     """Return a ball containing the integral from a to b of p(x) * g(x) dx, where g = f
     (or f^2 when ``square``) and p(x) = sum_k poly[k] x^k (p = 1 when ``poly`` is None),
     computed with acb.integral at ``prec`` bits (ctx.prec is restored afterwards).
-    The ball is non-finite when the integration fails (e.g. a pole on [a, b], or f is
-    not real-valued there)."""
+    The ball is non-finite when the integration fails, e.g. on a pole in [a, b], or when
+    a sqrt argument u is negative on a subinterval of [a, b] (where u < 0 only on a set
+    too small for Arb's subdivision to isolate, sqrt(u) is read as sqrt(max(u, 0)))."""
     if f.d != 1:
         raise InputError(f"integration needs d = 1, got d = {f.d}", f._where)
     coeffs = [_to_fmpq(c) for c in (poly or [1])]
