@@ -14,7 +14,6 @@ never asserted:
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -25,8 +24,8 @@ from flint import arb, fmpq
 from .errors import InputError
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
-from .numbers import DEFAULT_PRECISIONS, Undecided, is_exact, precision, parse_number, parse_rational, sign, to_json, width
-from .problems import Constant, Measure, Target, measure_from_json, target_from_json
+from .numbers import Undecided, is_exact, precision, parse_number, parse_rational, sign, to_json
+from .problems import Measure, Target, measure_from_json, target_from_json
 
 
 class Status(str, Enum):

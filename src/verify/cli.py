@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .claim import Status, Verdict
+from .claim import Verdict
 from .errors import InputError
 from .numbers import short
 
@@ -214,13 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     parser = build_parser()
-    if argv is None:
-        argv = sys.argv[1:]
-    if len(argv) == 2 and argv[0] == "check":  # `check FILE` with the claim inside the file
-        argv = ["check", "--", argv[1]] if not argv[1].startswith("-") else argv
-    args = parser.parse_args(argv)
-    if args.command == "check" and args.file is None:
-        args.file, args.claim = args.claim, None
+    args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
     try:
         return {"list": cmd_list, "check": cmd_check, "suite": cmd_suite}[args.command](args)
     except InputError as e:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .errors import InputError
-from .numbers import Number, parse_number, to_json
+from .numbers import dot, parse_number, to_json
 
 
 def n_params(widths: Sequence[int]) -> int:
@@ -119,7 +119,7 @@ class Network:
         h = list(x)
         hs, zs = [h], []
         for ell, (W, b) in enumerate(layers):
-            z = [b[r] + _dot(W[r], h) for r in range(len(W))]
+            z = [b[r] + dot(W[r], h) for r in range(len(W))]
             if ell == len(layers) - 1:
                 out = z[0]
                 break
@@ -143,7 +143,7 @@ class Network:
             k_end = k_w
             if ell > 0:
                 kappa = [step(zr) for zr in zs[ell - 1]]
-                delta = [kappa[s] * _dot([W[r][s] for r in range(n_out)], delta) for s in range(n_in)]
+                delta = [kappa[s] * dot([W[r][s] for r in range(n_out)], delta) for s in range(n_in)]
         return out, g, zs
 
     # ---- JSON ------------------------------------------------------------------------------
@@ -191,10 +191,3 @@ def apply_layout(values: tuple, layout, where: str) -> tuple:
             or not all(isinstance(k, int) for k in layout)):
         raise InputError(f"layout must be a permutation of 0..{n - 1}", where)
     return tuple(values[k] for k in layout)
-
-
-def _dot(a, b):
-    s = 0
-    for p, q in zip(a, b):
-        s = s + p * q
-    return s

@@ -209,6 +209,19 @@ def decided_sign(x: Number) -> int:
     return s
 
 
+def dot(a, b):
+    """Σ a_k b_k in the arithmetic of the entries (exact, balls, or polynomials)."""
+    s = 0
+    for p, q in zip(a, b):
+        s = s + p * q
+    return s
+
+
+def sum_squares(xs):
+    """Σ x_k² (‖x‖²) in the arithmetic of the entries."""
+    return dot(xs, xs)
+
+
 def is_exact(x) -> bool:
     return isinstance(x, (int, fmpz, fmpq))
 

@@ -12,7 +12,7 @@ piecewise polynomial --, `Empirical` -- weighted atoms in any dimension).  Their
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 from flint import arb, fmpq, fmpq_poly
@@ -20,7 +20,7 @@ from flint import arb, fmpq, fmpq_poly
 from .errors import InputError
 from .expr import Expression, parse_expression
 from .nets import Network
-from .numbers import EXACT, Context, ExactContext, is_exact, parse_number, parse_rational, sign, to_json
+from .numbers import EXACT, Context, is_exact, parse_number, parse_rational, sign, to_json
 
 # --------------------------------------------------------------------------------------------
 # targets
@@ -494,8 +494,7 @@ def residual_and_grad(net: Network, target: Target, x, ctx: Context = EXACT, der
         xs = [ctx.convert(t) for t in x]
         theta = [ctx.convert(t) for t in net.theta]
         out, g, _ = net.with_theta(theta).forward(xs, ctx.relu, lambda y: ctx.step(y, deriv0), grad=grad)
-        fx = target.value([t for t in x], ctx)
-        return out - ctx.convert(fx) if isinstance(ctx, ExactContext) else out - fx, g
+        return out - target.value(list(x), ctx), g
 
 
 def per_sample_gradient(net: Network, target: Target, x, ctx: Context = EXACT, deriv0=fmpq(0)):

@@ -133,7 +133,6 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
         used = prec
         if result[0] != Status.UNKNOWN or not _precision_can_help(result, prec):
             break
-    notes = []
     if result is None:
         elapsed = time.perf_counter() - t0
         return Verdict(cid, Status.UNKNOWN, [], [], False, f"ball{precisions[-1]}", [], elapsed,
@@ -149,7 +148,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
                    variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
-                   notes + ev.notes, reverified)
+                   ev.notes, reverified)
 
 
 def _precision_can_help(result, prec) -> bool:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import itertools
 
-from flint import acb, arb, fmpq, fmpz
+from flint import acb, arb, fmpq
 
 from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
-from ..numbers import EXACT, Undecided, precision, sign
-from ..problems import BoxMeasure, Constant, Density, Empirical, per_sample_gradient, residual_and_grad
+from ..numbers import (EXACT, BallContext, Undecided, dot, parse_number, parse_rational, precision, short, sign,
+                       sum_squares)
+from ..problems import BoxMeasure, Density, Empirical, per_sample_gradient
 from ..registry import VariantGroup, register, register_variants
 
 SOURCE = "Cheridito, Jentzen, Riekert, Rossmannek 2021, arXiv:2102.09924"
@@ -96,23 +97,9 @@ def _rg(ev: Evaluation, net: Network, s, **kw):
     return s * rg.L, [s * g for g in rg.G]
 
 
-def _sq(xs):
-    out = 0
-    for x in xs:
-        out = out + x * x
-    return out
-
-
-def _dot(a, b):
-    out = 0
-    for x, y in zip(a, b):
-        out = out + x * y
-    return out
-
-
 def V(theta, xi):
     """V(θ) = ‖θ‖² + (θ_𝔡 − 2ξ)²."""
-    return _sq(theta) + (theta[-1] - 2 * xi) ** 2
+    return sum_squares(theta) + (theta[-1] - 2 * xi) ** 2
 
 
 def grad_V(theta, xi):
@@ -134,7 +121,7 @@ def grad_V_family(net: Network, xi, alpha, beta):
 
 def K(net: Network, lam, M):
     """K(θ) = 4λ[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2]."""
-    return 4 * lam * ((1 + net.d * M * M) * (_sq(net.theta) - net.theta[-1] ** 2) + 2)
+    return 4 * lam * ((1 + net.d * M * M) * (sum_squares(net.theta) - net.theta[-1] ** 2) + 2)
 
 
 def gamma_bar(V0, lam, d, M):
@@ -147,10 +134,6 @@ def _need_measure(ev):
         raise InputError("this claim integrates over a measure: the instance needs 'measure'", "measure")
 
 
-def _ball(ev, x):
-    return ev.num(x)
-
-
 # --------------------------------------------------------------------------------------------
 # 1. lyapunov-function
 
@@ -160,7 +143,7 @@ def eval_lyapunov_function(ev: Evaluation):
     th = [ev.num(t) for t in net.theta]
     xi = ev.num(xi)
     v = V(th, xi)
-    decomposition = _sq(th) - th[-1] ** 2 + 2 * (th[-1] - xi) ** 2
+    decomposition = sum_squares(th) - th[-1] ** 2 + 2 * (th[-1] - xi) ** 2
     star = [0] * (len(th) - 1) + [xi]
     return [
         relation("V(θ) − 2ξ² = ‖θ‖² − 𝔠² + 2(𝔠 − ξ)²", v - 2 * xi * xi, "=", decomposition),
@@ -197,7 +180,7 @@ def _pattern_identity(net: Network, xi, deriv0) -> bool | None:
             relu = _PatternRelu(S)
             out, dN, _ = net.forward(x, relu, relu.step)
             r = out - xi
-            if _dot(gv, [2 * r * g for g in dN]) != 8 * r * r:
+            if dot(gv, [2 * r * g for g in dN]) != 8 * r * r:
                 return False
     return True
 
@@ -231,7 +214,7 @@ def eval_lyapunov_identity(ev: Evaluation, constant_target=True):
                                  fmpq(0 if e4 else 1), "=", fmpq(0)))
             return rels, hyps
     L, G = _rg(ev, net, s)
-    lhs = _dot(grad_V(net.theta, xi), G)
+    lhs = dot(grad_V(net.theta, xi), G)
     rels.append(relation("⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ)", lhs, "=", 8 * L))
     return rels, hyps
 
@@ -242,7 +225,7 @@ def eval_identity_no_output_bias(ev: Evaluation):
     net, xi, s, hyps = _setup(ev)
     hyps.append(Hypothesis("output bias 𝔠 = 0 (not trainable)", sign(net.c) == 0, f"𝔠 = {net.c}"))
     L, G = _rg(ev, net, s)
-    lhs = _dot([2 * t for t in net.theta[:-1]], G[:-1])
+    lhs = dot([2 * t for t in net.theta[:-1]], G[:-1])
     return [relation("⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ) (no output bias)", lhs, "=", 8 * L)], hyps
 
 
@@ -255,7 +238,7 @@ def eval_identity_two_layers(ev: Evaluation):
     xi = inst.target.constant
     s = ev.variants.get("loss", fmpq(1))
     L, G = _rg(ev, net, s)
-    lhs = _dot(grad_V(net.theta, xi), G)
+    lhs = dot(grad_V(net.theta, xi), G)
     hyps = [Hypothesis("two hidden layers", net.depth == 2, f"widths {list(net.widths)}")]
     return [relation("⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) (two hidden layers)", lhs, "=", 8 * L)], hyps
 
@@ -296,25 +279,28 @@ def eval_identity_softplus(ev: Evaluation):
             G[2 * H + i] = integral(lambda r, sp, sg, x, i=i: 2 * sp[i] * r)
         G[-1] = integral(lambda r, sp, sg, x: 2 * r)
         theta_r = [arb(t) for t in net.theta]
-        lhs = _dot(grad_V(theta_r, arb(xi)), [s * g for g in G])
+        lhs = dot(grad_V(theta_r, arb(xi)), [s * g for g in G])
         return [relation("⟨∇V(θ), 𝒢_softplus(θ)⟩ = 8ℒ_softplus(θ)", lhs, "=", 8 * s * L)], hyps
+
+
+def _parse_points(raw, d: int, where: str) -> list[list[fmpq]]:
+    """A non-empty JSON list of points of dimension d (a bare number is a 1-D point), exactly."""
+    if not isinstance(raw, list) or not raw:
+        raise InputError("expected a non-empty list of points", where)
+    pts = []
+    for k, p in enumerate(raw):
+        p = p if isinstance(p, list) else [p]
+        if len(p) != d:
+            raise InputError(f"point has dimension {len(p)}, the network has d = {d}", f"{where}[{k}]")
+        pts.append([parse_rational(t, f"{where}[{k}]") for t in p])
+    return pts
 
 
 def _points(ev: Evaluation, net: Network):
     """params.points, else the atoms of an empirical measure, else the box corners, the kinks
     inside a 1-D box, and the box centre."""
     if "points" in ev.inst.params:
-        raw = ev.inst.params["points"]
-        if not isinstance(raw, list) or not raw:
-            raise InputError("points must be a non-empty list of points", "params.points")
-        from ..numbers import parse_rational
-        pts = []
-        for k, p in enumerate(raw):
-            p = p if isinstance(p, list) else [p]
-            if len(p) != net.d:
-                raise InputError(f"point has dimension {len(p)}, the network has d = {net.d}", f"params.points[{k}]")
-            pts.append([parse_rational(t, f"params.points[{k}]") for t in p])
-        return pts
+        return _parse_points(ev.inst.params["points"], net.d, "params.points")
     m = ev.inst.measure
     if isinstance(m, Empirical):
         return [list(p) for p in m.points]
@@ -341,13 +327,12 @@ def eval_lyapunov_pointwise(ev: Evaluation):
     for x in _points(ev, net):
         g, r = per_sample_gradient(net, ev.inst.target, x, ctx, deriv0)
         rels.append(relation(f"⟨∇V(θ), g(θ,x)⟩ = 8r_θ(x)² at x = ({', '.join(map(str, x))})",
-                             _dot(gv, g), "=", 8 * r * r))
+                             dot(gv, g), "=", 8 * r * r))
     ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
     return rels, hyps
 
 
 def _ball_ctx(ev):
-    from ..numbers import BallContext
     return BallContext(ev.prec)
 
 
@@ -360,7 +345,7 @@ def eval_lyapunov_family(ev: Evaluation, mutant=False):
         alpha = ev.rational_param("alpha", fmpq(1)) if ev.variants["v"] == "alpha" else fmpq(1)
         beta = 2 - alpha
     L, G = _rg(ev, net, s)
-    lhs = _dot(grad_V_family(net, xi, alpha, beta), G)
+    lhs = dot(grad_V_family(net, xi, alpha, beta), G)
     name = f"⟨∇V_α(θ), 𝒢(θ)⟩ = 8ℒ(θ) with α = {alpha}, β = {beta}"
     return [relation(name, lhs, "=", 8 * L)], hyps
 
@@ -370,7 +355,7 @@ def eval_family_phi_square(ev: Evaluation):
     _need_measure(ev)
     net, xi, s, hyps = _setup(ev)
     L, G = _rg(ev, net, s)
-    lhs = _dot([2 * t for t in net.theta], G)
+    lhs = dot([2 * t for t in net.theta], G)
     return [relation("⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ)", lhs, "=", 8 * L)], hyps
 
 
@@ -393,15 +378,15 @@ def eval_balancedness(ev: Evaluation, gd_conserves=False):
     for i in range(net.H):
         blk = net.neuron_block(i)
         vi = net.idx_v(i)
-        B0 = _sq([th[k] for k in blk]) - th[vi] ** 2
-        B1 = _sq([new[k] for k in blk]) - new[vi] ** 2
+        B0 = sum_squares([th[k] for k in blk]) - th[vi] ** 2
+        B1 = sum_squares([new[k] for k in blk]) - new[vi] ** 2
         if gd_conserves:
             rels.append(relation(f"B_{i + 1}(Θ_1) = B_{i + 1}(Θ_0) under GD, γ = {gamma}", B1, "=", B0))
             continue
         rels.append(relation(f"⟨(𝔴_{i + 1},𝔟_{i + 1}), 𝒢_(𝔴,𝔟)⟩ = 𝔳_{i + 1}𝒢_𝔳 (neuron {i + 1})",
-                             _dot([th[k] for k in blk], [G[k] for k in blk]), "=", th[vi] * G[vi]))
+                             dot([th[k] for k in blk], [G[k] for k in blk]), "=", th[vi] * G[vi]))
         rels.append(relation(f"B_{i + 1}(θ − γ𝒢) − B_{i + 1}(θ) = γ²(‖𝒢_(𝔴,𝔟)‖² − 𝒢_𝔳²), γ = {gamma}",
-                             B1 - B0, "=", gamma ** 2 * (_sq([G[k] for k in blk]) - G[vi] ** 2)))
+                             B1 - B0, "=", gamma ** 2 * (sum_squares([G[k] for k in blk]) - G[vi] ** 2)))
     return rels, hyps
 
 
@@ -488,7 +473,7 @@ def eval_gradient_formula(ev: Evaluation, everywhere=False):
         raise Undecided("exact one-sided derivatives need a rational instance and exact arithmetic")
     plus, minus, _ = one_sided_derivatives(ev, net, s)
     L, G = _rg(ev, net, s, deriv0=ev.variants["deriv0"])
-    rels, kinks = [], []
+    rels = []
     names = _coord_names(net)
     differs = [k for k in range(len(G)) if plus[k] != minus[k]]
     for k in range(len(G)):
@@ -498,7 +483,7 @@ def eval_gradient_formula(ev: Evaluation, everywhere=False):
         degenerate = [i for i in range(net.H) if all(sign(t) == 0 for t in net.w(i)) and sign(net.b(i)) == 0
                       and sign(net.v(i)) != 0]
         atoms_on_kinks = isinstance(ev.inst.measure, Empirical) and any(
-            sign(net.b(i) + _dot(net.w(i), p)) == 0 for i in range(net.H) for p in ev.inst.measure.points)
+            sign(net.b(i) + dot(net.w(i), p)) == 0 for i in range(net.H) for p in ev.inst.measure.points)
         if differs:
             hyps.append(Hypothesis("ℒ differentiable at θ", False,
                                    f"one-sided partial derivatives differ in {[names[k] for k in differs]}"))
@@ -540,7 +525,7 @@ def _dead_or_degenerate(net: Network, measure) -> list[tuple[int, str]]:
             pts = measure.points
         else:
             pts = list(itertools.product(*measure.box))  # an affine function is maximal at a corner
-        vals = [b + _dot(w, p) for p in pts]
+        vals = [b + dot(w, p) for p in pts]
         if all(sign(z) is not None and sign(z) <= 0 for z in vals):
             out.append((i, "dead on the support (pre-activation ≤ 0)"))
     return out
@@ -586,10 +571,10 @@ def eval_no_spurious(ev: Evaluation, constant_target=True):
     _need_measure(ev)
     net, xi, s, hyps = _setup(ev, constant_target)
     L, G = _rg(ev, net, s)
-    zeroG = relation("𝒢(θ) = 0", _sq(G), "=", 0)
+    zeroG = relation("𝒢(θ) = 0", sum_squares(G), "=", 0)
     zeroL = relation("ℒ(θ) = 0", L, "=", 0)
     return [relation("𝒢(θ) = 0 ⇒ ℒ(θ) = 0", L, "=", 0, given=zeroG),
-            relation("ℒ(θ) = 0 ⇒ 𝒢(θ) = 0", _sq(G), "=", 0, given=zeroL)], hyps
+            relation("ℒ(θ) = 0 ⇒ 𝒢(θ) = 0", sum_squares(G), "=", 0, given=zeroL)], hyps
 
 
 # --------------------------------------------------------------------------------------------
@@ -601,7 +586,7 @@ def eval_one_step(ev: Evaluation):
     net, xi, s, hyps = _setup(ev)
     L, G = _rg(ev, net, s)
     th = net.theta
-    Gnorm = _sq(G) + G[-1] ** 2
+    Gnorm = sum_squares(G) + G[-1] ** 2
     lam, M = _lam_M(ev)
     gamma = _gamma(ev, gamma_bar(V(th, xi), lam, net.d, M))
     new = [t - gamma * g for t, g in zip(th, G)]
@@ -622,7 +607,6 @@ def eval_one_step(ev: Evaluation):
 
 
 def _short(x):
-    from ..numbers import short
     return short(x)
 
 
@@ -635,7 +619,7 @@ def eval_gradient_bound(ev: Evaluation, constant_term=True):
     if not constant_term:
         k = k - 8 * lam
     name = "‖𝒢‖² + 𝒢_𝔡² ≤ K(θ)ℒ(θ)" if constant_term else "‖𝒢‖² + 𝒢_𝔡² ≤ K′(θ)ℒ(θ), K′ without the +2"
-    return [relation(name, _sq(G) + G[-1] ** 2, "≤", k * L)], hyps
+    return [relation(name, sum_squares(G) + G[-1] ** 2, "≤", k * L)], hyps
 
 
 # --------------------------------------------------------------------------------------------
@@ -646,7 +630,6 @@ def _gammas(ev: Evaluation, N, default):
     """γ_0, …, γ_N (one more than the steps, for the current-index variant)."""
     raw = ev.inst.params.get("gammas")
     if raw is not None:
-        from ..numbers import parse_number
         if not isinstance(raw, list) or len(raw) < N + 1:
             raise InputError(f"gammas must list at least {N + 1} step sizes (γ_0..γ_N)", "params.gammas")
         return [parse_number(g, f"params.gammas[{k}]") for k, g in enumerate(raw)]
@@ -751,7 +734,7 @@ def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
     Vmax = Vs[0] + slack
     if which == "bounded":
         for n in range(N + 1):
-            rels.append(relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺", _sq(nets[n].theta), "≤", Vs[n]))
+            rels.append(relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺", sum_squares(nets[n].theta), "≤", Vs[n]))
             rels.append(relation(f"V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺ (n = {n})", Vs[n], "≤", Vmax))
     if which in ("summable", "minrate"):
         total, gsum = 0, 0
@@ -831,7 +814,7 @@ def eval_gf_integral(ev: Evaluation):
     tr = gd_trajectory(ev, N)
     xi = tr["xi"]
     lhs = V(tr["nets"][-1].theta, xi) + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
-    rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (_sq(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
+    rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (sum_squares(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
                                          fmpq(0))
     rhs = rhs + sum(tr["deltas"], fmpq(0))
     return [relation(f"V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) (N = {N}, telescoped claim 9)",
@@ -848,7 +831,6 @@ def eval_gf_integral(ev: Evaluation):
 def _samples(ev: Evaluation, net: Network):
     """Batches of sample points: params.batches (list of lists of points) or params.samples
     (one point per step), else one step per support point."""
-    from ..numbers import parse_rational
     raw = ev.inst.params.get("batches")
     if raw is None:
         single = ev.inst.params.get("samples")
@@ -857,18 +839,7 @@ def _samples(ev: Evaluation, net: Network):
         raw = [[p] for p in single] if isinstance(single, list) else single
     if not isinstance(raw, list) or not raw:
         raise InputError("batches must be a non-empty list of lists of points", "params.batches")
-    out = []
-    for k, batch in enumerate(raw):
-        if not isinstance(batch, list) or not batch:
-            raise InputError("each batch must be a non-empty list of points", f"params.batches[{k}]")
-        pts = []
-        for p in batch:
-            p = p if isinstance(p, list) else [p]
-            if len(p) != net.d:
-                raise InputError(f"sample has dimension {len(p)}, the network has d = {net.d}", f"params.batches[{k}]")
-            pts.append([parse_rational(t, f"params.batches[{k}]") for t in p])
-        out.append(pts)
-    return out
+    return [_parse_points(batch, net.d, f"params.batches[{k}]") for k, batch in enumerate(raw)]
 
 
 def eval_sgd(ev: Evaluation):
@@ -894,16 +865,16 @@ def eval_sgd(ev: Evaluation):
             g, r = per_sample_gradient(cur, ev.inst.target, x, ctx, deriv0)
             gs.append([s * t for t in g])
             rs.append(r)
-            kk = 4 * r * r * ((1 + d * M * M) * (_sq(cur.theta) - cur.theta[-1] ** 2) + 2)
+            kk = 4 * r * r * ((1 + d * M * M) * (sum_squares(cur.theta) - cur.theta[-1] ** 2) + 2)
             rels.append(relation(f"step {n + 1}: ‖g‖² + g_𝔡² ≤ 4r²[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2] at x = "
-                                 f"({', '.join(map(str, x))})", _sq(gs[-1]) + gs[-1][-1] ** 2, "≤", s * s * kk))
+                                 f"({', '.join(map(str, x))})", sum_squares(gs[-1]) + gs[-1][-1] ** 2, "≤", s * s * kk))
         k = len(batch)
         gbar_vec = [sum((g[i] for g in gs), 0) / k for i in range(len(cur.theta))]
         r2 = sum((s * r * r for r in rs), 0) / k
         new = [t - gamma * g for t, g in zip(cur.theta, gbar_vec)]
         V0, V1 = V(cur.theta, xi), V(new, xi)
         rels.append(relation(f"step {n + 1}: V(Θ_n) = V(Θ_n−1) − 8γ·mean(r²) + γ²(‖ḡ‖² + ḡ_𝔡²)", V1, "=",
-                             V0 - 8 * gamma * r2 + gamma ** 2 * (_sq(gbar_vec) + gbar_vec[-1] ** 2)))
+                             V0 - 8 * gamma * r2 + gamma ** 2 * (sum_squares(gbar_vec) + gbar_vec[-1] ** 2)))
         rels.append(relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2))
         cur = cur.with_theta(new)
     ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
@@ -929,7 +900,7 @@ def eval_pure_bias(ev: Evaluation):
         _, G = _rg(ev, cur, s)
         cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, G)])
         rels.append(relation(f"𝔠_{n} − ξ = (1 − 2sγλ)^{n}(𝔠_0 − ξ)", cur.c - xi, "=", factor ** n * (net.c - xi)))
-        rels.append(relation(f"hidden parameters of Θ_{n} are 0", _sq(cur.theta[:-1]), "=", 0))
+        rels.append(relation(f"hidden parameters of Θ_{n} are 0", sum_squares(cur.theta[:-1]), "=", 0))
     conv, crit = sign(1 - abs(factor)), sign(1 / (s * lam) - gamma)
     if conv is not None and crit is not None and sign(gamma) is not None:
         crit_ok = sign(gamma) == 1 and crit == 1
