@@ -24,7 +24,7 @@ from flint import arb, fmpq
 from .errors import InputError
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
-from .numbers import Undecided, is_exact, precision, parse_number, parse_rational, sign, to_json
+from .numbers import Undecided, is_exact, precision, parse_number, parse_rational, sign, to_float, to_json
 from .problems import Measure, Target, measure_from_json, target_from_json
 
 
@@ -221,6 +221,7 @@ class Evaluation:
     independent: bool = False  # re-verification: prefer another engine / number system
     notes: list = field(default_factory=list)
     engines: set = field(default_factory=set)
+    series: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -233,6 +234,11 @@ class Evaluation:
             return x
         with precision(self.prec):
             return x if isinstance(x, arb) else arb(x)
+
+    def record(self, name: str, values):
+        """Keep a quantity along the iterates (e.g. V(Θ_n)) for the report's plots; floats
+        only, never used for a verdict."""
+        self.series[name] = [to_float(v) for v in values]
 
     def param(self, key, default=None, parse=parse_number):
         if key not in self.inst.params:
@@ -284,6 +290,7 @@ class Claim:
     params_doc: str = ""
     mutants: list = field(default_factory=list)
     family: str = ""
+    instances: Callable[[], object] | None = None  # () -> Hypothesis strategy of instance dicts
 
     def __post_init__(self):
         if self.provenance not in PROVENANCE_TAGS:
@@ -302,6 +309,7 @@ class Mutant:
     evaluate: Callable
     witness: dict
     forced_variants: dict = field(default_factory=dict)
+    instances: Callable[[], object] | None = None  # default: the parent claim's strategy
 
     @property
     def id(self) -> str:
@@ -324,6 +332,7 @@ class Verdict:
     statement: str
     notes: list = field(default_factory=list)
     reverified: str = ""
+    series: dict = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -335,7 +344,8 @@ class Verdict:
                 "precision": self.precision, "engines": self.engines, "seconds": round(self.seconds, 6),
                 "hypotheses": [h.to_json() for h in self.hypotheses],
                 "relations": [r.to_json() for r in self.relations],
-                "reverified": self.reverified, "notes": self.notes, "instance": self.instance}
+                "reverified": self.reverified, "notes": self.notes, "series": self.series,
+                "instance": self.instance}
 
 
 def combine(relations: list[Relation], hypotheses: list[Hypothesis]) -> tuple[Status, bool]:

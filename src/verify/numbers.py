@@ -142,6 +142,23 @@ def short(x, digits: int = 12) -> str:
     return str(x)
 
 
+def to_float(x) -> float | None:
+    """A float64 approximation (the midpoint of a ball) for plots and search steering -- never
+    for a verdict.  ``None`` for non-finite balls and non-numbers; ±inf beyond float range."""
+    if isinstance(x, (int, fmpz)):
+        x = fmpq(int(x))
+    if isinstance(x, fmpq):
+        with precision(64):
+            x = arb(x)
+    if isinstance(x, arb):
+        if not x.is_finite():
+            return None
+        return float(x.mid())
+    if isinstance(x, float):
+        return x
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # certified comparisons
 

@@ -148,7 +148,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
                    variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
-                   ev.notes, reverified)
+                   ev.notes, reverified, ev.series)
 
 
 def _precision_can_help(result, prec) -> bool:

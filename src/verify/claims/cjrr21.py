@@ -18,10 +18,10 @@ import itertools
 
 from flint import acb, arb, fmpq
 
-from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..claim import Claim, Evaluation, Hypothesis, Instance, Mutant, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
-from ..numbers import (EXACT, BallContext, Undecided, dot, parse_number, parse_rational, precision, short, sign,
+from ..numbers import (EXACT, BallContext, Undecided, dot, parse_number, parse_rational, precision, short, sign, to_json,
                        sum_squares)
 from ..problems import BoxMeasure, Density, Empirical, per_sample_gradient
 from ..registry import VariantGroup, register, register_variants
@@ -671,6 +671,8 @@ def gd_trajectory(ev: Evaluation, N: int):
         used.append(g)
         deltas.append(delta)
         nets.append(net.with_theta(th))
+    ev.record("V(Θ_n)", [V(n.theta, xi) for n in nets])
+    ev.record("ℒ(Θ_n)", Ls)
     if bits is not None and ev.exact:
         ev.notes.append(f"iterates rounded to the dyadic grid 2^-{bits} after each step; the certificate covers "
                         "the rounded trajectory, with the V-change of each rounding carried as δ_k")
@@ -748,7 +750,6 @@ def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
                 mins = tr["L"][:n + 1]
                 rels.append(relation(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
                                      _certified_min(mins), "≤", (Vmax - 2 * xi * xi) / (4 * gsum)))
-    ev.trajectory = dict(V=Vs, L=tr["L"], gammas=tr["gammas"])
     return rels, hyps
 
 
@@ -772,15 +773,8 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
     if not (ev.exact and ev.inst.is_exact()):
         raise Undecided("the periodic-orbit search runs in exact arithmetic only")
     N = _steps(ev, 6)
-    old = ev.inst.params.get("rounding_bits", "unset")
-    ev.inst.params["rounding_bits"] = None
-    try:
-        tr = gd_trajectory(ev, N)
-    finally:
-        if old == "unset":
-            del ev.inst.params["rounding_bits"]
-        else:
-            ev.inst.params["rounding_bits"] = old
+    ev.inst = ev.inst.replace(params={**ev.inst.params, "rounding_bits": None})
+    tr = gd_trajectory(ev, N)
     hyps = list(tr["hyps"])
     if step_rule == "derived":
         hyps.append(_step_hypothesis(ev, tr))
@@ -806,11 +800,11 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
 def eval_gf_integral(ev: Evaluation):
     _need_measure(ev)
     N = _steps(ev, 3)
-    inst = ev.inst
-    if "gamma" not in inst.params and "gammas" not in inst.params:
-        ev.inst = inst.replace(params={**inst.params, "gamma": "1/100000000"})
-    if "rounding_bits" not in ev.inst.params:
-        ev.inst.params["rounding_bits"] = None
+    params = dict(ev.inst.params)  # a copy: the caller's instance must not change
+    if "gamma" not in params and "gammas" not in params:
+        params["gamma"] = "1/100000000"
+    params.setdefault("rounding_bits", None)
+    ev.inst = ev.inst.replace(params=params)
     tr = gd_trajectory(ev, N)
     xi = tr["xi"]
     lhs = V(tr["nets"][-1].theta, xi) + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
@@ -859,6 +853,7 @@ def eval_sgd(ev: Evaluation):
     ctx = EXACT if ev.exact else _ball_ctx(ev)
     rels = []
     cur = net
+    Vs = [V(net.theta, xi)]
     for n, batch in enumerate(batches):
         gs, rs = [], []
         for x in batch:
@@ -877,6 +872,8 @@ def eval_sgd(ev: Evaluation):
                              V0 - 8 * gamma * r2 + gamma ** 2 * (sum_squares(gbar_vec) + gbar_vec[-1] ** 2)))
         rels.append(relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2))
         cur = cur.with_theta(new)
+        Vs.append(V1)
+    ev.record("V(Θ_n)", Vs)
     ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
     return rels, hyps
 
@@ -957,15 +954,63 @@ P10 = P9
 P11 = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1")
 
 
-def _claim(id_, prov, statement, fn, groups=COMMON, examples=None, mutants=(), params_doc=""):
+# --------------------------------------------------------------------------------------------
+# instance strategies for `relu-verify search` (built lazily: Hypothesis is imported on first use)
+
+
+def _shallow(**kw):
+    """() -> strategy: `strategies.shallow_instances` with d ∈ {1, 1, 1, 2}, 𝔠 at its critical
+    value a fifth of the time, and ``kw`` (``params`` values may be strategies)."""
+    def make():
+        from .. import strategies as vst
+
+        return vst.shallow_instances(**{"critical_bias": 0.2, **kw})
+    return make
+
+
+def _positive(bound=2, max_denominator=16):
+    from fractions import Fraction
+
+    from hypothesis import strategies as st
+
+    return st.fractions(Fraction(1, max_denominator), bound, max_denominator=max_denominator)
+
+
+def _steps_st(lo, hi):
+    from hypothesis import strategies as st
+
+    return st.integers(lo, hi)
+
+
+def _gd_params(**extra):
+    """GD parameters: 1–3 steps; γ absent (the claim's γ̄) or a positive rational."""
+    from hypothesis import strategies as st
+
+    return {"steps": _steps_st(1, 3), "gamma": st.one_of(st.none(), st.none(), _positive(1)), **extra}
+
+
+def _deep():
+    from .. import strategies as vst
+
+    return vst.deep_instances(d=1, max_depth=2, max_width=2)
+
+
+def _gamma_one_over_lambda(inst: dict) -> dict:
+    """``inst`` with the constant step γ = 1/λ, λ the measure's total mass (claim P7)."""
+    lam = Instance.from_json(inst).measure.total_mass()
+    return {**inst, "params": {**inst["params"], "gamma": to_json(1 / lam)}}
+
+
+def _claim(id_, prov, statement, fn, groups=COMMON, examples=None, mutants=(), params_doc="", instances=None):
     return register(Claim(id=f"cjrr21.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=examples if examples is not None else EXAMPLES,
-                          variant_groups=groups, mutants=list(mutants), params_doc=params_doc, family="cjrr21"))
+                          variant_groups=groups, mutants=list(mutants), params_doc=params_doc, family="cjrr21",
+                          instances=instances or _shallow()))
 
 
-def _mutant(parent, name, spec, statement, fn, witness, forced=None):
+def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
     return Mutant(parent=f"cjrr21.{parent}", name=name, spec_name=spec, statement=statement, evaluate=fn,
-                  witness=witness, forced_variants=forced or {})
+                  witness=witness, forced_variants=forced or {}, instances=instances)
 
 
 _claim("lyapunov-function", "RECONSTRUCTED",
@@ -974,30 +1019,34 @@ _claim("lyapunov-identity", "DERIVED", "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for 
        eval_lyapunov_identity, examples=EXAMPLES + [THREE_D], mutants=[
            _mutant("lyapunov-identity", "any-target", "P1 cjrr21.lyapunov-identity!nonconstant-target",
                    "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for any target f (constant-target hypothesis dropped)",
-                   lambda ev: eval_lyapunov_identity(ev, constant_target=False), P1),
+                   lambda ev: eval_lyapunov_identity(ev, constant_target=False), P1,
+                   instances=_shallow(d=1, target_kinds=("polynomial", "piecewise-linear"))),
            _mutant("lyapunov-identity", "no-output-bias", "P2 cjrr21.lyapunov-identity!no-output-bias",
                    "⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ) with the output bias 𝔠 ≡ 0 frozen", eval_identity_no_output_bias, P2),
            _mutant("lyapunov-identity", "softplus", "P3 cjrr21.lyapunov-identity!softplus",
                    "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) with softplus σ(y) = ln(1 + e^y) instead of ReLU", eval_identity_softplus,
                    P3),
            _mutant("lyapunov-identity", "two-hidden-layers", "P4 cjrr21.lyapunov-identity!two-hidden-layers",
-                   "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for two hidden layers", eval_identity_two_layers, P4),
+                   "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for two hidden layers", eval_identity_two_layers, P4, instances=_deep),
        ])
 _claim("lyapunov-pointwise", "DERIVED", "⟨∇V(θ), g(θ,x)⟩ = 8 r_θ(x)² for every x, also where a pre-activation is 0",
        eval_lyapunov_pointwise, examples=EXAMPLES + [THREE_D],
        params_doc="points: list of points (default: atoms, or box corners, centre and 1-D kinks)")
 _claim("lyapunov-family", "DERIVED",
        "⟨∇V_α(θ), 𝒢(θ)⟩ = 8ℒ(θ) for V_α = α‖(𝔴,𝔟)‖² + (2−α)‖𝔳‖² + 2(𝔠 − ξ)²", eval_lyapunov_family,
-       groups=COMMON + ("v",), params_doc="alpha: rational α (variant @v-alpha)", mutants=[
+       groups=COMMON + ("v",), params_doc="alpha: rational α (variant @v-alpha)",
+       instances=_shallow(params={"alpha": _positive(2)}), mutants=[
            _mutant("lyapunov-family", "weights", "P5 cjrr21.lyapunov-family!weights",
                    "⟨∇V, 𝒢⟩ = 8ℒ for V = α‖(𝔴,𝔟)‖² + β‖𝔳‖² + 2(𝔠 − ξ)² with α + β ≠ 2 (params alpha, beta)",
-                   lambda ev: eval_lyapunov_family(ev, mutant=True), P5),
+                   lambda ev: eval_lyapunov_family(ev, mutant=True), P5,
+                   instances=_shallow(params={"alpha": _positive(3), "beta": _positive(3)})),
            _mutant("lyapunov-family", "phi-square", "P5 cjrr21.lyapunov-family!weights (φ(𝔠) = 𝔠²)",
                    "⟨∇‖θ‖², 𝒢⟩ = 8ℒ (φ(𝔠) = 𝔠², i.e. V = ‖θ‖²)", eval_family_phi_square, P5b),
        ])
 _claim("balancedness", "DERIVED",
        "⟨(𝔴_i,𝔟_i), 𝒢_(𝔴_i,𝔟_i)⟩ = 𝔳_i𝒢_𝔳_i (B_i conserved by GF); one GD step changes B_i by "
-       "γ²(‖𝒢_(𝔴_i,𝔟_i)‖² − 𝒢_𝔳_i²)", eval_balancedness, params_doc="gamma: step size (default 1/10)", mutants=[
+       "γ²(‖𝒢_(𝔴_i,𝔟_i)‖² − 𝒢_𝔳_i²)", eval_balancedness, params_doc="gamma: step size (default 1/10)",
+       instances=_shallow(params={"gamma": _positive(1)}), mutants=[
            _mutant("balancedness", "gd", "P8 cjrr21.balancedness!gd", "GD conserves B_i = ‖𝔴_i‖² + 𝔟_i² − 𝔳_i²",
                    lambda ev: eval_balancedness(ev, gd_conserves=True), P8)])
 _claim("gradient-formula", "RECONSTRUCTED",
@@ -1008,7 +1057,8 @@ _claim("gradient-formula", "RECONSTRUCTED",
                    P10)])
 _claim("degenerate-frozen", "DERIVED",
        "under ReLU′(0) = 0, fully degenerate and dead neurons have 𝒢-components 0 and never move under GD",
-       eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9], params_doc="steps, gamma", mutants=[
+       eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9], params_doc="steps, gamma",
+       instances=_shallow(params={"steps": _steps_st(0, 2), "gamma": _positive(1)}), mutants=[
            _mutant("degenerate-frozen", "deriv0-closed", "P9 cjrr21.degenerate-frozen@deriv0-closed",
                    "frozen neurons stay frozen with ReLU′(0) = 1", eval_degenerate_frozen, P9,
                    {"deriv0": "deriv0-closed"}),
@@ -1017,41 +1067,58 @@ _claim("degenerate-frozen", "DERIVED",
                    {"deriv0": "deriv0-half"})])
 _claim("no-spurious-critical-points", "DERIVED", "𝒢(θ) = 0 ⇒ ℒ(θ) = 0, and ℒ(θ) = 0 ⇒ 𝒢(θ) = 0",
        eval_no_spurious, examples=EXAMPLES + [ZERO, _inst([1, 2, 1], ["1", "1", "0", "0", "2", "-2", "1"], "1")],
+       instances=_shallow(critical_bias=0.6, zero_probability=0.3),
        mutants=[_mutant("no-spurious-critical-points", "any-target", "P1 (also violates claim 8)",
-                        "𝒢(θ) = 0 ⇒ ℒ(θ) = 0 for any target f", lambda ev: eval_no_spurious(ev, False), P1)])
+                        "𝒢(θ) = 0 ⇒ ℒ(θ) = 0 for any target f", lambda ev: eval_no_spurious(ev, False), P1,
+                        instances=_shallow(d=1, target_kinds=("polynomial", "piecewise-linear"), critical_bias=0.7,
+                                           zero_probability=0.4))])
 _claim("gd-one-step-expansion", "DERIVED",
        "V(θ − γ𝒢) = V(θ) − 8γℒ + γ²(‖𝒢‖² + 𝒢_𝔡²); V(Θ') ≤ V(θ) ⇔ γ ≤ γ*", eval_one_step,
-       params_doc="gamma (default γ̄)")
+       params_doc="gamma (default γ̄)", instances=_shallow(params={"gamma": _positive(1)}))
 _claim("gradient-bound", "DERIVED", "‖𝒢(θ)‖² + 𝒢_𝔡(θ)² ≤ K(θ)ℒ(θ), K = 4λ[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2]",
-       eval_gradient_bound, examples=EXAMPLES + [ZERO], mutants=[
+       eval_gradient_bound, examples=EXAMPLES + [ZERO], instances=_shallow(zero_probability=0.3), mutants=[
            _mutant("gradient-bound", "no-constant-term", "P11 cjrr21.gradient-bound!no-constant-term",
                    "‖𝒢‖² + 𝒢_𝔡² ≤ K′ℒ with K′ = 4λ(1 + dM²)(‖θ‖² − θ_𝔡²)",
-                   lambda ev: eval_gradient_bound(ev, constant_term=False), P11)])
+                   lambda ev: eval_gradient_bound(ev, constant_term=False), P11,
+                   instances=_shallow(zero_probability=0.4))])
 GD_GROUPS = COMMON + ("gd", "step")
 GD_DOC = "steps N (default 20), gamma or gammas (default γ̄), rounding_bits (default 64 for N > 3; null = exact)"
 GD_EXAMPLES = [dict(e, params={"steps": 8}) for e in (DESIGN, KINK_AT_ENDS, DEGENERATE, ATOMS, UNIFORM)]
+
+
+def GD_INSTANCES():
+    return _shallow(params=_gd_params())()
+
+
+
 _claim("gd-lyapunov-decrease", "DERIVED", "if 0 < γ_n ≤ γ̄: V(Θ_{n+1}) ≤ V(Θ_n) − 4γ_nℒ(Θ_n)",
-       lambda ev: eval_gd(ev, "decrease"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC, mutants=[
+       lambda ev: eval_gd(ev, "decrease"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC,
+       instances=GD_INSTANCES, mutants=[
            _mutant("gd-lyapunov-decrease", "no-step-bound", "P6 cjrr21.gd-lyapunov-decrease!no-step-bound",
                    "V(Θ_{n+1}) ≤ V(Θ_n) for every step size γ > 0",
-                   lambda ev: eval_gd(ev, "nonincreasing", step_hypothesis=False), P6)])
+                   lambda ev: eval_gd(ev, "nonincreasing", step_hypothesis=False), P6,
+                   instances=_shallow(params={"steps": 1, "gamma": _positive(4)}))])
 _claim("gd-bounded", "DERIVED", "if 0 < γ_n ≤ γ̄: ‖Θ_n‖² ≤ V(Θ_n) ≤ V(Θ_0)", lambda ev: eval_gd(ev, "bounded"),
-       groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC)
+       groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC, instances=GD_INSTANCES)
 _claim("gd-summable", "DERIVED", "if 0 < γ_n ≤ γ̄: Σ_{k<n} γ_kℒ(Θ_k) ≤ (V(Θ_0) − 2ξ²)/4",
-       lambda ev: eval_gd(ev, "summable"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC)
+       lambda ev: eval_gd(ev, "summable"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC,
+       instances=GD_INSTANCES)
 _claim("gd-minrate", "DERIVED", "if 0 < γ_n ≤ γ̄: min_{k<n} ℒ(Θ_k) ≤ (V(Θ_0) − 2ξ²)/(4Σ_{k<n} γ_k)",
-       lambda ev: eval_gd(ev, "minrate"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC)
+       lambda ev: eval_gd(ev, "minrate"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC,
+       instances=GD_INSTANCES)
 _claim("gd-risk-to-zero", "ABSTRACT",
        "GD with small enough steps: ℒ(Θ_n) → 0 (asymptotic: UNKNOWN at best; a certified periodic orbit with "
        "positive risk refutes it)", eval_risk_to_zero, groups=GD_GROUPS,
        examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6), gamma",
+       instances=_shallow(params={"steps": _steps_st(1, 4)}, zero_probability=0.3),
        mutants=[_mutant("gd-risk-to-zero", "step-one-over-lambda", "P7 cjrr21.gd-risk-to-zero!step-one-over-lambda",
                         "ℒ(Θ_n) → 0 for every constant step γ ≤ 1/λ", lambda ev: eval_risk_to_zero(ev, "lambda"),
-                        P7)])
+                        P7, instances=lambda: _shallow(params={"steps": _steps_st(2, 4)}, zero_probability=0.5,
+                                                       critical_bias=0)().map(_gamma_one_over_lambda))])
 _claim("gf-lyapunov-integral", "DERIVED",
        "along gradient flow V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (discrete telescoped identity certified; the flow "
        "itself UNKNOWN)", eval_gf_integral, examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
-       params_doc="steps (default 3), gamma (default 10^-8)")
+       params_doc="steps (default 3), gamma (default 10^-8)", instances=_shallow(params={"steps": _steps_st(1, 2)}))
 _claim("sgd-sure-decrease", "DERIVED",
        "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
        "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),
@@ -1060,4 +1127,5 @@ _claim("pure-bias-dynamics", "DERIVED",
        "if all hidden parameters are 0 they stay 0 and 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ); GD converges iff 0 < γ < 1/λ",
        eval_pure_bias, examples=[ZERO, dict(ZERO, params={"gamma": "101/100"}), dict(ZERO, params={"gamma": "1/3"}),
                                  _inst([1, 1, 1], ["0", "0", "0", "5"], "2", box=(("-1", "2"),))],
-       params_doc="gamma (default 1/λ), steps (default 6)")
+       params_doc="gamma (default 1/λ), steps (default 6)",
+       instances=_shallow(params={"gamma": _positive(2), "steps": _steps_st(1, 4)}, zero_probability=0.6))

@@ -1,0 +1,370 @@
+"""Adversarial search for counterexamples with Hypothesis (layer 8).
+
+`search` draws instances from a claim's strategy (``Claim.instances``, or the parent claim's for a
+mutant) and, for each one:
+
+1. **screens** it: the claim is evaluated once at ``SCREEN_BITS`` = 53 bits (the float64
+   significand).  The midpoints of the relations' margins, as floats, give the *relative slack*
+
+       slack = margin / (1 + |lhs| + |rhs|)        for ≤ < ≥ >   (margin oriented: ≥ 0 holds)
+       slack = −|lhs − rhs| / (1 + |lhs| + |rhs|)  for =
+
+   minimised over the relations, and ``hypothesis.target(−slack)`` steers the search toward the
+   smallest margin.  A 53-bit evaluation that already certifies HOLDS (its balls exclude the
+   boundary) is a certified HOLDS; everything else goes to step 2.  Floats never decide.
+2. **certifies** it with `registry.check` (exact first where the data are rational, then balls with
+   precision escalation).  Only a certified VIOLATED counts as a counterexample.
+
+A counterexample is shrunk by Hypothesis to a minimal instance, which is then serialized to the
+instance-file JSON, read back, and checked once more with the independent re-verification of
+`registry.check` (exact ↔ balls, or 4× the bits); only a confirmed verdict is reported.
+
+Reproducibility: the search of claim ``ID`` with run seed ``K`` uses the Hypothesis seed
+`claim_seed(K, ID)` (so ``relu-verify search ID --seed K`` repeats what ``suite --seed K`` did
+for ``ID``, up to the time budget), a Hypothesis example database directory per claim, and reports
+the ``@reproduce_failure`` blob of the minimal example (``search --reproduce BLOB`` replays it).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .claim import Instance, Relation, Status, Verdict
+from .errors import InputError, SoundnessError
+from .numbers import Undecided, to_float
+
+SCREEN_BITS = 53
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Examples per claim and wall-clock seconds per claim (shrinking gets half as much again)."""
+
+    examples: int
+    seconds: float
+
+
+PROFILES = {
+    "ci": Budget(examples=25, seconds=10.0),
+    "dev": Budget(examples=200, seconds=60.0),
+    "thorough": Budget(examples=2000, seconds=600.0),
+}
+
+
+def claim_seed(run_seed: int, ref: str) -> int:
+    """The Hypothesis seed of claim ``ref`` in a run with seed ``run_seed``."""
+    return (int(run_seed) * 1_000_003 + zlib.crc32(ref.encode())) % 2 ** 32
+
+
+@dataclass
+class Counterexample:
+    verdict: Verdict
+    found_at: int  # 1-based index of the example where the first violation appeared
+    shrinks: int  # calls made while shrinking
+    reproduce_failure: str | None
+
+    def to_json(self, ref: str, witness_file: str) -> dict:
+        return {"witness_file": witness_file, "recheck": f"relu-verify check '{ref}' {witness_file}",
+                "reproduce_failure": self.reproduce_failure, "found_at": self.found_at, "shrinks": self.shrinks,
+                "verdict": self.verdict.to_json()}
+
+
+@dataclass
+class SearchResult:
+    """What one search found; ``passed``: a claim with no counterexample, a refuted mutant."""
+
+    id: str
+    kind: str  # "claim" | "mutant"
+    family: str
+    provenance: str
+    spec_name: str | None
+    statement: str
+    note: str
+    seed: int
+    budget: Budget
+    examples: int = 0
+    screened: int = 0  # certified HOLDS already by the 53-bit screen
+    holds: int = 0
+    vacuous: int = 0
+    unknown: int = 0
+    violated: int = 0
+    seconds: float = 0.0
+    stop: str = "examples"  # examples | time | counterexample | error
+    margins: list = field(default_factory=list)
+    counterexample: Counterexample | None = None
+    error: str | None = None
+
+    @property
+    def certified(self) -> int:
+        return self.holds + self.vacuous + self.violated
+
+    @property
+    def best_margin(self) -> float | None:
+        finite = [m for m in self.margins if m is not None]
+        return min(finite) if finite else None
+
+    @property
+    def passed(self) -> bool:
+        if self.error is not None:
+            return False
+        return (self.counterexample is not None) if self.kind == "mutant" else (self.counterexample is None)
+
+    @property
+    def outcome(self) -> str:
+        if self.error is not None:
+            return "ERROR"
+        if self.kind == "mutant":
+            return "refuted" if self.passed else "NOT REFUTED"
+        return "pass" if self.passed else "FAIL"
+
+    def to_json(self, witness_file: str | None = None) -> dict:
+        return {"id": self.id, "kind": self.kind, "family": self.family, "provenance": self.provenance,
+                "spec_name": self.spec_name, "statement": self.statement, "note": self.note, "seed": self.seed,
+                "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
+                "examples": self.examples, "screened": self.screened, "certified": self.certified,
+                "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "violated": self.violated,
+                "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
+                "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
+                "passed": self.passed, "outcome": self.outcome, "error": self.error,
+                "counterexample": None if self.counterexample is None
+                else self.counterexample.to_json(self.id, witness_file or f"witness-{self.id}.json")}
+
+
+# --------------------------------------------------------------------------------------------
+# slack
+
+
+def relative_slack(relations: list[Relation], hypotheses=()) -> float | None:
+    """min over the relations of the relative slack (module doc); ``None`` where nothing is
+    comparable (every relation vacuous or undecidable, or a hypothesis certified false)."""
+    if any(h.holds is False for h in hypotheses):
+        return None
+    out = None
+    for r in relations:
+        if r.op == "?" or (r.given is not None and r.given.status == Status.VIOLATED):
+            continue
+        lhs, rhs, m = to_float(r.lhs), to_float(r.rhs), to_float(r.margin)
+        if lhs is None or rhs is None or m is None:
+            continue
+        scale = 1.0 + abs(lhs) + abs(rhs)
+        if r.op == "=":
+            s = -abs(m) / scale
+        elif r.op == "≠":
+            s = abs(m) / scale
+        else:
+            s = m / scale
+        if math.isfinite(s):
+            out = s if out is None else min(out, s)
+    return out
+
+
+def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
+    """The 53-bit screening evaluation: (status, relative slack); (None, None) where it is
+    skipped (box measures in d ≥ 2, whose ball engine is slow) or cannot decide an order."""
+    from .registry import _evaluate, resolve
+
+    m = inst.measure
+    if m is not None and m.d >= 2 and not hasattr(m, "points"):
+        return None, None
+    claim, mutant, variants = resolve(ref, inst.variants)
+    try:
+        status, _, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
+    except Undecided:
+        return None, None
+    return status, relative_slack(relations, hypotheses)
+
+
+def strategy_for(ref: str):
+    """The Hypothesis strategy of instance dicts that ``search`` draws for ``ref``."""
+    from .registry import resolve
+
+    claim, mutant, _ = resolve(ref)
+    make = (mutant.instances if mutant is not None and mutant.instances is not None else claim.instances)
+    if make is None:
+        raise InputError(f"{claim.id} has no instance strategy to search (Claim.instances)", "claim")
+    return make()
+
+
+# --------------------------------------------------------------------------------------------
+# the search
+
+
+class _Found(Exception):
+    """Raised inside the Hypothesis test on a certified VIOLATED, so that Hypothesis shrinks it."""
+
+
+class _OutOfTime(BaseException):
+    """Ends a search at its time budget; a BaseException, so Hypothesis does not shrink it."""
+
+
+_BLOB = re.compile(r"@reproduce_failure\('([^']+)', (b'[^']*')\)")
+
+
+def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None = None,
+           on_example: Callable[[SearchResult], None] | None = None, reproduce: str | None = None,
+           explicit: bool = True) -> SearchResult:
+    """Search claim (or mutant) ``ref`` for a certified counterexample within ``budget``.
+
+    ``seed`` is the run seed (the Hypothesis seed is `claim_seed(seed, ref)`); ``database`` a
+    directory for Hypothesis' example database (None: no database); ``on_example`` is called
+    after every example (progress bars); ``reproduce`` an ``@reproduce_failure(...)`` line to
+    replay.  With ``explicit``, a claim's built-in examples are tried first (never a mutant's
+    witness: the search has to find a planted violation by itself).  Raises `InputError` for an
+    unknown claim; every other failure is recorded in ``result.error``."""
+    import hypothesis
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    from .registry import check, resolve
+
+    claim, mutant, _ = resolve(ref)
+    strategy = strategy_for(ref)
+    hseed = claim_seed(seed, ref)
+    res = SearchResult(id=ref, kind="mutant" if mutant else "claim", family=claim.family,
+                       provenance=claim.provenance, spec_name=mutant.spec_name if mutant else None,
+                       statement=mutant.statement if mutant else claim.statement, note=claim.note, seed=hseed,
+                       budget=budget)
+    state = {"found": None, "found_at": None, "shrinks": 0, "failing": None}
+    t0 = time.perf_counter()
+
+    def body(inst_dict):
+        elapsed = time.perf_counter() - t0
+        if elapsed > budget.seconds * (1.5 if state["found"] else 1.0):
+            raise _OutOfTime
+        shrinking = state["found_at"] is not None
+        if shrinking:
+            state["shrinks"] += 1
+        else:
+            res.examples += 1
+        try:
+            verdict, slack, status = _decide(ref, inst_dict, check)
+        except (_Found, _OutOfTime):
+            raise
+        except Exception:
+            state["failing"] = inst_dict
+            raise
+        if not shrinking:
+            res.margins.append(slack)
+            _count(res, verdict, status)
+            if on_example is not None:
+                on_example(res)
+        if slack is not None:
+            hypothesis.target(-max(-1e300, min(1e300, slack)), label="violation (−relative slack)")
+        if verdict is not None and verdict.status == Status.VIOLATED:
+            state["found"] = inst_dict
+            if state["found_at"] is None:
+                state["found_at"] = res.examples
+            raise _Found
+
+    db = DirectoryBasedExampleDatabase(str(database)) if database is not None else None
+    test = given(strategy)(body)
+    if explicit and mutant is None:
+        for ex in reversed(claim.examples):
+            test = hypothesis.example(ex)(test)
+    if reproduce:
+        m = _BLOB.search(reproduce)
+        if not m:
+            raise InputError("expected @reproduce_failure('VERSION', b'BLOB') as printed in a report", "--reproduce")
+        test = hypothesis.reproduce_failure(m.group(1), ast.literal_eval(m.group(2)))(test)
+    test = settings(max_examples=budget.examples, database=db, deadline=None, derandomize=False, print_blob=True,
+                    verbosity=Verbosity.quiet, report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
+                    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink))(test)
+    test = hypothesis.seed(hseed)(test)
+    blob = None
+    try:
+        test()
+    except _Found as e:
+        blob = next((m.group(0) for n in getattr(e, "__notes__", []) for m in [_BLOB.search(n)] if m), None)
+    except _OutOfTime:
+        res.stop = "time"
+    except InputError as e:
+        res.error = f"the strategy drew an instance the claim rejects: {e}; instance: {json.dumps(state['failing'])}"
+    except SoundnessError as e:
+        res.error = f"SOUNDNESS: {e}"
+    except Exception as e:  # a bug in a claim or engine: report it with the instance that triggers it
+        res.error = f"{type(e).__name__}: {e}; instance: {json.dumps(state['failing'])}"
+    if state["found"] is not None and res.error is None:
+        _confirm(ref, res, state, blob, check)
+    res.seconds = time.perf_counter() - t0
+    if res.error is not None:
+        res.stop = "error"
+    elif res.counterexample is not None:
+        res.stop = "counterexample"
+    return res
+
+
+def _decide(ref, inst_dict, check) -> tuple[Verdict | None, float | None, Status]:
+    """Screen, then certify what the screen did not certify as HOLDS."""
+    inst = Instance.from_json(inst_dict)
+    status, slack = screen(ref, inst)
+    if status == Status.HOLDS:
+        return None, slack, status
+    v = check(ref, inst, reverify=False)
+    return v, relative_slack(v.relations, v.hypotheses), v.status
+
+
+def _count(res: SearchResult, verdict: Verdict | None, status: Status):
+    if verdict is None:
+        res.screened += 1
+        res.holds += 1
+    elif status == Status.VIOLATED:
+        res.violated += 1
+    elif status == Status.UNKNOWN:
+        res.unknown += 1
+    elif verdict.vacuous:
+        res.vacuous += 1
+    else:
+        res.holds += 1
+
+
+def _confirm(ref, res: SearchResult, state, blob, check):
+    """Round-trip the minimal counterexample through JSON and re-check it with independent
+    re-verification; only a confirmed VIOLATED becomes ``res.counterexample``."""
+    text = json.dumps({**state["found"], "claim": ref})
+    inst = Instance.from_json(json.loads(text))
+    try:
+        v = check(ref, inst, reverify=True)
+    except SoundnessError as e:
+        res.error = f"SOUNDNESS: {e}"
+        return
+    if v.status != Status.VIOLATED:
+        res.error = f"the shrunk counterexample re-checks as {v.status.value}: {text}"
+        return
+    if not v.reverified.startswith("confirmed"):
+        res.error = f"counterexample not confirmed independently ({v.reverified}): {text}"
+        return
+    res.counterexample = Counterexample(v, state["found_at"], state["shrinks"], blob)
+
+
+def run_report(command: str, argv: list, results: list[SearchResult], *, profile: str | None, budget: Budget,
+               seed: int, started: str, seconds: float, witness_name: Callable[[str], str],
+               database: str | None) -> dict:
+    """The report.json document of a ``search`` or ``suite`` run (schema in `verify.report`)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(pkg):
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return None
+
+    return {"tool": "relu-verify", "version": ver("relu-verify"), "format": 1, "command": command, "argv": argv,
+            "profile": profile, "budget": {"examples": budget.examples, "seconds": budget.seconds}, "seed": seed,
+            "database": database, "started": started, "seconds": round(seconds, 3),
+            "passed": all(r.passed for r in results),
+            "versions": {"python": platform.python_version(), **{p: ver(p) for p in (
+                "python-flint", "hypothesis", "mpmath", "numpy")}},
+            "results": [r.to_json(witness_name(r.id)) for r in results]}
+
+
+__all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen",
+           "strategy_for", "relative_slack", "claim_seed", "run_report"]

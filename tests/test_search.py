@@ -1,0 +1,105 @@
+"""The soundness suite of the search: every planted violation of every family is found, shrunk,
+re-verified and round-trips through `check`; no shipped claim is ever reported VIOLATED; the
+search is reproducible from its seed and its @reproduce_failure blob; the budgets are honoured."""
+
+import json
+
+import pytest
+from flint import arb, fmpq
+
+import verify
+from verify.claim import Claim, Hypothesis, Status, relation
+from verify.registry import CLAIMS, check
+from verify.search import PROFILES, Budget, claim_seed, relative_slack, search
+
+CI = PROFILES["ci"]
+
+
+@pytest.mark.parametrize("ref", sorted(verify.all_mutants()))
+def test_every_mutant_is_found_by_search_within_the_ci_budget(ref, tmp_path):
+    r = search(ref, CI, seed=0)
+    assert r.error is None
+    assert r.counterexample is not None, f"{ref} not refuted in {r.examples} examples / {r.seconds:.1f} s"
+    v = r.counterexample.verdict
+    assert v.status == Status.VIOLATED and v.reverified.startswith("confirmed by an independent")
+    assert r.counterexample.found_at <= CI.examples
+    # the mutant's own witness is never fed to the search: it found one by itself
+    assert v.instance != {**verify.resolve(ref)[1].witness, "claim": ref}
+    path = tmp_path / "witness.json"
+    path.write_text(json.dumps(v.instance))
+    again = check(ref, str(path))
+    assert again.status == Status.VIOLATED
+    assert [x.to_json() for x in again.relations] == [x.to_json() for x in v.relations]
+
+
+@pytest.mark.parametrize("ref", sorted(verify.all_claims()))
+def test_no_shipped_claim_is_reported_violated(ref):
+    r = search(ref, CI, seed=0)
+    assert r.error is None, r.error
+    assert r.counterexample is None and r.violated == 0
+    assert r.examples >= min(CI.examples, len(CLAIMS[ref].examples))  # the built-in examples ran first
+    assert r.certified + r.unknown == r.examples
+
+
+def test_same_seed_same_counterexample_and_blob_replays_it():
+    ref = "cjrr21.lyapunov-family~weights"
+    a, b = search(ref, CI, seed=3), search(ref, CI, seed=3)
+    assert a.counterexample.verdict.instance == b.counterexample.verdict.instance
+    assert a.seed == b.seed == claim_seed(3, ref) != claim_seed(4, ref)
+    blob = a.counterexample.reproduce_failure
+    assert blob and blob.startswith("@reproduce_failure(")
+    replay = search(ref, CI, seed=3, reproduce=blob)
+    assert replay.counterexample.verdict.instance == a.counterexample.verdict.instance
+
+
+def test_time_budget_stops_the_search():
+    r = search("cjrr21.lyapunov-identity", Budget(examples=10 ** 6, seconds=0.5), seed=1)
+    assert r.stop == "time" and r.counterexample is None and 1 <= r.examples < 10 ** 6
+    assert r.seconds < 10
+
+
+def test_example_budget_is_honoured():
+    r = search("cjrr21.gradient-bound", Budget(examples=7, seconds=60), seed=0, explicit=False)
+    assert r.examples == 7 and r.stop == "examples" and len(r.margins) == 7
+
+
+def test_relative_slack_is_oriented_and_normalised():
+    holds = relation("a ≤ b", fmpq(1), "≤", fmpq(3))
+    assert relative_slack([holds]) == pytest.approx(2 / 5)
+    broken = relation("a = b", fmpq(1), "=", fmpq(2))
+    assert relative_slack([holds, broken]) == pytest.approx(-1 / 4)
+    assert relative_slack([relation("x = y", fmpq(2), "=", fmpq(2))]) == 0
+    ball = relation("ball ≥ 0", arb("[-1 +/- 0.5]"), "≥", fmpq(0))
+    assert relative_slack([ball]) == pytest.approx(-1 / 2)
+    vacuous = relation("given", fmpq(5), "≤", fmpq(0), given=relation("p", fmpq(1), "≤", fmpq(0)))
+    assert relative_slack([vacuous]) is None
+    assert relative_slack([holds], [Hypothesis("h", False)]) is None
+
+
+@pytest.fixture
+def false_claim():
+    """A deliberately false claim, ℒ(θ) = 0, registered for one test only."""
+    from verify import strategies as vst
+    from verify.claims.cjrr21 import _rg, _setup
+
+    def evaluate(ev):
+        net, _, s, hyps = _setup(ev)
+        L, _ = _rg(ev, net, s)
+        return [relation("ℒ(θ) = 0", L, "=", 0)], hyps
+
+    c = Claim(id="testing.risk-is-zero", source="test", provenance="DERIVED", statement="ℒ(θ) = 0",
+              evaluate=evaluate, note="none", family="testing",
+              instances=lambda: vst.shallow_instances(d=1, measure_kinds=("lebesgue",)))
+    CLAIMS[c.id] = c
+    yield c
+    del CLAIMS[c.id]
+
+
+def test_a_false_claim_is_refuted_with_a_minimal_witness(false_claim):
+    r = search(false_claim.id, CI, seed=0)
+    assert r.kind == "claim" and r.outcome == "FAIL" and not r.passed
+    v = r.counterexample.verdict
+    assert v.status == Status.VIOLATED and v.relations[0].lhs > 0
+    theta = v.instance["network"]["theta"]
+    # shrinking leaves one neuron at most and mostly zeros
+    assert v.instance["network"]["widths"] == [1, 1, 1] and theta.count("0") >= 2
