@@ -4,6 +4,7 @@ exit code 2 (never a traceback)."""
 import json
 import subprocess
 import sys
+from xml.etree import ElementTree
 
 import pytest
 
@@ -100,12 +101,59 @@ def test_list_shows_provenance_and_mutants(capsys):
     assert "cjrr21.lyapunov-identity~any-target" in out and "DERIVED" in out and "RECONSTRUCTED" in out
 
 
-def test_suite_passes_and_writes_report_atomically(capsys, tmp_path):
-    code, out, _ = run(capsys, "suite", "--out", str(tmp_path / "r"))
-    assert code == 0 and "all passed" in out
-    report = json.loads((tmp_path / "r" / "report.json").read_text())
-    assert report["failed"] == [] and len(report["verdicts"]) > 100
-    assert not [p for p in (tmp_path / "r").iterdir() if p.name.endswith(".tmp")]
+def test_suite_writes_a_complete_report_that_round_trips(capsys, tmp_path):
+    out = tmp_path / "r"
+    code, text, _ = run(capsys, "suite", "--claims", "cjrr21.lyapunov-identity*", "--out", str(out))
+    assert code == 0 and "all passed" in text
+    report = json.loads((out / "report.json").read_text())
+    assert report["passed"] and report["profile"] == "ci" and report["seed"] == 0
+    ids = [r["id"] for r in report["results"]]
+    assert ids[0] == "cjrr21.lyapunov-identity" and len(ids) == 5
+    for r in report["results"][1:]:  # the four mutants: refuted, witness re-checks to VIOLATED
+        cx = r["counterexample"]
+        assert r["outcome"] == "refuted" and cx["reproduce_failure"].startswith("@reproduce_failure(")
+        code, text, _ = run(capsys, "check", r["id"], str(out / cx["witness_file"]), "--json")
+        again = json.loads(text)
+        assert code == 1 and again["relations"] == cx["verdict"]["relations"]
+    junit = ElementTree.parse(out / "junit.xml").getroot()
+    assert junit.get("tests") == "5" and junit.get("failures") == "0" and junit.get("errors") == "0"
+    assert (out / "report.html").stat().st_size > 10_000 and (out / "hypothesis-db").is_dir()
+    assert not [p for p in out.rglob("*.tmp")]
+    md = (out / "report.md").read_bytes()
+    (out / "report.md").unlink()
+    code, _, _ = run(capsys, "report", str(out))
+    assert code == 0 and (out / "report.md").read_bytes() == md
+
+
+def test_suite_fails_on_a_false_claim_and_its_witness_rechecks(capsys, tmp_path, false_claim):
+    out = tmp_path / "r"
+    code, text, _ = run(capsys, "suite", "--claims", "testing.*", "--out", str(out))
+    assert code == 1 and "FAILED: testing.risk-is-zero" in text and "VIOLATED" in text
+    junit = ElementTree.parse(out / "junit.xml").getroot()
+    assert junit.get("failures") == "1"
+    code, _, _ = run(capsys, "check", "testing.risk-is-zero", str(out / "witness-testing.risk-is-zero.json"))
+    assert code == 1
+
+
+def test_search_exit_codes(capsys, tmp_path):
+    code, text, _ = run(capsys, "search", "cjrr21.gradient-bound~no-constant-term", "--profile", "ci",
+                        "--out", str(tmp_path / "a"))
+    assert code == 1 and "certified counterexample" in text and "relu-verify check" in text
+    code, text, _ = run(capsys, "search", "cjrr21.gradient-bound", "--examples", "10", "--out", str(tmp_path / "b"))
+    assert code == 0 and "no counterexample in" in text
+    assert (tmp_path / "b" / "report.html").exists()
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["search", "cjrr21.nope"], "unknown claim id"),
+    (["search", "cjrr21.gradient-bound", "--examples", "0"], "--examples"),
+    (["search", "cjrr21.gradient-bound", "--reproduce", "garbage", "--examples", "1"], "@reproduce_failure"),
+    (["suite", "--claims", "zzz*"], "no claim or mutant matches"),
+    (["report", "/nonexistent/dir"], "report.json"),
+])
+def test_bad_search_suite_report_arguments_exit_2(capsys, tmp_path, argv, expected):
+    code, _, err = run(capsys, *argv, *(["--out", str(tmp_path / "o")] if argv[0] != "report" else []))
+    assert code == 2 and expected in err and err.count("\n") == 1, err
 
 
 def test_entry_point_runs():

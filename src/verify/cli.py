@@ -1,4 +1,4 @@
-"""Command line: ``relu-verify list | check | suite`` (layer 10).
+"""Command line: ``relu-verify list | check | search | suite | report`` (layer 10).
 
 Exit codes (DESIGN.md): 0 holds / nothing found, 1 violated, 2 bad input, 3 unknown.
 Errors a user can cause print one line on stderr and exit 2, never a traceback.
@@ -129,65 +129,154 @@ def cmd_check(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# suite
+# search and suite
+
+
+def _out_dir(arg) -> Path:
+    """``--out`` or a fresh ``reports/<timestamp>/``."""
+    if arg:
+        return Path(arg)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = Path("reports") / stamp
+    k = 1
+    while out.exists():
+        k += 1
+        out = Path("reports") / f"{stamp}-{k}"
+    return out
+
+
+def _stats(r) -> str:
+    best = "-" if r.best_margin is None else f"{r.best_margin:.3g}"
+    return f"certified {r.certified}  unknown {r.unknown}  best margin {best}"
+
+
+def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, profile: str | None,
+         reproduce: str | None = None):
+    """Search every ref with a rich progress bar, write the report folder, return the results."""
+    from datetime import datetime, timezone
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import report
+    from .search import run_report, search
+
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    results = []
+    columns = (TextColumn("{task.description}", style="bold"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=True,
+                  disable=not sys.stderr.isatty()) as progress:
+        overall = progress.add_task("claims", total=len(refs), stats="") if len(refs) > 1 else None
+        for ref in refs:
+            task = progress.add_task(ref, total=budget.examples, stats="")
+
+            def tick(r, task=task):
+                progress.update(task, completed=min(r.examples, budget.examples), stats=_stats(r))
+
+            results.append(search(ref, budget, seed, out / "hypothesis-db" / report.safe_name(ref), tick,
+                                  reproduce=reproduce))
+            progress.remove_task(task)
+            if overall is not None:
+                progress.advance(overall)
+    doc = run_report(command, argv, results, profile=profile, budget=budget, seed=seed, started=started,
+                     seconds=time.perf_counter() - t0, database="hypothesis-db",
+                     witness_name=lambda ref: f"witness-{report.safe_name(ref)}.json")
+    report.write(out, doc)
+    return results, doc
+
+
+def _table(title: str, results):
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in ("claim", "provenance", "examples", "certified", "unknown", "counterexamples", "best margin",
+                "time [s]", "result"):
+        table.add_column(col, no_wrap=(col == "claim"), justify="right" if col in (
+            "examples", "certified", "unknown", "counterexamples", "time [s]") else "left")
+    for r in results:
+        prov = f"mutant ({r.provenance})" if r.kind == "mutant" else r.provenance
+        best = "-" if r.best_margin is None else f"{r.best_margin:.3g}"
+        style = "green" if r.passed else "bold red"
+        table.add_row(r.id, prov, str(r.examples), str(r.certified), str(r.unknown),
+                      str(int(r.counterexample is not None)), best, f"{r.seconds:.2f}",
+                      f"[{style}]{r.outcome}[/{style}]")
+    return table
+
+
+def _print_findings(results):
+    for r in results:
+        if r.counterexample is not None and r.kind == "claim" or r.error:
+            print()
+        if r.error:
+            print(f"{r.id}: ERROR {r.error}")
+        elif r.counterexample is not None and r.kind == "claim":
+            print(format_verdict(r.counterexample.verdict))
+
+
+def cmd_search(args) -> int:
+    from .registry import resolve
+    from .search import PROFILES, Budget
+
+    resolve(args.claim)  # an unknown id is bad input: fail before creating a report folder
+    base = PROFILES[args.profile]
+    budget = Budget(base.examples if args.examples is None else args.examples,
+                    base.seconds if args.seconds is None else args.seconds)
+    if budget.examples < 1 or budget.seconds <= 0:
+        raise InputError("--examples must be ≥ 1 and --seconds > 0", "command line")
+    out = _out_dir(args.out)
+    results, doc = _run("search", sys.argv[1:], [args.claim], budget, args.seed, out, None, args.reproduce)
+    r = results[0]
+    _console().print(_table(f"relu-verify search {args.claim} (seed {args.seed})", results))
+    if r.counterexample is not None:
+        print(format_verdict(r.counterexample.verdict))
+        cx = doc["results"][0]["counterexample"]
+        print(f"\ncertified counterexample after {r.counterexample.found_at} examples, shrunk in "
+              f"{r.counterexample.shrinks} calls; re-check with:\n  cd {out} && {cx['recheck']}")
+        if cx["reproduce_failure"]:
+            print(f"replay: relu-verify search '{args.claim}' --seed {args.seed} --reproduce \"{cx['reproduce_failure']}\"")
+    elif r.error:
+        print(f"{r.id}: ERROR {r.error}")
+    else:
+        print(f"no counterexample in {r.examples} examples ({r.certified} certified, {r.unknown} unknown, "
+              f"stopped by {'the time budget' if r.stop == 'time' else 'the example budget'})")
+    print(f"report: {out / 'report.md'}")
+    if r.error:
+        return 1
+    return 1 if r.counterexample is not None else 0
 
 
 def cmd_suite(args) -> int:
-    """Every claim on its built-in examples (must not be VIOLATED) and every mutant on its
-    witness (must be VIOLATED)."""
+    """Search every claim (must find nothing) and every mutant (must be refuted)."""
     import verify
-    from rich.progress import Progress
-    from rich.table import Table
+    from .search import PROFILES
 
-    from .registry import check
-
-    claims, mutants = verify.all_claims(), verify.all_mutants()
     pattern = args.claims or "*"
-    jobs = [(cid, e, False) for cid, c in claims.items() if fnmatch.fnmatch(cid, pattern) for e in c.examples]
-    jobs += [(mid, m.witness, True) for mid, m in mutants.items() if fnmatch.fnmatch(mid, pattern)]
-    if not jobs:
+    refs = [c for c in verify.all_claims() if fnmatch.fnmatch(c, pattern)]
+    refs += [m for m in verify.all_mutants() if fnmatch.fnmatch(m, pattern)]
+    if not refs:
         raise InputError(f"no claim or mutant matches {pattern!r}", "--claims")
-    rows: dict[str, dict] = {}
-    verdicts = []
-    t_start = time.perf_counter()
-    with Progress(transient=True, console=_console(stderr=True), disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("checking", total=len(jobs))
-        for cid, example, is_mutant in jobs:
-            progress.update(task, description=cid)
-            v = check(cid, example)
-            verdicts.append(v)
-            row = rows.setdefault(cid, {"provenance": "mutant" if is_mutant else v.provenance, "n": 0,
-                                        "HOLDS": 0, "VIOLATED": 0, "UNKNOWN": 0, "vacuous": 0, "time": 0.0,
-                                        "mutant": is_mutant})
-            row["n"] += 1
-            row[v.status.value] += 1
-            row["vacuous"] += v.vacuous
-            row["time"] += v.seconds
-            progress.advance(task)
-    failed = []
-    table = Table(title=f"relu-verify suite ({args.profile})")
-    for col in ("claim", "provenance", "examples", "holds", "vacuous", "unknown", "violated", "time [s]", "result"):
-        table.add_column(col, no_wrap=(col == "claim"))
-    for cid, row in rows.items():
-        ok = row["VIOLATED"] == row["n"] if row["mutant"] else row["VIOLATED"] == 0
-        if not ok:
-            failed.append(cid)
-        table.add_row(cid, row["provenance"], str(row["n"]), str(row["HOLDS"] - row["vacuous"]), str(row["vacuous"]),
-                      str(row["UNKNOWN"]), str(row["VIOLATED"]), f"{row['time']:.2f}",
-                      ("refuted" if ok else "NOT REFUTED") if row["mutant"] else ("pass" if ok else "FAIL"))
-    _console().print(table)
-    total = time.perf_counter() - t_start
-    n_claims = sum(1 for r in rows.values() if not r["mutant"])
-    print(f"{n_claims} claims, {len(rows) - n_claims} mutants, {len(verdicts)} verdicts in {total:.1f} s: "
-          + ("all passed" if not failed else f"FAILED: {', '.join(failed)}"))
-    if args.out:
-        out = Path(args.out)
-        write_atomic(out / "report.json", json.dumps({"profile": args.profile, "seconds": total,
-                                                     "failed": failed,
-                                                     "verdicts": [v.to_json() for v in verdicts]},
-                                                    indent=1, ensure_ascii=False))
-        print(f"verdicts written to {out / 'report.json'}")
+    budget = PROFILES[args.profile]
+    out = _out_dir(args.out)
+    results, doc = _run("suite", sys.argv[1:], refs, budget, args.seed, out, args.profile)
+    _console().print(_table(f"relu-verify suite --profile {args.profile} (seed {args.seed}; per claim ≤ "
+                            f"{budget.examples} examples, ≤ {budget.seconds:g} s)", results))
+    _print_findings(results)
+    failed = [r.id for r in results if not r.passed]
+    n_claims = sum(r.kind == "claim" for r in results)
+    print(f"{n_claims} claims, {len(results) - n_claims} mutants, {sum(r.examples for r in results)} examples in "
+          f"{doc['seconds']:.1f} s: " + ("all passed" if not failed else f"FAILED: {', '.join(failed)}"))
+    print(f"report: {out / 'report.md'} (also report.html, report.json, junit.xml)")
     return 0 if not failed else 1
+
+
+def cmd_report(args) -> int:
+    from . import report
+
+    paths = report.render(Path(args.dir))
+    for p in paths:
+        print(p)
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,10 +294,23 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("file", help="instance JSON (DESIGN.md, 'Instance files')")
     pc.add_argument("--json", action="store_true", help="print the verdict as JSON")
     pc.add_argument("--max-prec", type=int, help="highest ball precision in bits (default 1024)")
-    ps = sub.add_parser("suite", help="run every claim on its examples and every mutant on its witness")
-    ps.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci")
-    ps.add_argument("--claims", help="glob over claim ids, e.g. 'cjrr21.gd-*'")
-    ps.add_argument("--out", help="write report.json (atomically) into this directory")
+    pr = sub.add_parser("search", help="search one claim (or mutant) for a certified counterexample")
+    pr.add_argument("claim", help="CLAIM[@VARIANT...][~MUTANT]")
+    pr.add_argument("--examples", type=int, help="examples to try (default: the profile's)")
+    pr.add_argument("--seconds", type=float, help="time budget in seconds (default: the profile's)")
+    pr.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
+    pr.add_argument("--profile", choices=("ci", "dev", "thorough"), default="dev",
+                    help="budget when --examples/--seconds are not given (default dev)")
+    pr.add_argument("--out", help="report folder (default reports/<timestamp>/)")
+    pr.add_argument("--reproduce", metavar="BLOB", help="replay a report's @reproduce_failure(...) line")
+    ps = sub.add_parser("suite", help="search every claim and every mutant (the main job)")
+    ps.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci",
+                    help="budget per claim: ci (default, a few minutes in all), dev, thorough")
+    ps.add_argument("--claims", help="glob over claim and mutant ids, e.g. 'cjrr21.gd-*'")
+    ps.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
+    ps.add_argument("--out", help="report folder (default reports/<timestamp>/)")
+    pp = sub.add_parser("report", help="re-render report.md, report.html, plots and junit.xml from report.json")
+    pp.add_argument("dir", help="a report folder")
     return p
 
 
@@ -216,7 +318,8 @@ def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
     try:
-        return {"list": cmd_list, "check": cmd_check, "suite": cmd_suite}[args.command](args)
+        return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,
+                "report": cmd_report}[args.command](args)
     except InputError as e:
         print(f"relu-verify: error: {e}", file=sys.stderr)
         return 2

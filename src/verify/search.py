@@ -53,7 +53,7 @@ class Budget:
 
 
 PROFILES = {
-    "ci": Budget(examples=25, seconds=10.0),
+    "ci": Budget(examples=100, seconds=10.0),
     "dev": Budget(examples=200, seconds=60.0),
     "thorough": Budget(examples=2000, seconds=600.0),
 }
@@ -232,13 +232,32 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
                        provenance=claim.provenance, spec_name=mutant.spec_name if mutant else None,
                        statement=mutant.statement if mutant else claim.statement, note=claim.note, seed=hseed,
                        budget=budget)
-    state = {"found": None, "found_at": None, "shrinks": 0, "failing": None}
+    state = {"found": None, "found_at": None, "shrinks": 0, "errored": None}
     t0 = time.perf_counter()
 
+    failing = set()  # instances (as JSON text) certified VIOLATED in this search
+
     def body(inst_dict):
+        key = json.dumps(inst_dict, sort_keys=True)
         elapsed = time.perf_counter() - t0
-        if elapsed > budget.seconds * (1.5 if state["found"] else 1.0):
+        if not failing and elapsed > budget.seconds:
             raise _OutOfTime
+        if failing and elapsed > 1.5 * budget.seconds:
+            # out of shrinking time: only known counterexamples still fail, so Hypothesis ends
+            # the shrink at the smallest so far and still replays and reports it (with its blob)
+            violated = key in failing
+        else:
+            violated = _step(inst_dict)
+            if violated:
+                failing.add(key)
+        if violated:  # one raise site: Hypothesis tells failures apart by where they are raised
+            state["found"] = inst_dict
+            if state["found_at"] is None:
+                state["found_at"] = res.examples
+            raise _Found
+
+    def _step(inst_dict) -> bool:
+        """Decide one instance, count it, steer the search; True if certified VIOLATED."""
         shrinking = state["found_at"] is not None
         if shrinking:
             state["shrinks"] += 1
@@ -246,10 +265,8 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
             res.examples += 1
         try:
             verdict, slack, status = _decide(ref, inst_dict, check)
-        except (_Found, _OutOfTime):
-            raise
         except Exception:
-            state["failing"] = inst_dict
+            state["errored"] = inst_dict
             raise
         if not shrinking:
             res.margins.append(slack)
@@ -258,11 +275,7 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
                 on_example(res)
         if slack is not None:
             hypothesis.target(-max(-1e300, min(1e300, slack)), label="violation (−relative slack)")
-        if verdict is not None and verdict.status == Status.VIOLATED:
-            state["found"] = inst_dict
-            if state["found_at"] is None:
-                state["found_at"] = res.examples
-            raise _Found
+        return status == Status.VIOLATED
 
     db = DirectoryBasedExampleDatabase(str(database)) if database is not None else None
     test = given(strategy)(body)
@@ -274,10 +287,10 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
         if not m:
             raise InputError("expected @reproduce_failure('VERSION', b'BLOB') as printed in a report", "--reproduce")
         test = hypothesis.reproduce_failure(m.group(1), ast.literal_eval(m.group(2)))(test)
+    test = hypothesis.seed(hseed)(test)  # before settings: @seed alone would switch the database off
     test = settings(max_examples=budget.examples, database=db, deadline=None, derandomize=False, print_blob=True,
                     verbosity=Verbosity.quiet, report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
                     phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink))(test)
-    test = hypothesis.seed(hseed)(test)
     blob = None
     try:
         test()
@@ -286,11 +299,11 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
     except _OutOfTime:
         res.stop = "time"
     except InputError as e:
-        res.error = f"the strategy drew an instance the claim rejects: {e}; instance: {json.dumps(state['failing'])}"
+        res.error = f"the strategy drew an instance the claim rejects: {e}; instance: {json.dumps(state['errored'])}"
     except SoundnessError as e:
         res.error = f"SOUNDNESS: {e}"
     except Exception as e:  # a bug in a claim or engine: report it with the instance that triggers it
-        res.error = f"{type(e).__name__}: {e}; instance: {json.dumps(state['failing'])}"
+        res.error = f"{type(e).__name__}: {e}; instance: {json.dumps(state['errored'])}"
     if state["found"] is not None and res.error is None:
         _confirm(ref, res, state, blob, check)
     res.seconds = time.perf_counter() - t0

@@ -1025,7 +1025,7 @@ _claim("lyapunov-identity", "DERIVED", "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for 
                    "⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ) with the output bias 𝔠 ≡ 0 frozen", eval_identity_no_output_bias, P2),
            _mutant("lyapunov-identity", "softplus", "P3 cjrr21.lyapunov-identity!softplus",
                    "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) with softplus σ(y) = ln(1 + e^y) instead of ReLU", eval_identity_softplus,
-                   P3),
+                   P3, instances=_shallow(d=1, measure_kinds=("lebesgue", "uniform"))),
            _mutant("lyapunov-identity", "two-hidden-layers", "P4 cjrr21.lyapunov-identity!two-hidden-layers",
                    "⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) for two hidden layers", eval_identity_two_layers, P4, instances=_deep),
        ])

@@ -1,0 +1,922 @@
+"""Reports of a run: ``report.json`` → plots, Markdown, self-contained HTML and JUnit XML.
+
+`write` stores a run's report dict (produced by ``relu-verify suite`` / ``relu-verify search``)
+and one witness file per counterexample, then calls `render`.  `render` reads ``report.json``
+only, so ``relu-verify report DIR`` re-creates every derived file from it:
+
+    DIR/report.json              the run (input of `render`)
+    DIR/witness-<id>.json        an instance file per counterexample (``relu-verify check`` input)
+    DIR/plots/<id>-realization.png, <id>-iterates.png, <id>-margins.png, summary.png
+    DIR/report.md, report.html   the same content; the HTML embeds its plots (no external files)
+    DIR/junit.xml                one test case per result, for CI dashboards
+
+Every file is written atomically (temporary file in the same directory, then a rename).  The
+derived files contain nothing that is not in ``report.json``, so re-rendering is reproducible.
+Plots never raise: a figure that cannot be drawn is replaced by a one-line note in the text.
+
+This module sits below the CLI and imports nothing from it.  matplotlib is imported lazily and
+used through its object-oriented API on the Agg canvas (no pyplot, so no global figure registry).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import json
+import math
+import os
+import re
+import shlex
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from flint import arb, fmpq
+
+from .claim import Instance
+from .errors import InputError
+from .numbers import BallContext, to_float
+from .problems import Empirical
+
+GOOD_OUTCOMES = ("pass", "refuted")
+SHORTEN_AT = 200
+PLOT_ALT = {  # plot kind of a counterexample -> alt text / caption
+    "realization": "realization 𝒩_θ of the counterexample network against the target f",
+    "iterates": "the quantity along the iterates",
+    "margins": "relative margin per example of the search (negative = violated)",
+}
+SUMMARY_ALT = "wall time per result, coloured by outcome"
+TITLE = r"realization $\mathcal{N}_\theta$ vs target $f$"  # mathtext: DejaVu has no 𝒩 glyph
+_FONTS = {"font.family": ["DejaVu Sans", "STIXGeneral"], "font.size": 9, "mathtext.fontset": "dejavusans"}  # STIX: fallback glyphs
+
+
+# --------------------------------------------------------------------------------------------
+# files
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename, so a
+    reader never sees half a file; returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), 0o644)
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """`write_atomic_bytes` for UTF-8 text."""
+    return write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def safe_name(id: str) -> str:
+    """A file-system-safe name for a result id: ``~`` → ``--``, ``@`` → ``-at-``, anything
+    outside ``[A-Za-z0-9._-]`` → ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", id.replace("~", "--").replace("@", "-at-"))
+
+
+def witness_name(id: str) -> str:
+    """File name of the witness (instance file) of result ``id``."""
+    return f"witness-{safe_name(id)}.json"
+
+
+def check_report(report, where: str = "report.json") -> dict:
+    """``report`` itself if it has the keys rendering relies on; otherwise `InputError`."""
+    if not isinstance(report, dict):
+        raise InputError("expected a JSON object (a relu-verify report)", where)
+    results = report.get("results")
+    if not isinstance(results, list):
+        raise InputError("missing key 'results' (a list of results)" if results is None
+                         else "'results' must be a list", where)
+    names = {}
+    for k, r in enumerate(results):
+        w = f"{where}: results[{k}]"
+        if not isinstance(r, dict) or not isinstance(r.get("id"), str):
+            raise InputError("each result must be an object with a string 'id'", w)
+        name = safe_name(r["id"])
+        if name in names:
+            raise InputError(f"ids {names[name]!r} and {r['id']!r} give the same file name {name!r}", w)
+        names[name] = r["id"]
+        cx = r.get("counterexample")
+        if cx is not None and not (isinstance(cx, dict) and isinstance(cx.get("verdict"), dict)
+                                   and isinstance(cx["verdict"].get("instance"), dict)):
+            raise InputError("a counterexample needs 'verdict' with an 'instance' object", w)
+    return report
+
+
+def load_report(path: Path) -> dict:
+    """The checked report dict stored at ``path``; `InputError` if missing or malformed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no report.json here (write one with `relu-verify suite --out DIR`)", str(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", str(path)) from None
+    try:
+        report = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", str(path)) from None
+    return check_report(report, str(path))
+
+
+def write(out_dir, report: dict) -> list[Path]:
+    """Write ``report.json``, one ``witness-<id>.json`` per counterexample (its verdict's instance
+    with ``claim`` set to the result id) and everything `render` makes; returns the paths."""
+    out = Path(out_dir)
+    check_report(report)
+    paths = [write_atomic(out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))]
+    for r in report["results"]:
+        if r.get("counterexample"):
+            found = r["counterexample"]["verdict"]["instance"]
+            instance = {"claim": r["id"], **{k: v for k, v in found.items() if k != "claim"}}
+            paths.append(write_atomic(out / witness_name(r["id"]), json.dumps(instance, indent=2, ensure_ascii=False)))
+    return paths + render(out)
+
+
+def render(out_dir) -> list[Path]:
+    """From ``out_dir/report.json`` alone: write ``plots/*.png``, ``report.md``, ``report.html``
+    and ``junit.xml``; returns the paths.  `InputError` if report.json is missing or malformed."""
+    out = Path(out_dir)
+    report = load_report(out / "report.json")
+    plots = make_plots(report)
+    paths = [write_atomic_bytes(out / "plots" / name, png) for name, png in plots.items() if isinstance(png, bytes)]
+    paths.append(write_atomic(out / "report.md", render_markdown(report, plots)))
+    paths.append(write_atomic(out / "report.html", render_html(report, plots)))
+    paths.append(write_atomic(out / "junit.xml", render_junit(report)))
+    return paths
+
+
+# --------------------------------------------------------------------------------------------
+# reading results
+
+
+def outcome(r: dict) -> str:
+    return r.get("outcome") or ("ERROR" if r.get("error") else "?")
+
+
+def passed(r: dict) -> bool:
+    return bool(r["passed"]) if "passed" in r else outcome(r) in GOOD_OUTCOMES
+
+
+def report_passed(report: dict) -> bool:
+    p = report.get("passed")
+    return bool(p) if p is not None else all(passed(r) for r in report["results"])
+
+
+def seconds(x) -> float:
+    return float(x) if isinstance(x, (int, float)) else 0.0
+
+
+def is_failure(r: dict) -> bool:
+    """Failed without an error (an error is counted separately, as in JUnit)."""
+    return not passed(r) and not r.get("error")
+
+
+def shorten(s: str, limit: int = SHORTEN_AT) -> str:
+    """``s`` itself, or its head and tail joined by ``…`` when longer than ``limit``."""
+    if len(s) <= limit:
+        return s
+    half = (limit - 1) // 2
+    return f"{s[:half]}…{s[-half:]}"
+
+
+def one_line(s) -> str:
+    return " ".join(str(s).split())
+
+
+def command_line(report: dict) -> str:
+    argv = report.get("argv")
+    if isinstance(argv, list):
+        return shlex.join(["relu-verify", *map(str, argv)])
+    return f"relu-verify {report.get('command', '')}".strip()
+
+
+def header_items(report: dict) -> list[tuple[str, str, bool]]:
+    """The header block as (label, text, is_code)."""
+    budget = report.get("budget") or {}
+    versions = report.get("versions") or {}
+    db = report.get("database")
+    return [
+        ("command", command_line(report), True),
+        ("profile", str(report.get("profile") or "—"), False),
+        ("seed", "—" if report.get("seed") is None else str(report["seed"]), False),
+        ("budget", ", ".join(f"{v} {k}" for k, v in budget.items()) or "—", False),
+        ("started", str(report.get("started") or "—"), False),
+        ("total time", f"{seconds(report.get('seconds')):.2f} s", False),
+        ("overall", "PASSED" if report_passed(report) else "FAILED", False),
+        ("Hypothesis database", f"{db} (relative to this directory)" if db else "none", False),
+        ("versions", ", ".join(f"{k} {v}" for k, v in
+                               [(report.get("tool", "relu-verify"), report.get("version", "?")), *versions.items()]),
+         False),
+    ]
+
+
+SUMMARY_COLUMNS = ("claim", "provenance", "examples", "certified", "unknown", "counterexamples", "time [s]", "result")
+
+
+def summary_row(r: dict) -> list[str]:
+    """One row of the summary table (the columns of `SUMMARY_COLUMNS`)."""
+    prov = str(r.get("provenance") or "—") + (" (mutant)" if r.get("kind") == "mutant" else "")
+    counts = [str(r.get(k, "—")) for k in ("examples", "certified", "unknown", "counterexamples")]
+    return [r["id"], prov, *counts, f"{seconds(r.get('seconds')):.2f}", outcome(r)]
+
+
+def violated(verdict: dict) -> list[dict]:
+    return [rel for rel in verdict.get("relations") or [] if rel.get("status") == "VIOLATED"]
+
+
+def other_relations(verdict: dict) -> str:
+    """'2 HOLDS, 1 UNKNOWN' for the relations that are not violated ('' if none)."""
+    counts: dict[str, int] = {}
+    for rel in verdict.get("relations") or []:
+        if rel.get("status") != "VIOLATED":
+            counts[str(rel.get("status"))] = counts.get(str(rel.get("status")), 0) + 1
+    return ", ".join(f"{n} {s}" for s, n in counts.items())
+
+
+def relation_label(rel: dict) -> str:
+    """Relation name with its condition (``given``) and note, on one line."""
+    label = str(rel.get("name", "?"))
+    given = rel.get("given")
+    if isinstance(given, dict):
+        label += f" — given [{given.get('status', '?')}] {given.get('name', '?')}"
+    if rel.get("note"):
+        label += f" — {rel['note']}"
+    return one_line(label)
+
+
+HYPOTHESIS_MARK = {True: "yes", False: "NO", None: "undecided"}
+
+
+def hypothesis_line(h: dict) -> str:
+    text = f"[{HYPOTHESIS_MARK.get(h.get('holds'), '?')}] {h.get('name', '?')}"
+    return one_line(text + (f" ({h['detail']})" if h.get("detail") else ""))
+
+
+def search_line(r: dict) -> str:
+    """Where the search found the counterexample, as one sentence."""
+    cx = r["counterexample"]
+    parts = [f"found at example {cx.get('found_at', '?')} of {r.get('examples', '?')}"]
+    if cx.get("shrinks") is not None:
+        parts.append(f"after {cx['shrinks']} shrinks")
+    if r.get("seed") is not None:
+        parts.append(f"seed {r['seed']}")
+    return ", ".join(parts)
+
+
+def counterexample_items(r: dict) -> list[tuple[str, str]]:
+    """The facts of a counterexample section as (label, one-line text)."""
+    v = r["counterexample"]["verdict"]
+    items = [("statement", f"[{r.get('provenance') or v.get('provenance') or '?'}] "
+                           f"{r.get('statement') or v.get('statement') or ''}")]
+    if r.get("spec_name"):
+        items.append(("planted violation", r["spec_name"]))
+    items.append(("verdict", f"{v.get('status', '?')}" + (" (vacuous)" if v.get("vacuous") else "")
+                  + f" — arithmetic {v.get('precision', '?')}, engines {', '.join(v.get('engines') or []) or '—'}"))
+    items += [("re-verified", v.get("reverified") or "not re-verified"), ("search", search_line(r))]
+    if r.get("note"):
+        items.append(("proof notes", r["note"]))
+    items += [("note", n) for n in v.get("notes") or []]
+    return [(k, one_line(t)) for k, t in items]
+
+
+def recheck_command(r: dict) -> str:
+    cx = r["counterexample"]
+    return str(cx.get("recheck") or f"relu-verify check {shlex.quote(r['id'])} {witness_name(r['id'])}")
+
+
+def counterexamples(report: dict) -> list[dict]:
+    return [r for r in report["results"] if r.get("counterexample")]
+
+
+def errors(report: dict) -> list[dict]:
+    return [r for r in report["results"] if r.get("error")]
+
+
+def result_plots(r: dict, plots: dict) -> list[tuple[str, str, bytes | str]]:
+    """(file name, alt text, PNG bytes or the reason it is unavailable) of the plots of ``r``."""
+    out = []
+    for kind, alt in PLOT_ALT.items():
+        name = f"{safe_name(r['id'])}-{kind}.png"
+        if name in plots:
+            out.append((name, alt, plots[name]))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown
+
+
+def md(s) -> str:
+    """Markdown-escaped text on one line (``|`` is left to `cell`)."""
+    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", one_line(s))
+
+
+def code(s) -> str:
+    """An inline code span holding ``s`` verbatim, whatever backticks it contains."""
+    s = one_line(s)
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") else ""
+    return f"{ticks}{pad}{s}{pad}{ticks}"
+
+
+def fence(s: str, lang: str = "") -> list[str]:
+    ticks = "`" * max(3, max((len(m) for m in re.findall(r"`+", s)), default=0) + 1)
+    return [f"{ticks}{lang}", s, ticks]
+
+
+def cell(s: str) -> str:
+    """A Markdown table cell: pipes escaped (valid inside code spans too, per GFM)."""
+    return s.replace("|", "\\|")
+
+
+def md_table(header, rows) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def md_number(s) -> str:
+    """An exact value as a code span, shortened (with a pointer to report.json) when long."""
+    if s is None:
+        return "—"
+    s = str(s)
+    return code(shorten(s)) + (" (full value in report.json)" if len(s) > SHORTEN_AT else "")
+
+
+def md_plot(name: str, alt: str, png) -> str:
+    return f"![{md(alt)}](plots/{name})" if isinstance(png, bytes) else f"(plot unavailable: {md(png)})"
+
+
+WITNESS_INLINE_LIMIT = 4000
+
+
+def witness_text(r: dict) -> str | None:
+    """The witness instance as compact JSON (one line per top-level key), or None if too long
+    to show inline (the witness file has it)."""
+    inst = {**r["counterexample"]["verdict"]["instance"], "claim": r["id"]}
+    body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in inst.items())
+    text = "{\n" + body + "\n}"
+    return text if len(text) <= WITNESS_INLINE_LIMIT else None
+
+
+def md_counterexample(r: dict, plots: dict) -> list[str]:
+    cx, v = r["counterexample"], r["counterexample"]["verdict"]
+    lines = [f"### {md(r['id'])}", ""] + [f"- **{k}:** {md(t)}" for k, t in counterexample_items(r)]
+    lines += ["", "Violated relations:", ""]
+    lines += md_table(("relation", "lhs", "op", "rhs", "margin"),
+                      [[md(relation_label(rel)), md_number(rel.get("lhs")), code(rel.get("op", "?")),
+                        md_number(rel.get("rhs")), md_number(rel.get("margin"))] for rel in violated(v)])
+    if other_relations(v):
+        lines += ["", f"Other relations: {md(other_relations(v))}."]
+    lines += ["", "Hypotheses:", ""]
+    lines += [f"- {md(hypothesis_line(h))}" for h in v.get("hypotheses") or []] or ["- none"]
+    witness = witness_name(r["id"])
+    if witness_text(r):
+        lines += ["", "Witness:", ""] + fence(witness_text(r), "json")
+    lines += ["", f"Witness file: [{witness}]({witness}) — re-check it (in this directory) with", ""]
+    lines += fence(recheck_command(r), "sh")
+    if cx.get("reproduce_failure"):
+        lines += ["", "Hypothesis reproduce blob:", ""] + fence(str(cx["reproduce_failure"]), "python")
+    for name, alt, png in result_plots(r, plots):
+        lines += ["", md_plot(name, alt, png)]
+    return lines + [""]
+
+
+def render_markdown(report: dict, plots: dict | None = None) -> str:
+    """``report.md``: header, summary table, one section per counterexample, errors.
+    ``plots`` maps plot file names to PNG bytes or the reason they are unavailable (as from
+    `make_plots`, which is called when it is ``None``)."""
+    report = check_report(report)
+    plots = make_plots(report) if plots is None else plots
+    lines = ["# relu-verify report", ""]
+    lines += [f"- **{label}:** {code(text) if is_code else md(text)}" for label, text, is_code in header_items(report)]
+    lines += ["", "## Summary", ""]
+    lines += md_table(SUMMARY_COLUMNS, [[code(row[0]), *map(md, row[1:])] for row in map(summary_row, report["results"])])
+    if "summary.png" in plots:
+        lines += ["", md_plot("summary.png", SUMMARY_ALT, plots["summary.png"])]
+    lines += ["", "## Counterexamples", ""]
+    for r in counterexamples(report):
+        lines += md_counterexample(r, plots)
+    if not counterexamples(report):
+        lines += ["None.", ""]
+    lines += ["## Errors", ""]
+    lines += [f"- {code(r['id'])}: {md(r['error'])}" for r in errors(report)] or ["None."]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+
+CSS = """
+body { font-family: system-ui, sans-serif; color: #1b1b1b; max-width: 1200px; margin: 1.5em auto;
+       padding: 0 1em; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; margin-top: 1.6em; } h3 { margin-top: 1.4em; }
+table { border-collapse: collapse; margin: 0.6em 0; }
+th, td { border: 1px solid #b5b5b5; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #e8e8e8; }
+tbody tr:nth-child(even) { background: #f5f5f5; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+code, pre, td.num { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.92em; }
+td.num, pre { word-break: break-all; }
+td.num { max-width: 26em; }
+pre { background: #f3f3f3; border: 1px solid #ddd; padding: 0.5em; white-space: pre-wrap; }
+.ok { background: #d7f0d7 !important; color: #125112; font-weight: bold; }
+.bad { background: #f7d4d4 !important; color: #8a0f0f; font-weight: bold; }
+.note { color: #666; font-style: italic; }
+img { max-width: 100%; height: auto; display: block; margin: 0.6em 0; }
+dl.meta { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
+dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
+"""
+
+
+def esc(s) -> str:
+    return html.escape(str(s))
+
+
+def html_meta_value(name: str, text: str, is_code: bool) -> str:
+    if is_code:
+        return f"<code>{esc(text)}</code>"
+    return f'<span class="{outcome_class(text)}">{esc(text)}</span>' if name == "overall" else esc(text)
+
+
+def outcome_class(text: str) -> str:
+    return "ok" if text in GOOD_OUTCOMES or text == "PASSED" else "bad"
+
+
+def html_table(header, rows: list[list[str]]) -> str:
+    """A table from already-escaped cell HTML (each cell given as ``'<td ...>...</td>'``)."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(row) + "</tr>\n" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody></table>"
+
+
+def html_number(s) -> str:
+    """A monospace cell with an exact value; long values shortened, the full one on demand."""
+    if s is None:
+        return "<td>—</td>"
+    s = str(s)
+    if len(s) <= SHORTEN_AT:
+        return f'<td class="num">{esc(s)}</td>'
+    return f'<td class="num"><details><summary>{esc(shorten(s))}</summary>{esc(s)}</details></td>'
+
+
+def html_plot(name: str, alt: str, png) -> str:
+    if not isinstance(png, bytes):
+        return f'<p class="note">(plot unavailable: {esc(png)})</p>'
+    data = base64.b64encode(png).decode("ascii")
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}" title="{esc(name)}"></figure>'
+
+
+def html_summary_row(row: list[str]) -> list[str]:
+    cells = [f"<td><code>{esc(row[0])}</code></td>", f"<td>{esc(row[1])}</td>"]
+    cells += [f'<td class="n">{esc(c)}</td>' for c in row[2:-1]]
+    return cells + [f'<td class="{outcome_class(row[-1])}">{esc(row[-1])}</td>']
+
+
+def html_counterexample(r: dict, plots: dict) -> list[str]:
+    cx, v = r["counterexample"], r["counterexample"]["verdict"]
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(t)}</dd>" for k, t in counterexample_items(r))
+    out = [f'<section id="{esc(safe_name(r["id"]))}">', f"<h3><code>{esc(r['id'])}</code></h3>",
+           f'<dl class="meta">{items}</dl>',
+           "<p>Violated relations:</p>"]
+    out.append(html_table(("relation", "lhs", "op", "rhs", "margin"),
+                          [[f"<td>{esc(relation_label(rel))}</td>", html_number(rel.get("lhs")),
+                            f'<td class="num">{esc(rel.get("op", "?"))}</td>', html_number(rel.get("rhs")),
+                            html_number(rel.get("margin"))] for rel in violated(v)]))
+    if other_relations(v):
+        out.append(f"<p>Other relations: {esc(other_relations(v))}.</p>")
+    hyps = [f"<li>{esc(hypothesis_line(h))}</li>" for h in v.get("hypotheses") or []] or ["<li>none</li>"]
+    out.append("<p>Hypotheses:</p><ul>" + "".join(hyps) + "</ul>")
+    witness = witness_name(r["id"])
+    if witness_text(r):
+        out.append(f"<p>Witness:</p><pre>{esc(witness_text(r))}</pre>")
+    out.append(f'<p>Witness file: <a href="{esc(witness)}">{esc(witness)}</a> — re-check it (in this directory) with</p>'
+               f"<pre>{esc(recheck_command(r))}</pre>")
+    if cx.get("reproduce_failure"):
+        out.append(f"<p>Hypothesis reproduce blob:</p><pre>{esc(cx['reproduce_failure'])}</pre>")
+    out += [html_plot(name, alt, png) for name, alt, png in result_plots(r, plots)]
+    return out + ["</section>"]
+
+
+def render_html(report: dict, images: dict | None = None) -> str:
+    """``report.html``: the content of `render_markdown` as one self-contained page (inline CSS,
+    plots embedded as base64 PNG).  ``images`` as the ``plots`` of `render_markdown`."""
+    report = check_report(report)
+    images = make_plots(report) if images is None else images
+    meta = "".join(f"<dt>{esc(name)}</dt><dd>{html_meta_value(name, text, is_code)}</dd>"
+                   for name, text, is_code in header_items(report))
+    body = ["<h1>relu-verify report</h1>", f'<dl class="meta">{meta}</dl>', "<h2>Summary</h2>",
+            html_table(SUMMARY_COLUMNS, [html_summary_row(summary_row(r)) for r in report["results"]])]
+    if "summary.png" in images:
+        body.append(html_plot("summary.png", SUMMARY_ALT, images["summary.png"]))
+    body.append("<h2>Counterexamples</h2>")
+    for r in counterexamples(report):
+        body += html_counterexample(r, images)
+    if not counterexamples(report):
+        body.append("<p>None.</p>")
+    errs = [f"<li><code>{esc(r['id'])}</code>: {esc(one_line(r['error']))}</li>" for r in errors(report)]
+    body += ["<h2>Errors</h2>", "<ul>" + "".join(errs) + "</ul>" if errs else "<p>None.</p>"]
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>relu-verify report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+# --------------------------------------------------------------------------------------------
+# JUnit XML
+
+
+def xml_text(s) -> str:
+    """``s`` without the control characters XML 1.0 cannot hold."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "?", str(s))
+
+
+def failure_of(r: dict) -> tuple[str, str]:
+    """(message, text) of the JUnit <failure> of a failed result."""
+    cx = r.get("counterexample")
+    if cx:
+        v, witness = cx["verdict"], witness_name(r["id"])
+        rels = violated(v)
+        names = ", ".join(one_line(rel.get("name", "?")) for rel in rels) or f"status {v.get('status', '?')}"
+        lines = [f"{relation_label(rel)}: {shorten(str(rel.get('lhs')))} {rel.get('op', '?')} "
+                 f"{shorten(str(rel.get('rhs')))} (margin {shorten(str(rel.get('margin')))})" for rel in rels]
+        lines += [f"witness: {witness}", f"re-check: {recheck_command(r)}"]
+        return f"counterexample: {names} violated (witness {witness})", "\n".join(lines)
+    if r.get("kind") == "mutant":
+        msg = (f"planted violation not found within the budget "
+               f"({r.get('examples', '?')} examples, {seconds(r.get('seconds')):.2f} s)")
+        return msg, f"{msg}; stopped by {r.get('stop', '?')}"
+    msg = f"{outcome(r)}: stopped by {r.get('stop', '?')}"
+    return msg, msg
+
+
+def render_junit(report: dict) -> str:
+    """``junit.xml``: one <testsuite> with a <testcase> per result; failures and errors as JUnit
+    counts them (an errored result is an error, not a failure)."""
+    report = check_report(report)
+    results = report["results"]
+    counts = {"tests": str(len(results)), "failures": str(sum(map(is_failure, results))),
+              "errors": str(len(errors(report))), "time": f"{seconds(report.get('seconds')):.3f}"}
+    root = ET.Element("testsuites", name="relu-verify", **counts)
+    suite = ET.SubElement(root, "testsuite", name=f"relu-verify {report.get('command', '')}".strip(),
+                          skipped="0", **counts)
+    if report.get("started"):
+        suite.set("timestamp", str(report["started"]))
+    props = ET.SubElement(suite, "properties")
+    budget = report.get("budget") or {}
+    versions = report.get("versions") or {}
+    pairs = [("seed", report.get("seed")), ("profile", report.get("profile")), ("command", command_line(report)),
+             ("database", report.get("database")), ("version", report.get("version"))]
+    pairs += [(f"budget.{k}", v) for k, v in budget.items()] + [(f"versions.{k}", v) for k, v in versions.items()]
+    for name, value in pairs:
+        ET.SubElement(props, "property", name=name, value=xml_text("" if value is None else value))
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname=str(r.get("family") or r["id"].split(".")[0]),
+                             name=xml_text(r["id"]), time=f"{seconds(r.get('seconds')):.3f}")
+        if r.get("error"):
+            ET.SubElement(case, "error", message=xml_text(one_line(r["error"]))).text = xml_text(r["error"])
+        elif is_failure(r):
+            message, text = failure_of(r)
+            ET.SubElement(case, "failure", message=xml_text(message)).text = xml_text(text)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# plots
+
+
+class Unplottable(Exception):
+    """There is nothing (sensible) to draw; the message says why."""
+
+
+def make_plots(report: dict) -> dict[str, bytes | str]:
+    """Every plot of the report, keyed by its file name under ``plots/``: PNG bytes, or a str
+    saying why it is unavailable.  Per counterexample: realization, iterates (if the verdict has
+    a series), margins; and ``summary.png``."""
+    plots: dict[str, bytes | str] = {}
+    for r in counterexamples(report):
+        cx, name = r["counterexample"], safe_name(r["id"])
+        plots[f"{name}-realization.png"] = attempt(draw_instance, cx["verdict"]["instance"])
+        if cx["verdict"].get("series"):
+            plots[f"{name}-iterates.png"] = attempt(draw_series, cx["verdict"]["series"])
+        plots[f"{name}-margins.png"] = attempt(draw_margins, r.get("margins") or [], cx.get("found_at"))
+    plots["summary.png"] = attempt(draw_summary, report["results"])
+    return plots
+
+
+def attempt(draw, *args) -> bytes | str:
+    """PNG bytes of the figure ``draw(fig, *args)`` draws, or the one-line reason it failed.
+    The one place where exceptions are swallowed: a plot must never lose the report."""
+    try:
+        return png_of(draw, *args)
+    except Unplottable as err:
+        return one_line(err)
+    except Exception as err:  # noqa: BLE001 -- any plotting failure degrades to a note
+        return shorten(one_line(f"{type(err).__name__}: {err}"))
+
+
+def png_of(draw, *args) -> bytes:
+    """Draw on a fresh 7 × 3.5 in Agg figure (``draw`` may resize it) and return the PNG."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_FONTS):
+        fig = Figure(figsize=(7, 3.5), dpi=100)
+        FigureCanvasAgg(fig)
+        draw(fig, *args)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def mpl_text(s) -> str:
+    """Data text for matplotlib: ``$`` escaped so it never starts mathtext."""
+    return str(s).replace("$", r"\$")
+
+
+def plot_instance(instance: dict) -> bytes | None:
+    """PNG of the realization 𝒩_θ against the target f on the measure's domain (d = 1: both
+    curves, atoms, kinks, support; d = 2: residual heat map; d ≥ 3: along the box diagonal);
+    ``None`` if the instance cannot be plotted."""
+    png = attempt(draw_instance, instance)
+    return png if isinstance(png, bytes) else None
+
+
+def plot_series(series: dict) -> bytes | None:
+    """PNG of each named series against the iteration n (log scale if all positive); ``None``
+    if there is nothing to plot."""
+    png = attempt(draw_series, series)
+    return png if isinstance(png, bytes) else None
+
+
+def plot_margins(margins: list, found_at: int | None) -> bytes | None:
+    """PNG of the relative margin per example (symlog), the counterexample (1-based
+    ``found_at``) in red; ``None`` without a finite margin."""
+    png = attempt(draw_margins, margins, found_at)
+    return png if isinstance(png, bytes) else None
+
+
+def plot_summary(results: list[dict]) -> bytes | None:
+    """PNG bar chart of the wall time per result, green for pass/refuted, red otherwise."""
+    png = attempt(draw_summary, results)
+    return png if isinstance(png, bytes) else None
+
+
+# ---- the instance -------------------------------------------------------------------------
+
+
+def floats(values) -> list[float]:
+    """Float approximations (ball midpoints) of exact numbers; NaN where there is none."""
+    out = []
+    for x in values:
+        f = to_float(x)
+        out.append(math.nan if f is None else f)
+    return out
+
+
+def target_float(target, x: list) -> float:
+    """f(x) at exact rational coordinates as a float: exact where the target allows it, else a
+    53-bit ball's midpoint; NaN where f cannot be evaluated."""
+    for args in ((x,), ([arb(t) for t in x], BallContext(53))):
+        with contextlib.suppress(ArithmeticError, ValueError, TypeError):
+            return floats([target.value(*args)])[0]
+    return math.nan
+
+
+def float_network(net):
+    """``x ↦ 𝒩_θ(x)`` in float arithmetic, for a list of floats ``x``."""
+    fnet = net.with_theta(floats(net.theta))
+    if not all(math.isfinite(t) for t in fnet.theta):
+        raise Unplottable("θ has a non-finite entry")
+
+    def realization(x):
+        return fnet.forward(list(x), lambda y: y if y > 0 else 0.0, None, grad=False)[0]
+    return realization
+
+
+def grid(lo, hi, n: int) -> list:
+    """``n`` equally spaced exact rationals from ``lo`` to ``hi``."""
+    return [lo + (hi - lo) * fmpq(k, n - 1) for k in range(n)]
+
+
+def plot_domain(inst) -> tuple[list, list | None]:
+    """(box to plot over, support box of μ to mark or None), both as [(a, b)] of fmpq.
+    Box/density measures: their box (padded by 10 % in 1-D so its ends show); empirical: the
+    atoms' hull padded by 10 % (±1 where flat); no measure: [−1, 1]^d."""
+    m, d = inst.measure, inst.net.d
+    if m is None:
+        return [(fmpq(-1), fmpq(1))] * d, None
+    if isinstance(m, Empirical):
+        hull = [(min(c), max(c)) for c in zip(*m.points)]
+        return [pad(a, b) for a, b in hull], None
+    support = list(m.box)
+    return ([pad(*support[0])] if d == 1 else support), support
+
+
+def pad(a, b) -> tuple:
+    """[a, b] widened by 10 % on each side, or [a − 1, a + 1] if a = b."""
+    w = (b - a) / 10
+    return (a - w, b + w) if w else (a - 1, b + 1)
+
+
+def atoms(inst) -> tuple[list, list[float]]:
+    """Atoms of an empirical measure (exact points) and marker sizes ∝ weight; empty otherwise."""
+    if not isinstance(inst.measure, Empirical):
+        return [], []
+    ws = floats(inst.measure.weights)
+    top = max(ws) or 1.0
+    return list(inst.measure.points), [15 + 85 * w / top for w in ws]
+
+
+def draw_instance(fig, instance: dict):
+    """Realization vs target of an instance dict (see `plot_instance`)."""
+    if not isinstance(instance, dict) or not isinstance(instance.get("network"), dict):
+        raise Unplottable("no network in the instance")
+    inst = Instance.from_json(instance)
+    draw = {1: draw_1d, 2: draw_2d}.get(inst.net.d, draw_diagonal)
+    draw(fig.add_subplot(), inst, fig)
+
+
+def draw_1d(ax, inst, fig):
+    """𝒩_θ and f over the domain, support of μ shaded, kinks dotted, atoms sized by weight."""
+    box, support = plot_domain(inst)
+    (a, b), = box
+    xs = grid(a, b, 400)
+    xf = floats(xs)
+    net = float_network(inst.net)
+    if support:
+        lo, hi = floats(support[0])
+        ax.axvspan(lo, hi, color="0.92", label=r"support of $\mu$")
+    ax.plot(xf, [net([x]) for x in xf], color="C0", lw=1.6, label=r"realization $\mathcal{N}_\theta(x)$")
+    ax.plot(xf, [target_float(inst.target, [x]) for x in xs], color="C1", lw=1.4, ls="--", label=r"target $f(x)$")
+    for k, kink in enumerate(x for x in kinks_1d(inst.net) if xf[0] <= x <= xf[-1]):
+        ax.axvline(kink, color="0.35", lw=0.7, ls=":", label=r"kinks of $\mathcal{N}_\theta$" if k == 0 else None)
+    points, sizes = atoms(inst)
+    if points:
+        ax.scatter(floats(p[0] for p in points), [target_float(inst.target, list(p)) for p in points], s=sizes,
+                   color="C3", zorder=3, label=r"atoms $(x_k, f(x_k))$, size ∝ weight")
+    ax.set_xlim(xf[0], xf[-1])
+    ax.set_xlabel(r"input $x$")
+    ax.set_ylabel("value (dimensionless)")
+    ax.set_title(TITLE)
+    ax.legend(fontsize=7, loc="best")
+
+
+def kinks_1d(net) -> list[float]:
+    """Kinks x = −b_i / w_i of a one-hidden-layer network on ℝ (w_i ≠ 0); none if deeper."""
+    if not net.is_shallow:
+        return []
+    out = []
+    for i in range(net.H):
+        w, b = floats([net.w(i)[0], net.b(i)])
+        if w != 0 and math.isfinite(w) and math.isfinite(b):
+            out.append(-b / w)
+    return sorted(out)
+
+
+def draw_2d(ax, inst, fig):
+    """Heat map of the residual 𝒩_θ(x) − f(x) over the box, kink lines and atoms."""
+    import numpy as np
+
+    box, _ = plot_domain(inst)
+    n = 101
+    xs, ys = grid(*box[0], n), grid(*box[1], n)
+    xf, yf = floats(xs), floats(ys)
+    net = float_network(inst.net)
+    res = np.array([[net([x, y]) - target_float(inst.target, [xq, yq]) for x, xq in zip(xf, xs)]
+                    for y, yq in zip(yf, ys)])
+    top = float(np.nanmax(np.abs(res))) if np.isfinite(res).any() else 0.0
+    top = top or 1.0
+    mesh = ax.pcolormesh(xf, yf, np.ma.masked_invalid(res), shading="nearest", cmap="RdBu_r", vmin=-top, vmax=top)
+    fig.colorbar(mesh, ax=ax, label=r"residual $\mathcal{N}_\theta(x) - f(x)$ (dimensionless)")
+    draw_kink_lines(ax, inst.net, np.array(xf), np.array(yf))
+    points, sizes = atoms(inst)
+    if points:
+        ax.scatter(floats(p[0] for p in points), floats(p[1] for p in points), s=sizes, facecolor="none",
+                   edgecolor="k", label=r"atoms of $\mu$, size ∝ weight")
+        ax.legend(fontsize=7, loc="upper right")
+    ax.set_xlabel(r"input $x_1$")
+    ax.set_ylabel(r"input $x_2$")
+    ax.set_title(TITLE + ": residual")
+
+
+def draw_kink_lines(ax, net, xf, yf):
+    """Dotted lines 𝔴_i·x + 𝔟_i = 0 of a one-hidden-layer network where they cross the box."""
+    import numpy as np
+
+    if not net.is_shallow:
+        return
+    X, Y = np.meshgrid(xf, yf)
+    for i in range(net.H):
+        (w1, w2), b = floats(net.w(i)), floats([net.b(i)])[0]
+        z = w1 * X + w2 * Y + b
+        if np.isfinite(z).all() and z.min() < 0 < z.max():
+            ax.contour(X, Y, z, levels=[0], colors="0.2", linewidths=0.7, linestyles=":")
+
+
+def draw_diagonal(ax, inst, fig):
+    """𝒩_θ and f along the diagonal x = a + t(b − a), t ∈ [0, 1], of the box (d ≥ 3)."""
+    box, _ = plot_domain(inst)
+    ts = grid(fmpq(0), fmpq(1), 400)
+    points = [[a + t * (b - a) for a, b in box] for t in ts]
+    net = float_network(inst.net)
+    tf = floats(ts)
+    ax.plot(tf, [net(floats(p)) for p in points], color="C0", lw=1.6, label=r"realization $\mathcal{N}_\theta(x(t))$")
+    ax.plot(tf, [target_float(inst.target, p) for p in points], color="C1", lw=1.4, ls="--", label=r"target $f(x(t))$")
+    ax.set_xlabel(rf"position $t$ on the box diagonal $x(t) = a + t\,(b - a)$, input dimension {inst.net.d}")
+    ax.set_ylabel("value (dimensionless)")
+    ax.set_title(TITLE + " along the box diagonal")
+    ax.legend(fontsize=7, loc="best")
+
+
+# ---- series, margins, summary --------------------------------------------------------------
+
+
+def finite(values) -> list[float]:
+    """Floats of the finite numbers among ``values`` (None and non-numbers dropped)."""
+    return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)]
+
+
+def as_float(v) -> float:
+    return float(v) if finite([v]) else math.nan
+
+
+def integer_ticks(ax):
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def draw_series(fig, series: dict):
+    """Each named series against n = 0, 1, …; gaps at None."""
+    if not isinstance(series, dict):
+        raise Unplottable("series is not an object")
+    curves = {k: [as_float(v) for v in vs] for k, vs in series.items() if isinstance(vs, list) and finite(vs)}
+    if not curves:
+        raise Unplottable("no finite values in the series")
+    ax = fig.add_subplot()
+    for name, ys in curves.items():
+        ax.plot(range(len(ys)), ys, marker="o" if len(ys) <= 40 else None, ms=3, lw=1.3, label=mpl_text(name))
+    if all(v > 0 for ys in curves.values() for v in finite(ys)):
+        ax.set_yscale("log")
+    ax.set_xlabel(r"iteration $n$")
+    integer_ticks(ax)
+    ax.set_ylabel("value (dimensionless)")
+    ax.set_title("the quantity along the iterates")
+    ax.legend(fontsize=8)
+
+
+def draw_margins(fig, margins: list, found_at):
+    """Relative margin per example (1-based), symlog; the counterexample example in red."""
+    points = [(k, as_float(m)) for k, m in enumerate(margins, start=1) if finite([m])]
+    if not points:
+        raise Unplottable("no finite margins")
+    ax = fig.add_subplot()
+    ks, ms = zip(*points)
+    ax.plot(ks, ms, color="C0", lw=0.8, marker="o", ms=3, label="relative margin")
+    ax.axhline(0, color="k", lw=0.8)
+    if isinstance(found_at, int) and found_at >= 1:
+        ax.axvline(found_at, color="red", lw=0.8, ls="--", label=f"counterexample (example #{found_at})")
+        hit = [m for k, m in points if k == found_at]
+        if hit:
+            ax.scatter([found_at], hit, color="red", s=40, zorder=3)
+    ax.set_yscale("symlog", linthresh=1e-12)
+    ax.set_xlabel("example #")
+    integer_ticks(ax)
+    ax.set_ylabel("relative margin (negative = violated)")
+    ax.set_title("the margin over the search")
+    ax.legend(fontsize=8)
+
+
+def draw_summary(fig, results: list[dict]):
+    """Horizontal bars of seconds per result id, green for pass/refuted, red otherwise."""
+    from matplotlib.patches import Patch
+
+    if not results:
+        raise Unplottable("no results")
+    fig.set_size_inches(7, max(3.5, 0.8 + 0.28 * len(results)))
+    ax = fig.add_subplot()
+    ids = [mpl_text(r["id"]) for r in results]
+    colors = ["#2e8b3a" if outcome(r) in GOOD_OUTCOMES else "#c62828" for r in results]
+    ax.barh(range(len(results)), [seconds(r.get("seconds")) for r in results], color=colors)
+    ax.set_yticks(range(len(results)), ids, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("wall time [s]")
+    ax.set_title("time per result")
+    ax.legend(handles=[Patch(color="#2e8b3a", label="pass / refuted"),
+                       Patch(color="#c62828", label="FAIL / NOT REFUTED / ERROR")], fontsize=7, loc="lower right")
