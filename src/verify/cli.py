@@ -145,9 +145,12 @@ def _out_dir(arg) -> Path:
     return out
 
 
+def _margin(x) -> str:
+    return "-" if x is None else f"{x + 0.0:.3g}"  # + 0.0 turns −0.0 into 0
+
+
 def _stats(r) -> str:
-    best = "-" if r.best_margin is None else f"{r.best_margin:.3g}"
-    return f"certified {r.certified}  unknown {r.unknown}  best margin {best}"
+    return f"certified {r.certified}  unknown {r.unknown}  best margin {_margin(r.best_margin)}"
 
 
 def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, profile: str | None,
@@ -196,7 +199,7 @@ def _table(title: str, results):
             "examples", "certified", "unknown", "counterexamples", "time [s]") else "left")
     for r in results:
         prov = f"mutant ({r.provenance})" if r.kind == "mutant" else r.provenance
-        best = "-" if r.best_margin is None else f"{r.best_margin:.3g}"
+        best = _margin(r.best_margin)
         style = "green" if r.passed else "bold red"
         table.add_row(r.id, prov, str(r.examples), str(r.certified), str(r.unknown),
                       str(int(r.counterexample is not None)), best, f"{r.seconds:.2f}",
@@ -205,13 +208,12 @@ def _table(title: str, results):
 
 
 def _print_findings(results):
+    """Errors, and counterexamples to claims (a refuted mutant is the expected outcome)."""
     for r in results:
-        if r.counterexample is not None and r.kind == "claim" or r.error:
-            print()
         if r.error:
-            print(f"{r.id}: ERROR {r.error}")
+            print(f"\n{r.id}: ERROR {r.error}")
         elif r.counterexample is not None and r.kind == "claim":
-            print(format_verdict(r.counterexample.verdict))
+            print("\n" + format_verdict(r.counterexample.verdict))
 
 
 def cmd_search(args) -> int:
@@ -231,7 +233,7 @@ def cmd_search(args) -> int:
     if r.counterexample is not None:
         print(format_verdict(r.counterexample.verdict))
         cx = doc["results"][0]["counterexample"]
-        print(f"\ncertified counterexample after {r.counterexample.found_at} examples, shrunk in "
+        print(f"\ncertified counterexample at example #{r.counterexample.found_at}, shrunk in "
               f"{r.counterexample.shrinks} calls; re-check with:\n  cd {out} && {cx['recheck']}")
         if cx["reproduce_failure"]:
             print(f"replay: relu-verify search '{args.claim}' --seed {args.seed} --reproduce \"{cx['reproduce_failure']}\"")

@@ -113,17 +113,21 @@ def neurons(draw, d: int, box) -> tuple[list[Fraction], Fraction, Fraction]:
 
 
 @st.composite
-def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: float = 0.1):
+def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: float = 0.1,
+                     degenerate: float = 0.0):
     """{"widths": [d, H, 1], "theta": [...]} in the block layout of cjrr21 §2.1; with probability
-    about ``zero_probability`` every hidden parameter is 0 (only the output bias 𝔠 is free)."""
+    about ``zero_probability`` every hidden parameter is 0 (only the output bias 𝔠 is free), and
+    with probability about ``degenerate`` the first neuron is fully degenerate (𝔴 = 0, 𝔟 = 0, 𝔳 ≠ 0)."""
     H = draw(st.integers(1, max_width))
     if draw(st.floats(0, 1)) < zero_probability:
         ns = [([Fraction(0)] * d, Fraction(0), Fraction(0)) for _ in range(H)]
     else:
         ns = [draw(neurons(d, box)) for _ in range(H)]
-    if H >= 2 and draw(st.integers(0, 5)) == 0:  # a cancelling pair: same (𝔴, 𝔟), opposite 𝔳
-        tiny = draw(st.sampled_from([Fraction(0), Fraction(1, 2 ** 40)]))  # exact or near cancellation
-        ns[1] = (list(ns[0][0]), ns[0][1], -ns[0][2] + tiny)
+        if H >= 2 and draw(st.integers(0, 5)) == 0:  # a cancelling pair: same (𝔴, 𝔟), opposite 𝔳
+            tiny = draw(st.sampled_from([Fraction(0), Fraction(1, 2 ** 40)]))  # exact or near cancellation
+            ns[1] = (list(ns[0][0]), ns[0][1], -ns[0][2] + tiny)
+        if draw(st.floats(0, 1)) < degenerate:
+            ns[0] = ([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1))
     c = draw(rationals())
     theta = [x for w, _, _ in ns for x in w] + [b for _, b, _ in ns] + [v for _, _, v in ns] + [c]
     return {"widths": [d, H, 1], "theta": [_text(t) for t in theta]}
@@ -150,14 +154,15 @@ def measures(draw, d: int, box, kinds=("lebesgue", "uniform", "empirical")):
 
 
 @st.composite
-def deep_networks(draw, d: int, widths=None, max_depth: int = 3, max_width: int = 3):
+def deep_networks(draw, d: int, widths=None, max_depth: int = 3, max_width: int = 3, zero_probability: float = 0.15):
     """{"widths": [d, H_1, …, H_L, 1], "theta": [...]}: L ≥ 2 hidden layers (layer by layer, each
-    weight matrix row-major then its bias), exact zeros and dead units included."""
+    weight matrix row-major then its bias), exact zeros (about ``zero_probability`` of the
+    entries) and dead units included."""
     if widths is None:
         L = draw(st.integers(2, max_depth))
         widths = [d] + [draw(st.integers(1, max_width)) for _ in range(L)] + [1]
     n = sum((widths[k] + 1) * widths[k + 1] for k in range(len(widths) - 1))
-    theta = [draw(rationals(bound=3, extreme=False)) for _ in range(n)]
+    theta = [draw(rationals(bound=3, extreme=False, zero_probability=zero_probability)) for _ in range(n)]
     return {"widths": list(widths), "theta": [_text(t) for t in theta]}
 
 
@@ -184,17 +189,18 @@ def targets(draw, d: int, box, kinds=("constant",)):
 def shallow_instances(draw, d: int | None = None, max_width: int = 4, measure_kinds=("lebesgue", "uniform",
                                                                                        "empirical"),
                       constant_target: bool = True, params=None, target_kinds=None,
-                      zero_probability: float = 0.1, critical_bias: float = 0.0):
+                      zero_probability: float = 0.1, critical_bias: float = 0.0, degenerate: float = 0.0):
     """An instance dict (DESIGN.md "Instance files") for the one-hidden-layer claims.
 
     ``target_kinds`` (default: constant only, or polynomial if not ``constant_target``) as in
     `targets`; ``params`` a dict of values or of strategies (drawn); with probability
     ``critical_bias`` the output bias 𝔠 is moved to its critical value (𝒢_𝔠 = 0, solved
-    exactly, rational data only) -- the places where 𝒢 can vanish."""
+    exactly, rational data only) -- the places where 𝒢 can vanish; ``zero_probability`` and
+    ``degenerate`` as in `shallow_networks`."""
     if d is None:
         d = draw(st.sampled_from([1, 1, 1, 2]))
     box = draw(boxes(d))
-    net = draw(shallow_networks(d, box, max_width, zero_probability))
+    net = draw(shallow_networks(d, box, max_width, zero_probability, degenerate))
     kinds = target_kinds or (("constant",) if constant_target else ("polynomial",))
     out = {"network": net, "target": draw(targets(d, box, kinds)), "measure": draw(measures(d, box, measure_kinds)),
            "params": draw_params(draw, params)}

@@ -851,6 +851,8 @@ def eval_sgd(ev: Evaluation):
     hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", _all_le([(gamma, gbar)]),
                            f"γ̄ = {_short(gbar)}"))
     ctx = EXACT if ev.exact else _ball_ctx(ev)
+    bits = ev.param("rounding_bits", 64 if len(batches) > 3 else None, parse=lambda v, w: None if v is None else
+                    _int_param(v, w, 8, 100000))
     rels = []
     cur = net
     Vs = [V(net.theta, xi)]
@@ -871,8 +873,13 @@ def eval_sgd(ev: Evaluation):
         rels.append(relation(f"step {n + 1}: V(Θ_n) = V(Θ_n−1) − 8γ·mean(r²) + γ²(‖ḡ‖² + ḡ_𝔡²)", V1, "=",
                              V0 - 8 * gamma * r2 + gamma ** 2 * (sum_squares(gbar_vec) + gbar_vec[-1] ** 2)))
         rels.append(relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2))
-        cur = cur.with_theta(new)
         Vs.append(V1)
+        if bits is not None and ev.exact:
+            new = [_round_dyadic(t, bits) for t in new]
+        cur = cur.with_theta(new)
+    if bits is not None and ev.exact and len(batches) > 1:
+        ev.notes.append(f"the iterate is rounded to the dyadic grid 2^-{bits} before each next step; every "
+                        "relation is about one step from the point it names, so each is certified exactly")
     ev.record("V(Θ_n)", Vs)
     ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
     return rels, hyps
@@ -1058,13 +1065,13 @@ _claim("gradient-formula", "RECONSTRUCTED",
 _claim("degenerate-frozen", "DERIVED",
        "under ReLU′(0) = 0, fully degenerate and dead neurons have 𝒢-components 0 and never move under GD",
        eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9], params_doc="steps, gamma",
-       instances=_shallow(params={"steps": _steps_st(0, 2), "gamma": _positive(1)}), mutants=[
+       instances=_shallow(params={"steps": _steps_st(0, 2), "gamma": _positive(1)}, degenerate=0.5), mutants=[
            _mutant("degenerate-frozen", "deriv0-closed", "P9 cjrr21.degenerate-frozen@deriv0-closed",
                    "frozen neurons stay frozen with ReLU′(0) = 1", eval_degenerate_frozen, P9,
-                   {"deriv0": "deriv0-closed"}),
+                   {"deriv0": "deriv0-closed"}, instances=_shallow(degenerate=0.5, critical_bias=0)),
            _mutant("degenerate-frozen", "deriv0-half", "P9 cjrr21.degenerate-frozen@deriv0-half",
                    "frozen neurons stay frozen with ReLU′(0) = 1/2", eval_degenerate_frozen, P9,
-                   {"deriv0": "deriv0-half"})])
+                   {"deriv0": "deriv0-half"}, instances=_shallow(degenerate=0.5, critical_bias=0))])
 _claim("no-spurious-critical-points", "DERIVED", "𝒢(θ) = 0 ⇒ ℒ(θ) = 0, and ℒ(θ) = 0 ⇒ 𝒢(θ) = 0",
        eval_no_spurious, examples=EXAMPLES + [ZERO, _inst([1, 2, 1], ["1", "1", "0", "0", "2", "-2", "1"], "1")],
        instances=_shallow(critical_bias=0.6, zero_probability=0.3),
@@ -1122,7 +1129,8 @@ _claim("gf-lyapunov-integral", "DERIVED",
 _claim("sgd-sure-decrease", "DERIVED",
        "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
        "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),
-       examples=EXAMPLES + [THREE_D], params_doc="samples or batches (lists of points), gamma (default γ̄ with λ = 1)")
+       examples=EXAMPLES + [THREE_D], params_doc="samples or batches (lists of points), gamma (default γ̄ with λ = 1), "
+       "rounding_bits (default 64 for more than 3 steps; null = exact iterates)")
 _claim("pure-bias-dynamics", "DERIVED",
        "if all hidden parameters are 0 they stay 0 and 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ); GD converges iff 0 < γ < 1/λ",
        eval_pure_bias, examples=[ZERO, dict(ZERO, params={"gamma": "101/100"}), dict(ZERO, params={"gamma": "1/3"}),
