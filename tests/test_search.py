@@ -82,3 +82,26 @@ def test_a_false_claim_is_refuted_with_a_minimal_witness(false_claim):
     theta = v.instance["network"]["theta"]
     # shrinking leaves one neuron at most and mostly zeros
     assert v.instance["network"]["widths"] == [1, 1, 1] and theta.count("0") >= 2
+
+
+def test_a_slow_example_is_cut_at_the_per_example_limit_and_counted_unknown():
+    import time as _time
+
+    from verify import strategies as vst
+    from verify.claim import Claim
+
+    def evaluate(ev):
+        _time.sleep(30)
+        return [relation("never reached", fmpq(0), "=", fmpq(1))], []
+
+    c = Claim(id="testing.slow", source="test", provenance="DERIVED", statement="slow", evaluate=evaluate,
+              note="none", family="testing", instances=lambda: vst.shallow_instances(d=1))
+    CLAIMS[c.id] = c
+    try:
+        budget = Budget(examples=3, seconds=5)
+        r = search(c.id, budget, seed=0)
+    finally:
+        del CLAIMS[c.id]
+    assert budget.per_example == 1.0
+    assert r.examples == 3 and r.timeouts == 3 and r.unknown == 3 and r.counterexample is None
+    assert r.seconds < 10

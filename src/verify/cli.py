@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,20 +23,6 @@ def _console(stderr=False):
 
     stream = sys.stderr if stderr else sys.stdout
     return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 200)
-
-
-def write_atomic(path: Path, text: str):
-    """Write ``text`` to ``path`` via a temporary file and a rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 # --------------------------------------------------------------------------------------------

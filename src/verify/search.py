@@ -28,9 +28,12 @@ the ``@reproduce_failure`` blob of the minimal example (``search --reproduce BLO
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import math
 import re
+import signal
+import threading
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -46,10 +49,15 @@ SCREEN_BITS = 53
 
 @dataclass(frozen=True)
 class Budget:
-    """Examples per claim and wall-clock seconds per claim (shrinking gets half as much again)."""
+    """Examples per claim and wall-clock seconds per claim (shrinking gets half as much again).
+    One example may take at most `per_example` seconds; past that it counts as UNKNOWN."""
 
     examples: int
     seconds: float
+
+    @property
+    def per_example(self) -> float:
+        return max(1.0, self.seconds / 5)
 
 
 PROFILES = {
@@ -95,6 +103,7 @@ class SearchResult:
     holds: int = 0
     vacuous: int = 0
     unknown: int = 0
+    timeouts: int = 0  # examples stopped at `Budget.per_example` (counted in ``unknown`` too)
     violated: int = 0
     seconds: float = 0.0
     stop: str = "examples"  # examples | time | counterexample | error
@@ -130,7 +139,8 @@ class SearchResult:
                 "spec_name": self.spec_name, "statement": self.statement, "note": self.note, "seed": self.seed,
                 "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
                 "examples": self.examples, "screened": self.screened, "certified": self.certified,
-                "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "violated": self.violated,
+                "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "timeouts": self.timeouts,
+                "violated": self.violated,
                 "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
                 "passed": self.passed, "outcome": self.outcome, "error": self.error,
@@ -205,6 +215,43 @@ class _OutOfTime(BaseException):
     """Ends a search at its time budget; a BaseException, so Hypothesis does not shrink it."""
 
 
+class _ExampleTimeout(Exception):
+    """One example took longer than `Budget.per_example`."""
+
+
+def _is_timeout(e: BaseException) -> bool:
+    """`_ExampleTimeout`, also when it surfaced through C code as another exception (python-flint
+    turns an exception raised in an `acb.integral` callback into a SystemError caused by it)."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, _ExampleTimeout):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise `_ExampleTimeout` in the block after ``seconds`` (SIGALRM; main thread only, elsewhere
+    no limit).  The signal lands between Python bytecodes, so a long single C call finishes first;
+    an interrupted evaluation is discarded, never half-used."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _ExampleTimeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 _BLOB = re.compile(r"@reproduce_failure\('([^']+)', (b'[^']*')\)")
 
 
@@ -235,21 +282,22 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
     state = {"found": None, "found_at": None, "shrinks": 0, "errored": None}
     t0 = time.perf_counter()
 
-    failing = set()  # instances (as JSON text) certified VIOLATED in this search
+    decided: dict[str, bool] = {}  # instance (JSON text) -> certified VIOLATED; replays never re-decide
 
     def body(inst_dict):
         key = json.dumps(inst_dict, sort_keys=True)
         elapsed = time.perf_counter() - t0
-        if not failing and elapsed > budget.seconds:
+        found = state["found"] is not None
+        if not found and elapsed > budget.seconds:
             raise _OutOfTime
-        if failing and elapsed > 1.5 * budget.seconds:
+        if key in decided:
+            violated = decided[key]
+        elif found and elapsed > 1.5 * budget.seconds:
             # out of shrinking time: only known counterexamples still fail, so Hypothesis ends
             # the shrink at the smallest so far and still replays and reports it (with its blob)
-            violated = key in failing
+            violated = False
         else:
-            violated = _step(inst_dict)
-            if violated:
-                failing.add(key)
+            violated = decided[key] = _step(inst_dict)
         if violated:  # one raise site: Hypothesis tells failures apart by where they are raised
             state["found"] = inst_dict
             if state["found_at"] is None:
@@ -264,16 +312,20 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
         else:
             res.examples += 1
         try:
-            verdict, slack, status = _decide(ref, inst_dict, check)
-        except Exception:
-            state["errored"] = inst_dict
-            raise
+            with _time_limit(budget.per_example):
+                verdict, slack, status = _decide(ref, inst_dict, check)
+        except Exception as e:
+            if not _is_timeout(e):
+                state["errored"] = inst_dict
+                raise
+            verdict, slack, status = None, None, Status.UNKNOWN
+            res.timeouts += not shrinking
         if not shrinking:
             res.margins.append(slack)
             _count(res, verdict, status)
             if on_example is not None:
                 on_example(res)
-        if slack is not None:
+        if slack:  # an exact 0 (an identity that holds) carries no direction to steer in
             hypothesis.target(-max(-1e300, min(1e300, slack)), label="violation (−relative slack)")
         return status == Status.VIOLATED
 
@@ -325,13 +377,13 @@ def _decide(ref, inst_dict, check) -> tuple[Verdict | None, float | None, Status
 
 
 def _count(res: SearchResult, verdict: Verdict | None, status: Status):
-    if verdict is None:
-        res.screened += 1
-        res.holds += 1
-    elif status == Status.VIOLATED:
+    if status == Status.VIOLATED:
         res.violated += 1
     elif status == Status.UNKNOWN:
         res.unknown += 1
+    elif verdict is None:  # certified HOLDS by the 53-bit screen
+        res.screened += 1
+        res.holds += 1
     elif verdict.vacuous:
         res.vacuous += 1
     else:

@@ -119,7 +119,8 @@ def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: fl
     about ``zero_probability`` every hidden parameter is 0 (only the output bias 𝔠 is free), and
     with probability about ``degenerate`` the first neuron is fully degenerate (𝔴 = 0, 𝔟 = 0, 𝔳 ≠ 0)."""
     H = draw(st.integers(1, max_width))
-    if draw(st.floats(0, 1)) < zero_probability:
+    zero = draw(st.floats(0, 1)) < zero_probability
+    if zero:
         ns = [([Fraction(0)] * d, Fraction(0), Fraction(0)) for _ in range(H)]
     else:
         ns = [draw(neurons(d, box)) for _ in range(H)]
@@ -128,7 +129,7 @@ def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: fl
             ns[1] = (list(ns[0][0]), ns[0][1], -ns[0][2] + tiny)
         if draw(st.floats(0, 1)) < degenerate:
             ns[0] = ([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1))
-    c = draw(rationals())
+    c = draw(rationals(zero_probability=0 if zero else 0.3))  # with 𝔠 = 0 too, 𝒩 ≡ 0 is a duller case
     theta = [x for w, _, _ in ns for x in w] + [b for _, b, _ in ns] + [v for _, _, v in ns] + [c]
     return {"widths": [d, H, 1], "theta": [_text(t) for t in theta]}
 
@@ -211,10 +212,12 @@ def shallow_instances(draw, d: int | None = None, max_width: int = 4, measure_ki
 
 @st.composite
 def deep_instances(draw, d: int = 1, max_depth: int = 3, max_width: int = 3,
-                   measure_kinds=("lebesgue", "uniform", "empirical"), target_kinds=("constant",), params=None):
+                   measure_kinds=("lebesgue", "uniform", "empirical"), target_kinds=("constant",), params=None,
+                   zero_probability: float = 0.15):
     """An instance dict with a network of two or more hidden layers (d = 1 integrates exactly)."""
     box = draw(boxes(d))
-    return {"network": draw(deep_networks(d, max_depth=max_depth, max_width=max_width)),
+    return {"network": draw(deep_networks(d, max_depth=max_depth, max_width=max_width,
+                                          zero_probability=zero_probability)),
             "target": draw(targets(d, box, target_kinds)), "measure": draw(measures(d, box, measure_kinds)),
             "params": draw_params(draw, params)}
 
