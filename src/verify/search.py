@@ -61,7 +61,7 @@ class Budget:
 
 
 PROFILES = {
-    "ci": Budget(examples=100, seconds=10.0),
+    "ci": Budget(examples=200, seconds=10.0),
     "dev": Budget(examples=200, seconds=60.0),
     "thorough": Budget(examples=2000, seconds=600.0),
 }
