@@ -211,7 +211,7 @@ def cmd_search(args) -> int:
     if budget.examples < 1 or budget.seconds <= 0:
         raise InputError("--examples must be ≥ 1 and --seconds > 0", "command line")
     out = _out_dir(args.out)
-    results, doc = _run("search", sys.argv[1:], [args.claim], budget, args.seed, out, None, args.reproduce)
+    results, doc = _run("search", args.argv, [args.claim], budget, args.seed, out, None, args.reproduce)
     r = results[0]
     _console().print(_table(f"relu-verify search {args.claim} (seed {args.seed})", results))
     if r.counterexample is not None:
@@ -244,7 +244,7 @@ def cmd_suite(args) -> int:
         raise InputError(f"no claim or mutant matches {pattern!r}", "--claims")
     budget = PROFILES[args.profile]
     out = _out_dir(args.out)
-    results, doc = _run("suite", sys.argv[1:], refs, budget, args.seed, out, args.profile)
+    results, doc = _run("suite", args.argv, refs, budget, args.seed, out, args.profile)
     _console().print(_table(f"relu-verify suite --profile {args.profile} (seed {args.seed}; per claim ≤ "
                             f"{budget.examples} examples, ≤ {budget.seconds:g} s)", results))
     _print_findings(results)
@@ -303,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in reports
     try:
         return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,
                 "report": cmd_report}[args.command](args)
