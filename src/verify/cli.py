@@ -168,7 +168,7 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
                 progress.advance(overall)
     doc = run_report(command, argv, results, profile=profile, budget=budget, seed=seed, started=started,
                      seconds=time.perf_counter() - t0, database="hypothesis-db",
-                     witness_name=lambda ref: f"witness-{report.safe_name(ref)}.json")
+                     witness_name=report.witness_name)
     report.write(out, doc)
     return results, doc
 

@@ -32,6 +32,7 @@ import contextlib
 import json
 import math
 import re
+import shlex
 import signal
 import threading
 import time
@@ -43,6 +44,7 @@ from typing import Callable
 from .claim import Instance, Relation, Status, Verdict
 from .errors import InputError, SoundnessError
 from .numbers import Undecided, to_float
+from .problems import Empirical
 
 SCREEN_BITS = 53
 
@@ -80,7 +82,7 @@ class Counterexample:
     reproduce_failure: str | None
 
     def to_json(self, ref: str, witness_file: str) -> dict:
-        return {"witness_file": witness_file, "recheck": f"relu-verify check '{ref}' {witness_file}",
+        return {"witness_file": witness_file, "recheck": f"relu-verify check {shlex.quote(ref)} {witness_file}",
                 "reproduce_failure": self.reproduce_failure, "found_at": self.found_at, "shrinks": self.shrinks,
                 "verdict": self.verdict.to_json()}
 
@@ -134,7 +136,7 @@ class SearchResult:
             return "refuted" if self.passed else "NOT REFUTED"
         return "pass" if self.passed else "FAIL"
 
-    def to_json(self, witness_file: str | None = None) -> dict:
+    def to_json(self, witness_file: str) -> dict:
         return {"id": self.id, "kind": self.kind, "family": self.family, "provenance": self.provenance,
                 "spec_name": self.spec_name, "statement": self.statement, "note": self.note, "seed": self.seed,
                 "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
@@ -145,7 +147,7 @@ class SearchResult:
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
                 "passed": self.passed, "outcome": self.outcome, "error": self.error,
                 "counterexample": None if self.counterexample is None
-                else self.counterexample.to_json(self.id, witness_file or f"witness-{self.id}.json")}
+                else self.counterexample.to_json(self.id, witness_file)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,7 +184,7 @@ def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
     from .registry import _evaluate, resolve
 
     m = inst.measure
-    if m is not None and m.d >= 2 and not hasattr(m, "points"):
+    if m is not None and m.d >= 2 and not isinstance(m, Empirical):
         return None, None
     claim, mutant, variants = resolve(ref, inst.variants)
     try:

@@ -27,13 +27,9 @@ from fractions import Fraction
 from hypothesis import strategies as st
 
 
-def _text(q: Fraction) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
 def text(q: Fraction) -> str:
     """The exact JSON text of a rational: ``"p/q"`` or an integer string."""
-    return _text(q)
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
 
 
 @st.composite
@@ -131,24 +127,24 @@ def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: fl
             ns[0] = ([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1))
     c = draw(rationals(zero_probability=0 if zero else 0.3))  # with 𝔠 = 0 too, 𝒩 ≡ 0 is a duller case
     theta = [x for w, _, _ in ns for x in w] + [b for _, b, _ in ns] + [v for _, _, v in ns] + [c]
-    return {"widths": [d, H, 1], "theta": [_text(t) for t in theta]}
+    return {"widths": [d, H, 1], "theta": [text(t) for t in theta]}
 
 
 @st.composite
 def measures(draw, d: int, box, kinds=("lebesgue", "uniform", "empirical")):
     kind = draw(st.sampled_from(kinds))
     if kind in ("lebesgue", "uniform"):
-        return {"kind": kind, "box": [[_text(a), _text(b)] for a, b in box]}
+        return {"kind": kind, "box": [[text(a), text(b)] for a, b in box]}
     n = draw(st.integers(1, 5))
     pts = []
     for _ in range(n):
         p = []
         for a, b in box:
             p.append(draw(st.sampled_from([a, b, (a + b) / 2, a + (b - a) * Fraction(draw(st.integers(0, 8)), 8)])))
-        pts.append([_text(t) for t in p])
+        pts.append([text(t) for t in p])
     if n > 1 and draw(st.booleans()):
         pts[-1] = pts[0]  # a repeated atom
-    weights = [_text(Fraction(draw(st.integers(0, 4)), draw(st.integers(1, 4)))) for _ in pts]
+    weights = [text(Fraction(draw(st.integers(0, 4)), draw(st.integers(1, 4)))) for _ in pts]
     if all(w == "0" for w in weights):
         weights[0] = "1"
     return {"kind": "empirical", "points": pts, "weights": weights}
@@ -164,7 +160,7 @@ def deep_networks(draw, d: int, widths=None, max_depth: int = 3, max_width: int 
         widths = [d] + [draw(st.integers(1, max_width)) for _ in range(L)] + [1]
     n = sum((widths[k] + 1) * widths[k + 1] for k in range(len(widths) - 1))
     theta = [draw(rationals(bound=3, extreme=False, zero_probability=zero_probability)) for _ in range(n)]
-    return {"widths": list(widths), "theta": [_text(t) for t in theta]}
+    return {"widths": list(widths), "theta": [text(t) for t in theta]}
 
 
 @st.composite
@@ -174,16 +170,16 @@ def targets(draw, d: int, box, kinds=("constant",)):
     kind = draw(st.sampled_from([k for k in kinds if d == 1 or k == "constant"] or ["constant"]))
     if kind == "constant":
         xi = draw(st.one_of(st.just(Fraction(0)), rationals(zero_probability=0)))
-        return {"kind": "constant", "value": _text(xi)}
+        return {"kind": "constant", "value": text(xi)}
     if kind == "polynomial":
         coeffs = [draw(rationals(extreme=False)) for _ in range(draw(st.integers(2, 3)))]
         if coeffs[-1] == 0:
             coeffs[-1] = Fraction(1)
-        return {"kind": "polynomial", "coefficients": [_text(c) for c in coeffs]}
+        return {"kind": "polynomial", "coefficients": [text(c) for c in coeffs]}
     a, b = box[0]
     xs = sorted({a, b, a + (b - a) * Fraction(draw(st.integers(1, 7)), 8)})
     return {"kind": "piecewise-linear",
-            "knots": [[_text(x), _text(draw(rationals(extreme=False)))] for x in xs]}
+            "knots": [[text(x), text(draw(rationals(extreme=False)))] for x in xs]}
 
 
 @st.composite
@@ -229,7 +225,7 @@ def draw_params(draw, params) -> dict:
         if isinstance(v, st.SearchStrategy):
             v = draw(v)
         if v is not None:
-            out[k] = _text(v) if isinstance(v, Fraction) else v
+            out[k] = text(v) if isinstance(v, Fraction) else v
     return out
 
 
@@ -240,13 +236,14 @@ def with_critical_bias(inst: dict) -> dict:
     from .errors import InputError
     from .integrate import Problem, risk_and_gradient
     from .numbers import Undecided, to_json
+    from .problems import Empirical
 
     try:
         parsed = Instance.from_json(inst)
         net = parsed.net
         if parsed.measure is None or not net.is_shallow:
             return inst
-        if parsed.measure.d >= 2 and not hasattr(parsed.measure, "points"):
+        if parsed.measure.d >= 2 and not isinstance(parsed.measure, Empirical):
             return inst
         g = []
         for c in (0, 1):

@@ -652,6 +652,13 @@ def _round_dyadic(q, bits):
     return fmpq(n, 2 ** bits)
 
 
+def _rounding_bits(ev: Evaluation, steps: int) -> int | None:
+    """params.rounding_bits: the dyadic grid 2^-bits exact iterates are rounded to between steps
+    (default 64 for more than 3 steps; null keeps them exact)."""
+    return ev.param("rounding_bits", 64 if steps > 3 else None,
+                    parse=lambda v, w: None if v is None else _int_param(v, w, 8, 100000))
+
+
 def gd_trajectory(ev: Evaluation, N: int):
     """Θ_0..Θ_N with ℒ, 𝒢 at Θ_0..Θ_{N−1}; exact (optionally rounded to a dyadic grid after
     each step, params.rounding_bits, with the V-change δ_k of the rounding recorded) or balls."""
@@ -661,8 +668,7 @@ def gd_trajectory(ev: Evaluation, N: int):
     gbar = gamma_bar(V0, lam, net.d, M)
     gammas = _gammas(ev, N, gbar)
     current = ev.variants.get("gd") == "current"
-    bits = ev.param("rounding_bits", 64 if N > 3 else None, parse=lambda v, w: None if v is None else
-                    _int_param(v, w, 8, 100000))
+    bits = _rounding_bits(ev, N)
     nets, Ls, Gs, used, deltas = [net], [], [], [], []
     for n in range(N):
         L, G = _rg(ev, nets[-1], s)
@@ -858,8 +864,7 @@ def eval_sgd(ev: Evaluation):
     hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", _all_le([(gamma, gbar)]),
                            f"γ̄ = {_short(gbar)}"))
     ctx = EXACT if ev.exact else _ball_ctx(ev)
-    bits = ev.param("rounding_bits", 64 if len(batches) > 3 else None, parse=lambda v, w: None if v is None else
-                    _int_param(v, w, 8, 100000))
+    bits = _rounding_bits(ev, len(batches))
     rels = []
     cur = net
     Vs = [V(net.theta, xi)]
@@ -974,33 +979,43 @@ P11 = _inst([1, 1, 1], ["0", "0", "0", "0"], target="1")
 
 def _shallow(**kw):
     """() -> strategy: `strategies.shallow_instances` with d ∈ {1, 1, 1, 2}, 𝔠 at its critical
-    value a fifth of the time, and ``kw`` (``params`` values may be strategies)."""
+    value a fifth of the time, and ``kw``; a ``params`` value may be a thunk () -> strategy, so
+    that Hypothesis is imported on first search, not when the claims load."""
     def make():
         from .. import strategies as vst
 
-        return vst.shallow_instances(**{"critical_bias": 0.2, **kw})
+        args = {"critical_bias": 0.2, **kw}
+        if "params" in args:
+            args["params"] = {k: v() if callable(v) else v for k, v in args["params"].items()}
+        return vst.shallow_instances(**args)
     return make
 
 
 def _positive(bound=2, max_denominator=16):
-    from fractions import Fraction
+    """Thunk of a strategy of rationals in [1/max_denominator, bound]."""
+    def make():
+        from fractions import Fraction
 
-    from hypothesis import strategies as st
+        from hypothesis import strategies as st
 
-    return st.fractions(Fraction(1, max_denominator), bound, max_denominator=max_denominator)
+        return st.fractions(Fraction(1, max_denominator), bound, max_denominator=max_denominator)
+    return make
 
 
 def _steps_st(lo, hi):
+    """Thunk of a strategy of step counts in [lo, hi]."""
+    def make():
+        from hypothesis import strategies as st
+
+        return st.integers(lo, hi)
+    return make
+
+
+def _maybe_step():
+    """Thunk: γ absent (the claim's default γ̄) two times in three, else a positive rational."""
     from hypothesis import strategies as st
 
-    return st.integers(lo, hi)
-
-
-def _gd_params(**extra):
-    """GD parameters: 1–3 steps; γ absent (the claim's γ̄) or a positive rational."""
-    from hypothesis import strategies as st
-
-    return {"steps": _steps_st(1, 3), "gamma": st.one_of(st.none(), st.none(), _positive(1)), **extra}
+    return st.one_of(st.none(), st.none(), _positive(1)())
 
 
 def _deep():
@@ -1101,13 +1116,7 @@ _claim("gradient-bound", "DERIVED", "‖𝒢(θ)‖² + 𝒢_𝔡(θ)² ≤ K(θ
 GD_GROUPS = COMMON + ("gd", "step")
 GD_DOC = "steps N (default 20), gamma or gammas (default γ̄), rounding_bits (default 64 for N > 3; null = exact)"
 GD_EXAMPLES = [dict(e, params={"steps": 8}) for e in (DESIGN, KINK_AT_ENDS, DEGENERATE, ATOMS, UNIFORM)]
-
-
-def GD_INSTANCES():
-    return _shallow(params=_gd_params())()
-
-
-
+GD_INSTANCES = _shallow(params={"steps": _steps_st(1, 3), "gamma": _maybe_step})
 _claim("gd-lyapunov-decrease", "DERIVED", "if 0 < γ_n ≤ γ̄: V(Θ_{n+1}) ≤ V(Θ_n) − 4γ_nℒ(Θ_n)",
        lambda ev: eval_gd(ev, "decrease"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC,
        instances=GD_INSTANCES, mutants=[
