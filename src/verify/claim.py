@@ -21,6 +21,7 @@ from typing import Callable
 
 from flint import arb, fmpq
 
+from .dag import DagNetwork
 from .errors import InputError
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
@@ -137,7 +138,7 @@ class Instance:
             raise InputError("an instance must be a JSON object", where)
         if "network" not in obj:
             raise InputError("missing key 'network'", where)
-        net = Network.from_json(obj["network"], "network")
+        net = network_from_json(obj["network"], "network")
         target = target_from_json(obj.get("target", {"kind": "constant", "value": 0}), net.d, "target")
         measure = measure_from_json(obj["measure"], net.d, "measure") if "measure" in obj else None
         params = obj.get("params", {})
@@ -189,6 +190,14 @@ class Instance:
 
     def is_exact(self) -> bool:
         return all(is_exact(t) for t in self.net.theta) and self.target.is_exact()
+
+
+def network_from_json(obj, where: str = "network"):
+    """A `Network` (``{"widths", "theta"}``, output width 1, the cjrr21 layout) or, with a
+    ``kind`` key (``"mlp"`` or ``"dag"``), a `DagNetwork` (several outputs, optional biases)."""
+    if isinstance(obj, dict) and "kind" in obj:
+        return DagNetwork.from_json(obj, where)
+    return Network.from_json(obj, where)
 
 
 def _reject_constant(name):

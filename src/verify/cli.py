@@ -1,4 +1,4 @@
-"""Command line: ``relu-verify list | check | search | suite | report`` (layer 10).
+"""Command line: ``relu-verify list | check | search | suite | report | paths`` (layer 10).
 
 Exit codes (DESIGN.md): 0 holds / nothing found, 1 violated, 2 bad input, 3 unknown.
 Errors a user can cause print one line on stderr and exit 2, never a traceback.
@@ -256,6 +256,68 @@ def cmd_suite(args) -> int:
     return 0 if not failed else 1
 
 
+def cmd_paths(args) -> int:
+    from . import paths
+    from .claim import network_from_json
+    from .dag import DagNetwork
+    from .numbers import parse_rational, to_json
+
+    try:
+        obj = json.loads(Path(args.file).read_text())
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", args.file) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", args.file) from None
+    net = network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, "network")
+    if not isinstance(net, DagNetwork):
+        raise InputError("expected a network with 'kind' 'mlp' or 'dag' (see verify.dag)", args.file)
+    x = None
+    if args.x is not None:
+        x = [parse_rational(t.strip(), "--x") for t in args.x.split(",")]
+        if len(x) != net.d:
+            raise InputError(f"--x needs {net.d} coordinates", "--x")
+    if args.scale is not None:
+        cs = [parse_rational(t.strip(), "--scale") for t in args.scale.split(",")]
+        if any(c <= 0 for c in cs):
+            raise InputError("scaling factors must be > 0", "--scale")
+        print(json.dumps(net.scale(cs).to_json(), indent=2))
+        return 0
+    info = paths.describe(net, x, args.basis, args.limit)
+    if args.pathnorm is not None:
+        from . import pathnorm
+
+        q = parse_rational(args.pathnorm, "--pathnorm")
+        if q.q == 1 and q >= 0:
+            info["pathnorm_q^q"] = to_json(pathnorm.pathnorm_q_exact(net, int(q.p)))
+        if q >= 1:
+            info["log10_pathnorm"] = str(pathnorm.log10_pathnorm(net, q))
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    con = _console()
+    con.print(f"network: d = {info['d']}, K = {info['K']}, H = {info['H']} hidden, m = {info['m']} weights, "
+              f"n_b = {info['n_b']} biases, n = {info['paths']} paths")
+    pr = info["predicted_rank"]
+    con.print(f"rank A = {info['rank']['value']}  ({info['rank']['method']}); m + n_b − H = "
+              f"{pr['m_plus_nb_minus_H']}, on-path m' − H' = {pr['on_path']}")
+    con.print(f"basis: {info['basis']['size']} paths ({info['basis']['method']})")
+    for k in ("pathnorm_q^q", "log10_pathnorm"):
+        if k in info:
+            con.print(f"{k} = {info[k]}")
+    if "path_list" in info:
+        from rich.table import Table
+
+        t = Table(title="paths (lexicographic)")
+        for col in ("#", "nodes", "value", "basis") + (("active",) if x is not None else ()) + ("exponents",):
+            t.add_column(col)
+        for k, r in enumerate(info["path_list"]):
+            t.add_row(str(k), ("b→" if r["bias"] else "") + "-".join(map(str, r["nodes"])), r["value"],
+                      "yes" if r["basis"] else "", *((str(r["active"]),) if x is not None else ()),
+                      " ".join(f"{e}@{b}" for b, e in r.get("exponents", {}).items()))
+        con.print(t)
+    return 0
+
+
 def cmd_report(args) -> int:
     from . import report
 
@@ -295,6 +357,14 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--claims", help="glob over claim and mutant ids, e.g. 'cjrr21.gd-*'")
     ps.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
     ps.add_argument("--out", help="report folder (default reports/<timestamp>/)")
+    pa = sub.add_parser("paths", help="path values, structure-matrix rank, basis paths, exponents (gsgd19)")
+    pa.add_argument("file", help="a network JSON ({'kind': 'mlp' | 'dag', ...}) or an instance file")
+    pa.add_argument("--x", help="input point for the activation statuses, comma-separated")
+    pa.add_argument("--basis", default="auto", choices=("auto", "skeleton", "tree", "rref"))
+    pa.add_argument("--scale", help="print g_c(w) for the comma-separated factors c (one per hidden node)")
+    pa.add_argument("--pathnorm", help="also the L^q path-norm for this q (exact for integer q, log10 enclosure)")
+    pa.add_argument("--limit", type=int, default=2000, help="enumerate paths only up to this many (default 2000)")
+    pa.add_argument("--json", action="store_true", help="print everything as JSON (exact values)")
     pp = sub.add_parser("report", help="re-render report.md, report.html, plots and junit.xml from report.json")
     pp.add_argument("dir", help="a report folder")
     return p
@@ -306,7 +376,7 @@ def main(argv=None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in reports
     try:
         return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,
-                "report": cmd_report}[args.command](args)
+                "report": cmd_report, "paths": cmd_paths}[args.command](args)
     except InputError as e:
         print(f"relu-verify: error: {e}", file=sys.stderr)
         return 2

@@ -484,23 +484,116 @@ def closed_form_exponents(net: DagNetwork, p: Path) -> dict[tuple[int, ...], int
 
 
 def recover_scaling(net: DagNetwork, other: DagNetwork) -> list | None:
-    """Claim 4, constructively: c with ``other = net.scale(c)``, or None if there is none.
-    Along a designated parent edge a → j (first in-edge with a nonzero weight; the bias if j has
-    no such edge) c_j = c_a·w'(a→j)/w(a→j); then every edge and bias is verified exactly."""
+    """Claim 4, constructively and completely: c ∈ ℚ_{>0}^H with ``other = net.scale(c)``, or
+    None if no such c exists.  w' = g_c(w) reads w'_e = w_e·c_b/c_a on every edge a → b (c = 1 on
+    inputs and outputs, a bias is an edge from the constant source, also with c = 1): zero edges
+    must stay zero, and on the graph of nonzero edges (inputs, outputs and the source merged into
+    one ground node) the ratios ρ_e = w'_e/w_e > 0 force c along any spanning forest.  The search
+    assigns c by breadth-first search from the ground (and from an arbitrary hidden node, c = 1,
+    in components without ground -- their common factor cancels in every ratio), then verifies
+    every edge exactly; a failed verification proves that no g exists."""
     if net.kinds != other.kinds or net.edges != other.edges or net.bias_nodes != other.bias_nodes:
         raise InputError("the two networks must have the same graph", "params.other")
-    c = {i: fmpq(1) for i in net.inputs}
     theta, theta2 = net.theta, other.theta
-    for j in net.hidden:
-        cand = [(e, net.edges[e][0]) for e in net.in_edges[j] if sign(theta[e]) != 0]
-        if j in net.bias_of and sign(theta[net.m + net.bias_of[j]]) != 0:
-            cand.append((net.m + net.bias_of[j], None))
-        if not cand:
+    ground = -1
+    hid = set(net.hidden)
+    ends = []
+    for e, (a, b) in enumerate(net.edges):
+        ends.append((a if a in hid else ground, b if b in hid else ground))
+    for k, j in enumerate(net.bias_nodes):
+        ends.append((ground, j if j in hid else ground))
+    adj: dict[int, list] = {ground: [], **{j: [] for j in hid}}
+    for e, (a, b) in enumerate(ends):
+        if sign(theta[e]) == 0:
+            if sign(theta2[e]) != 0:
+                return None
+            continue
+        rho = fmpq(theta2[e]) / fmpq(theta[e])
+        if sign(rho) != 1:
             return None
-        e, a = cand[0]
-        ca = c[a] if a is not None else fmpq(1)
-        c[j] = ca * theta2[e] / theta[e]
-        if sign(c[j]) != 1:
-            return None
+        adj[a].append((b, e, rho))   # c_b = c_a·ρ
+        adj[b].append((a, e, 1 / rho))
+    c: dict = {}
+    for start in [ground] + list(net.hidden):
+        if start in c:
+            continue
+        c[start] = fmpq(1)
+        todo = [start]
+        while todo:
+            a = todo.pop()
+            for b, _, r in adj[a]:
+                if b not in c:
+                    c[b] = c[a] * r
+                    todo.append(b)
     cs = [c[j] for j in net.hidden]
-    return cs if net.scale(cs).theta == other.theta else None
+    return cs if tuple(net.scale(cs).theta) == tuple(theta2) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# one summary for the command line and notebooks
+
+
+def choose_basis(net: DagNetwork, method: str = "auto", ps: Sequence[Path] | None = None) -> tuple[str, list[Path]]:
+    """(method used, basis paths): ``auto`` takes the skeleton (direct) for bias-free equal-width
+    MLPs and the row-reduced method otherwise (the skeleton rule is wrong for unequal widths)."""
+    if method == "auto":
+        eq = net.widths is not None and net.n_b == 0 and len(net.widths) >= 3 and equal_hidden_widths(net.widths)
+        method = "skeleton" if eq else ("rref" if ps is not None or count_paths(net) <= DEFAULT_PATH_LIMIT // 40
+                                        else "tree")
+    if method == "skeleton":
+        return method, skeleton_basis_direct(net)
+    if method == "tree":
+        return method, tree_basis(net)
+    if method == "rref":
+        return method, rref_basis(net, ps)
+    raise InputError(f"basis method must be auto, skeleton, tree or rref, not {method!r}", "--basis")
+
+
+def describe(net: DagNetwork, x: Sequence | None = None, basis: str = "auto", limit: int = 2000) -> dict:
+    """Everything `relu-verify paths` prints, as JSON-ready data with exact values: the shape
+    (m, n_b, H, n), rank A (exact elimination when n ≤ ``limit``, else the peeling/kernel
+    certificate), a basis and its method, and -- when n ≤ ``limit`` -- every path with its node
+    sequence, value, activation status at ``x``, and the exponents of the non-basis paths."""
+    from .numbers import to_json
+
+    n = count_paths(net)
+    out: dict = {"m": net.m, "n_b": net.n_b, "H": net.H, "d": net.d, "K": net.K, "paths": n,
+                 "widths": list(net.widths) if net.widths else None}
+    small = n <= limit
+    ps = enumerate_paths(net, limit=limit) if small else None
+    method, B = choose_basis(net, basis, ps)
+    if small:
+        r = rank(structure_matrix(net, ps))
+        out["rank"] = {"value": r, "method": "exact elimination of A (fmpz_mat.rank)"}
+    else:
+        try:
+            cert = certified_structure_rank(net, B)
+            out["rank"] = {"value": cert.rank, "method": f"certificate: {cert.lower}; {cert.upper}"}
+        except InputError as e:
+            out["rank"] = {"value": None, "method": f"not certified without enumeration: {e}"}
+    out["predicted_rank"] = {"m_plus_nb_minus_H": net.m + net.n_b - net.H,
+                             "on_path": predicted_rank(net, "dag-general")}
+    out["basis"] = {"method": method, "size": len(B),
+                    "paths": [list(p.nodes(net)) for p in B] if len(B) <= limit else None}
+    if small:
+        act = activation_status(net, x, ps) if x is not None else None
+        vals = path_values(net, ps)
+        bset = {p.edges for p in B}
+        others = [p for p in ps if p.edges not in bset]
+        try:
+            M = exponents(net, B, others) if others and len(ps) <= 400 else None
+        except InputError:
+            M = None
+        col = {p.edges: k for k, p in enumerate(others)}
+        rows = []
+        for k, p in enumerate(ps):
+            row = {"nodes": list(p.nodes(net)), "bias": p.source is None, "value": to_json(vals[k]),
+                   "basis": p.edges in bset}
+            if act is not None:
+                row["active"] = act[k]
+            if M is not None and p.edges in col:
+                c = col[p.edges]
+                row["exponents"] = {str(i): to_json(M[i][c]) for i in range(len(B)) if M[i][c] != 0}
+            rows.append(row)
+        out["path_list"] = rows
+    return out

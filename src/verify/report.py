@@ -37,6 +37,7 @@ from flint import arb, fmpq
 
 from .claim import Instance
 from .errors import InputError
+from .nets import Network
 from .numbers import BallContext, to_float
 from .problems import Empirical
 
@@ -748,6 +749,8 @@ def draw_instance(fig, instance: dict):
     if not isinstance(instance, dict) or not isinstance(instance.get("network"), dict):
         raise Unplottable("no network in the instance")
     inst = Instance.from_json(instance)
+    if not isinstance(inst.net, Network):
+        raise Unplottable("the realization plot covers one-output networks (cjrr21); see the series plots")
     draw = {1: draw_1d, 2: draw_2d}.get(inst.net.d, draw_diagonal)
     draw(fig.add_subplot(), inst, fig)
 

@@ -1,0 +1,1021 @@
+"""gsgd19 -- path values, basis paths and G-SGD in the positively scale-invariant space.
+
+Meng, Zheng, Zhang, Chen, Ye, Ma, Yu, Liu, ICLR 2019, arXiv:1802.03713.
+Specification: shared/claims/002-gsgd-path-values.md; note: proofs_notes/gsgd19.md.
+
+Notation (spec §2): widths [d, h_1, …, h_{L-1}, K]; w^l(i, j) stored W[l-1][i][j]; H hidden nodes,
+m weights, n_b bias edges; paths p with values v_p(w) = Π_{e∈p} w_e and activation status
+a_p(x; w) (strict); the group 𝒢 of positive per-node rescalings g_c; the structure matrix A; the
+risk L(w) = Σ_{(x,y)∈D} ½‖N_w(x) − y‖²; g = ∂L/∂w with ReLU′(0) := 0 unless a variant says 1.
+
+Every claim here is decided in exact rational arithmetic (integer ranks, `fmpq` values); the
+networks and parameters of an instance must be rational.  An independent re-verification
+recomputes with a different algorithm where there is one (path values by a forward DP instead of
+enumeration, the realization as a path sum instead of a forward pass, ranks by `fmpq_mat.rref`
+instead of `fmpz_mat.rank`).
+
+Instance ``params`` (all optional unless a claim needs them; numbers exact as in DESIGN.md):
+``x`` list of inputs; ``c`` one factor per hidden node (scaling-index order); ``data`` a finite
+data set [{"x": [...], "y": [...]}]; ``eta`` step size; ``steps``; ``q`` path-norm exponent;
+``other`` a second network (claim 4); ``z`` a vector for claim 9's system By = z.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+
+from flint import fmpq, fmpq_mat
+
+from .. import gsgd, paths
+from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..dag import DagNetwork, layered_data
+from ..errors import InputError
+from ..numbers import Undecided, parse_rational, sign, to_json
+from ..registry import VariantGroup, register, register_variants
+
+SOURCE = "Meng, Zheng, Zhang, Chen, Ye, Ma, Yu, Liu 2019 (G-SGD), arXiv:1802.03713"
+NOTE = "proofs_notes/gsgd19.md"
+ENUMERATION_LIMIT = 5000
+
+register_variants(
+    VariantGroup("pv-class", {"class-nonzero-signs": "nonzero-signs", "class-signs-only": "signs-only",
+                              "class-values-only": "values-only", "class-function-level": "function-level"},
+                 "class-nonzero-signs", "claim 4's hypotheses: nonzero weights and equal signs (default); equal signs "
+                 "only; equal path values only; equal signs with the conclusion N_w ≡ N_w' (open: UNKNOWN unless refuted)"),
+    VariantGroup("rank-form", {"rank-mlp": "mlp", "rank-dag-all-on-path": "dag-all-on-path",
+                               "rank-bias-edges": "bias-edges", "rank-dag-general": "dag-general"},
+                 "rank-bias-edges", "claim 5's formula: m − H (bias-free MLPs), m − H (bias-free DAGs, every edge on "
+                 "a path), m + n_b − H (bias edges, every edge on a path; default), m' − H' (any DAG, on-path only)"),
+    VariantGroup("basis-method", {"basis-mod-mapping": "mod-mapping", "basis-tree": "tree", "basis-rref": "rref"},
+                 "basis-mod-mapping", "claim 6's basis: official mod-mapping skeleton (equal widths), the tree "
+                 "construction (any DAG), or the pivot paths of the row-reduced structure matrix (any DAG)"),
+    VariantGroup("gauge", {"gauge-ratio": "ratio", "gauge-rescale-pm1": "rescale-pm1",
+                           "gauge-overwrite-one": "overwrite-one"},
+                 "gauge-ratio", "claim 11's start: gauge-free ratio WA (default), the function-preserving ±1 gauge, "
+                 "or the official init that overwrites skeleton weights with 1 (not a rescaling)"),
+    VariantGroup("icr", {"icr-closed-form": "closed-form", "icr-solve": "solve"}, "icr-closed-form",
+                 "claim 10's ∂L/∂v: the closed form of the official code or the solve of By = z"),
+    VariantGroup("wa", {"wa-general": "general", "wa-simple": "simple"}, "wa-general",
+                 "weight allocation: ratio form w·r_b(e)/r_s(a) (default) or the older code without ÷R_a (planted 6)"),
+    VariantGroup("relu-prime", {"relu-prime-zero": fmpq(0), "relu-prime-one": fmpq(1)}, "relu-prime-zero",
+                 "ReLU′(0) ∈ {0, 1} in backpropagation"),
+    VariantGroup("risk", {"risk-sum": "sum", "risk-mean": "mean"}, "risk-sum",
+                 "L = Σ ½‖N − y‖² (sum) or its mean over D"),
+    VariantGroup("pathnorm-q0", {"q0-structural": "structural", "q0-support": "support"}, "q0-structural",
+                 "q = 0: count every structural path (0⁰ = 1, the toolkit) or only paths with nonzero value"),
+)
+
+RISK = ("relu-prime", "risk")
+
+
+# --------------------------------------------------------------------------------------------
+# shared pieces
+
+
+def _exact(ev: Evaluation) -> DagNetwork:
+    """The instance's network; the gsgd19 claims are decided in exact arithmetic only."""
+    if ev.prec is not None:
+        raise Undecided("gsgd19 claims are decided in exact rational arithmetic")
+    net = ev.inst.net
+    if not isinstance(net, DagNetwork):
+        raise InputError("gsgd19 claims take a network with 'kind' 'mlp' or 'dag' (see verify.dag)", "network")
+    if not ev.inst.is_exact():
+        raise InputError("gsgd19 claims need rational weights", "network")
+    ev.engines.add("exact-paths")
+    return net
+
+
+def _list(ev, key, where=None, required=True):
+    v = ev.inst.params.get(key)
+    if v is None:
+        if required:
+            raise InputError(f"this claim needs params.{key}", f"params.{key}")
+        return None
+    if not isinstance(v, list):
+        raise InputError(f"params.{key} must be a list", where or f"params.{key}")
+    return v
+
+
+def _inputs(ev, net: DagNetwork) -> list[list[fmpq]]:
+    xs = _list(ev, "x")
+    out = []
+    for k, x in enumerate(xs):
+        if not isinstance(x, list) or len(x) != net.d:
+            raise InputError(f"each input must be a list of {net.d} numbers", f"params.x[{k}]")
+        out.append([parse_rational(t, f"params.x[{k}]") for t in x])
+    return out
+
+
+def _scaling(ev, net: DagNetwork, key="c") -> list[fmpq]:
+    cs = _list(ev, key)
+    if len(cs) != net.H:
+        raise InputError(f"params.{key} needs one factor per hidden node ({net.H}), got {len(cs)}", f"params.{key}")
+    return [parse_rational(t, f"params.{key}[{k}]") for k, t in enumerate(cs)]
+
+
+def _data(ev, net: DagNetwork):
+    return layered_data(_list(ev, "data"), net.d, net.K)
+
+
+def _positive_c(cs) -> Hypothesis:
+    bad = [k for k, c in enumerate(cs) if sign(c) != 1]
+    return Hypothesis("c_j > 0 for every hidden node (g ∈ 𝒢)", not bad,
+                      f"c_{bad[0]} = {to_json(cs[bad[0]])}" if bad else "")
+
+
+def _paths(net: DagNetwork, biases=True):
+    return paths.enumerate_paths(net, biases, limit=ENUMERATION_LIMIT)
+
+
+def _nonzero_path_values(net) -> Hypothesis:
+    """Hypothesis of claims 9-11: no basis value and no skeleton value is 0 (else ICR divides by 0)."""
+    zero = [e for e, w in enumerate(net.weights) if sign(w) == 0]
+    return Hypothesis("every weight is nonzero (basis values and σ_j ≠ 0: the G-SGD step is defined)", not zero,
+                      f"w_{zero[0]} = 0" if zero else "")
+
+
+def _equal_widths(net) -> Hypothesis:
+    ok = net.widths is not None and net.n_b == 0 and len(net.widths) >= 3 and paths.equal_hidden_widths(net.widths)
+    return Hypothesis("bias-free layered MLP with ≥ 1 hidden layer, all of equal width", ok,
+                      "" if ok else f"widths {list(net.widths) if net.widths else 'DAG'}, biases {net.n_b}")
+
+
+def _bool(name, value: bool, note="") -> "relation":
+    """A yes/no fact as a certified relation (1 = 1 holds, 0 = 1 is violated)."""
+    return relation(name, fmpq(int(bool(value))), "=", fmpq(1), note=note)
+
+
+def _relu_prime(ev):
+    return ev.variants.get("relu-prime", fmpq(0))
+
+
+def _risk(ev):
+    return ev.variants.get("risk", "sum")
+
+
+# --------------------------------------------------------------------------------------------
+# 1, 2, 3: invariance and the path sum
+
+
+def eval_rescaling_invariance(ev: Evaluation, activation: str | None = None):
+    """N_{g(w)}(x) = N_w(x) at every given x (claim 1).  Independent re-verification computes
+    both sides as path sums instead of forward passes."""
+    net = _exact(ev)
+    if activation:
+        net = net.with_activation(activation)
+    cs = _scaling(ev, net)
+    hyp = [_positive_c(cs)]
+    if any(c == 0 for c in cs):
+        return [undecidable("g(w)", "c_j = 0 is not invertible: g(w) divides the outgoing weights by c_j")], hyp
+    gnet = net.scale(cs)
+    rels = []
+    for k, x in enumerate(_inputs(ev, net)):
+        if ev.independent and activation is None:
+            ps = _paths(net)
+            lhs, rhs = paths.path_sum(gnet, x, ps), paths.path_sum(net, x, ps)
+        else:
+            lhs, rhs = gnet(x), net(x)
+        for o, (a, b) in enumerate(zip(lhs, rhs)):
+            rels.append(relation(f"N^{o}_g(w)(x_{k}) = N^{o}_w(x_{k})", a, "=", b))
+    return rels, hyp
+
+
+def eval_nonpositive_c(ev):
+    """Planted 3: claim 1 with c_j ≤ 0 allowed (the hypothesis c > 0 dropped)."""
+    rels, _ = eval_rescaling_invariance(ev)
+    return rels, []
+
+
+def eval_relu6(ev):
+    """Planted 10: claim 1 for ReLU6 networks."""
+    return eval_rescaling_invariance(ev, activation="relu6")
+
+
+def eval_path_value_invariance(ev: Evaluation):
+    """v_p(g(w)) = v_p(w) and a_p(x; g(w)) = a_p(x; w) for every path (claim 2); values by
+    enumeration, cross-checked against the forward DP of prefix products."""
+    net = _exact(ev)
+    cs = _scaling(ev, net)
+    gnet = net.scale(cs)
+    ps = _paths(net)
+    if ev.independent:
+        v, gv = paths.path_values_dp(net), paths.path_values_dp(gnet)
+    else:
+        v, gv = paths.path_values(net, ps), paths.path_values(gnet, ps)
+    rels = [relation("enumeration = forward DP (path values of w)", fmpq(int(v == paths.path_values_dp(net))), "=",
+                     fmpq(1))]
+    worst = next((k for k, (a, b) in enumerate(zip(gv, v)) if a != b), None)
+    k = 0 if worst is None else worst
+    rels.append(relation(f"v_p(g(w)) = v_p(w) for all {len(ps)} paths (shown: p_{k})", gv[k] if ps else fmpq(0), "=",
+                         v[k] if ps else fmpq(0)))
+    for i, x in enumerate(_inputs(ev, net)):
+        a, ga = paths.activation_status(net, x, ps), paths.activation_status(gnet, x, ps)
+        diff = sum(s != t for s, t in zip(a, ga))
+        rels.append(relation(f"#{{p : a_p(x_{i}; g(w)) ≠ a_p(x_{i}; w)}} = 0", fmpq(diff), "=", fmpq(0)))
+    return rels, [_positive_c(cs)]
+
+
+def eval_path_sum(ev: Evaluation, with_bias=True):
+    """N^k_w(x) = Σ_{p→k} v_p(w) a_p(x; w) x_{i_0} (+ bias paths) per output (claim 3)."""
+    net = _exact(ev)
+    ps = _paths(net, biases=with_bias)
+    rels = []
+    for i, x in enumerate(_inputs(ev, net)):
+        for o, (n, s) in enumerate(zip(net(x), paths.path_sum(net, x, ps))):
+            rels.append(relation(f"N^{o}(x_{i}) = Σ_p v_p a_p x_i0" + ("" if with_bias else " (no bias paths)"), n, "=", s))
+    return rels, []
+
+
+def eval_path_sum_no_bias(ev):
+    """Planted 8: the bias-free path sum on a biased network."""
+    return eval_path_sum(ev, with_bias=False)
+
+
+# --------------------------------------------------------------------------------------------
+# 4: path values determine the class
+
+
+def eval_determine_class(ev: Evaluation):
+    """Claim 4: equal signs, nonzero weights and equal path values ⇒ w' = g(w), constructively
+    (`paths.recover_scaling` is a complete decision procedure: a failure proves no g exists)."""
+    net = _exact(ev)
+    other = DagNetwork.from_json(ev.inst.params.get("other") or _missing("other"), "params.other")
+    if other.kinds != net.kinds or other.edges != net.edges or other.bias_nodes != net.bias_nodes:
+        raise InputError("params.other must have the same graph as network", "params.other")
+    mode = ev.variants.get("pv-class", "nonzero-signs")
+    th, th2 = net.theta, other.theta
+    hyp = []
+    if mode == "nonzero-signs":
+        zero = [e for e in range(len(th)) if sign(th[e]) == 0 or sign(th2[e]) == 0]
+        hyp.append(Hypothesis("every weight of w and w' is nonzero", not zero, f"entry {zero[0]}" if zero else ""))
+    if mode != "values-only":
+        diff = [e for e in range(len(th)) if sign(th[e]) != sign(th2[e])]
+        hyp.append(Hypothesis("sgn(w) = sgn(w')", not diff, f"entry {diff[0]}" if diff else ""))
+    ps = _paths(net)
+    v, v2 = paths.path_values(net, ps), paths.path_values(other, ps)
+    differ = [k for k in range(len(ps)) if v[k] != v2[k]]
+    hyp.append(Hypothesis("v_p(w) = v_p(w') for every path", not differ,
+                          f"path {ps[differ[0]].nodes(net)}: {to_json(v[differ[0]])} vs {to_json(v2[differ[0]])}"
+                          if differ else f"{len(ps)} paths"))
+    c = paths.recover_scaling(net, other)
+    if mode == "function-level":
+        if c is not None:
+            return [_bool("N_w' ≡ N_w (w' = g(w), claim 1)", True, f"c = {to_json(c)}")], hyp
+        xs = _inputs(ev, net) if ev.inst.params.get("x") else []
+        rels = [relation(f"N^{o}_w'(x_{i}) = N^{o}_w(x_{i})", a, "=", b)
+                for i, x in enumerate(xs) for o, (a, b) in enumerate(zip(other(x), net(x)))]
+        rels.append(undecidable("N_w' ≡ N_w on all of ℝ^d",
+                                "w' is not 𝒢-equivalent to w and no given x separates them; the function-level "
+                                "form is open (spec §5)"))
+        return rels, hyp
+    note = f"c = {to_json(c)}" if c is not None else "no c > 0 satisfies w'_e = w_e·c_b/c_a on every edge"
+    return [_bool("w' = g(w) for some g ∈ 𝒢", c is not None, note)], hyp
+
+
+def _missing(key):
+    raise InputError(f"this claim needs params.{key}", f"params.{key}")
+
+
+# --------------------------------------------------------------------------------------------
+# 5, 6, 7: structure matrix, rank, basis, exponents
+
+
+def eval_structure_rank(ev: Evaluation, form: str | None = None, scoped=True):
+    """rank_ℚ A against the formula of the selected form (claim 5), with its scope as hypothesis;
+    also A^⊤u^{(j)} = 0 for every hidden j."""
+    net = _exact(ev)
+    form = form or ev.variants.get("rank-form", "bias-edges")
+    ps = _paths(net)
+    A = paths.structure_matrix(net, ps)
+    if ev.independent:
+        r = fmpq_mat(A).rref()[1]
+        how = "rank by fmpq_mat.rref"
+    else:
+        r = paths.rank(A)
+        how = "rank by fmpz_mat.rank"
+    edges_on, hidden_on = paths.on_path(net)
+    off = sorted(set(range(net.m + net.n_b)) - edges_on)
+    hyp = []
+    if scoped:
+        if form == "mlp":
+            hyp.append(Hypothesis("bias-free layered MLP", net.widths is not None and net.n_b == 0))
+        if form in ("mlp", "dag-all-on-path"):
+            hyp.append(Hypothesis("bias-free (no bias edges)", net.n_b == 0))
+        if form in ("mlp", "dag-all-on-path", "bias-edges"):
+            hyp.append(Hypothesis("every edge lies on an input→output path", not off,
+                                  f"off-path edges {off}" if off else ""))
+            lone = sorted(k for k, j in enumerate(net.hidden) if j not in hidden_on)
+            hyp.append(Hypothesis("every hidden node lies on an input→output path (a scope condition the "
+                                  "specification leaves implicit: an isolated node counts in H, not in rank A)",
+                                  not lone, f"hidden nodes {lone}" if lone else ""))
+    predicted = paths.predicted_rank(net, form)
+    U = paths.kernel_vectors(net)
+    annihilated = all(all(sum(u[e] for e in p.edges) == 0 for p in ps) for u in U)
+    note = (f"{how}; m = {net.m}, n_b = {net.n_b}, H = {net.H}, on-path edges {len(edges_on)}, on-path hidden "
+            f"{len(hidden_on)}, n = {len(ps)} paths" + (f", off-path edges {off}" if off else ""))
+    return [relation(f"rank A = {form} formula", fmpq(r), "=", fmpq(predicted), note=note),
+            _bool("A^⊤u^(j) = 0 for every hidden j", annihilated)], hyp
+
+
+def eval_rank_dead_end(ev):
+    """Planted 4: rank A = m − H for every DAG (scope dropped)."""
+    return eval_structure_rank(ev, form="dag-all-on-path", scoped=False)
+
+
+def _basis(net, method, ps):
+    if method == "mod-mapping":
+        return paths.skeleton_basis(net, ps)
+    if method == "tree":
+        return paths.tree_basis(net)
+    return paths.rref_basis(net, ps)
+
+
+def eval_skeleton_basis(ev: Evaluation, scoped=True):
+    """Claim 6: the selected paths are independent, number rank A, and span col A."""
+    net = _exact(ev)
+    method = ev.variants.get("basis-method", "mod-mapping")
+    hyp = [_equal_widths(net)] if (scoped and method == "mod-mapping") else []
+    if method == "mod-mapping" and (net.widths is None or net.n_b or len(net.widths) < 3):
+        return [], [_equal_widths(net)]
+    ps = _paths(net)
+    B = _basis(net, method, ps)
+    rA = paths.rank(paths.structure_matrix(net, ps))
+    rB = paths.rank(paths.structure_matrix(net, B)) if B else 0
+    return [relation("rank of the selected paths = their number (independent)", fmpq(rB), "=", fmpq(len(B))),
+            relation("number of selected paths = rank A (they span col A)", fmpq(len(B)), "=", fmpq(rA),
+                     note=f"m = {net.m}, H = {net.H}, m − H = {net.m - net.H}")], hyp
+
+
+def eval_skeleton_unequal(ev):
+    """Planted 5: claim 6 for unequal widths with the mod mapping."""
+    return eval_skeleton_basis(ev, scoped=False)
+
+
+def eval_nonbasis_exponents(ev: Evaluation):
+    """Claim 7: the integer exponent matrix M with A_nonbasis = A_basis·M (solved exactly) equals
+    the closed form, and v_p = Π_b v_b^{M_bp} exactly."""
+    net = _exact(ev)
+    hyp = [_equal_widths(net)]
+    if not hyp[0].holds:
+        return [], hyp
+    hyp.append(_nonzero_path_values(net))
+    B = paths.skeleton_basis_direct(net)
+    bset = {p.edges for p in B}
+    others = [p for p in _paths(net) if p.edges not in bset]
+    M = paths.exponents(net, B, others)
+    bad_form, bad_value = 0, 0
+    vb = paths.path_values(net, B)
+    for c, p in enumerate(others):
+        cf = paths.closed_form_exponents(net, p)
+        solved = {B[r].edges: M[r][c] for r in range(len(B)) if M[r][c] != 0}
+        bad_form += solved != cf
+        prod = fmpq(1)
+        for r in range(len(B)):
+            e = M[r][c]
+            if e != 0:
+                if not vb[r]:
+                    raise Undecided("a basis value is 0")
+                prod *= vb[r] ** int(e)
+        bad_value += prod != paths.path_value(net, p)
+    return [relation(f"#non-basis paths whose solved exponents differ from the closed form (of {len(others)})",
+                     fmpq(bad_form), "=", fmpq(0)),
+            relation("#non-basis paths with v_p ≠ Π_b v_b^{M_bp}", fmpq(bad_value), "=", fmpq(0))], hyp
+
+
+# --------------------------------------------------------------------------------------------
+# 8, 9: conservation and the inverse chain rule
+
+
+def _grad(ev, net):
+    return net.gradient(_data(ev, net), _relu_prime(ev), _risk(ev))[1]
+
+
+def eval_conservation(ev: Evaluation, with_bias=True):
+    """Claim 8: Σ_{e∈in(j)} w_e ∂_eL = Σ_{e∈out(j)} w_e ∂_eL at every hidden j (bias in in(j))."""
+    net = _exact(ev)
+    g = _grad(ev, net)
+    th = net.theta
+    rels = []
+    for k, j in enumerate(net.hidden):
+        ins = sum((th[e] * g[e] for e in net.in_edges[j]), fmpq(0))
+        if with_bias and j in net.bias_of:
+            b = net.m + net.bias_of[j]
+            ins += th[b] * g[b]
+        outs = sum((th[e] * g[e] for e in net.out_edges[j]), fmpq(0))
+        rels.append(relation(f"node {k}: Σ_in w·∂L = Σ_out w·∂L" + ("" if with_bias else " (bias left out)"),
+                             ins, "=", outs))
+    return rels, []
+
+
+def eval_conservation_no_bias(ev):
+    """Planted 9: claim 8 without the bias edge in in(j)."""
+    return eval_conservation(ev, with_bias=False)
+
+
+def _solve_icr(net, basis, z):
+    """(consistent, y, rank B) for B y = z with B the weight×basis-path incidence matrix."""
+    rows = net.m + net.n_b
+    k = len(basis)
+    aug = fmpq_mat(rows, k + 1)
+    for c, p in enumerate(basis):
+        for e in p.edges:
+            aug[e, c] = 1
+    for r in range(rows):
+        aug[r, k] = z[r]
+    R, rk = aug.rref()
+    rB = fmpq_mat(paths.structure_matrix(net, basis)).rref()[1] if basis else 0
+    consistent = rk == rB
+    y = None
+    if consistent and rB == k:
+        y = [None] * k
+        row = 0
+        for c in range(k):
+            y[c] = R[row, k]
+            row += 1
+    return consistent, y, rB
+
+
+def eval_icr(ev: Evaluation):
+    """Claim 9: (b) B y = z (z = w ⊙ ∂L/∂w) is consistent, rank B = m − H, ∂L/∂v_p = y_p/v_p;
+    (a) the closed form of the official code; (c) (a) = (b).  Equal widths use the skeleton
+    basis; otherwise (b) alone on the tree basis."""
+    net = _exact(ev)
+    hyp = [_nonzero_path_values(net)]
+    g = _grad(ev, net)
+    z = [w * gi for w, gi in zip(net.theta, g)]
+    eq = _equal_widths(net).holds
+    basis = paths.skeleton_basis_direct(net) if eq else paths.tree_basis(net)
+    consistent, y, rB = _solve_icr(net, basis, z)
+    edges_on, _ = paths.on_path(net)
+    rels = [_bool("B y = z is consistent", consistent),
+            relation("rank B = number of basis paths", fmpq(rB), "=", fmpq(len(basis)),
+                     note=f"m + n_b − H = {net.m + net.n_b - net.H}")]
+    if not eq or y is None or not hyp[0].holds:
+        return rels, hyp
+    v = paths.path_values(net, basis)
+    solved = [yp / vp for yp, vp in zip(y, v)]
+    closed = gsgd.icr(net.matrices(), _grad_matrices(net, g))
+    desc = gsgd.basis_paths(list(net.widths))
+    mismatch = 0
+    order = _descriptor_order(net, basis, desc)
+    for dsc, k in order.items():
+        mismatch += closed[dsc] != solved[k]
+    rels.append(relation("#basis paths where closed-form ∂L/∂v ≠ y_p/v_p", fmpq(mismatch), "=", fmpq(0)))
+    return rels, hyp
+
+
+def _grad_matrices(net, g):
+    return net.with_theta(g[:net.m]).matrices()
+
+
+def _descriptor_order(net, basis, desc) -> dict:
+    """gsgd's basis descriptors ('s', j) / ('e', l, a, b) → index in ``basis`` (skeleton_basis_direct)."""
+    where = {p.edges: k for k, p in enumerate(basis)}
+    red = paths.skeleton_edges(net)
+    out = {}
+    for dsc in desc:
+        if dsc[0] == "s":
+            out[dsc] = dsc[1]
+        else:
+            _, l, a, b = dsc
+            e = net.edge_index(l, a, b)
+            out[dsc] = next(k for k, p in enumerate(basis) if e in p.edges and e not in red)
+    del where
+    return out
+
+
+def eval_icr_arbitrary_z(ev: Evaluation):
+    """Planted 17: "B y = z is consistent for any z" (z = params.z instead of w ⊙ ∂L/∂w)."""
+    net = _exact(ev)
+    zs = _list(ev, "z")
+    if len(zs) != net.m + net.n_b:
+        raise InputError(f"params.z needs {net.m + net.n_b} entries", "params.z")
+    z = [parse_rational(t, f"params.z[{k}]") for k, t in enumerate(zs)]
+    basis = paths.skeleton_basis_direct(net) if _equal_widths(net).holds else paths.tree_basis(net)
+    consistent, _, _ = _solve_icr(net, basis, z)
+    U = paths.kernel_vectors(net)
+    cert = next((u for u in U if sum(a * b for a, b in zip(u, z)) != 0), None)
+    note = f"certificate u = {cert}: u^T B = 0, u^T z ≠ 0" if cert else ""
+    return [_bool("B y = z is consistent", consistent, note)], []
+
+
+# --------------------------------------------------------------------------------------------
+# 10, 11: weight allocation and trajectories
+
+
+def _basis_values_after(net, data, eta, ev, via):
+    """v_p − η ∂L/∂v_p on the skeleton basis, with ∂L/∂v from the closed form or the solve."""
+    g = net.gradient(data, _relu_prime(ev), _risk(ev))[1]
+    basis = paths.skeleton_basis_direct(net)
+    v = paths.path_values(net, basis)
+    if via == "solve":
+        z = [w * gi for w, gi in zip(net.theta, g)]
+        ok, y, _ = _solve_icr(net, basis, z)
+        if not ok or y is None:
+            raise Undecided("B y = z not uniquely solvable")
+        dv = [yp / vp for yp, vp in zip(y, v)]
+    else:
+        closed = gsgd.icr(net.matrices(), _grad_matrices(net, g))
+        order = _descriptor_order(net, basis, gsgd.basis_paths(list(net.widths)))
+        dv = [None] * len(basis)
+        for dsc, k in order.items():
+            dv[k] = closed[dsc]
+    return basis, [vp - eta * d for vp, d in zip(v, dv)]
+
+
+def _steps(ev, default=1, hi=50):
+    s = ev.inst.params.get("steps", default)
+    if not isinstance(s, int) or isinstance(s, bool) or not (1 <= s <= hi):
+        raise InputError(f"params.steps must be an integer in [1, {hi}]", "params.steps")
+    return s
+
+
+def _eta(ev):
+    eta = parse_rational(ev.inst.params.get("eta") or _missing("eta"), "params.eta")
+    if sign(eta) != 1:
+        raise InputError("the step size η must be > 0", "params.eta")
+    return eta
+
+
+def eval_wa_exact(ev: Evaluation, variant: str | None = None):
+    """Claim 10: after each G-SGD step (WA variant), v_p(w^{t+1}) = v_p^t − η ∂L/∂v_p^t for every
+    basis path; an undefined step (a zero value or rate) makes the claim UNKNOWN."""
+    net = _exact(ev)
+    hyp = [_equal_widths(net)]
+    if not hyp[0].holds:
+        return [], hyp
+    hyp.append(_nonzero_path_values(net))
+    data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
+    variant = variant or ev.variants.get("wa", "general")
+    via = ev.variants.get("icr", "closed-form")
+    rels, cur = [], net
+    for t in range(steps):
+        try:
+            basis, expected = _basis_values_after(cur, data, eta, ev, via)
+            W = gsgd.gsgd_step(cur.matrices(), data, eta, variant=variant, relu_prime0=_relu_prime(ev),
+                               risk=_risk(ev))
+        except (gsgd.Undefined, ZeroDivisionError) as e:
+            rels.append(undecidable(f"step {t + 1}", f"the G-SGD step is undefined: {e}"))
+            break
+        cur = DagNetwork.mlp(net.widths, W)
+        got = paths.path_values(cur, basis)
+        k = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), 0)
+        rels.append(relation(f"step {t + 1}: v_p(w^{t + 1}) = v_p − η∂L/∂v_p on all {len(basis)} basis paths "
+                             f"(shown: basis path {k})", got[k], "=", expected[k]))
+    return rels, hyp
+
+
+def eval_wa_simple(ev):
+    """Planted 6: the older WA code (no ÷R_a on layers ≥ 2)."""
+    return eval_wa_exact(ev, variant="simple")
+
+
+def eval_sign_preserved(ev: Evaluation):
+    """Planted 14: "G-SGD keeps sgn(w), so N' = Σ_p v'_p x" -- after the steps every weight keeps
+    its sign and the realized output equals the basis-value linear form."""
+    net = _exact(ev)
+    data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
+    cur = net
+    for _ in range(steps):
+        try:
+            cur = DagNetwork.mlp(net.widths, gsgd.gsgd_step(cur.matrices(), data, eta, relu_prime0=_relu_prime(ev)))
+        except gsgd.Undefined as e:
+            return [undecidable("G-SGD step", f"undefined: {e}")], []
+    flips = [e for e in range(net.m) if sign(cur.weights[e]) != sign(net.weights[e])]
+    rels = [relation("#weights whose sign changed", fmpq(len(flips)), "=", fmpq(0))]
+    ps = _paths(cur)
+    for i, (x, _) in enumerate(data):
+        lin = [sum((paths.path_value(cur, p) * x[net.inputs.index(p.source)] for p in ps
+                    if p.nodes(cur)[-1] == k), fmpq(0)) for k in cur.outputs]
+        for o, (a, b) in enumerate(zip(cur(x), lin)):
+            rels.append(relation(f"N'^{o}(x_{i}) = Σ_p v'_p x_i0 (all paths active)", a, "=", b))
+    return rels, []
+
+
+def eval_always_defined(ev: Evaluation):
+    """Planted 15: "the iterates stay in the domain for every η > 0" -- every basis value and σ_j
+    stays nonzero after each step."""
+    net = _exact(ev)
+    data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
+    cur, rels = net, []
+    for t in range(steps):
+        try:
+            cur = DagNetwork.mlp(net.widths, gsgd.gsgd_step(cur.matrices(), data, eta, relu_prime0=_relu_prime(ev)))
+        except gsgd.Undefined as e:
+            rels.append(relation(f"step {t + 1} is defined", fmpq(0), "=", fmpq(1), note=str(e)))
+            break
+        v = paths.path_values(cur, paths.skeleton_basis_direct(cur))
+        zero = [k for k, a in enumerate(v) if a == 0]
+        rels.append(relation(f"after step {t + 1}: #basis values equal to 0", fmpq(len(zero)), "=", fmpq(0)))
+    return rels, [_equal_widths(net), _nonzero_path_values(net)]
+
+
+def eval_trajectory_invariance(ev: Evaluation, optimizer: str = "gsgd"):
+    """Claim 11: from w̃_0 = g(w_0), G-SGD gives w̃_t = g(w_t) edgewise (same c) for every t, hence
+    the same functions; the functions are compared on the data as well."""
+    net = _exact(ev)
+    hyp = [_equal_widths(net)]
+    if not hyp[0].holds:
+        return [], hyp
+    hyp.append(_nonzero_path_values(net))
+    cs = _scaling(ev, net)
+    hyp.append(_positive_c(cs))
+    data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
+    gauge = ev.variants.get("gauge", "ratio")
+    w, wt = net.matrices(), net.scale(cs).matrices()
+    if gauge == "rescale-pm1":
+        w, wt = gsgd.gauge_pm1(w)[0], gsgd.gauge_pm1(wt)[0]
+    elif gauge == "overwrite-one":
+        w, wt = gsgd.overwrite_one(w), gsgd.overwrite_one(wt)
+    step = gsgd.gsgd_step if optimizer == "gsgd" else gsgd.sgd_step
+    rels, losses, losses_t = [], [], []
+    for t in range(steps):
+        try:
+            w = step(w, data, eta, relu_prime0=_relu_prime(ev), risk=_risk(ev))
+            wt = step(wt, data, eta, relu_prime0=_relu_prime(ev), risk=_risk(ev))
+        except gsgd.Undefined as e:
+            rels.append(undecidable(f"step {t + 1}", f"the G-SGD step is undefined: {e}"))
+            break
+        a, b = DagNetwork.mlp(net.widths, w), DagNetwork.mlp(net.widths, wt)
+        losses.append(a.gradient(data, risk=_risk(ev))[0])
+        losses_t.append(b.gradient(data, risk=_risk(ev))[0])
+        for i, (x, _) in enumerate(data):
+            for o, (p, q) in enumerate(zip(b(x), a(x))):
+                rels.append(relation(f"step {t + 1}: N^{o}_w̃(x_{i}) = N^{o}_w(x_{i})", p, "=", q))
+        if optimizer == "gsgd":
+            c = paths.recover_scaling(a, b) if gauge == "ratio" else paths.recover_scaling(a, b)
+            same = gauge != "ratio" or (c is not None and c == cs)
+            rels.append(_bool(f"step {t + 1}: w̃_t = g(w_t)" + (" with the same c" if gauge == "ratio" else ""),
+                              c is not None and same, f"c = {to_json(c)}" if c else "no c"))
+    ev.record("L(w_t)", losses)
+    ev.record("L(w~_t), rescaled start", losses_t)
+    return rels, hyp
+
+
+def eval_sgd_trajectory(ev):
+    """Planted 7: claim 11 for plain SGD."""
+    return eval_trajectory_invariance(ev, optimizer="sgd")
+
+
+# --------------------------------------------------------------------------------------------
+# 12: float64 bitwise invariance under powers of two
+
+
+FLOAT_MIN_NORMAL = fmpq(1, 2 ** 1022)
+FLOAT_LIMIT = fmpq(2) ** 1024
+
+
+class _FloatRun:
+    """The float64 pipeline under test -- g(w) computed in float (w·c_b, then ÷c_a), then the
+    forward pass in the fixed order of `DagNetwork.forward` -- with the side condition tracked
+    exactly: every operation's exact result (from its float operands, as rationals) must be 0 or
+    of magnitude in [2^-1022, 2^1024), i.e. no overflow, no underflow, no subnormal."""
+
+    def __init__(self):
+        self.ok, self.why = True, ""
+
+    def op(self, a: float, b: float, kind: str) -> float:
+        if math.isfinite(a) and math.isfinite(b):
+            fa, fb = fmpq(*a.as_integer_ratio()), fmpq(*b.as_integer_ratio())
+            exact = fa * fb if kind == "*" else (fa / fb if kind == "/" else fa + fb)
+            if exact != 0 and not (FLOAT_MIN_NORMAL <= abs(exact) < FLOAT_LIMIT):
+                self._fail(f"{a!r} {kind} {b!r} leaves the normal range")
+        else:
+            self._fail("a non-finite intermediate")
+        return a * b if kind == "*" else (a / b if kind == "/" else a + b)
+
+    def _fail(self, why):
+        if self.ok:
+            self.ok, self.why = False, why
+
+    def scale(self, net: DagNetwork, c: list[float]) -> DagNetwork:
+        f = {j: c[k] for k, j in enumerate(net.hidden)}
+        w = []
+        for (a, b), v in zip(net.edges, net.weights):
+            if b in f:
+                v = self.op(v, f[b], "*")
+            if a in f:
+                v = self.op(v, f[a], "/")
+            w.append(v)
+        bs = [self.op(v, f[j], "*") if j in f else v for j, v in zip(net.bias_nodes, net.biases)]
+        return net.with_theta(w + bs)
+
+    def forward(self, net: DagNetwork, x: list[float]) -> list[float]:
+        o = [0.0] * len(net.kinds)
+        for k, i in enumerate(net.inputs):
+            o[i] = x[k]
+        for j in range(len(net.kinds)):
+            if net.kinds[j] == "input":
+                continue
+            acc = 0.0
+            if j in net.bias_of:
+                acc = self.op(acc, net.biases[net.bias_of[j]], "+")
+            for e in net.in_edges[j]:
+                acc = self.op(acc, self.op(net.weights[e], o[net.edges[e][0]], "*"), "+")
+            o[j] = (acc if acc > 0 else 0.0) if net.kinds[j] == "hidden" else acc
+        return [o[k] for k in net.outputs]
+
+
+def _to_float_exact(q: fmpq, where: str) -> float:
+    """The float64 equal to q; `InputError` if q is not a float64."""
+    f = int(q.p) / int(q.q) if abs(q) < FLOAT_LIMIT else math.inf
+    if not math.isfinite(f) or fmpq(*f.as_integer_ratio()) != q:
+        raise InputError(f"{to_json(q)} is not a float64 value (claim 12 runs the float pipeline on the "
+                         "instance's own values)", where)
+    return f
+
+
+def _bits(f: float) -> str:
+    return struct.pack(">d", f).hex()
+
+
+def eval_float_pow2(ev: Evaluation, side_condition=True, pow2=True):
+    """Claim 12: the float64 forward pass of g(w), c_j = 2^{k_j}, is bitwise equal to that of w
+    unless an intermediate overflows, underflows or is subnormal (exact check of every op).
+    Weights, c and x must be float64 values; g(w) is computed in float as part of the pipeline."""
+    net = _exact(ev)
+    cs = _scaling(ev, net)
+    hyp = [_positive_c(cs)]
+    if pow2:
+        bad = [k for k, c in enumerate(cs) if not _is_pow2(c)]
+        hyp.append(Hypothesis("every c_j is a power of two", not bad, f"c_{bad[0]} = {to_json(cs[bad[0]])}" if bad
+                              else ""))
+    fnet = net.with_theta([_to_float_exact(t, "network") for t in net.theta])
+    fc = [_to_float_exact(c, f"params.c[{k}]") for k, c in enumerate(cs)]
+    run = _FloatRun()
+    gnet = run.scale(fnet, fc)
+    rels = []
+    for i, x in enumerate(_inputs(ev, net)):
+        xf = [_to_float_exact(t, f"params.x[{i}]") for t in x]
+        a, b = run.forward(fnet, xf), run.forward(gnet, xf)
+        for o, (p, q) in enumerate(zip(b, a)):
+            rels.append(_bool(f"bits(N^{o}_g(w)(x_{i})) = bits(N^{o}_w(x_{i})) in float64", _bits(p) == _bits(q),
+                              f"{p!r} ({_bits(p)}) vs {q!r} ({_bits(q)})" + (f"; {run.why}" if run.why else "")))
+    if side_condition:
+        hyp.append(Hypothesis("no intermediate overflows, underflows or is subnormal (exact check)", run.ok, run.why))
+    return rels, hyp
+
+
+def _is_pow2(c: fmpq) -> bool:
+    p, q = int(c.p), int(c.q)
+    return p > 0 and (p & (p - 1)) == 0 and (q & (q - 1)) == 0
+
+
+def eval_float_no_side(ev):
+    """Planted 11/12: claim 12 without its side condition."""
+    return eval_float_pow2(ev, side_condition=False)
+
+
+def eval_float_non_pow2(ev):
+    """Planted 13: bitwise equality for c not a power of two."""
+    return eval_float_pow2(ev, pow2=False)
+
+
+# --------------------------------------------------------------------------------------------
+# 13: path-norms
+
+
+def _q(ev):
+    q = parse_rational(ev.inst.params.get("q", 1), "params.q")
+    if sign(q) < 0:
+        raise InputError("the path-norm exponent q must be >= 0", "params.q")
+    return q
+
+
+def eval_pathnorm(ev: Evaluation, relu6_forward=False):
+    """Claim 13: Σ_p |v_p|^q (enumeration) = the DP on the |w|^q network (all-ones input), the
+    value is 𝒢-invariant (given c), and the certified log-domain enclosure contains it."""
+    from .. import pathnorm
+
+    net = _exact(ev)
+    q = _q(ev)
+    q0 = ev.variants.get("pathnorm-q0", "structural")
+    rels, hyp = [], []
+    if q.q != 1:
+        raise Undecided("non-integer q: the exact value is irrational (use the ball functions of verify.pathnorm)")
+    enum = pathnorm.pathnorm_q_enumerated(net, int(q.p), q0=q0)
+    if relu6_forward:
+        rels.append(relation("toolkit forward with ReLU6 kept = Σ_p |v_p|^q", pathnorm.pathnorm_relu6_forward(net, int(q.p)),
+                             "=", enum))
+        return rels, hyp
+    dp = pathnorm.pathnorm_q_exact(net, int(q.p), q0=q0)
+    rels.append(relation("Σ_p |v_p|^q (enumeration) = DP on the |w|^q network", enum, "=", dp))
+    if ev.inst.params.get("c") is not None:
+        cs = _scaling(ev, net)
+        hyp.append(_positive_c(cs))
+        rels.append(relation("‖Φ(g(w))‖_q^q = ‖Φ(w)‖_q^q", pathnorm.pathnorm_q_exact(net.scale(cs), int(q.p), q0=q0),
+                             "=", dp))
+    if q >= 1 and dp != 0:
+        enc = pathnorm.log_pathnorm(net, int(q.p), prec=128)
+        from ..numbers import contains, precision
+        with precision(256):
+            exact_log_lo_hi = _log_bounds(dp)
+        inside = exact_log_lo_hi is not None and contains(enc, exact_log_lo_hi[0]) and contains(enc, exact_log_lo_hi[1])
+        rels.append(_bool("the log-domain enclosure contains log Σ_p |v_p|^q", inside, f"{enc}"))
+    return rels, hyp
+
+
+def _log_bounds(x: fmpq):
+    """Rational lower and upper bounds of log x from a 256-bit ball (both inside that ball)."""
+    from flint import arb
+
+    from ..numbers import ball_bounds
+    b = ball_bounds(arb(x).log())
+    return b
+
+
+def eval_pathnorm_relu6(ev):
+    """Planted 16: the toolkit's forward pass with ReLU6 kept."""
+    return eval_pathnorm(ev, relu6_forward=True)
+
+
+# --------------------------------------------------------------------------------------------
+# instances, examples, registration
+
+
+def _inst(**kw):
+    """Thunk of `strategies.path_instances` with ``kw`` (Hypothesis imported on first use)."""
+    def make():
+        from .. import strategies as vst
+
+        return vst.path_instances(**kw)
+    return make
+
+
+def _mlp(widths, W, b=None):
+    out = {"kind": "mlp", "widths": widths, "W": W}
+    if b is not None:
+        out["b"] = b
+    return out
+
+
+ONE = _mlp([1, 1, 1], [[["1"]], [["1"]]])
+BIASED = _mlp([1, 1, 1], [[["1"]], [["1"]]], [["1"], ["0"]])
+EX_223 = _mlp([2, 2, 2], [[["1", "-2"], ["3/2", "1/2"]], [["1", "2"], ["-1", "1/3"]]])
+EX_2332 = _mlp([2, 3, 3, 2], [[["1", "-1", "2"], ["1/2", "3", "-1"]],
+                              [["1", "2", "-1"], ["1/3", "1", "1"], ["2", "-1", "1/2"]],
+                              [["1", "-1"], ["2", "1/2"], ["-3", "1"]]])
+DATA_2 = [{"x": ["1", "2"], "y": ["0", "1"]}, {"x": ["-1", "1/2"], "y": ["1", "0"]}]
+
+
+def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None, params_doc=""):
+    return register(Claim(id=f"gsgd19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
+                          note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups,
+                          mutants=list(mutants), params_doc=params_doc, family="gsgd19", instances=instances))
+
+
+def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
+    return Mutant(parent=f"gsgd19.{parent}", name=name, spec_name=spec, statement=statement, evaluate=fn,
+                  witness=witness, forced_variants=forced or {}, instances=instances)
+
+
+_claim("rescaling-invariance", "ABSTRACT", "N_{g(w)}(x) = N_w(x) for every x and every c ∈ ℚ_{>0}^H "
+       "(MLPs and DAGs, with or without biases; kinks included)", eval_rescaling_invariance,
+       examples=[{"network": EX_2332, "params": {"c": ["2", "3/7", "1", "1/1024", "5", "2"], "x": [["0", "0"],
+                                                                                                  ["1", "-1"]]}}],
+       instances=_inst(kind="any", biases=None, c=True, x=2),
+       params_doc="c: one factor per hidden node; x: list of inputs",
+       mutants=[
+           _mutant("rescaling-invariance", "nonpositive-c", "gsgd19.pv-invariance-nonpositive-c",
+                   "N_{g(w)} = N_w also for c_j ≤ 0", eval_nonpositive_c,
+                   {"network": ONE, "params": {"c": ["-1"], "x": [["1"]]}},
+                   instances=_inst(kind="mlp", c="signed", x=2, kink=0.0)),
+           _mutant("rescaling-invariance", "relu6", "gsgd19.pv-relu6-invariance",
+                   "N_{g(w)} = N_w for ReLU6 networks", eval_relu6,
+                   {"network": ONE, "params": {"c": ["2"], "x": [["4"]]}},
+                   instances=_inst(kind="mlp", c=True, x=2, kink=0.0, big_inputs=True)),
+       ])
+_claim("path-value-invariance", "ABSTRACT", "v_p(g(w)) = v_p(w) and a_p(x; g(w)) = a_p(x; w) for every path p",
+       eval_path_value_invariance, examples=[{"network": EX_223, "params": {"c": ["1/3", "8"], "x": [["0", "0"]]}}],
+       instances=_inst(kind="any", biases=None, c=True, x=2, kink=0.8))
+_claim("path-sum", "PAPER-FAMILY", "N^k_w(x) = Σ_{p→k} v_p(w) a_p(x; w) x_{i_0} (+ bias paths, input factor 1)",
+       eval_path_sum, examples=[{"network": BIASED, "params": {"x": [["0"], ["-2"]]}}],
+       instances=_inst(kind="any", biases=None, x=2),
+       mutants=[_mutant("path-sum", "no-bias", "gsgd19.pv-path-sum-no-bias",
+                        "the bias-free path sum represents a biased network", eval_path_sum_no_bias,
+                        {"network": BIASED, "params": {"x": [["0"]]}},
+                        instances=_inst(kind="any", biases=True, x=2))])
+_claim("path-values-determine-class", "ABSTRACT", "nonzero weights, sgn(w) = sgn(w') and v_p(w) = v_p(w') for "
+       "every p ⇒ w' = g(w) for some g ∈ 𝒢 (hypotheses [RECONSTRUCTED])", eval_determine_class,
+       groups=("pv-class",),
+       examples=[{"network": EX_223, "params": {"other": DagNetwork.from_json(EX_223).scale(
+           [fmpq(2), fmpq(1, 5)]).to_json()}}],
+       instances=_inst(kind="any", biases=None, other=True),
+       params_doc="other: a second network on the same graph; x: inputs (function-level variant)",
+       mutants=[
+           _mutant("path-values-determine-class", "no-sign", "gsgd19.pv-sufficiency-no-sign",
+                   "equal path values alone ⇒ w' = g(w)", eval_determine_class,
+                   {"network": ONE, "params": {"other": _mlp([1, 1, 1], [[["-1"]], [["-1"]]]), "x": [["1"]]}},
+                   forced={"pv-class": "class-values-only"}, instances=_inst(kind="mlp", other="flip")),
+           _mutant("path-values-determine-class", "zeros", "gsgd19.pv-sufficiency-zeros",
+                   "equal signs and path values ⇒ w' = g(w), zero weights allowed", eval_determine_class,
+                   {"network": _mlp([1, 1, 2], [[["0"]], [["1", "1"]]]),
+                    "params": {"other": _mlp([1, 1, 2], [[["0"]], [["1", "2"]]])}},
+                   forced={"pv-class": "class-signs-only"}, instances=_inst(kind="mlp", other="dead")),
+       ])
+_claim("structure-rank", "DERIVED", "rank_ℚ A = m + n_b − H (= m − H bias-free) for MLPs and for DAGs in which every "
+       "edge lies on an input→output path; in general rank A = m' − H' over on-path edges and nodes; "
+       "ker A^⊤ = span{u^(j)}", eval_structure_rank, groups=("rank-form",),
+       examples=[{"network": EX_2332}, {"network": {"kind": "dag", "nodes": ["input", "input", "hidden", "hidden",
+                                                                               "output"],
+                                                    "edges": [[0, 2, "1"], [0, 3, "1"], [1, 2, "1"], [1, 3, "1"],
+                                                              [2, 4, "1"], [3, 4, "1"], [0, 4, "1"]],
+                                                    "biases": [[2, "1"], [3, "1"], [4, "1"]]}}],
+       instances=_inst(kind="any", biases=None, zero_probability=0.1),
+       mutants=[_mutant("structure-rank", "dead-end", "gsgd19.pv-rank-dead-end", "rank A = m − H for every DAG",
+                        eval_rank_dead_end,
+                        {"network": {"kind": "dag", "nodes": ["input", "input", "hidden", "hidden", "output"],
+                                     "edges": [[0, 2, "1"], [1, 2, "1"], [0, 3, "1"], [1, 3, "1"], [2, 4, "1"]]}},
+                        instances=_inst(kind="dag", biases=False, dead_end=True))])
+_claim("skeleton-basis", "DERIVED", "equal hidden widths, official mod mapping: the paths with at most one "
+       "non-skeleton weight are independent, number m − H and span col A (rule [RECONSTRUCTED])",
+       eval_skeleton_basis, groups=("basis-method",), examples=[{"network": EX_2332}],
+       instances=_inst(kind="mlp", equal=True, layers=(2, 5)),
+       mutants=[_mutant("skeleton-basis", "unequal-widths", "gsgd19.pv-skeleton-unequal-widths",
+                        "the mod-mapping skeleton gives a basis for unequal widths too", eval_skeleton_unequal,
+                        {"network": _mlp([2, 3, 2, 2], [[["1"] * 3] * 2, [["1"] * 2] * 3, [["1"] * 2] * 2])},
+                        instances=_inst(kind="mlp", equal=False, layers=(3, 4)))])
+_claim("nonbasis-exponents", "DERIVED", "v_p = Π_r v_{b(e_r)} / Π_{r<k} V_{c_r} for a path with non-skeleton edges "
+       "e_1..e_k; the exponent matrix M with A_nonbasis = A_basis M is this integer matrix",
+       eval_nonbasis_exponents, examples=[{"network": EX_2332}],
+       instances=_inst(kind="mlp", equal=True, layers=(2, 4)))
+_claim("conservation", "DERIVED", "Σ_{e∈in(j)} w_e ∂_eL = Σ_{e∈out(j)} w_e ∂_eL at every hidden node j (a bias into j "
+       "is in in(j)); any ReLU′(0) ∈ {0, 1}", eval_conservation, groups=RISK,
+       examples=[{"network": BIASED, "params": {"data": [{"x": ["1"], "y": ["0"]}]}},
+                 {"network": EX_2332, "params": {"data": DATA_2}}],
+       instances=_inst(kind="any", biases=None, data=True, zero_probability=0.1, kink_data=True),
+       mutants=[_mutant("conservation", "no-bias", "gsgd19.pv-conservation-no-bias",
+                        "conservation with in(j) the weight edges only", eval_conservation_no_bias,
+                        {"network": BIASED, "params": {"data": [{"x": ["1"], "y": ["0"]}]}},
+                        instances=_inst(kind="any", biases=True, data=True))])
+_claim("icr", "RECONSTRUCTED", "inverse chain rule: B y = z (z = w ⊙ ∂L/∂w) is consistent with a unique solution, "
+       "∂L/∂v_p = y_p/v_p, and equals the closed form of the official code (equal widths)", eval_icr, groups=RISK,
+       examples=[{"network": EX_2332, "params": {"data": DATA_2}}],
+       instances=_inst(kind="any", biases=None, data=True, kink_data=True),
+       mutants=[_mutant("icr", "arbitrary-z", "gsgd19.pv-icr-arbitrary-z", "B y = z is consistent for any z",
+                        eval_icr_arbitrary_z, {"network": ONE, "params": {"z": ["1", "2"]}},
+                        instances=_inst(kind="mlp", z=True))])
+_claim("wa-exact", "RECONSTRUCTED", "weight allocation realizes SGD on the basis values exactly: v_p(w^{t+1}) = "
+       "v_p^t − η ∂L/∂v_p^t for every basis path, each of 1-50 steps", eval_wa_exact,
+       groups=("wa", "icr") + RISK,
+       examples=[{"network": EX_2332, "params": {"data": DATA_2, "eta": "1/50", "steps": 2}}],
+       instances=_inst(kind="mlp", equal=True, layers=(2, 4), nonzero=True, data=True, eta=True, steps=(1, 3)),
+       params_doc="data, eta, steps",
+       mutants=[
+           _mutant("wa-exact", "simple-code", "gsgd19.pv-wa-simple-code",
+                   "the older WA code (w ← w − ηg/V_a², no ÷R_a) realizes basis-value SGD", eval_wa_simple,
+                   {"network": _mlp([1, 2, 2], [[["1", "1"]], [["1", "1"], ["1", "1"]]]),
+                    "params": {"data": [{"x": ["1"], "y": ["0", "0"]}], "eta": "1/10", "steps": 1}},
+                   forced={"wa": "wa-simple"}),
+           _mutant("wa-exact", "sign-preserved", "gsgd19.pv-gsgd-sign-preserved",
+                   "G-SGD keeps sgn(w) (so N' = Σ_p v'_p x on the data)", eval_sign_preserved,
+                   {"network": ONE, "params": {"data": [{"x": ["1"], "y": ["0"]}], "eta": "2", "steps": 1}},
+                   instances=_inst(kind="mlp", equal=True, layers=(2, 3), nonzero=True, data=True, eta="large",
+                                   steps=(1, 2))),
+           _mutant("wa-exact", "always-defined", "gsgd19.pv-gsgd-always-defined",
+                   "the G-SGD iterates stay in the domain (nonzero basis values) for every η > 0", eval_always_defined,
+                   {"network": ONE, "params": {"data": [{"x": ["1"], "y": ["0"]}], "eta": "1", "steps": 2}},
+                   instances=_inst(kind="mlp", equal=True, layers=(2, 2), nonzero=True, data=True, eta="unit",
+                                   steps=(1, 2), small=True)),
+       ])
+_claim("gsgd-trajectory-invariance", "DERIVED", "if w̃_0 = g(w_0), G-SGD gives w̃_t = g(w_t) for every t with the same "
+       "g, hence identical functions and loss curves", eval_trajectory_invariance,
+       groups=("gauge",) + RISK,
+       examples=[{"network": EX_2332, "params": {"data": [{"x": ["1", "2"], "y": ["0", "1"]},
+                                                          {"x": ["-1", "1/2"], "y": ["1", "0"]},
+                                                          {"x": ["1/2", "1/2"], "y": ["1", "1"]}],
+                                                 "eta": "1/50", "steps": 2, "c": ["2", "1/3", "5", "1", "7/2", "1/2"]}}],
+       instances=_inst(kind="mlp", equal=True, layers=(2, 3), nonzero=True, data=True, eta=True, steps=(1, 2),
+                       c="rational"),
+       mutants=[_mutant("gsgd-trajectory-invariance", "sgd", "gsgd19.pv-sgd-trajectory-invariance",
+                        "plain SGD from w̃_0 = g(w_0) gives w̃_t = g(w_t)", eval_sgd_trajectory,
+                        {"network": ONE, "params": {"data": [{"x": ["1"], "y": ["0"]}], "eta": "1/10", "steps": 1,
+                                                    "c": ["2"]}})])
+_claim("float-pow2-bitwise", "DERIVED", "the float64 forward pass of g(w) with every c_j = 2^{k_j} is bitwise equal "
+       "to that of w unless some intermediate overflows, underflows or is subnormal", eval_float_pow2,
+       examples=[{"network": _mlp([2, 2, 2], [[["1", "-2"], ["3/2", "1/2"]], [["1", "2"], ["-1", "3/4"]]]),
+                  "params": {"c": ["1024", "1/8"], "x": [["1", "3/4"]]}}],
+       instances=_inst(kind="any", biases=None, c="pow2", x=2, floats=True),
+       mutants=[
+           _mutant("float-pow2-bitwise", "overflow", "gsgd19.pv-float-overflow",
+                   "bitwise equality without the side condition (overflow)", eval_float_no_side,
+                   {"network": ONE, "params": {"c": [str(2 ** 1000)], "x": [[str(2 ** 100)]]}},
+                   instances=_inst(kind="mlp", c="pow2-extreme", x=2, floats=True)),
+           _mutant("float-pow2-bitwise", "subnormal", "gsgd19.pv-float-subnormal",
+                   "bitwise equality without the side condition (subnormals)", eval_float_no_side,
+                   {"network": ONE, "params": {"c": ["1/4"], "x": [[(1 + 2 ** -52) * 2.0 ** -1022]]}},
+                   instances=_inst(kind="mlp", c="pow2-extreme", x=2, floats=True, tiny=True)),
+           _mutant("float-pow2-bitwise", "non-pow2", "gsgd19.pv-float-non-pow2",
+                   "bitwise equality for factors c that are not powers of two", eval_float_non_pow2,
+                   {"network": ONE, "params": {"c": ["3"], "x": [[0.3]]}},
+                   instances=_inst(kind="mlp", c="float", x=2, floats=True)),
+       ])
+_claim("pathnorm-from-path-values", "ABSTRACT", "‖Φ(w)‖_q^q = Σ_p |v_p(w)|^q = Σ_k s^L_k (the |w|^q network on an "
+       "all-ones input, bias paths included) and it is 𝒢-invariant", eval_pathnorm, groups=("pathnorm-q0",),
+       examples=[{"network": EX_2332, "params": {"q": 1, "c": ["2", "3", "1/7", "1", "1", "1/2"]}}],
+       instances=_inst(kind="any", biases=None, c=True, q=True, zero_probability=0.1),
+       mutants=[_mutant("pathnorm-from-path-values", "relu6-forward", "gsgd19.pv-pathnorm-relu6-forward",
+                        "the toolkit's forward pass with ReLU6 kept computes Σ_p |v_p|^q", eval_pathnorm_relu6,
+                        {"network": _mlp([1, 1, 1], [[["10"]], [["1"]]]), "params": {"q": 1}},
+                        instances=_inst(kind="mlp", q=True, big=True))])
