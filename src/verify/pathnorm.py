@@ -49,7 +49,7 @@ from flint import arb, fmpq, fmpz
 
 from .dag import DagNetwork
 from .errors import InputError
-from .numbers import Undecided, arb_to_fmpq, ball_bounds, contains, parse_number, precision, sign
+from .numbers import Undecided, arb_to_fmpq, ball_bounds, contains, parse_number, parse_rational, precision, sign
 
 Q0_VARIANTS = ("structural", "support")
 
@@ -118,16 +118,7 @@ def _rational(x, where: str) -> fmpq:
         x = float(x)
     if isinstance(x, np.integer):
         x = int(x)
-    if isinstance(x, arb):
-        if x.is_exact() and x.is_finite():
-            return arb_to_fmpq(x)
-        raise InputError(f"an exact rational weight is required here, got the ball {x}", where)
-    v = parse_number(x, where)
-    if isinstance(v, arb):
-        if v.is_exact():
-            return arb_to_fmpq(v)
-        raise InputError(f"an exact rational weight is required here, got the ball {x!r}", where)
-    return v
+    return parse_rational(x, where)
 
 
 def _number(x, where: str):
@@ -172,17 +163,26 @@ def pathnorm_q_exact(net: DagNetwork, q, *, q0: str = "structural", biases: bool
     _check_q0(q0)
     qq = int(_parse_q(q, integer=True).p)
     w, b = _theta(net, biases, exact=True)
-    tw = [_abs_pow_exact(x, qq, q0) for x in w]
-    s = [fmpq(0)] * len(net.kinds)
+    return _power_sum_dp(net, [_abs_pow_exact(x, qq, q0) for x in w],
+                         {j: _abs_pow_exact(v, qq, q0) for j, v in b.items()}, fmpq(0), fmpq(1))
+
+
+def _power_sum_dp(net: DagNetwork, tw: list, tb: dict, zero, one):
+    """Σ_k s_k for s = 1 on inputs, s_j = Σ_{a→j} s_a·tw[a→j] + tb[j]: one DP for every number
+    system (``zero``/``one`` of the system: `fmpq` or `arb`)."""
+    s = [zero] * len(net.kinds)
     for j, kind in enumerate(net.kinds):
         if kind == "input":
-            s[j] = fmpq(1)
+            s[j] = one
             continue
-        acc = _abs_pow_exact(b[j], qq, q0) if j in b else fmpq(0)
+        acc = tb.get(j, zero)
         for e in net.in_edges[j]:
             acc += s[net.edges[e][0]] * tw[e]
         s[j] = acc
-    return sum((s[k] for k in net.outputs), fmpq(0))
+    total = zero
+    for k in net.outputs:
+        total += s[k]
+    return total
 
 
 def pathnorm_q_enumerated(net: DagNetwork, q, *, q0: str = "structural", biases: bool = True,
@@ -288,19 +288,8 @@ def pathnorm_ball(net: DagNetwork, q, prec: int = 128, *, q0: str = "structural"
     qq = _parse_q(q, integer=False)
     w, b = _theta(net, biases, exact=False)
     with precision(prec):
-        tw = [_abs_pow_ball(x, qq, q0) for x in w]
-        s: list = [arb(0)] * len(net.kinds)
-        for j, kind in enumerate(net.kinds):
-            if kind == "input":
-                s[j] = arb(1)
-                continue
-            acc = _abs_pow_ball(b[j], qq, q0) if j in b else arb(0)
-            for e in net.in_edges[j]:
-                acc += s[net.edges[e][0]] * tw[e]
-            s[j] = acc
-        total = arb(0)
-        for k in net.outputs:
-            total += s[k]
+        total = _power_sum_dp(net, [_abs_pow_ball(x, qq, q0) for x in w],
+                              {j: _abs_pow_ball(v, qq, q0) for j, v in b.items()}, arb(0), arb(1))
         norm = total if qq == 0 else _nonneg_root(total, 1 / qq)
     return PathNormEnclosure(total, norm)
 

@@ -268,7 +268,7 @@ class RankCertificate:
 
 def certified_structure_rank(net: DagNetwork, basis: Sequence[Path] | None = None) -> RankCertificate:
     """rank A for networks too large for dense elimination: rank ≥ |basis| by peeling the basis
-    columns (default: `rref_basis` is not used; the skeleton or tree basis is), rank ≤ m + n_b − H
+    columns (default basis: `tree_basis`; `skeleton_basis_direct` also peels), rank ≤ m + n_b − H
     by H kernel vectors u^{(j)}, each verified to annihilate A by `kernel_vector_annihilates`
     and independent by peeling.  Raises `InputError` if the two bounds do not meet."""
     rows = net.m + net.n_b

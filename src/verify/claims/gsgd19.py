@@ -471,7 +471,6 @@ def _grad_matrices(net, g):
 
 def _descriptor_order(net, basis, desc) -> dict:
     """gsgd's basis descriptors ('s', j) / ('e', l, a, b) → index in ``basis`` (skeleton_basis_direct)."""
-    where = {p.edges: k for k, p in enumerate(basis)}
     red = paths.skeleton_edges(net)
     out = {}
     for dsc in desc:
@@ -481,7 +480,6 @@ def _descriptor_order(net, basis, desc) -> dict:
             _, l, a, b = dsc
             e = net.edge_index(l, a, b)
             out[dsc] = next(k for k, p in enumerate(basis) if e in p.edges and e not in red)
-    del where
     return out
 
 
@@ -646,7 +644,7 @@ def eval_trajectory_invariance(ev: Evaluation, optimizer: str = "gsgd"):
             for o, (p, q) in enumerate(zip(b(x), a(x))):
                 rels.append(relation(f"step {t + 1}: N^{o}_w̃(x_{i}) = N^{o}_w(x_{i})", p, "=", q))
         if optimizer == "gsgd":
-            c = paths.recover_scaling(a, b) if gauge == "ratio" else paths.recover_scaling(a, b)
+            c = paths.recover_scaling(a, b)
             same = gauge != "ratio" or (c is not None and c == cs)
             rels.append(_bool(f"step {t + 1}: w̃_t = g(w_t)" + (" with the same c" if gauge == "ratio" else ""),
                               c is not None and same, f"c = {to_json(c)}" if c else "no c"))
