@@ -1,4 +1,4 @@
-"""Command line: ``relu-verify list | check | search | suite | report | paths`` (layer 10).
+"""Command line: ``relu-verify list | check | search | suite | report | paths | distance`` (layer 10).
 
 Exit codes (DESIGN.md): 0 holds / nothing found, 1 violated, 2 bad input, 3 unknown.
 Errors a user can cause print one line on stderr and exit 2, never a traceback.
@@ -318,6 +318,53 @@ def cmd_paths(args) -> int:
     return 0
 
 
+def _read_network(path: str, where: str):
+    from .claim import network_from_json
+
+    try:
+        obj = json.loads(Path(path).read_text())
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", path) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", path) from None
+    return network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, where)
+
+
+def cmd_distance(args) -> int:
+    """Function-space and parameter-space distances between two shallow networks (beg19)."""
+    from . import fibre, realization
+    from .nets import Network
+    from .numbers import parse_rational, to_json
+
+    a, b = _read_network(args.first, args.first), _read_network(args.second, args.second)
+    for n, p in ((a, args.first), (b, args.second)):
+        if not isinstance(n, Network) or not n.is_shallow:
+            raise InputError("expected a shallow network {'widths': [d, m, 1], 'theta': [...]}", p)
+    if a.d != b.d:
+        raise InputError(f"input dimensions differ: {a.d} vs {b.d}", args.second)
+    D = parse_rational(args.D, "--D")
+    out: dict = {"d": a.d, "D": to_json(D)}
+    if a.d == 1:
+        f = realization.difference(a, b, D)
+        out["linf"] = to_json(f.sup_norm())
+        out["w1inf"] = {k: to_json(realization.sobolev(f, k)) for k in ("max", "sum", "semi")}
+    else:
+        from . import arrangement
+
+        out["linf"] = to_json(arrangement.sup_norm_exact(a, b, D))
+        out["w1inf"] = {k: to_json(arrangement.w1inf_exact(a, b, D, k)) for k in ("max", "sum", "semi")}
+    out["param_distance"] = to_json(fibre.param_distance(a, b)) if a.H == b.H else None
+    out["d_sym"] = to_json(fibre.d_sym(a, b)) if a.H == b.H else None
+    if a.d == 1:
+        fb = fibre.fibre_bounds(a, b, D)
+        out["fibre_distance"] = {"lower": to_json(fb.lower), "upper": None if fb.upper is None else to_json(fb.upper),
+                                 "witness": None if fb.witness is None else fb.witness.to_json(), "notes": fb.notes}
+    out["restricted_violations"] = {"first": [list(map(str, r)) for r in fibre.restricted_violations(a, D)],
+                                    "second": [list(map(str, r)) for r in fibre.restricted_violations(b, D)]}
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
 def cmd_report(args) -> int:
     from . import report
 
@@ -365,6 +412,11 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--pathnorm", help="also the L^q path-norm for this q (exact for integer q, log10 enclosure)")
     pa.add_argument("--limit", type=int, default=2000, help="enumerate paths only up to this many (default 2000)")
     pa.add_argument("--json", action="store_true", help="print everything as JSON (exact values)")
+    pd = sub.add_parser("distance", help="exact L^inf / W^{1,inf} and parameter / fibre distances of two shallow "
+                                         "networks (beg19), as JSON")
+    pd.add_argument("first", help="a shallow network JSON (or an instance file): Γ")
+    pd.add_argument("second", help="a shallow network JSON: Φ, or the target g = R(Φ)")
+    pd.add_argument("--D", default="1", help="the domain [-D, D]^d (default 1)")
     pp = sub.add_parser("report", help="re-render report.md, report.html, plots and junit.xml from report.json")
     pp.add_argument("dir", help="a report folder")
     return p
@@ -376,7 +428,8 @@ def main(argv=None) -> int:
     args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in reports
     try:
         return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,
-                "report": cmd_report, "paths": cmd_paths}[args.command](args)
+                "report": cmd_report, "paths": cmd_paths,
+                "distance": cmd_distance}[args.command](args)
     except InputError as e:
         print(f"relu-verify: error: {e}", file=sys.stderr)
         return 2

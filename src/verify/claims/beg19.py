@@ -1,0 +1,850 @@
+"""beg19 -- inverse stability of the shallow ReLU realization map.
+
+Berner, Elbrächter, Grohs, "How degenerate is the parametrization of neural networks with the ReLU
+activation function?", NeurIPS 2019, arXiv:1905.09803.
+Specification: shared/claims/003-inverse-stability.md; note: proofs_notes/beg19.md.
+
+Notation (spec §2): Γ = ((a_i, b_i, c_i))_{i≤m}, e; R(Γ)(x) = Σ c_i ρ(⟨a_i, x⟩ + b_i) + e stored as a
+`Network` with widths [d, m, 1] (θ = (a, b, c, e)); Ω = [−D, D]^d (D = params.D, default 1);
+‖·‖ = ‖·‖_{W^{1,∞}(Ω)} (variant n-max by default); ‖Γ‖_∞ = max |θ_k|; dist(Γ, g) = inf{‖Φ − Γ‖_∞ :
+R(Φ) = g} over width-m Φ (the fibre, which absorbs every exact symmetry); κ = dist/‖g − R(Γ)‖^{1/2}.
+
+Every norm is exact (`fmpq`); square roots enter only through certified comparisons of squares
+(dist² against s²‖·‖ at α = 2) or Arb balls.  Fibre distances come from `verify.fibre`: a certified
+lower bound (for VIOLATED) and an explicit Φ with R(Φ) = g checked exactly (for HOLDS).
+
+Instance ``params``: ``other`` the target g = R(Φ_g) (a network of the same input dimension), ``D``,
+``s`` (the constant of inverse stability), ``alpha`` (exponent; the code stores p = 1/α), ``eps``,
+``delta``, ``n``, ``t``, ``y``, ``lambda``, ``r``, ``points``/``losses`` (claim 16).
+"""
+
+from __future__ import annotations
+
+from flint import arb, fmpq
+
+from .. import fibre, realization as R
+from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..errors import InputError
+from ..nets import Network
+from ..numbers import Undecided, parse_rational, precision, to_json
+from ..registry import VariantGroup, register, register_variants
+
+SOURCE = "Berner, Elbrächter, Grohs 2019 (NeurIPS), arXiv:1905.09803"
+NOTE = "proofs_notes/beg19.md"
+
+register_variants(
+    VariantGroup("quantifiers", {"q-tilde": "tilde", "q-full": "full", "q-weak": "weak", "q-mixed": "mixed"},
+                 "q-tilde", "Definition 1.1: g ∈ R(Ñ), Φ ∈ Ñ (default) · g ∈ R(P_N), Φ ∈ P_N · g ∈ R(Ñ), Φ ∈ P_N · "
+                 "g ∈ R(P_N), Φ ∈ Ñ"),
+    VariantGroup("sobolev", {"n-max": "max", "n-grad2": "grad2", "n-sum": "sum", "n-semi": "semi"}, "n-max",
+                 "‖f‖_{W^{1,∞}}: max(‖f‖_∞, ‖∇f‖_∞) · with |∇f|₂ · the sum · the seminorm (with e-zero only)"),
+    VariantGroup("balance", {"bal-a": "a", "bal-ab": "ab"}, "bal-a", "R1: |c_i| = ‖a_i‖ or ‖(a_i, b_i)‖"),
+    VariantGroup("visibility", {"r2-interior": "interior", "r2-nonvanishing": "nonvanishing"}, "r2-interior",
+                 "R2: the kink meets int Ω, or the neuron is not identically 0 on Ω"),
+    VariantGroup("parallel", {"par-ab": "ab", "par-a": "a"}, "par-ab", "R3/R4 on w_i = (a_i, b_i) or on a_i"),
+    VariantGroup("output-bias", {"e-free": "free", "e-zero": "zero"}, "e-free", "output bias free or fixed at 0"),
+)
+
+SET = ("quantifiers", "sobolev", "balance", "visibility", "parallel", "output-bias")
+RULES = ("R1", "R2", "R3", "R4")
+
+
+# --------------------------------------------------------------------------------------------
+# shared pieces
+
+
+def _exact(ev: Evaluation) -> Network:
+    if ev.prec is not None:
+        raise Undecided("beg19 claims are decided in exact rational arithmetic")
+    net = ev.inst.net
+    if not isinstance(net, Network) or not net.is_shallow:
+        raise InputError("beg19 claims take a shallow network {'widths': [d, m, 1], 'theta': [...]}", "network")
+    if not ev.inst.is_exact():
+        raise InputError("beg19 claims need rational parameters", "network")
+    ev.engines.add("exact-realization")
+    return net
+
+
+def _D(ev) -> fmpq:
+    D = parse_rational(ev.inst.params.get("D", 1), "params.D")
+    if D <= 0:
+        raise InputError("the domain [-D, D]^d needs D > 0", "params.D")
+    return D
+
+
+def _other(ev, net: Network, key="other") -> Network:
+    obj = ev.inst.params.get(key)
+    if obj is None:
+        raise InputError(f"this claim needs params.{key} (a network)", f"params.{key}")
+    other = Network.from_json(obj, f"params.{key}")
+    if other.d != net.d or not other.is_shallow:
+        raise InputError(f"params.{key} must be a shallow network with input dimension {net.d}", f"params.{key}")
+    return other
+
+
+def _q(ev, key, default=None) -> fmpq:
+    v = ev.inst.params.get(key, default)
+    if v is None:
+        raise InputError(f"this claim needs params.{key}", f"params.{key}")
+    return parse_rational(v, f"params.{key}")
+
+
+def _norm(ev, net, other, D) -> fmpq:
+    """‖R(Γ) − R(Φ)‖_{W^{1,∞}(Ω)} in the selected Sobolev variant, exactly (1-D) or by the
+    arrangement engine (d ≥ 2)."""
+    kind = ev.variants.get("sobolev", "max")
+    if net.d == 1:
+        return R.w1inf_distance(net, other, D, kind)
+    from .. import arrangement
+    ev.engines.add("arrangement")
+    return arrangement.w1inf_exact(net, other, D, "max" if kind == "grad2" else kind)
+
+
+def _sup(net, other, D) -> fmpq:
+    if net.d == 1:
+        return R.linf_distance(net, other, D)
+    from .. import arrangement
+    return arrangement.sup_norm_exact(net, other, D)
+
+
+def _in_set(ev, net, D, drop=(), name="Γ", realization=False) -> Hypothesis:
+    """Γ ∈ Ñ for the selected variants, with the rules in ``drop`` removed.  With ``realization``
+    the question is R(Γ) ∈ R(Ñ): by the rescaling lemma (spec §2.5) a representative needs R2–R4
+    and c_i ≠ 0 only, since positive rescaling balances every neuron with a_i ≠ 0 and c_i ≠ 0."""
+    v = ev.variants
+    bad = [r for r in fibre.restricted_violations(net, D, bal=v.get("balance", "a"), r2=v.get("visibility", "interior"),
+                                                  par=v.get("parallel", "ab"))
+           if r[0] not in drop and not (realization and r[0] == "R1")]
+    if realization:
+        zero_c = [i for i in range(net.H) if net.v(i) == 0]
+        if zero_c and "R1" not in drop:
+            bad.append(("c ≠ 0", tuple(zero_c), "a zero output weight cannot be rebalanced"))
+    if v.get("output-bias") == "zero" and net.c != 0:
+        bad.append(("e-zero", (), "e ≠ 0"))
+    kept = [r for r in RULES if r not in drop]
+    return Hypothesis(f"{name} ∈ Ñ ({', '.join(kept) or 'no conditions'})", not bad,
+                      "; ".join(f"{r} fails at neurons {list(i)} {d}" for r, i, d in bad))
+
+
+def _bounds(net, other, D):
+    """(lower, upper, witness) of dist(Γ, R⁻¹(g)) over width-m Φ; upper and witness are None when
+    no width-m representative was found (then only the lower bound can decide)."""
+    b = fibre.fibre_bounds(net, other, D)
+    return b.lower, b.upper, b.witness
+
+
+def _witness_relations(lo, up, wit, g, D, exact_dist=None) -> list:
+    if wit is None:
+        return [undecidable("explicit Φ with R(Φ) = g", "no width-m representative found")]
+    rels = [relation("lower ≤ upper (fibre distance bounds)", lo, "≤", up),
+            relation("R(Φ_witness) = g on Ω", R.w1inf_distance(wit, g, D), "=", fmpq(0))]
+    if exact_dist is not None:
+        rels.append(relation("explicit Φ attains the distance (upper bound)", up, "≤", exact_dist))
+    return rels
+
+
+def _sq(x):
+    return x * x
+
+
+# --------------------------------------------------------------------------------------------
+# 1, 2: exact norms
+
+
+def eval_w1inf_exact_1d(ev: Evaluation):
+    """Claim 1: the exact canonical-form norms equal a direct evaluation of f = R(Γ) − R(Γ′) at the
+    ends and kinks (sup) and its difference quotients between consecutive points (slope)."""
+    net = _exact(ev)
+    other = _other(ev, net)
+    D = _D(ev)
+    if net.d != 1:
+        raise InputError("claim w1inf-exact-1d is for input dimension 1", "network")
+    f = R.difference(net, other, D)
+    t1, e1 = R.neuron_terms(net)
+    t2, e2 = R.neuron_terms(other)
+    T = sorted({-D, D} | {-b / a for a, b, _ in t1 + t2 if a != 0 and -D < -b / a < D})
+    val = [R.evaluate(t1, e1, t) - R.evaluate(t2, e2, t) for t in T]
+    sup_direct = max(abs(v) for v in val)
+    lip_direct = max(abs((val[k + 1] - val[k]) / (T[k + 1] - T[k])) for k in range(len(T) - 1))
+    rels = [relation("‖f‖_∞ (canonical form) = max_T |f| (direct evaluation)", f.sup_norm(), "=", sup_direct),
+            relation("‖f′‖_∞ (canonical form) = max |Δf/Δt| over consecutive T", f.lip_norm(), "=", lip_direct)]
+    if ev.independent:
+        from .. import arrangement
+        rels.append(relation("sup norm = arrangement engine (d = 1)", f.sup_norm(), "=",
+                             arrangement.sup_norm_exact(net, other, D)))
+    return rels, []
+
+
+def eval_w1inf_arrangement(ev: Evaluation):
+    """Claim 2: the exact arrangement value lies in the certified branch-and-bound enclosure (and
+    equals claim 1 in 1-D)."""
+    from .. import arrangement
+
+    net = _exact(ev)
+    other = _other(ev, net)
+    D = _D(ev)
+    exact = arrangement.w1inf_exact(net, other, D, "max")
+    enc = arrangement.w1inf_bnb(net, other, D, "max")
+    lo, hi = enc.lower, enc.upper
+    rels = [relation("B&B lower ≤ exact W^{1,∞}", lo, "≤", exact), relation("exact W^{1,∞} ≤ B&B upper", exact, "≤", hi)]
+    if net.d == 1:
+        rels.append(relation("arrangement = 1-D canonical form", exact, "=", R.w1inf_distance(net, other, D)))
+    return rels, []
+
+
+# --------------------------------------------------------------------------------------------
+# 3, 4, 5, 6: identities, kink matching, forward Lipschitz, convex loss
+
+
+def _net1d(neurons, e=fmpq(0)) -> Network:
+    return Network((1, len(neurons), 1), tuple([n[0] for n in neurons] + [n[1] for n in neurons] +
+                                               [n[2] for n in neurons] + [e]))
+
+
+def eval_relu_identities(ev: Evaluation):
+    """Claim 3 on the instance's neurons: rescaling, rebalancing (where exact), merging, the flip
+    ρ(x − t₁) − ρ(x − t₂) ≡ ρ(t₁ − x) − ρ(t₂ − x) + (t₂ − t₁), and ρ(x + 2) + ρ(−x + 2) = 4 on [−1, 1]; each
+    as ‖R(Γ) − R(Γ′)‖_{W^{1,∞}} = 0."""
+    net = _exact(ev)
+    if net.d != 1:
+        raise InputError("relu-identities is checked in 1-D", "network")
+    D = _D(ev)
+    lam = _q(ev, "lambda", 2)
+    if lam <= 0:
+        raise InputError("params.lambda must be > 0", "params.lambda")
+    terms, e = R.neuron_terms(net)
+    rels = []
+    scaled = _net1d([(lam * a, lam * b, c / lam) for a, b, c in terms], e)
+    rels.append(relation("rescale every neuron by λ: ‖R − R_λ‖ = 0", R.w1inf_distance(net, scaled, D), "=", fmpq(0)))
+    rebal = []
+    for a, b, c in terms:
+        r = fibre.exact_sqrt(abs(c) / abs(a)) if a != 0 and c != 0 else None
+        rebal.append((r * a, r * b, c / r) if r else (a, b, c))
+    rels.append(relation("rebalance (λ = √(|c|/|a|) where rational): ‖R − R̃‖ = 0",
+                         R.w1inf_distance(net, _net1d(rebal, e), D), "=", fmpq(0)))
+    a, b, c = terms[0]
+    merged = _net1d(terms + [(lam * a, lam * b, c)], e)
+    one = _net1d([(a, b, c + lam * c)] + terms[1:], e)
+    rels.append(relation("merge c₁ρ(z) + c₂ρ(λz) = (c₁ + λc₂)ρ(z)", R.w1inf_distance(merged, one, D), "=", fmpq(0)))
+    t1, t2 = _q(ev, "t1", fmpq(-1, 3)), _q(ev, "t2", fmpq(1, 2))
+    lhs = _net1d([(fmpq(1), -t1, fmpq(1)), (fmpq(1), -t2, fmpq(-1))])
+    rhs = _net1d([(fmpq(-1), t1, fmpq(1)), (fmpq(-1), t2, fmpq(-1))], t2 - t1)
+    rels.append(relation("flip ρ(x−t₁) − ρ(x−t₂) ≡ ρ(t₁−x) − ρ(t₂−x) + (t₂−t₁)", R.w1inf_distance(lhs, rhs, D), "=",
+                         fmpq(0)))
+    hid = _net1d([(fmpq(1), fmpq(2), fmpq(1)), (fmpq(-1), fmpq(2), fmpq(1))])
+    four = _net1d([(fmpq(0), fmpq(0), fmpq(0))], fmpq(4))
+    rels.append(relation("ρ(x + 2) + ρ(−x + 2) = 4 on [−1, 1]", R.w1inf_distance(hid, four, 1), "=", fmpq(0)))
+    return rels, []
+
+
+def eval_kink_matching(ev: Evaluation):
+    """Claim 4: at every kink t of f = R(Γ), |J_f(t) − J_g(t)| ≤ 2‖(f − g)′‖_{L^∞} (J_g(t) = 0 where
+    g has no kink at t)."""
+    net = _exact(ev)
+    other = _other(ev, net)
+    D = _D(ev)
+    if net.d != 1:
+        raise InputError("kink-matching is checked in 1-D", "network")
+    f, g = R.canonical(net, D), R.canonical(other, D)
+    lip = R.difference(net, other, D).lip_norm()
+    gj = dict(g.kinks)
+    rels = [relation(f"kink t = {to_json(t)}: |J_f − J_g| ≤ 2‖(f − g)′‖_∞", abs(J - gj.get(t, fmpq(0))), "≤", 2 * lip)
+            for t, J in f.kinks]
+    return rels or [relation("f has no interior kink (nothing to match)", fmpq(0), "=", fmpq(0))], []
+
+
+def eval_forward_lipschitz(ev: Evaluation, sobolev=False):
+    """Claim 5: ‖R(Φ) − R(Γ)‖_{L^∞} ≤ (2mB(dD + 1) + 1)·‖Φ − Γ‖_∞ with B = max(‖Γ‖_∞, ‖Φ‖_∞)
+    (params.L replaces the constant if given)."""
+    net = _exact(ev)
+    other = _other(ev, net)
+    D = _D(ev)
+    if other.H != net.H:
+        raise InputError("params.other must have the same width as network", "params.other")
+    B = max(abs(t) for t in net.theta + other.theta)
+    L = _q(ev, "L", 2 * net.H * B * (net.d * D + 1) + 1)
+    dist = max(abs(s - t) for s, t in zip(net.theta, other.theta))
+    lhs = _norm(ev, net, other, D) if sobolev else _sup(net, other, D)
+    name = "‖R(Φ) − R(Γ)‖_{W^{1,∞}}" if sobolev else "‖R(Φ) − R(Γ)‖_{L^∞}"
+    return [relation(f"{name} ≤ L·‖Φ − Γ‖_∞", lhs, "≤", L * dist, note=f"L = {to_json(L)}, ‖Φ − Γ‖_∞ = {to_json(dist)}")], []
+
+
+def eval_forward_w1inf(ev):
+    """Planted beg19.pv.forward-w1inf: the same bound into W^{1,∞}."""
+    return eval_forward_lipschitz(ev, sobolev=True)
+
+
+def _integral_sq(f: R.Canonical) -> fmpq:
+    """∫_{−D}^{D} f(x)² dx for a continuous piecewise-linear f, exactly."""
+    total = fmpq(0)
+    for x0, x1, v, s in f.pieces():
+        h = x1 - x0
+        total += v * v * h + v * s * h * h + s * s * h ** 3 / 3
+    return total
+
+
+def eval_convex_loss(ev: Evaluation):
+    """Claim 6: L((1−t)f + tg) = (1−t)L(f) + tL(g) − t(1−t)∫(f − g)² for L(f) = ∫_Ω (f − y)², exact; and
+    R(P_N) is not convex: ρ(x) and ρ(−x) are width-1 realizations, |x|/2 is not (it kinks inside Ω
+    with a nonzero slope on both sides, while a width-1 realization kinking inside Ω is flat on one)."""
+    net = _exact(ev)
+    g = _other(ev, net)
+    y = _other(ev, net, "y")
+    D = _D(ev)
+    t = _q(ev, "t", fmpq(1, 2))
+    if not (0 <= t <= 1) or net.d != 1:
+        raise InputError("params.t must lie in [0, 1] (and d = 1)", "params.t")
+    ft, et = R.neuron_terms(net)
+    gt, eg = R.neuron_terms(g)
+    yt, ey = R.neuron_terms(y)
+    mix = [(a, b, (1 - t) * c) for a, b, c in ft] + [(a, b, t * c) for a, b, c in gt]
+    me = (1 - t) * et + t * eg
+
+    def loss(terms, e):
+        return _integral_sq(R.canonical_from_terms(terms + [(a, b, -c) for a, b, c in yt], e - ey, D))
+    lhs = loss(mix, me)
+    fg = _integral_sq(R.canonical_from_terms(ft + [(a, b, -c) for a, b, c in gt], et - eg, D))
+    rhs = (1 - t) * loss(ft, et) + t * loss(gt, eg) - t * (1 - t) * fg
+    mid = R.canonical_from_terms([(fmpq(1), fmpq(0), fmpq(1, 2)), (fmpq(-1), fmpq(0), fmpq(1, 2))], fmpq(0), D)
+    pieces = mid.pieces()
+    flat = min(abs(pieces[0][3]), abs(pieces[-1][3]))
+    return [relation("L((1−t)f + tg) = (1−t)L(f) + tL(g) − t(1−t)∫(f−g)²", lhs, "=", rhs),
+            relation("|x|/2 has an interior kink and no flat side (so it is not a width-1 realization)",
+                     fmpq(int(len(mid.kinks) == 1)) * flat, ">", fmpq(0))], []
+
+
+# --------------------------------------------------------------------------------------------
+# 7-13: the pathology families and the fibre distance
+
+
+def _family_relations(ev, net, g, D, lower_expected=None, exact_dist=None):
+    """Common relations of claims 7-12: the exact norm, the certified fibre lower bound, the
+    explicit Φ (upper bound), and -- with params.s -- the refutation dist² > s²‖·‖."""
+    norm = _norm(ev, net, g, D)
+    lo, up, wit = _bounds(net, g, D)
+    rels = _witness_relations(lo, up, wit, g, D, exact_dist)
+    if lower_expected is not None:
+        rels.append(relation("certified fibre lower bound ≥ the family's distance", lo, "≥", lower_expected))
+    ev.notes.append(f"‖g − R(Γ)‖ = {to_json(norm)}, dist ∈ [{to_json(lo)}, {to_json(up) if up is not None else '?'}]")
+    return rels, norm, lo, up
+
+
+def _pathology(ev, eps_ok, build, lower, exact=None, rule=None):
+    net = _exact(ev)
+    D = _D(ev)
+    eps = _q(ev, "eps", fmpq(1, 100))
+    if not eps_ok(eps):
+        raise InputError(f"params.eps = {to_json(eps)} is outside this family's range", "params.eps")
+    gamma, g = build(eps)
+    if tuple(net.theta) != tuple(gamma.theta):
+        raise InputError(f"this family fixes Γ = {to_json(list(gamma.theta))}; give it as network", "network")
+    rels, norm, lo, _ = _family_relations(ev, net, g, D, lower(eps), exact(eps) if exact else None)
+    rels.insert(0, relation("‖g − R(Γ)‖_{W^{1,∞}} = ε", norm, "=", eps))
+    hyp = [_in_set(ev, net, D, drop=(rule,))] if rule else []
+    if rule:
+        hyp.append(Hypothesis(f"Γ violates {rule} (the condition this family breaks)",
+                              any(r[0] == rule for r in fibre.restricted_violations(net, D))))
+    return rels, hyp
+
+
+def _g(neurons, e=fmpq(0)):
+    return _net1d([tuple(fmpq(x) for x in n) for n in neurons], fmpq(e))
+
+
+def eval_linf_instability(ev: Evaluation):
+    """Claim 7 (P0′): Γ = 0 (m = 2), g_n = (1/n)ρ(n²x) − (1/n)ρ(n²x − 1): ‖g_n‖_{L^∞} = 1/n, ‖·‖_{W^{1,∞}} = n,
+    dist = √n; with params.s, alpha: √n > s·(1/n)^{1/α} refutes L^∞ inverse stability."""
+    net = _exact(ev)
+    D = _D(ev)
+    n = _q(ev, "n", 9)
+    if n < 1 or n.q != 1:
+        raise InputError("params.n must be an integer >= 1", "params.n")
+    g = _g([(n * n, 0, 1 / n), (n * n, -1, -1 / n)])
+    if any(t != 0 for t in net.theta) or net.H != 2:
+        raise InputError("claim 7 fixes Γ = 0 of width 2", "network")
+    lo, up, wit = _bounds(net, g, D)
+    rels = [relation("‖g_n − R(Γ)‖_{L^∞} = 1/n", _sup(net, g, D), "=", 1 / n),
+            relation("‖g_n − R(Γ)‖_{W^{1,∞}} = n", R.w1inf_distance(net, g, D), "=", n),
+            relation("dist² ≥ n (certified fibre lower bound)", _sq(lo), "≥", n)] + _witness_relations(lo, up, wit, g, D)
+    if "s" in ev.inst.params:
+        s, alpha = _q(ev, "s"), _q(ev, "alpha", 1)
+        with precision(128):
+            rhs = arb(s) * (arb(1) / arb(n)) ** (arb(1) / arb(alpha))
+            rels.append(relation("dist > s·‖g_n − R(Γ)‖_{L^∞}^{1/α}", arb(lo), ">", rhs))
+    return rels, []
+
+
+def eval_linf_stable(ev):
+    """Planted beg19.pv.linf-stable: (s, α) inverse stability w.r.t. L^∞ on P_N (m = 2)."""
+    net = _exact(ev)
+    g = _other(ev, net)
+    D = _D(ev)
+    s, alpha = _q(ev, "s", 1), _q(ev, "alpha", 1)
+    lo, up, _ = _bounds(net, g, D)
+    with precision(128):
+        rhs = arb(s) * arb(_sup(net, g, D)) ** (arb(1) / arb(alpha))
+    return [_dist_relation(lo, up, rhs, "L^∞")], []
+
+
+def _dist_relation(lo, up, rhs, norm_name):
+    """dist ≤ rhs decided from certified bounds: HOLDS if the explicit Φ's distance (upper) ≤ rhs,
+    VIOLATED if the certified lower bound > rhs, UNKNOWN otherwise."""
+    name = f"dist(Γ, R⁻¹(g)) ≤ s·‖g − R(Γ)‖_{norm_name}^(1/α)"
+    if up is not None:
+        by_upper = relation(name, up, "≤", rhs, note="certified by the explicit Φ (upper bound)")
+        if by_upper.status.value == "HOLDS":
+            return by_upper
+    by_lower = relation(name, lo, "≤", rhs, note="refuted by the certified fibre lower bound")
+    if by_lower.status.value == "VIOLATED":
+        return by_lower
+    return undecidable(name, f"lower bound {to_json(lo)} ≤ s·‖·‖^(1/α); upper bound {_txt(up)}")
+
+
+def _txt(x):
+    return "none found" if x is None else to_json(x)
+
+
+def eval_sqrt_sharp(ev: Evaluation):
+    """Claim 8 (P0, P0b): Γ = (δ, 0, δ), g = ερ(x) (δ = 0: the zero neuron): ‖·‖ = |ε − δ²| and
+    dist = |√ε − δ| (ε a rational square)."""
+    net = _exact(ev)
+    D = _D(ev)
+    eps, delta = _q(ev, "eps", fmpq(1, 4)), _q(ev, "delta", 0)
+    r = fibre.exact_sqrt(eps)
+    if r is None or delta < 0:
+        raise InputError("params.eps must be a rational square and delta >= 0", "params.eps")
+    if tuple(net.theta) != (delta, fmpq(0), delta, fmpq(0)):
+        raise InputError("claim 8 fixes Γ = (δ, 0, δ), e = 0; give it as network", "network")
+    g = _g([(r, 0, r)])
+    lo, up, wit = _bounds(net, g, D)
+    return [relation("‖g − R(Γ)‖_{W^{1,∞}} = |ε − δ²|", R.w1inf_distance(net, g, D), "=", abs(eps - delta * delta)),
+            relation("certified lower bound ≥ |√ε − δ|", lo, "≥", abs(r - delta))] + \
+        _witness_relations(lo, up, wit, g, D, abs(r - delta)), []
+
+
+def eval_unbalanced(ev):
+    """Claim 9 (P1, breaks R1): Γ = (1, 0, 0), g = ερ(x − ½): dist ≥ 1/3 for ε ≤ 2/9."""
+    return _pathology(ev, lambda e: 0 < e <= fmpq(2, 9), lambda e: (_g([(1, 0, 0)]), _g([(1, fmpq(-1, 2), e)])),
+                      lambda e: fmpq(1, 3), rule="R1")
+
+
+def eval_inactive(ev):
+    """Claim 10 (P2, breaks R2): Γ = (1, −2, 1), g = ερ(x): dist ≥ 2."""
+    return _pathology(ev, lambda e: 0 < e <= 1, lambda e: (_g([(1, -2, 1)]), _g([(1, 0, e)])), lambda e: fmpq(2),
+                      rule="R2")
+
+
+def eval_redundant(ev):
+    """Claim 11 (P3, breaks R3): Γ = (1,0,1),(1,0,1), g = 2ρ(x) + ερ(x − ½): dist = 1 − √ε."""
+    def build(e):
+        return _g([(1, 0, 1), (1, 0, 1)]), _g([(1, 0, 2), (1, fmpq(-1, 2), e)])
+
+    def lower(e):
+        r = fibre.exact_sqrt(e)
+        if r is None:
+            raise InputError("params.eps must be a rational square for this family", "params.eps")
+        return 1 - r
+    return _pathology(ev, lambda e: 0 < e < 1, build, lower, exact=lower, rule="R3")
+
+
+def eval_opposite(ev):
+    """Claim 12 (P4, breaks R4): Γ = (1,0,1),(−1,0,−1), R(Γ) = x, g = x + ερ(x − ½): dist ≥ ½, attained by
+    Φ = (1,−½,1+ε),(−1,½,−1), e = ½."""
+    return _pathology(ev, lambda e: 0 < e <= fmpq(1, 2),
+                      lambda e: (_g([(1, 0, 1), (-1, 0, -1)]), _g([(1, fmpq(-1, 2), 1 + e), (-1, fmpq(1, 2), -1)],
+                                                                     fmpq(1, 2))),
+                      lambda e: fmpq(1, 2), exact=lambda e: fmpq(1, 2), rule="R4")
+
+
+def eval_fibre_distance(ev: Evaluation):
+    """Claim 13: the certified lower bound never exceeds the explicit Φ's distance, and R(Φ) = g."""
+    net = _exact(ev)
+    g = _other(ev, net)
+    D = _D(ev)
+    if net.d != 1:
+        raise InputError("the fibre distance is implemented in 1-D", "network")
+    rels, _, lo, up = _family_relations(ev, net, g, D)
+    return rels, []
+
+
+# --------------------------------------------------------------------------------------------
+# 14-18
+
+
+def eval_flip_benign(ev: Evaluation, claim_identifiable=False):
+    """Claim 14: Γ = (1,−t₁,1),(1,−t₂,−1), e = 0 and Γ_flip = (−1,t₁,1),(−1,t₂,−1), e = t₂ − t₁ realize the
+    same function, both balanced with distinct kinks and no opposite pair, yet d_sym = 2 while the
+    fibre distance is 0.  Planted perm-scale-identifiable: equal realizations ⇒ equal up to
+    permutation and positive scaling."""
+    net = _exact(ev)
+    D = _D(ev)
+    other = _other(ev, net) if "other" in ev.inst.params else None
+    if other is None:
+        t1, t2 = _q(ev, "t1", fmpq(-1, 3)), _q(ev, "t2", fmpq(1, 2))
+        other = _g([(-1, t1, 1), (-1, t2, -1)], t2 - t1)
+    same = R.w1inf_distance(net, other, D)
+    hyp = [Hypothesis("R(Γ) = R(Γ′) on Ω", same == 0, f"‖·‖ = {to_json(same)}"),
+           _in_set(ev, net, D, drop=()), _in_set(ev, other, D, drop=(), name="Γ′")]
+    if claim_identifiable:
+        return [relation("d_perm_scale(Γ, Γ′) = 0 (Γ′ = Γ up to permutation and positive scaling)",
+                         fibre.d_perm_scale(net, other), "=", fmpq(0))], hyp
+    lo, up, _ = _bounds(net, other, D)
+    if up is None:
+        return [undecidable("fibre distance = 0", "no representative found")], hyp[:1]
+    return [relation("fibre distance = 0 (upper bound by an explicit Φ)", up, "=", fmpq(0)),
+            relation("d_sym(Γ, Γ′) > 0 (a ratio from d_sym would be a false alarm)", fibre.d_sym(net, other), ">",
+                     fmpq(0))], hyp[:1]
+
+
+def eval_perm_scale(ev):
+    return eval_flip_benign(ev, claim_identifiable=True)
+
+
+def eval_thm31(ev: Evaluation, drop=()):
+    """Claim 15 (Theorem 3.1, [RECONSTRUCTED], α = 2): ∀Γ ∈ Ñ, g ∈ R(Ñ) ∃Φ ∈ Ñ: R(Φ) = g,
+    ‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖^{1/2}.  With params.s: HOLDS if upper² ≤ s²‖·‖, VIOLATED if lower² > s²‖·‖
+    (certified), else UNKNOWN; without s: UNKNOWN, κ recorded.  Mutants drop one condition of Ñ."""
+    net = _exact(ev)
+    g = _other(ev, net)
+    D = _D(ev)
+    q = ev.variants.get("quantifiers", "tilde")
+    hyp = []
+    if q in ("tilde", "weak"):
+        hyp.append(_in_set(ev, g, D, drop=drop, name="g (R(Ñ) membership of its representative)", realization=True))
+    hyp.insert(0, _in_set(ev, net, D, drop=drop))
+    norm = _norm(ev, net, g, D)
+    lo, up, wit = _bounds(net, g, D)
+    if wit is not None and q in ("tilde", "mixed") and fibre.restricted_violations(wit, D) and not drop:
+        ev.notes.append("the explicit Φ is not in Ñ: its distance is an upper bound over P_N only")
+    if norm == 0:
+        return [relation("g = R(Γ) ⇒ dist = 0", fmpq(0), "=", fmpq(0))], hyp
+    if "s" not in ev.inst.params:
+        return [undecidable("Theorem 3.1 on this instance", f"no constant s given; κ ∈ [{to_json(lo)}, "
+                                                             f"{_txt(up)}]/√{to_json(norm)}")], hyp
+    s = _q(ev, "s")
+    rhs = s * s * norm
+    name = "dist(Γ, R⁻¹(g))² ≤ s²‖g − R(Γ)‖_{W^{1,∞}}"
+    if up is not None and up * up <= rhs:
+        return [relation(name, up * up, "≤", rhs, note="certified by the explicit Φ")], hyp
+    if lo * lo > rhs:
+        return [relation(name, lo * lo, "≤", rhs, note="refuted by the certified fibre lower bound")], hyp
+    return [undecidable(name, f"lower² = {to_json(lo * lo)} ≤ s²‖·‖ = {to_json(rhs)}; upper {_txt(up)}")], hyp
+
+
+def _drop(rule):
+    def fn(ev):
+        return eval_thm31(ev, drop=(rule,))
+    fn.__doc__ = f"Planted: Theorem 3.1's inequality on Ñ without {rule}."
+    return fn
+
+
+def eval_exponent_above_half(ev: Evaluation):
+    """Planted beg19.pv.exponent-above-half: (s, α) inverse stability with α < 2 (α = params.alpha,
+    default 1): dist ≤ s·‖·‖^{1/α}."""
+    net = _exact(ev)
+    g = _other(ev, net)
+    D = _D(ev)
+    s, alpha = _q(ev, "s", 1), _q(ev, "alpha", 1)
+    if not (0 < alpha < 2):
+        raise InputError("params.alpha must lie in (0, 2)", "params.alpha")
+    norm = _norm(ev, net, g, D)
+    lo, up, _ = _bounds(net, g, D)
+    with precision(128):
+        rhs = arb(s) * arb(norm) ** (arb(1) / arb(alpha))
+    return [_dist_relation(lo, up, rhs, "W^{1,∞}")], [_in_set(ev, net, D), _in_set(ev, g, D, name="g (R(Ñ) membership)", realization=True)]
+
+
+def eval_prop12_without_is(ev: Evaluation):
+    """Planted beg19.pv.prop12-without-is: Γ an r-local minimum of L∘R on P_N ⇒ R(Γ) a local minimum of
+    L on R(P_N), for L(f) = ∫_Ω (f − y)² (y = params.y).  The premise is certified when every neuron of
+    every Φ in the r-ball is dead on Ω (then R(Φ) is a constant e′ ∈ [e − r, e + r] and L is an exact
+    quadratic in e′); the conclusion is refuted by f = params.other with L(f) < L(R(Γ))."""
+    net = _exact(ev)
+    f = _other(ev, net)
+    y = _other(ev, net, "y")
+    D = _D(ev)
+    r = _q(ev, "r", fmpq(1, 2))
+    terms, e = R.neuron_terms(net)
+    dead = all((abs(a) + r) * D + b + r <= 0 for a, b, _ in terms)  # max over the r-ball and Ω of ax + b
+    yt, ey = R.neuron_terms(y)
+    # L(e') = ∫(e' − y)² = 2D e'² − 2e'∫y + ∫y², minimized over [e − r, e + r]
+    iy = _integral_lin(R.canonical_from_terms(yt, ey, D))
+    iy2 = _integral_sq(R.canonical_from_terms(yt, ey, D))
+    best = min(max(iy / (2 * D), e - r), e + r)
+    min_ball = 2 * D * best * best - 2 * best * iy + iy2
+    L_gamma = _integral_sq(R.canonical_from_terms(terms + [(a, b, -c) for a, b, c in yt], e - ey, D))
+    ft, ef = R.neuron_terms(f)
+    L_f = _integral_sq(R.canonical_from_terms(ft + [(a, b, -c) for a, b, c in yt], ef - ey, D))
+    hyp = [Hypothesis("every Φ with ‖Φ − Γ‖_∞ ≤ r has all neurons dead on Ω (so R(Φ) is constant)", dead),
+           Hypothesis("Γ is an r-local minimum of L∘R on P_N: L(R(Γ)) ≤ min over the r-ball", L_gamma <= min_ball,
+                      f"L(R(Γ)) = {to_json(L_gamma)}, min = {to_json(min_ball)}")]
+    dist = R.w1inf_distance(net, f, D)
+    ev.notes.append(f"‖f − R(Γ)‖_{{W^{{1,∞}}}} = {to_json(dist)}")
+    return [relation("L(f) ≥ L(R(Γ)) for the nearby realization f (R(Γ) a local minimum on R(P_N))", L_f, "≥",
+                     L_gamma, note=f"‖f − R(Γ)‖_{{W^{{1,∞}}}} = {to_json(dist)}; for the spec's family "
+                                   "f_ε = (1−ε)/4 + ερ(x), L(f_ε) = (1−ε)²·5/24, so every radius fails")], hyp
+
+
+def _integral_lin(f: R.Canonical) -> fmpq:
+    return sum((v * (x1 - x0) + s * (x1 - x0) ** 2 / 2 for x0, x1, v, s in f.pieces()), fmpq(0))
+
+
+def eval_prop12_transfer(ev: Evaluation):
+    """Claim 16 on a finite Ñ (params.points: ≤ 8 networks, params.losses: L of each realization,
+    params.s, params.r, α = 2): if R is (s, 2) inverse stable on Ñ and Γ = points[0] is an r-local
+    minimum of L∘R on Ñ, then R(Γ) is a local minimum of L on R(Ñ) with radius (r/s)²."""
+    _exact(ev)
+    D = _D(ev)
+    pts = [Network.from_json(p, f"params.points[{k}]") for k, p in enumerate(ev.inst.params.get("points") or [])]
+    losses = [parse_rational(v, f"params.losses[{k}]") for k, v in enumerate(ev.inst.params.get("losses") or [])]
+    if not (1 <= len(pts) <= 8) or len(losses) != len(pts):
+        raise InputError("params.points (1..8 networks) and params.losses (one per point) are required", "params")
+    s, r = _q(ev, "s"), _q(ev, "r")
+    same = [[R.w1inf_distance(p, q, D) == 0 for q in pts] for p in pts]
+    consistent = all(losses[i] == losses[j] for i in range(len(pts)) for j in range(len(pts)) if same[i][j])
+    par = [[max(abs(x - y) for x, y in zip(p.theta, q.theta)) for q in pts] for p in pts]
+    norm = [[R.w1inf_distance(p, q, D) for q in pts] for p in pts]
+    stable = all(any(same[k][j] and par[k][i] ** 2 <= s * s * norm[j][i] for k in range(len(pts)))
+                 for i in range(len(pts)) for j in range(len(pts)))
+    local_param = all(losses[0] <= losses[k] for k in range(len(pts)) if par[k][0] <= r)
+    radius2 = (r / s) ** 2  # ‖g − R(Γ)‖ ≤ (r/s)² with α = 2
+    local_real = all(losses[0] <= losses[k] for k in range(len(pts)) if norm[k][0] <= radius2)
+    hyp = [Hypothesis("L depends on the realization only", consistent),
+           Hypothesis("R is (s, 2) inverse stable on the finite Ñ", stable),
+           Hypothesis("Γ is an r-local minimum of L∘R on Ñ", local_param)]
+    return [relation("R(Γ) is a local minimum of L on R(Ñ) with radius (r/s)²", fmpq(int(local_real)), "=", fmpq(1))], hyp
+
+
+def eval_normalize(ev: Evaluation):
+    """Claim 17: the normalize map keeps the realization exactly; records how many extra neurons the
+    affine device needed."""
+    net = _exact(ev)
+    D = _D(ev)
+    out, stats = fibre.normalize(net, D)
+    ev.notes.append(f"normalize: {stats}")
+    if net.d == 1:
+        same = R.w1inf_distance(net, out, D)
+    else:
+        from .. import arrangement
+        same = arrangement.w1inf_exact(net, out, D, "max")
+    return [relation("‖R(normalize(Γ)) − R(Γ)‖_{W^{1,∞}} = 0", same, "=", fmpq(0))], []
+
+
+def eval_restricted_expressivity(ev: Evaluation):
+    """Claim 18 ([ABSTRACT], form unknown): Γ ↦ Γ̃ ∈ Ñ_{m′} with R(Γ̃) = R(Γ); reports m′ − m; UNKNOWN."""
+    net = _exact(ev)
+    D = _D(ev)
+    out, stats = fibre.normalize(net, D)
+    ev.notes.append(f"m′ − m = {out.H - net.H}; {stats}")
+    return [undecidable("optimizing over Ñ learns what unrestricted optimization learns",
+                        "the exact / approximate / width-growing reading is unresolved (spec C18)")], []
+
+
+def eval_equal_width_expressivity(ev: Evaluation):
+    """Planted beg19.pv.equal-width-expressivity: R(Ñ_m) = R(P_m).  In 1-D every Φ ∈ Ñ_m has exactly m
+    interior kinks with nonzero jumps (R2: each kink inside Ω, R1: c ≠ 0, R3/R4: no two neurons share
+    a kink), so a function of width m with fewer nonzero interior kinks is not in R(Ñ_m)."""
+    net = _exact(ev)
+    D = _D(ev)
+    if net.d != 1:
+        raise InputError("this planted violation is certified in 1-D", "network")
+    f = R.canonical(net, D)
+    return [relation("#nonzero interior kinks of R(Γ) = m (as for every member of R(Ñ_m))", fmpq(len(f.kinks)), "=",
+                     fmpq(net.H))], []
+
+
+# --------------------------------------------------------------------------------------------
+# registration
+
+
+def _inst(**kw):
+    def make():
+        from .. import strategies as vst
+
+        return vst.beg19_instances(**kw)
+    return make
+
+
+def _fixed(inst):
+    """A strategy thunk that always draws ``inst`` (families whose Γ and g are fixed up to ε)."""
+    def make():
+        from hypothesis import strategies as st
+
+        return st.just(inst)
+    return make
+
+
+def _s_family(network, other_of):
+    """Thunk: s drawn from [1, 6] (rational), the target built from k = ⌊s⌋ + 1 by ``other_of(k)``
+    (the spec's witness families of §4)."""
+    def make():
+        from hypothesis import strategies as st
+
+        def build(p):
+            s = fmpq(p[0], p[1])
+            k = int(s.p // s.q) + 1
+            return {"network": network, "params": {"other": other_of(k), "s": to_json(s)}}
+        return st.tuples(st.integers(4, 24), st.integers(1, 4)).map(build)
+    return make
+
+
+def _family_inst(network, eps_values):
+    def make():
+        from hypothesis import strategies as st
+
+        return st.sampled_from(eps_values).map(lambda e: {"network": network, "params": {"eps": e}})
+    return make
+
+
+def _j(neurons, e="0"):
+    a = [str(n[0]) for n in neurons]
+    b = [str(n[1]) for n in neurons]
+    c = [str(n[2]) for n in neurons]
+    return {"widths": [1, len(neurons), 1], "theta": a + b + c + [str(e)]}
+
+
+P0B_GAMMA = _j([("1/6", 0, "1/6")])
+P0B_G = _j([("1/3", 0, "1/3")])
+FLIP_G = _j([(1, "1/3", 1), (1, "-1/2", -1)])
+FLIP_G2 = _j([(-1, "-1/3", 1), (-1, "1/2", -1)], "5/6")
+
+
+def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None):
+    return register(Claim(id=f"beg19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
+                          note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups, mutants=list(mutants),
+                          family="beg19", instances=instances))
+
+
+def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
+    return Mutant(parent=f"beg19.{parent}", name=name, spec_name=spec, statement=statement, evaluate=fn,
+                  witness=witness, forced_variants=forced or {}, instances=instances)
+
+
+TWO = _j([(1, 0, 1), (-1, "1/2", 1)])
+TWO_G = _j([(1, "1/10", 1), (-1, "1/2", 1)])
+
+_claim("w1inf-exact-1d", "DERIVED", "‖f‖_{L^∞} = max_T |f| and ‖f′‖_{L^∞} = max |Δf/Δt| over consecutive points of "
+       "T = {±D} ∪ kinks, for f = R(Γ) − R(Γ′) in 1-D (exact, O(M log M))", eval_w1inf_exact_1d,
+       examples=[{"network": TWO, "params": {"other": TWO_G}}], instances=_inst(restricted=False))
+_claim("w1inf-arrangement-dd", "DERIVED", "d ≥ 2: the exact W^{1,∞} distance over the hyperplane arrangement lies in "
+       "the certified branch-and-bound enclosure (equals the 1-D value for d = 1)", eval_w1inf_arrangement,
+       examples=[{"network": {"widths": [2, 1, 1], "theta": ["1", "0", "0", "0", "0"]},
+                  "params": {"other": {"widths": [2, 1, 1], "theta": ["0", "1", "0", "1/10", "0"]}}}],
+       instances=_inst(restricted=False, max_width=2))
+_claim("relu-identities", "DERIVED", "ρ(λt) = λρ(t) (λ > 0), rebalancing, merging, the flip identity and "
+       "ρ(x+2) + ρ(−x+2) = 4 on [−1, 1] keep the realization (W^{1,∞} distance exactly 0)", eval_relu_identities,
+       examples=[{"network": TWO, "params": {"lambda": "3"}}], instances=_inst(restricted=False))
+_claim("kink-matching", "DERIVED", "at every kink of f: |J_f − J_g| ≤ 2‖(f − g)′‖_{L^∞} (so ‖f − g‖_{W^{1,∞}} < |J|/2 "
+       "forces g to kink at the same place)", eval_kink_matching,
+       examples=[{"network": TWO, "params": {"other": TWO_G}}], instances=_inst(restricted=False))
+_claim("forward-lipschitz-linf", "DERIVED", "‖R(Φ) − R(Γ)‖_{L^∞(Ω)} ≤ (2mB(dD+1) + 1)·‖Φ − Γ‖_∞ with "
+       "B ≥ ‖Γ‖_∞, ‖Φ‖_∞", eval_forward_lipschitz,
+       examples=[{"network": TWO, "params": {"other": TWO_G}}], instances=_inst(restricted=False, edits=("perturb",)),
+       mutants=[_mutant("forward-lipschitz-linf", "w1inf", "beg19.pv.forward-w1inf",
+                        "R is locally Lipschitz from (P_N, ‖·‖_∞) into W^{1,∞}(Ω)", eval_forward_w1inf,
+                        {"network": _j([(1, 0, 1)]), "params": {"other": _j([(1, "1/1000", 1)])}},
+                        instances=_inst(restricted=True, edits=("move",)))])
+_claim("convex-loss-nonconvex-set", "ABSTRACT", "L((1−t)f + tg) = (1−t)L(f) + tL(g) − t(1−t)∫(f−g)² for "
+       "L(f) = ∫_Ω (f − y)², while R(P_N) is not convex (|x|/2 is not a width-1 realization)", eval_convex_loss,
+       examples=[{"network": TWO, "params": {"other": TWO_G, "y": _j([(1, "-1/4", 2)], "1/3"), "t": "1/3"}}],
+       instances=_inst(restricted=False, extra_params={"y": _j([(1, "-1/4", 2)], "1/3"), "t": "2/5"}))
+_claim("linf-instability", "RECONSTRUCTED", "L^∞ inverse stability fails: Γ = 0, g_n = (1/n)ρ(n²x) − (1/n)ρ(n²x − 1) "
+       "have ‖g_n‖_{L^∞} = 1/n but dist = √n", eval_linf_instability,
+       examples=[{"network": _j([(0, 0, 0), (0, 0, 0)]), "params": {"n": 9, "s": "2", "alpha": "1"}}],
+       instances=_family_inst(_j([(0, 0, 0), (0, 0, 0)]), ["1"]),
+       mutants=[_mutant("linf-instability", "linf-stable", "beg19.pv.linf-stable",
+                        "(s, α) inverse stability w.r.t. L^∞ on P_N, m = 2", eval_linf_stable,
+                        {"network": _j([(0, 0, 0), (0, 0, 0)]),
+                         "params": {"other": _j([(9, 0, "1/3"), (9, -1, "-1/3")]), "s": "2", "alpha": "1"}},
+                        instances=_fixed({"network": _j([(0, 0, 0), (0, 0, 0)]),
+                                          "params": {"other": _j([(16, 0, "1/4"), (16, -1, "-1/4")]), "s": "1",
+                                                     "alpha": "2"}}))])
+_claim("sqrt-sharp", "DERIVED", "P0/P0b: Γ = (δ,0,δ), g = ερ(x): ‖·‖ = |ε − δ²|, dist = |√ε − δ|, so the exponent 1/2 "
+       "is sharp", eval_sqrt_sharp,
+       examples=[{"network": _j([(0, 0, 0)]), "params": {"eps": "1/4", "delta": "0"}},
+                 {"network": _j([("1/6", 0, "1/6")]), "params": {"eps": "1/9", "delta": "1/6"}}],
+       instances=_fixed({"network": _j([("1/10", 0, "1/10")]), "params": {"eps": "1/16", "delta": "1/10"}}),
+       mutants=[_mutant("sqrt-sharp", "exponent-above-half", "beg19.pv.exponent-above-half",
+                        "(s, α) inverse stability w.r.t. W^{1,∞} with α < 2 on R1–R4", eval_exponent_above_half,
+                        {"network": P0B_GAMMA, "params": {"other": P0B_G, "s": "1", "alpha": "1"}},
+                        instances=_fixed({"network": _j([("1/10", 0, "1/10")]),
+                                          "params": {"other": _j([("1/5", 0, "1/5")]), "s": "1", "alpha": "1"}}))])
+_claim("pathology-unbalanced", "RECONSTRUCTED", "P1 (breaks R1): Γ = (1,0,0), g = ερ(x − ½): ‖·‖ = ε, dist ≥ 1/3",
+       eval_unbalanced, groups=SET, examples=[{"network": _j([(1, 0, 0)]), "params": {"eps": "1/100"}}],
+       instances=_family_inst(_j([(1, 0, 0)]), ["1/100", "1/10", "2/9", "1/10000"]),
+       mutants=[_mutant("pathology-unbalanced", "no-balance", "beg19.pv.no-balance",
+                        "(s, 2) inverse stability on Ñ without R1", _drop("R1"),
+                        {"network": _j([(1, 0, 0)]), "params": {"other": _j([(1, "-1/2", "1/36")]), "s": "1"}},
+                        instances=_s_family(_j([(1, 0, 0)]), lambda k: _j([(1, "-1/2", f"1/{9 * k * k}")])))])
+_claim("pathology-inactive", "RECONSTRUCTED", "P2 (breaks R2): Γ = (1,−2,1), g = ερ(x): ‖·‖ = ε, dist ≥ 2",
+       eval_inactive, groups=SET, examples=[{"network": _j([(1, -2, 1)]), "params": {"eps": "1/100"}}],
+       instances=_family_inst(_j([(1, -2, 1)]), ["1/100", "1/10", "1"]),
+       mutants=[_mutant("pathology-inactive", "no-visibility", "beg19.pv.no-visibility",
+                        "(s, 2) inverse stability on Ñ without R2", _drop("R2"),
+                        {"network": _j([(1, -2, 1)]), "params": {"other": _j([(1, 0, "1/4")]), "s": "1"}},
+                        instances=_s_family(_j([(1, -2, 1)]), lambda k: _j([(1, 0, f"1/{k * k}")]))),
+                _mutant("pathology-inactive", "hidden-affine", "beg19.pv.hidden-affine",
+                        "(s, 2) inverse stability with q-full, bal-a, r2-nonvanishing, par-ab", eval_thm31,
+                        {"network": _j([(1, 2, 1), (-1, 2, 1)]),
+                         "params": {"other": _j([(1, 0, "1/4"), (0, 0, 0)], 4), "s": "1"}},
+                        forced={"quantifiers": "q-full", "visibility": "r2-nonvanishing"},
+                        instances=_s_family(_j([(1, 2, 1), (-1, 2, 1)]),
+                                            lambda k: _j([(1, 0, f"1/{k * k}"), (0, 0, 0)], 4)))])
+_claim("pathology-redundant", "RECONSTRUCTED", "P3 (breaks R3): Γ = (1,0,1),(1,0,1), g = 2ρ(x) + ερ(x − ½): "
+       "dist = 1 − √ε", eval_redundant, groups=SET,
+       examples=[{"network": _j([(1, 0, 1), (1, 0, 1)]), "params": {"eps": "1/100"}}],
+       instances=_family_inst(_j([(1, 0, 1), (1, 0, 1)]), ["1/100", "1/4", "1/10000"]),
+       mutants=[_mutant("pathology-redundant", "no-redundancy", "beg19.pv.no-redundancy",
+                        "(s, 2) inverse stability on Ñ without R3", _drop("R3"),
+                        {"network": _j([(1, 0, 1), (1, 0, 1)]),
+                         "params": {"other": _j([(1, 0, 2), (1, "-1/2", "1/9")]), "s": "1"}},
+                        instances=_s_family(_j([(1, 0, 1), (1, 0, 1)]),
+                                            lambda k: _j([(1, 0, 2), (1, "-1/2", f"1/{(k + 1) ** 2}")])))])
+_claim("pathology-opposite", "RECONSTRUCTED", "P4 (breaks R4): Γ = (1,0,1),(−1,0,−1), g = x + ερ(x − ½): dist = ½",
+       eval_opposite, groups=SET, examples=[{"network": _j([(1, 0, 1), (-1, 0, -1)]), "params": {"eps": "1/100"}}],
+       instances=_family_inst(_j([(1, 0, 1), (-1, 0, -1)]), ["1/100", "1/2", "1/10000"]),
+       mutants=[_mutant("pathology-opposite", "no-opposite", "beg19.pv.no-opposite",
+                        "(s, 2) inverse stability on Ñ without R4", _drop("R4"),
+                        {"network": _j([(1, 0, 1), (-1, 0, -1)]),
+                         "params": {"other": _j([(1, "-1/2", "101/100"), (-1, "1/2", -1)], "1/2"), "s": "1"}},
+                        instances=_s_family(_j([(1, 0, 1), (-1, 0, -1)]),
+                                            lambda k: _j([(1, "-1/2", f"{1 + 8 * k * k}/{8 * k * k}"),
+                                                          (-1, "1/2", -1)], "1/2")))])
+_claim("fibre-distance-1d", "DERIVED", "in 1-D the certified fibre lower bound never exceeds the distance of an "
+       "explicit Φ with R(Φ) = g", eval_fibre_distance, examples=[{"network": TWO, "params": {"other": TWO_G}}],
+       instances=_inst(restricted=False))
+_claim("flip-benign", "DERIVED", "flipping a zero-jump-sum pair is an exact symmetry: equal realizations, both in Ñ, "
+       "fibre distance 0, yet d_sym = 2", eval_flip_benign,
+       examples=[{"network": FLIP_G, "params": {"other": FLIP_G2}}],
+       instances=_fixed({"network": FLIP_G, "params": {"other": FLIP_G2}}),
+       mutants=[_mutant("flip-benign", "perm-scale-identifiable", "beg19.pv.perm-scale-identifiable",
+                        "balanced nets with distinct kinks and no opposite pair: R(Γ) = R(Γ′) ⇒ Γ′ = Γ up to "
+                        "permutation and positive scaling", eval_perm_scale,
+                        {"network": FLIP_G, "params": {"other": FLIP_G2}})])
+_claim("thm31-inverse-stability", "RECONSTRUCTED", "Theorem 3.1: ∀Γ ∈ Ñ, g ∈ R(Ñ) ∃Φ ∈ Ñ: R(Φ) = g, "
+       "‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖_{W^{1,∞}}^{1/2} (s unknown: UNKNOWN unless params.s decides it)", eval_thm31,
+       groups=SET, examples=[{"network": TWO, "params": {"other": TWO_G}}], instances=_inst(restricted=True))
+_claim("prop12-transfer", "RECONSTRUCTED", "Proposition 1.2: (s, α) inverse stability on Ñ and an r-local minimum of "
+       "L∘R on Ñ give a local minimum of L on R(Ñ) with radius (r/s)^α", eval_prop12_transfer,
+       examples=[{"network": TWO, "params": {"points": [TWO, TWO_G, _j([(1, 0, 1), (-1, "1/2", 2)])],
+                                             "losses": ["1", "2", "3"], "s": "2", "r": "1/4"}}],
+       instances=_fixed({"network": TWO, "params": {"points": [TWO, TWO_G], "losses": ["1", "1/2"], "s": "1",
+                                                    "r": "1/20"}}),
+       mutants=[_mutant("prop12-transfer", "without-is", "beg19.pv.prop12-without-is",
+                        "Γ an r-local minimum of L∘R on P_N ⇒ R(Γ) a local minimum of L on R(P_N)",
+                        eval_prop12_without_is,
+                        {"network": _j([(1, -2, 1)], "1/4"),
+                         "params": {"other": _j([(1, 0, "1/10")], "9/40"), "y": _j([(1, 0, 1)]), "r": "1/2"}},
+                        instances=_fixed({"network": _j([(1, -2, 1)], "1/4"),
+                                          "params": {"other": _j([(1, 0, "1/100")], "99/400"), "y": _j([(1, 0, 1)]),
+                                                     "r": "1/2"}}))])
+_claim("normalize-map", "DERIVED", "rebalancing, removing dead neurons, merging same-hyperplane neurons and resolving "
+       "opposite pairs keep R(Γ) exactly", eval_normalize, examples=[{"network": TWO}],
+       instances=_inst(restricted=False))
+_claim("restricted-expressivity", "ABSTRACT", "optimizing over the restricted sets learns whatever unrestricted "
+       "optimization learns (form unknown: UNKNOWN; m′ − m reported)", eval_restricted_expressivity,
+       examples=[{"network": TWO}], instances=_inst(restricted=False),
+       mutants=[_mutant("restricted-expressivity", "equal-width", "beg19.pv.equal-width-expressivity",
+                        "R(Ñ_m) = R(P_m) for every m (default R1–R4)", eval_equal_width_expressivity,
+                        {"network": _j([(1, 0, 1), (-1, 0, -1)])},
+                        instances=_fixed({"network": _j([(2, 0, 2), (-2, 0, -2)])}))])

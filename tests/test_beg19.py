@@ -1,0 +1,93 @@
+"""beg19 claims: built-in examples, planted violations, and the specification's exact values."""
+
+import pytest
+from flint import fmpq
+
+import verify
+from verify import realization as R
+from verify.cli import main
+from verify.nets import Network
+
+BEG = sorted(c for c in verify.all_claims() if c.startswith("beg19."))
+BEG_MUTANTS = sorted(m for m in verify.all_mutants() if m.startswith("beg19."))
+UNKNOWN_BY_DESIGN = {"beg19.thm31-inverse-stability", "beg19.restricted-expressivity"}
+
+
+def net1d(neurons, e=0):
+    ns = [tuple(fmpq(x) for x in n) for n in neurons]
+    return Network((1, len(ns), 1), tuple([n[0] for n in ns] + [n[1] for n in ns] + [n[2] for n in ns] + [fmpq(e)]))
+
+
+def test_counts_match_the_specification():
+    assert len(BEG) == 18 and len(BEG_MUTANTS) == 11
+
+
+@pytest.mark.parametrize("cid", BEG)
+def test_examples(cid):
+    for ex in verify.all_claims()[cid].examples:
+        v = verify.check(cid, ex)
+        want = "UNKNOWN" if cid in UNKNOWN_BY_DESIGN else "HOLDS"
+        assert v.status == want and not v.vacuous, (cid, [r.to_json() for r in v.relations])
+
+
+@pytest.mark.parametrize("mid", BEG_MUTANTS)
+def test_planted_violations(mid):
+    m = verify.all_mutants()[mid]
+    v = verify.check(mid, m.witness)
+    assert v.status == "VIOLATED", [r.to_json() for r in v.relations]
+    assert v.reverified.startswith("confirmed")
+
+
+def test_linf_instability_values():
+    """P0′: ‖g_n‖_{L^∞} = 1/n and ‖g_n‖_{W^{1,∞}} = n exactly."""
+    zero = net1d([(0, 0, 0), (0, 0, 0)])
+    for n in (4, 9, 25):
+        g = net1d([(n * n, 0, fmpq(1, n)), (n * n, -1, -fmpq(1, n))])
+        assert R.linf_distance(zero, g) == fmpq(1, n)
+        assert R.w1inf_distance(zero, g) == n
+
+
+def test_prop12_witness_losses():
+    """The specification's numbers: L = 5/24 at Γ, 27/160 at f_{1/10}, 3267/16000 at f_{1/100}."""
+    from verify.claims.beg19 import _integral_sq
+    y = [(fmpq(1), fmpq(0), fmpq(1))]
+    for eps, want in ((fmpq(1, 10), fmpq(27, 160)), (fmpq(1, 100), fmpq(3267, 16000)), (fmpq(0), fmpq(5, 24))):
+        f = [(fmpq(1), fmpq(0), eps)] + [(a, b, -c) for a, b, c in y]
+        assert _integral_sq(R.canonical_from_terms(f, (1 - eps) / 4, fmpq(1))) == want
+
+
+def test_thm31_decides_with_s():
+    inst = {"network": {"widths": [1, 1, 1], "theta": ["1/6", "0", "1/6", "0"]},
+            "params": {"other": {"widths": [1, 1, 1], "theta": ["1/3", "0", "1/3", "0"]}, "s": "1"}}
+    # dist = 1/6, ‖·‖ = 1/12: dist² = 1/36 ≤ s²‖·‖ = 1/12 -> HOLDS; s = 1/2: 1/36 ≤ 1/48 fails -> VIOLATED
+    assert verify.check("beg19.thm31-inverse-stability", inst).status == "HOLDS"
+    inst["params"]["s"] = "1/2"
+    assert verify.check("beg19.thm31-inverse-stability", inst).status == "VIOLATED"
+
+
+@pytest.mark.parametrize("params, msg", [({"other": {"widths": [2, 1, 1], "theta": ["1", "0", "0", "1", "0"]}},
+                                          "input dimension 1"),
+                                         ({"other": {"widths": [1, 1, 1], "theta": ["1", "0", "1", "0"]}, "D": "0"},
+                                          "D > 0"),
+                                         ({"other": {"widths": [1, 1, 1], "theta": ["1", "0", "1", "0"]}, "D": "-1"},
+                                          "D > 0")])
+def test_bad_input_is_exit_2(tmp_path, capsys, params, msg):
+    f = tmp_path / "i.json"
+    import json
+    f.write_text(json.dumps({"network": {"widths": [1, 1, 1], "theta": ["1", "0", "1", "0"]}, "params": params}))
+    assert main(["check", "beg19.w1inf-exact-1d", str(f)]) == 2
+    assert msg in capsys.readouterr().err
+
+
+def test_cli_distance(tmp_path, capsys):
+    import json
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"widths": [1, 1, 1], "theta": ["1", "0", "1", "0"]}))
+    b.write_text(json.dumps({"widths": [1, 1, 1], "theta": ["1", "1/1000", "1", "0"]}))
+    assert main(["distance", str(a), str(b)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["w1inf"]["max"] == "1" and out["linf"] == "1/1000" and out["param_distance"] == "1/1000"
+    c = tmp_path / "c.json"
+    c.write_text(json.dumps({"widths": [2, 1, 1], "theta": ["1", "0", "0", "1", "0"]}))
+    assert main(["distance", str(a), str(c)]) == 2
+    assert "input dimensions differ" in capsys.readouterr().err
