@@ -91,3 +91,21 @@ def test_cli_distance(tmp_path, capsys):
     c.write_text(json.dumps({"widths": [2, 1, 1], "theta": ["1", "0", "0", "1", "0"]}))
     assert main(["distance", str(a), str(c)]) == 2
     assert "input dimensions differ" in capsys.readouterr().err
+
+
+def test_target_must_be_a_network(tmp_path, capsys):
+    import json
+    f = tmp_path / "i.json"
+    f.write_text(json.dumps({"network": {"widths": [1, 1, 1], "theta": ["1", "0", "1", "0"]},
+                             "params": {"other": {"kind": "constant", "value": "1"}}}))
+    assert main(["check", "beg19.thm31-inverse-stability", str(f)]) == 2
+    assert "params.other" in capsys.readouterr().err
+
+
+def test_thm31_search_reports_its_largest_certified_ratio(tmp_path):
+    from verify.search import Budget, search
+    res = search("beg19.thm31-inverse-stability", Budget(examples=40, seconds=20), seed=1)
+    name, best = next(iter(res.objectives.items()))
+    assert best["value"] > 0 and "κ" in name
+    v = verify.check("beg19.thm31-inverse-stability", best["instance"])
+    assert v.status == "UNKNOWN" and all(h.holds for h in v.hypotheses)

@@ -37,6 +37,7 @@ class Status(str, Enum):
 
 EXIT_CODES = {Status.HOLDS: 0, Status.VIOLATED: 1, Status.UNKNOWN: 3}
 PROVENANCE_TAGS = ("ABSTRACT", "PAPER-FAMILY", "RECONSTRUCTED", "DERIVED")
+OBJECTIVE = "objective: "  # series key prefix of `Evaluation.objective`
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,6 +249,12 @@ class Evaluation:
         """Keep a quantity along the iterates (e.g. V(Θ_n)) for the report's plots; floats
         only, never used for a verdict."""
         self.series[name] = [to_float(v) for v in values]
+
+    def objective(self, name: str, value):
+        """A quantity the adversarial search should drive up (e.g. a certified lower bound of a
+        theorem's unknown constant): the search steers with `hypothesis.target` and reports the
+        largest value it met with its instance.  A float, never used for a verdict."""
+        self.series[OBJECTIVE + name] = [to_float(value)]
 
     def param(self, key, default=None, parse=parse_number):
         if key not in self.inst.params:

@@ -38,7 +38,7 @@ from flint import arb, fmpq
 from .claim import Instance
 from .errors import InputError
 from .nets import Network
-from .numbers import BallContext, to_float
+from .numbers import BallContext, parse_rational, to_float
 from .problems import Empirical
 
 GOOD_OUTCOMES = ("pass", "refuted")
@@ -412,6 +412,16 @@ def render_markdown(report: dict, plots: dict | None = None) -> str:
         lines += md_counterexample(r, plots)
     if not counterexamples(report):
         lines += ["None.", ""]
+    best = [(r, name, o) for r in report["results"] for name, o in (r.get("objectives") or {}).items()]
+    if best:
+        lines += ["## Search objectives", "",
+                  "The largest value of each quantity a claim asked the search to drive up (a certified bound, "
+                  "see the relations), with the instance that reached it.", ""]
+        for r, name, o in best:
+            lines += [f"### {md(r['id'])}: {md(name)}", "", f"- **largest value found:** {md(o.get('value'))}"]
+            lines += [f"- {md(rel.get('name'))}: {md(rel.get('note') or rel.get('status'))}"
+                      for rel in o.get("relations") or []]
+            lines += ["", "Instance:", ""] + fence(json.dumps(o.get("instance"), ensure_ascii=False), "json") + [""]
     lines += ["## Errors", ""]
     lines += [f"- {code(r['id'])}: {md(r['error'])}" for r in errors(report)] or ["None."]
     return "\n".join(lines) + "\n"
@@ -751,6 +761,9 @@ def draw_instance(fig, instance: dict):
     inst = Instance.from_json(instance)
     if not isinstance(inst.net, Network):
         raise Unplottable("the realization plot covers one-output networks (cjrr21); see the series plots")
+    if inst.net.d == 1 and inst.net.is_shallow and isinstance(inst.params.get("other"), dict):
+        draw_pair(fig, inst)
+        return
     draw = {1: draw_1d, 2: draw_2d}.get(inst.net.d, draw_diagonal)
     draw(fig.add_subplot(), inst, fig)
 
@@ -870,6 +883,10 @@ def draw_series(fig, series: dict):
     if not isinstance(series, dict):
         raise Unplottable("series is not an object")
     curves = {k: [as_float(v) for v in vs] for k, vs in series.items() if isinstance(vs, list) and finite(vs)}
+    xkey = next((k for k in curves if k.startswith("x: ")), None)
+    if xkey is not None:  # a family against a parameter: "x: <label>" holds the x values
+        draw_family(fig, curves.pop(xkey), xkey[3:], curves)
+        return
     if not curves:
         raise Unplottable("no finite values in the series")
     ax = fig.add_subplot()
@@ -882,6 +899,50 @@ def draw_series(fig, series: dict):
     ax.set_ylabel("value (dimensionless)")
     ax.set_title("the quantity along the iterates")
     ax.legend(fontsize=8)
+
+
+def draw_family(fig, xs: list, xlabel: str, curves: dict):
+    """Each curve against ``xs`` (e.g. parameter distance against function distance as ε
+    shrinks), on log-log axes where everything is positive."""
+    if not curves:
+        raise Unplottable("no curves for the family")
+    ax = fig.add_subplot()
+    for name, ys in curves.items():
+        pts = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
+        if pts:
+            ax.plot(*zip(*pts), marker="o", ms=3, lw=1.3, label=mpl_text(name))
+    xs_f = [x for x in xs if math.isfinite(x)]
+    ys_f = [y for ys in curves.values() for y in ys if math.isfinite(y)]
+    if xs_f and ys_f and min(xs_f) > 0 and min(ys_f) > 0:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_xlabel(mpl_text(xlabel))
+    ax.set_ylabel("value")
+    ax.set_title("the family as its parameter shrinks")
+    ax.legend(fontsize=8)
+
+
+def draw_pair(fig, inst):
+    """Two shallow 1-D networks (the instance's Γ and params.other): realizations and derivatives
+    on [−D, D] (beg19)."""
+    from .realization import canonical
+
+    other = Instance.from_json({"network": inst.params["other"]}).net
+    D = parse_rational(inst.params.get("D", 1), "params.D")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    for net, label, color in ((inst.net, r"$R(\Gamma)$", "C0"), (other, r"$g = R(\Phi)$", "C3")):
+        f = canonical(net, D)
+        pieces = f.pieces()
+        xs = [float(p[0]) for p in pieces] + [float(pieces[-1][1])]
+        ys = [float(p[2]) for p in pieces] + [float(f.value(pieces[-1][1]))]
+        top.plot(xs, ys, color=color, lw=1.5, label=label)
+        for x0, x1, _, slope in pieces:
+            bottom.hlines(float(slope), float(x0), float(x1), color=color, lw=1.5)
+    top.set_ylabel("value")
+    top.legend(fontsize=8)
+    top.set_title("realizations and their derivatives on the domain")
+    bottom.set_ylabel("derivative (piecewise constant)")
+    bottom.set_xlabel(r"$x \in [-D, D]$")
 
 
 def draw_margins(fig, margins: list, found_at):

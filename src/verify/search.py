@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .claim import Instance, Relation, Status, Verdict
+from .claim import OBJECTIVE, Instance, Relation, Status, Verdict
 from .errors import InputError, SoundnessError
 from .numbers import Undecided, to_float
 from .problems import Empirical
@@ -112,6 +112,7 @@ class SearchResult:
     margins: list = field(default_factory=list)
     counterexample: Counterexample | None = None
     error: str | None = None
+    objectives: dict = field(default_factory=dict)  # name -> {"value", "instance", "relations"}
 
     @property
     def certified(self) -> int:
@@ -146,6 +147,7 @@ class SearchResult:
                 "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
                 "passed": self.passed, "outcome": self.outcome, "error": self.error,
+                "objectives": self.objectives,
                 "counterexample": None if self.counterexample is None
                 else self.counterexample.to_json(self.id, witness_file)}
 
@@ -325,6 +327,7 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
         if not shrinking:
             res.margins.append(slack)
             _count(res, verdict, status)
+            _objectives(res, verdict, inst_dict)
             if on_example is not None:
                 on_example(res)
         if slack:  # an exact 0 (an identity that holds) carries no direction to steer in
@@ -376,6 +379,21 @@ def _decide(ref, inst_dict, check) -> tuple[Verdict | None, float | None, Status
         return None, slack, status
     v = check(ref, inst, reverify=False)
     return v, relative_slack(v.relations, v.hypotheses), v.status
+
+
+def _objectives(res: SearchResult, verdict: Verdict | None, inst_dict: dict):
+    """Steer towards, and keep the best instance of, every `Evaluation.objective` the claim set."""
+    import hypothesis
+
+    for key, values in (verdict.series.items() if verdict is not None else ()):
+        if not key.startswith(OBJECTIVE) or not values or values[0] is None or not math.isfinite(values[0]):
+            continue
+        name, value = key[len(OBJECTIVE):], values[0]
+        hypothesis.target(max(-1e300, min(1e300, value)), label=name)
+        best = res.objectives.get(name)
+        if best is None or value > best["value"]:
+            res.objectives[name] = {"value": value, "instance": inst_dict,
+                                    "relations": [r.to_json() for r in verdict.relations]}
 
 
 def _count(res: SearchResult, verdict: Verdict | None, status: Status):

@@ -340,11 +340,32 @@ def _pathology(ev, eps_ok, build, lower, exact=None, rule=None):
         raise InputError(f"this family fixes Γ = {to_json(list(gamma.theta))}; give it as network", "network")
     rels, norm, lo, _ = _family_relations(ev, net, g, D, lower(eps), exact(eps) if exact else None)
     rels.insert(0, relation("‖g − R(Γ)‖_{W^{1,∞}} = ε", norm, "=", eps))
+    _record_family(ev, net, build, D, eps)
     hyp = [_in_set(ev, net, D, drop=(rule,))] if rule else []
     if rule:
         hyp.append(Hypothesis(f"Γ violates {rule} (the condition this family breaks)",
                               any(r[0] == rule for r in fibre.restricted_violations(net, D))))
     return rels, hyp
+
+
+def _record_family(ev, net, build, D, eps, steps=6):
+    """For the report: the family g_ε at ε/4^k (k < steps; squares stay squares) -- parameter
+    distance bounds against the function distance, with the reference curve √‖·‖ (slope 1/2)."""
+    xs, lows, ups, ref = [], [], [], []
+    for k in range(steps):
+        e_k = eps / 4 ** k
+        _, g = build(e_k)
+        lo, up, _ = _bounds(net, g, D)
+        nk = R.w1inf_distance(net, g, D)
+        xs.append(nk)
+        lows.append(lo)
+        ups.append(up if up is not None else lo)
+        with precision(64):
+            ref.append(arb(nk).sqrt())
+    ev.record("x: ‖g_ε − R(Γ)‖_{W^{1,∞}} (ε/4^k)", xs)
+    ev.record("certified lower bound of dist(Γ, R⁻¹(g_ε))", lows)
+    ev.record("explicit Φ: upper bound", ups)
+    ev.record("√‖g_ε − R(Γ)‖ (the exponent 1/2)", ref)
 
 
 def _g(neurons, e=fmpq(0)):
@@ -422,38 +443,51 @@ def eval_sqrt_sharp(ev: Evaluation):
         _witness_relations(lo, up, wit, g, D, abs(r - delta)), []
 
 
+def _p1(e):
+    return _g([(1, 0, 0)]), _g([(1, fmpq(-1, 2), e)])
+
+
+def _p2(e):
+    return _g([(1, -2, 1)]), _g([(1, 0, e)])
+
+
+def _p3(e):
+    return _g([(1, 0, 1), (1, 0, 1)]), _g([(1, 0, 2), (1, fmpq(-1, 2), e)])
+
+
+def _p4(e):
+    return _g([(1, 0, 1), (-1, 0, -1)]), _g([(1, fmpq(-1, 2), 1 + e), (-1, fmpq(1, 2), -1)], fmpq(1, 2))
+
+
+def _hidden_affine(e):
+    return _g([(1, 2, 1), (-1, 2, 1)]), _g([(1, 0, e), (0, 0, 0)], 4)
+
+
 def eval_unbalanced(ev):
     """Claim 9 (P1, breaks R1): Γ = (1, 0, 0), g = ερ(x − ½): dist ≥ 1/3 for ε ≤ 2/9."""
-    return _pathology(ev, lambda e: 0 < e <= fmpq(2, 9), lambda e: (_g([(1, 0, 0)]), _g([(1, fmpq(-1, 2), e)])),
-                      lambda e: fmpq(1, 3), rule="R1")
+    return _pathology(ev, lambda e: 0 < e <= fmpq(2, 9), _p1, lambda e: fmpq(1, 3), rule="R1")
 
 
 def eval_inactive(ev):
     """Claim 10 (P2, breaks R2): Γ = (1, −2, 1), g = ερ(x): dist ≥ 2."""
-    return _pathology(ev, lambda e: 0 < e <= 1, lambda e: (_g([(1, -2, 1)]), _g([(1, 0, e)])), lambda e: fmpq(2),
-                      rule="R2")
+    return _pathology(ev, lambda e: 0 < e <= 1, _p2, lambda e: fmpq(2), rule="R2")
 
 
 def eval_redundant(ev):
     """Claim 11 (P3, breaks R3): Γ = (1,0,1),(1,0,1), g = 2ρ(x) + ερ(x − ½): dist = 1 − √ε."""
-    def build(e):
-        return _g([(1, 0, 1), (1, 0, 1)]), _g([(1, 0, 2), (1, fmpq(-1, 2), e)])
-
     def lower(e):
         r = fibre.exact_sqrt(e)
         if r is None:
             raise InputError("params.eps must be a rational square for this family", "params.eps")
         return 1 - r
-    return _pathology(ev, lambda e: 0 < e < 1, build, lower, exact=lower, rule="R3")
+    return _pathology(ev, lambda e: 0 < e < 1, _p3, lower, exact=lower, rule="R3")
 
 
 def eval_opposite(ev):
     """Claim 12 (P4, breaks R4): Γ = (1,0,1),(−1,0,−1), R(Γ) = x, g = x + ερ(x − ½): dist ≥ ½, attained by
     Φ = (1,−½,1+ε),(−1,½,−1), e = ½."""
-    return _pathology(ev, lambda e: 0 < e <= fmpq(1, 2),
-                      lambda e: (_g([(1, 0, 1), (-1, 0, -1)]), _g([(1, fmpq(-1, 2), 1 + e), (-1, fmpq(1, 2), -1)],
-                                                                     fmpq(1, 2))),
-                      lambda e: fmpq(1, 2), exact=lambda e: fmpq(1, 2), rule="R4")
+    return _pathology(ev, lambda e: 0 < e <= fmpq(1, 2), _p4, lambda e: fmpq(1, 2), exact=lambda e: fmpq(1, 2),
+                      rule="R4")
 
 
 def eval_fibre_distance(ev: Evaluation):
@@ -519,8 +553,13 @@ def eval_thm31(ev: Evaluation, drop=()):
     if norm == 0:
         return [relation("g = R(Γ) ⇒ dist = 0", fmpq(0), "=", fmpq(0))], hyp
     if "s" not in ev.inst.params:
-        return [undecidable("Theorem 3.1 on this instance", f"no constant s given; κ ∈ [{to_json(lo)}, "
-                                                             f"{_txt(up)}]/√{to_json(norm)}")], hyp
+        with precision(64):
+            kappa = arb(lo) / arb(norm).sqrt()
+        if all(h.holds for h in hyp):
+            ev.objective("κ = dist/‖g − R(Γ)‖^(1/2), certified lower bound (a lower bound on s)", kappa)
+        return [undecidable("Theorem 3.1 on this instance", f"no constant s given; κ ≥ {to_json(lo)}/√{to_json(norm)} "
+                                                             f"≈ {kappa.str(6)} (certified: s ≥ κ on this pair); "
+                                                             f"upper bound {_txt(up)}")], hyp
     s = _q(ev, "s")
     rhs = s * s * norm
     name = "dist(Γ, R⁻¹(g))² ≤ s²‖g − R(Γ)‖_{W^{1,∞}}"
@@ -531,10 +570,15 @@ def eval_thm31(ev: Evaluation, drop=()):
     return [undecidable(name, f"lower² = {to_json(lo * lo)} ≤ s²‖·‖ = {to_json(rhs)}; upper {_txt(up)}")], hyp
 
 
-def _drop(rule):
+def _drop(rule, build):
+    """Planted: Theorem 3.1's inequality on Ñ without ``rule`` (no rule for the hidden-affine
+    variant); the family g_ε of ``build`` is recorded for the report's log-log plot."""
     def fn(ev):
-        return eval_thm31(ev, drop=(rule,))
-    fn.__doc__ = f"Planted: Theorem 3.1's inequality on Ñ without {rule}."
+        rels, hyp = eval_thm31(ev, drop=(rule,) if rule else ())
+        net, D = ev.inst.net, _D(ev)
+        _record_family(ev, net, build, D, _norm(ev, net, _other(ev, net), D))
+        return rels, hyp
+    fn.__doc__ = f"Planted: Theorem 3.1's inequality on Ñ without {rule or 'the interior form of R2'}."
     return fn
 
 
@@ -773,18 +817,18 @@ _claim("pathology-unbalanced", "RECONSTRUCTED", "P1 (breaks R1): Γ = (1,0,0), g
        eval_unbalanced, groups=SET, examples=[{"network": _j([(1, 0, 0)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, 0, 0)]), ["1/100", "1/10", "2/9", "1/10000"]),
        mutants=[_mutant("pathology-unbalanced", "no-balance", "beg19.pv.no-balance",
-                        "(s, 2) inverse stability on Ñ without R1", _drop("R1"),
+                        "(s, 2) inverse stability on Ñ without R1", _drop("R1", _p1),
                         {"network": _j([(1, 0, 0)]), "params": {"other": _j([(1, "-1/2", "1/36")]), "s": "1"}},
                         instances=_s_family(_j([(1, 0, 0)]), lambda k: _j([(1, "-1/2", f"1/{9 * k * k}")])))])
 _claim("pathology-inactive", "RECONSTRUCTED", "P2 (breaks R2): Γ = (1,−2,1), g = ερ(x): ‖·‖ = ε, dist ≥ 2",
        eval_inactive, groups=SET, examples=[{"network": _j([(1, -2, 1)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, -2, 1)]), ["1/100", "1/10", "1"]),
        mutants=[_mutant("pathology-inactive", "no-visibility", "beg19.pv.no-visibility",
-                        "(s, 2) inverse stability on Ñ without R2", _drop("R2"),
+                        "(s, 2) inverse stability on Ñ without R2", _drop("R2", _p2),
                         {"network": _j([(1, -2, 1)]), "params": {"other": _j([(1, 0, "1/4")]), "s": "1"}},
                         instances=_s_family(_j([(1, -2, 1)]), lambda k: _j([(1, 0, f"1/{k * k}")]))),
                 _mutant("pathology-inactive", "hidden-affine", "beg19.pv.hidden-affine",
-                        "(s, 2) inverse stability with q-full, bal-a, r2-nonvanishing, par-ab", eval_thm31,
+                        "(s, 2) inverse stability with q-full, bal-a, r2-nonvanishing, par-ab", _drop(None, _hidden_affine),
                         {"network": _j([(1, 2, 1), (-1, 2, 1)]),
                          "params": {"other": _j([(1, 0, "1/4"), (0, 0, 0)], 4), "s": "1"}},
                         forced={"quantifiers": "q-full", "visibility": "r2-nonvanishing"},
@@ -795,7 +839,7 @@ _claim("pathology-redundant", "RECONSTRUCTED", "P3 (breaks R3): Γ = (1,0,1),(1,
        examples=[{"network": _j([(1, 0, 1), (1, 0, 1)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, 0, 1), (1, 0, 1)]), ["1/100", "1/4", "1/10000"]),
        mutants=[_mutant("pathology-redundant", "no-redundancy", "beg19.pv.no-redundancy",
-                        "(s, 2) inverse stability on Ñ without R3", _drop("R3"),
+                        "(s, 2) inverse stability on Ñ without R3", _drop("R3", _p3),
                         {"network": _j([(1, 0, 1), (1, 0, 1)]),
                          "params": {"other": _j([(1, 0, 2), (1, "-1/2", "1/9")]), "s": "1"}},
                         instances=_s_family(_j([(1, 0, 1), (1, 0, 1)]),
@@ -804,7 +848,7 @@ _claim("pathology-opposite", "RECONSTRUCTED", "P4 (breaks R4): Γ = (1,0,1),(−
        eval_opposite, groups=SET, examples=[{"network": _j([(1, 0, 1), (-1, 0, -1)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, 0, 1), (-1, 0, -1)]), ["1/100", "1/2", "1/10000"]),
        mutants=[_mutant("pathology-opposite", "no-opposite", "beg19.pv.no-opposite",
-                        "(s, 2) inverse stability on Ñ without R4", _drop("R4"),
+                        "(s, 2) inverse stability on Ñ without R4", _drop("R4", _p4),
                         {"network": _j([(1, 0, 1), (-1, 0, -1)]),
                          "params": {"other": _j([(1, "-1/2", "101/100"), (-1, "1/2", -1)], "1/2"), "s": "1"}},
                         instances=_s_family(_j([(1, 0, 1), (-1, 0, -1)]),
