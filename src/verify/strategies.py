@@ -623,3 +623,82 @@ def beg19_instances(draw, restricted: bool = True, max_width: int = 3, edits=("m
         params["s"] = text(draw(s) if isinstance(s, st.SearchStrategy) else Fraction(s))
     params.update(draw_params(draw, extra_params))
     return {"network": _net_json(ns, e), "params": params}
+
+
+# --------------------------------------------------------------------------------------------
+# normalized gradient flow (ejrw22 §2.7)
+
+
+@st.composite
+def circle_points(draw) -> tuple[Fraction, Fraction]:
+    """A rational point (w, b) of the unit circle: ((1 − t²)/(1 + t²), 2t/(1 + t²)) with t near ±1 (w ≈ 0,
+    kink far outside), tiny or huge (w ≈ ±1), or (−1, 0)."""
+    kind = draw(st.sampled_from(["generic", "near-one", "tiny", "huge", "minus-one"]))
+    if kind == "minus-one":
+        return Fraction(-1), Fraction(0)
+    if kind == "near-one":
+        t = draw(st.sampled_from([1, -1])) * (1 + Fraction(draw(st.integers(-3, 3)) or 1, 10 ** draw(st.integers(2, 6))))
+    elif kind == "tiny":
+        t = Fraction(draw(st.integers(-3, 3)), 10 ** draw(st.integers(2, 8)))
+    elif kind == "huge":
+        t = Fraction(draw(st.sampled_from([1, -1])) * 10 ** draw(st.integers(2, 6)))
+    else:
+        t = Fraction(draw(st.integers(-8, 8)), draw(st.integers(1, 8)))
+    return (1 - t * t) / (1 + t * t), 2 * t / (1 + t * t)
+
+
+@st.composite
+def ejrw22_instances(draw, H=None, on_manifold: bool = True, degenerate: bool = False, negative_w: bool = False,
+                     zero_w: bool = False, pythagorean: bool = False, atom_on_kink: bool = False, params=None) -> dict:
+    """An instance dict for ejrw22: a 1-D shallow network (on M_A when ``on_manifold``: rational circle
+    points), a target (constant, affine, |x − q|-like piecewise linear), and a measure on [A, B]
+    (Lebesgue, a piecewise-constant density with a tiny piece, or one atom on a kink when
+    ``atom_on_kink``).  Off the manifold: ``pythagorean`` makes every |(w_i, b_i)| rational (3-4-5
+    scalings), ``degenerate`` adds a neuron with (w, b) = (0, 0) and v ≠ 0, ``negative_w``/``zero_w``
+    force one w_i < 0 / w_i = 0."""
+    H = H or draw(st.integers(1, 3))
+    A = Fraction(draw(st.sampled_from([0, -1, 1, -2])))
+    B = A + Fraction(draw(st.sampled_from([1, 2, Fraction(1, 2)])))
+    ns = []
+    for _ in range(H):
+        w, b = draw(circle_points())
+        if not on_manifold:
+            scale = draw(st.sampled_from([Fraction(5), Fraction(13, 2), Fraction(1, 5), Fraction(17)])) \
+                if pythagorean else Fraction(draw(st.integers(1, 6)), draw(st.integers(1, 3)))
+            w, b = w * scale, b * scale
+        v = Fraction(draw(st.integers(-6, 6)), draw(st.integers(1, 4)))
+        ns.append([w, b, v])
+    if degenerate:
+        ns[0] = [Fraction(0), Fraction(0), Fraction(draw(st.integers(1, 4)))]
+    if negative_w:
+        ns[0][0] = -abs(ns[0][0]) or Fraction(-1)
+    if zero_w:
+        ns[0][0] = Fraction(0)
+        ns[0][1] = Fraction(draw(st.integers(-2, 2)))
+    c = Fraction(draw(st.integers(-4, 4)), 2)
+    theta = [n[0] for n in ns] + [n[1] for n in ns] + [n[2] for n in ns] + [c]
+    kind = draw(st.sampled_from(["constant", "affine", "zigzag"]))
+    if kind == "constant":
+        target = {"kind": "constant", "value": text(Fraction(draw(st.integers(-3, 3)), 2))}
+    elif kind == "affine":
+        target = {"kind": "polynomial", "coefficients": [text(Fraction(draw(st.integers(-3, 3)), 2)),
+                                                         text(Fraction(draw(st.integers(-4, 4)), 2))]}
+    else:
+        mid = (A + B) / 2
+        target = {"kind": "piecewise-linear", "knots": [[text(A), "0"], [text(mid), text(Fraction(draw(
+            st.integers(1, 6)), 2))], [text(B), "0"]]}
+    if atom_on_kink and ns[0][0] != 0:
+        x = -ns[0][1] / ns[0][0]
+        measure = {"kind": "empirical", "points": [[text(x)]], "weights": ["1"]}
+        d = [Fraction(0)] * len(theta)
+        d[0], d[H] = -ns[0][1], ns[0][0]  # tangent to the circle of neuron 0: (−b, w)
+        params = {**(params or {}), "direction": [text(t) for t in d]}
+    elif draw(st.booleans()):
+        measure = {"kind": "lebesgue", "box": [[text(A), text(B)]]}
+    else:
+        cut = A + (B - A) * Fraction(draw(st.integers(1, 7)), 8)
+        tiny = draw(st.sampled_from([Fraction(1), Fraction(1, 10 ** 12), Fraction(3)]))
+        measure = {"kind": "density", "pieces": [{"interval": [text(A), text(cut)], "coefficients": ["1"]},
+                                                 {"interval": [text(cut), text(B)], "coefficients": [text(tiny)]}]}
+    return {"network": {"widths": [1, H, 1], "theta": [text(t) for t in theta]}, "target": target,
+            "measure": measure, "params": draw_params(draw, params)}
