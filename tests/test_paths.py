@@ -218,29 +218,7 @@ def test_cli_paths(tmp_path, capsys):
     assert '"8"' in out and '"3/4"' in out
 
 
-# ---- the gsgd19 claims on their built-in examples and planted witnesses ---------------------------
-
-GSGD = sorted(c for c in verify.all_claims() if c.startswith("gsgd19."))
-GSGD_MUTANTS = sorted(m for m in verify.all_mutants() if m.startswith("gsgd19."))
-
-
-@pytest.mark.parametrize("cid", GSGD)
-def test_examples_hold(cid):
-    for ex in verify.all_claims()[cid].examples:
-        v = verify.check(cid, ex)
-        assert v.status == "HOLDS" and not v.vacuous, (cid, [r.to_json() for r in v.relations])
-
-
-@pytest.mark.parametrize("mid", GSGD_MUTANTS)
-def test_planted_violations_are_violated(mid):
-    m = verify.all_mutants()[mid]
-    v = verify.check(mid, m.witness)
-    assert v.status == "VIOLATED", [r.to_json() for r in v.relations]
-    assert v.reverified.startswith("confirmed")
-
-
-def test_counts_match_the_specification():
-    assert len(GSGD) == 13 and len(GSGD_MUTANTS) == 17
+# ---- gsgd19 witnesses and scope (examples and planted violations of every family: test_families.py) -----
 
 
 def test_wa_simple_witness_values():
