@@ -429,8 +429,9 @@ def d_sym(net: Network, other: Network) -> fmpq:
 # ---- the scalar minimax inf_{λ>0} max(|p − qλ|, |p' − q'/λ|) --------------------------------
 
 
-def _quad_roots(A, B, C):
-    """Real roots of Aλ² + Bλ + C = 0: a list of fmpq (exact) or arb (irrational) values."""
+def _quad_roots(A, B, C, irrational: str = "arb"):
+    """Real roots of Aλ² + Bλ + C = 0: fmpq where exact; irrational roots as arb balls, or as floats
+    with ``irrational="float"`` (search only, never a verdict)."""
     if A == 0:
         return [] if B == 0 else [-C / B]
     disc = B * B - 4 * A * C
@@ -439,6 +440,9 @@ def _quad_roots(A, B, C):
     r = exact_sqrt(disc)
     if r is not None:
         return [(-B + r) / (2 * A), (-B - r) / (2 * A)]
+    if irrational == "float":
+        sq, fb, fa = math.sqrt(float(disc)), float(B), float(A)
+        return [(-fb + sq) / (2 * fa), (-fb - sq) / (2 * fa)]
     with precision(256):
         s = arb(disc).sqrt()
         return [(arb(-B) + s) / arb(2 * A), (arb(-B) - s) / arb(2 * A)]
@@ -521,25 +525,10 @@ def _minimax_candidates(lin, hyp, roots) -> list:
     return cands
 
 
-def _quad_roots_float(A, B, C):
-    """As `_quad_roots`, irrational roots as floats (search only, never a verdict)."""
-    if A == 0:
-        return [] if B == 0 else [-C / B]
-    disc = B * B - 4 * A * C
-    if disc < 0:
-        return []
-    r = exact_sqrt(disc)
-    if r is not None:
-        return [(-B + r) / (2 * A), (-B - r) / (2 * A)]
-    sq = math.sqrt(float(disc))
-    fb, fa = float(B), float(A)
-    return [(-fb + sq) / (2 * fa), (-fb - sq) / (2 * fa)]
-
-
 def _best_scale(lin, hyp) -> fmpq | None:
     """A rational λ > 0 near the minimizer of F (floats only choose among candidates; the cost of
     the returned λ is always recomputed exactly by the caller).  ``None`` if no candidate is > 0."""
-    cands = _minimax_candidates(lin, hyp, _quad_roots_float)
+    cands = _minimax_candidates(lin, hyp, lambda A, B, C: _quad_roots(A, B, C, "float"))
     best = None
     fl = [(float(p), float(q)) for p, q in lin]
     fh = [(float(p), float(q)) for p, q in hyp]

@@ -80,7 +80,7 @@ from flint import arb, arb_mat, fmpq
 from .errors import InputError, SoundnessError
 from .integrate import Problem, risk_and_gradient
 from .nets import Network
-from .numbers import arb_to_fmpq, ball_bounds, contains, parse_number, precision, sign
+from .numbers import arb_to_fmpq, ball_bounds, contains, parse_rational, precision, sign
 from .problems import (BoxMeasure, Constant, Density, Empirical, Indicator, PiecewiseLinear, Polynomial, Target,
                        poly_add, poly_integral, poly_mul, poly_nonnegative)
 
@@ -180,12 +180,7 @@ def _to_fmpq(x, where: str) -> fmpq:
         return fmpq(x)
     if hasattr(x, "numerator") and hasattr(x, "denominator") and not isinstance(x, float):  # Fraction
         return fmpq(int(x.numerator), int(x.denominator))
-    q = parse_number(x, where)
-    if isinstance(q, arb):
-        if q.is_exact():
-            return arb_to_fmpq(q)
-        raise InputError(f"an exact rational is required here, got the ball {x}", where)
-    return q
+    return parse_rational(x, where)
 
 
 def _to_float(q) -> float:
@@ -294,22 +289,16 @@ class Enclosure:
                     out.append((fmpq(0) if lo <= 0 <= hi else min(abs(lo), abs(hi)), max(abs(lo), abs(hi))))
                 return out
 
-            lower, upper = fmpq(0), fmpq(0)
+            def bound(balls, end):
+                """ℓ∞ or ℓ2 norm of the lower (end 0) or upper (end 1) magnitudes of a box."""
+                ends = [m[end] for m in mags(balls)]
+                if norm == "inf":
+                    return max(ends)
+                return ball_bounds(arb(sum((e * e for e in ends), fmpq(0))).sqrt())[end]
+
             boxes = [s.X for s in self.steps] or [self.points[0][1]]
-            for balls in boxes:
-                m = mags(balls)
-                if norm == "inf":
-                    upper = max(upper, max(h for _, h in m))
-                else:
-                    ub = ball_bounds(arb(sum((h * h for _, h in m), fmpq(0))).sqrt())[1]
-                    upper = max(upper, ub)
-            for _, balls in self.points:
-                m = mags(balls)
-                if norm == "inf":
-                    lower = max(lower, max(lo for lo, _ in m))
-                else:
-                    lb = ball_bounds(arb(sum((lo * lo for lo, _ in m), fmpq(0))).sqrt())[0]
-                    lower = max(lower, lb)
+            upper = max([fmpq(0)] + [bound(balls, 1) for balls in boxes])
+            lower = max([fmpq(0)] + [bound(balls, 0) for _, balls in self.points])
             return _ball(min(lower, upper), upper)
 
     def risk_final(self) -> arb:

@@ -243,6 +243,7 @@ def kernel_vector_annihilates(net: DagNetwork, u: Sequence[int]) -> bool:
     prefix sums of u over input→node paths is a single value at every node and 0 at the outputs
     (bias paths start with their bias edge's entry)."""
     n = len(net.kinds)
+    reach = _paths_to_outputs(net)
     sums: list[set] = [set() for _ in range(n)]
     for i in net.inputs:
         sums[i].add(0)
@@ -253,7 +254,7 @@ def kernel_vector_annihilates(net: DagNetwork, u: Sequence[int]) -> bool:
             sums[j] |= {s + u[e] for s in sums[net.edges[e][0]]}
         if len(sums[j]) > 1:
             # only paths that reach an output count; a node that reaches none may disagree
-            if _paths_to_outputs(net)[j]:
+            if reach[j]:
                 return False
             sums[j] = {next(iter(sums[j]))}
     return all(sums[k] <= {0} for k in net.outputs)

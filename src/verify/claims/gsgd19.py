@@ -199,12 +199,12 @@ def eval_path_value_invariance(ev: Evaluation):
     cs = _scaling(ev, net)
     gnet = net.scale(cs)
     ps = _paths(net)
+    dp, enum = paths.path_values_dp(net), paths.path_values(net, ps)
     if ev.independent:
-        v, gv = paths.path_values_dp(net), paths.path_values_dp(gnet)
+        v, gv = dp, paths.path_values_dp(gnet)
     else:
-        v, gv = paths.path_values(net, ps), paths.path_values(gnet, ps)
-    rels = [relation("enumeration = forward DP (path values of w)", fmpq(int(v == paths.path_values_dp(net))), "=",
-                     fmpq(1))]
+        v, gv = enum, paths.path_values(gnet, ps)
+    rels = [relation("enumeration = forward DP (path values of w)", fmpq(int(enum == dp)), "=", fmpq(1))]
     worst = next((k for k, (a, b) in enumerate(zip(gv, v)) if a != b), None)
     k = 0 if worst is None else worst
     rels.append(relation(f"v_p(g(w)) = v_p(w) for all {len(ps)} paths (shown: p_{k})", gv[k] if ps else fmpq(0), "=",
@@ -472,15 +472,8 @@ def _grad_matrices(net, g):
 def _descriptor_order(net, basis, desc) -> dict:
     """gsgd's basis descriptors ('s', j) / ('e', l, a, b) → index in ``basis`` (skeleton_basis_direct)."""
     red = paths.skeleton_edges(net)
-    out = {}
-    for dsc in desc:
-        if dsc[0] == "s":
-            out[dsc] = dsc[1]
-        else:
-            _, l, a, b = dsc
-            e = net.edge_index(l, a, b)
-            out[dsc] = next(k for k, p in enumerate(basis) if e in p.edges and e not in red)
-    return out
+    carrier = {e: k for k, p in enumerate(basis) for e in p.edges if e not in red}  # b(e) ∋ its one blue edge
+    return {dsc: dsc[1] if dsc[0] == "s" else carrier[net.edge_index(*dsc[1:])] for dsc in desc}
 
 
 def eval_icr_arbitrary_z(ev: Evaluation):
