@@ -14,7 +14,7 @@ UNKNOWN_BY_DESIGN = {"beg19.thm31-inverse-stability", "beg19.restricted-expressi
 
 def test_the_specifications_counts():
     count = {f: (sum(c.startswith(f) for c in CLAIMS), sum(m.startswith(f) for m in MUTANTS)) for f in FAMILIES}
-    assert count == {"gsgd19.": (13, 17), "beg19.": (18, 11), "ejrw22.": (13, 11)}
+    assert count == {"gsgd19.": (13, 17), "beg19.": (18, 11), "ejrw22.": (14, 12)}
 
 
 @pytest.mark.parametrize("cid", CLAIMS)

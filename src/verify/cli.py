@@ -1,4 +1,4 @@
-"""Command line: ``relu-verify list | check | search | suite | report | paths | distance`` (layer 10).
+"""Command line: ``relu-verify list | check | search | suite | report | paths | distance | flow`` (layer 10).
 
 Exit codes (DESIGN.md): 0 holds / nothing found, 1 violated, 2 bad input, 3 unknown.
 Errors a user can cause print one line on stderr and exit 2, never a traceback.
@@ -365,6 +365,102 @@ def cmd_distance(args) -> int:
     return 0
 
 
+def _bounds_json(x) -> list:
+    from .numbers import ball_bounds, to_json
+
+    lo, hi = ball_bounds(x)
+    return [to_json(lo), to_json(hi)]
+
+
+def cmd_flow(args) -> int:
+    """Integrate the standard or normalized gradient flow (or run (projected) GD) of an ejrw22
+    instance: certified enclosures (default), float trajectories, or GD iterates."""
+    from . import flows
+    from .claim import Instance
+    from .nets import Network
+    from .numbers import parse_rational, to_float
+
+    inst = Instance.load(args.file)
+    net = inst.net
+    if not isinstance(net, Network) or not net.is_shallow or net.d != 1:
+        raise InputError("flows need a 1-H-1 network {'widths': [1, H, 1], 'theta': [...]}", args.file)
+    system = flows.FlowSystem(inst.target, inst.measure, net.H)
+    con = _console()
+    out: dict = {"flow": args.flow, "manifold": args.manifold, "mode": args.mode, "H": net.H}
+    series: dict = {}
+    if args.mode == "gd":
+        if args.eta is None or args.steps is None:
+            raise InputError("--mode gd needs --eta and --steps", "--eta")
+        d = flows.descent(system, net.theta, args.eta, args.steps, args.flow, args.manifold, args.arithmetic,
+                          args.prec)
+        out.update(eta=str(d.eta), arithmetic=d.arithmetic,
+                   iterates=[[_exactish(t) for t in th] for th in d.iterates], risk=[_exactish(r) for r in d.risk])
+        show = lambda x: x.str(12) if hasattr(x, "rad") else (str(x) if len(str(x)) < 60 else f"{float(x):.12g}…")  # noqa: E731
+        con.print(f"{args.flow} GD ({d.arithmetic}), η = {d.eta}: ℒ(θ_0) = {show(d.risk[0])} → "
+                  f"ℒ(θ_{args.steps}) = {show(d.risk[-1])}; θ_{args.steps} = {[show(t) for t in d.iterates[-1]]}")
+        series = {"x: n": list(range(len(d.risk))), "ℒ(θ_n)": [to_float(r) for r in d.risk]}
+    elif args.mode == "float":
+        T = parse_rational(args.T, "--T")
+        sim = system.simulate(net.theta, T, args.flow, args.manifold)
+        out.update(T=str(T), t=sim.t.tolist(), states=sim.states.tolist(), risk=sim.risk.tolist(),
+                   events=[list(e) for e in sim.events], success=sim.success)
+        con.print(f"{args.flow} flow (float, solve_ivp): t = {sim.t[-1]:.6g}, θ = {sim.states[-1].tolist()}, "
+                  f"ℒ = {sim.risk[-1]:.6g}, {len(sim.events)} kink events; {sim.message}")
+        series = {"x: t": sim.t.tolist(), "|Θ_t|_∞": [float(max(abs(x) for x in y)) for y in sim.states],
+                  "ℒ(Θ_t)": sim.risk.tolist()}
+    else:
+        from rich.progress import Progress
+
+        T = parse_rational(args.T, "--T")
+        with Progress(transient=True, console=_console(stderr=True)) as bar:
+            task = bar.add_task("certified enclosure", total=float(T))
+            enc = system.enclose(net.theta, T, args.flow, args.manifold, h0=parse_rational(args.h0, "--h0"),
+                                 tol=args.tol, max_steps=args.max_steps, prec=args.prec,
+                                 progress=lambda t: bar.update(task, completed=float(t)))
+        energy = enc.energy_enclosure()
+        inv = enc.invariants()
+        out.update(T=str(T), t_reached=str(enc.t_reached), complete=enc.complete, reason=enc.reason,
+                   steps=[{"t0": str(st.t0), "t1": str(st.t1), "box": [_bounds_json(x) for x in st.X]}
+                          for st in enc.steps],
+                   points=[{"t": str(t), "box": [_bounds_json(y) for y in Y]} for t, Y in enc.points],
+                   sup_norm=_bounds_json(enc.sup_norm()), risk_final=_bounds_json(enc.risk_final()),
+                   energy=None if energy is None else _bounds_json(energy),
+                   invariants={"name": inv["name"], "consistent": inv["consistent"]})
+        con.print(f"{args.flow} flow on M_{args.manifold if args.flow == 'normalized' else '-'}: certified on "
+                  f"[0, {enc.t_reached}] in {len(enc.steps)} steps ({enc.rejected} rejected)"
+                  + ("" if enc.complete else f"; stopped: {enc.reason}"))
+        con.print(f"  Θ_T ∈ {[y.str(8) for y in enc.final]}  (width {float(enc.width()):.3g})")
+        con.print(f"  sup_(t≤T) |Θ_t|_∞ ∈ {enc.sup_norm().str(10)}")
+        con.print(f"  ℒ(Θ_T) ∈ {enc.risk_final().str(10)}; energy identity gives "
+                  f"{'—' if energy is None else energy.str(10)}")
+        con.print(f"  invariant {inv['name']}: {'consistent' if inv['consistent'] else 'INCONSISTENT'} on every box")
+        series = {"x: t": [float(t) for t, _ in enc.points],
+                  "|Θ_t|_∞ (upper end)": [max(float(abs(y).mid() + y.rad()) for y in Y) for _, Y in enc.points],
+                  "width of the enclosure": [float(max(y.rad() for y in Y)) * 2 for _, Y in enc.points]}
+    if args.out:
+        from .report import write_atomic
+
+        write_atomic(Path(args.out), json.dumps(out, indent=1, ensure_ascii=False) + "\n")
+        con.print(f"wrote {args.out}")
+    if args.plot:
+        from .report import draw_series, png_of, write_atomic_bytes
+
+        write_atomic_bytes(Path(args.plot), png_of(draw_series, series))
+        con.print(f"wrote {args.plot}")
+    return 0
+
+
+def _exactish(x):
+    """Exact rationals as strings, balls as [lower, upper], floats as floats (JSON)."""
+    from flint import arb, fmpq
+
+    if isinstance(x, arb):
+        return _bounds_json(x)
+    if isinstance(x, fmpq):
+        return str(x)
+    return float(x)
+
+
 def cmd_report(args) -> int:
     from . import report
 
@@ -417,6 +513,22 @@ def build_parser() -> argparse.ArgumentParser:
     pd.add_argument("first", help="a shallow network JSON (or an instance file): Γ")
     pd.add_argument("second", help="a shallow network JSON: Φ, or the target g = R(Φ)")
     pd.add_argument("--D", default="1", help="the domain [-D, D]^d (default 1)")
+    pf = sub.add_parser("flow", help="integrate the standard / normalized gradient flow of an ejrw22 instance "
+                                     "(certified enclosure, float, or (projected) GD)")
+    pf.add_argument("file", help="an instance file with a 1-H-1 network, a target and a density measure")
+    pf.add_argument("--flow", choices=("normalized", "standard"), default="normalized")
+    pf.add_argument("--manifold", choices=("A", "B"), default="A", help="M_A (default) or M_B")
+    pf.add_argument("--mode", choices=("certified", "float", "gd"), default="certified")
+    pf.add_argument("--T", default="1", help="horizon (certified, float; default 1)")
+    pf.add_argument("--h0", default="1/16", help="largest step of the certified stepper (default 1/16)")
+    pf.add_argument("--tol", type=float, default=1e-5, help="local error per unit time steering the step size")
+    pf.add_argument("--max-steps", type=int, default=100000)
+    pf.add_argument("--prec", type=int, default=128, help="ball precision in bits (default 128)")
+    pf.add_argument("--eta", help="GD step size (--mode gd)")
+    pf.add_argument("--steps", type=int, help="GD steps (--mode gd)")
+    pf.add_argument("--arithmetic", choices=("exact", "ball", "float"), default="ball", help="GD arithmetic")
+    pf.add_argument("--out", help="write everything as JSON (exact box endpoints) to this file")
+    pf.add_argument("--plot", help="write a PNG of |Θ_t| / ℒ against t (or n) to this file")
     pp = sub.add_parser("report", help="re-render report.md, report.html, plots and junit.xml from report.json")
     pp.add_argument("dir", help="a report folder")
     return p
@@ -429,7 +541,7 @@ def main(argv=None) -> int:
     try:
         return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,
                 "report": cmd_report, "paths": cmd_paths,
-                "distance": cmd_distance}[args.command](args)
+                "distance": cmd_distance, "flow": cmd_flow}[args.command](args)
     except InputError as e:
         print(f"relu-verify: error: {e}", file=sys.stderr)
         return 2

@@ -220,6 +220,7 @@ class Step:
     t1: fmpq
     X: list
     F: list
+    E: arb | None = None  # ∋ ∫_{t0}^{t1} |F(Θ_t)|² dt (second-order form, when J(X) was finite)
 
 
 @dataclass
@@ -306,15 +307,27 @@ class Enclosure:
         with precision(self.prec):
             return self.system._risk_box(self.final)
 
-    def energy_enclosure(self) -> arb:
-        """ℒ(Θ_0) − Σ_n (t_{n+1} − t_n)·|F(X_n)|², an enclosure of ℒ(Θ_{t_reached}) by the energy
-        identity dℒ/dt = −|F|² (claim 9; valid while the boxes stay in the regular set 𝓡)."""
+    def energy_along(self) -> list | None:
+        """[ℒ(Θ_0) − Σ_{m<n} (t_{m+1} − t_m)·|F(X_m)|² for n = 0..N]: enclosures of ℒ(Θ_{t_n}) by the
+        energy identity dℒ/dt = ⟨∇ℒ, F⟩ = −|F|² (claim 9: F = −P𝒢 is tangent and P symmetric, so
+        ⟨𝒢, P𝒢⟩ = |P𝒢|²; the standard flow is the case P = I).  It needs ℒ to be C¹ along Θ, which
+        holds on the regular set 𝓡 for a bounded density; None if some step box may leave 𝓡."""
+        if not all(self.system._regular(st.X) for st in self.steps):
+            return None
         L0, _ = self.system.risk_gradient_exact(self.theta0)
         with precision(self.prec):
-            s = arb(L0)
+            out = [arb(L0)]
             for st in self.steps:
-                s -= arb(st.t1 - st.t0) * sum((_sq(f) for f in st.F), arb(0))
-            return s
+                E = arb(st.t1 - st.t0) * sum((_sq(f) for f in st.F), arb(0))
+                if st.E is not None:
+                    E = _intersect(E, st.E, "∫|F|²")
+                out.append(out[-1] - E)
+            return out
+
+    def energy_enclosure(self) -> arb | None:
+        """The last entry of `energy_along`: an enclosure of ℒ(Θ_{t_reached}) (None off 𝓡)."""
+        along = self.energy_along()
+        return None if along is None else along[-1]
 
     def invariants(self) -> dict:
         """Enclosures over every step box of the exact invariants of the flow and whether each
@@ -893,19 +906,28 @@ class FlowSystem:
             Z = [y + hb * f for y, f in zip(Y, FX)]
             if all(_inside_interior(z, x) for z, x in zip(Z, X)):
                 # Y + [0, h]·F(X) ⊆ int X  ⇒  Θ([t, t + h]) ⊆ Z  (Picard–Lindelöf, module docstring)
-                return Z
+                return Z, FY
             X = [_inflate(x.union(z)) for x, z in zip(X, Z)]
         return None
 
     def _step(self, Y, par, h: fmpq, flow: str, manifold: str, mean_value: bool):
         """One step of size h from Θ_t ∈ Y (and Θ_t ∈ m + A·R when ``par = (m, A, R)``).
         Returns (X, F(X), Y', par') or None if no a-priori box was found."""
-        Z = self._apriori(Y, h, flow, manifold, mean_value)
-        if Z is None:
+        found = self._apriori(Y, h, flow, manifold, mean_value)
+        if found is None:
             return None
+        Z, FY = found
         X = self._tighten(Z, flow, manifold)
         FX, J = self._field_jac(X, flow, manifold, mean_value)
         hq = arb(h)
+        E = None
+        if J is not None:
+            # Θ_{t+s} = Θ_t + s·φ, φ ∈ F(X), so F(Θ_{t+s}) = F(Θ_t) + s·δ with δ ∈ J(X)F(X) (mean-value
+            # inclusion) and ∫₀ʰ|F|² ∈ h|F(Y)|² + h²⟨F(Y), δ⟩ + (h³/3)|δ|²
+            D = self.D
+            JF = [sum((J[k][l_] * FX[l_] for l_ in range(D)), arb(0)) for k in range(D)]
+            E = (hq * sum((_sq(f) for f in FY), arb(0)) + hq * hq * sum((f * d for f, d in zip(FY, JF)), arb(0))
+                 + hq * hq * hq / 3 * sum((_sq(d) for d in JF), arb(0)))
         Y1 = [y + hq * f for y, f in zip(Y, FX)]
         new_par, err = None, None
         if J is not None:
@@ -913,7 +935,7 @@ class FlowSystem:
             if Y2 is not None:
                 Y1 = [_intersect(a, b, f"Θ_t component {k}") for k, (a, b) in enumerate(zip(Y1, Y2))]
         Y1 = self._tighten(Y1, flow, manifold)
-        return X, FX, Y1, new_par, err
+        return X, FX, Y1, new_par, err, E
 
     def _lohner(self, Y, par, X, FX, J, hq: arb, flow: str, manifold: str):
         """Mean-value step in Lohner's QR form.  With Θ_t = m + δ, δ ∈ A·R, m ∈ X:
@@ -963,7 +985,8 @@ class FlowSystem:
 
     def enclose(self, theta0, T, flow: str = "normalized", manifold: str = "A", h0=fmpq(1, 16),
                 tol: float | None = 1e-5, max_steps: int = 100000, prec: int = 128, hmin=fmpq(1, 2 ** 30),
-                mean_value: bool = True, max_width=None, max_seconds: float | None = None) -> Enclosure:
+                mean_value: bool = True, max_width=None, max_seconds: float | None = None,
+                progress=None) -> Enclosure:
         """Certified enclosure of the flow from the rational θ0 on [0, T] (see the module docstring).
 
         Step size: starts at, and never exceeds, ``h0``; halved when no a-priori box is found or
@@ -973,7 +996,7 @@ class FlowSystem:
         failures shrink h).  The run stops early (``complete=False``, ``reason`` says why) after
         ``max_steps`` steps, below ``hmin``, when a point enclosure is wider than ``max_width``,
         or after ``max_seconds`` of wall time.  ``mean_value=False`` uses the first-order form
-        Y' = Y + h·F(X) only."""
+        Y' = Y + h·F(X) only.  ``progress(t)`` is called after every accepted step."""
         _check_flow(flow, manifold)
         th0 = self.exact_theta(theta0)
         Tq = self._check_T(T)
@@ -1009,10 +1032,12 @@ class FlowSystem:
                         enc.reason = f"step size below hmin = {hmin} at t = {t}"
                         break
                     continue
-                X, FX, Y, par, _ = res
-                enc.steps.append(Step(t, t + hs, X, FX))
+                X, FX, Y, par, _, E = res
+                enc.steps.append(Step(t, t + hs, X, FX, E))
                 t = t + hs
                 enc.points.append((t, Y))
+                if progress is not None:
+                    progress(t)
                 if tol is None or err is None or err < tol * _to_float(hs) / 16:
                     good += 1
                 if good >= 4 and 2 * h <= h0:
@@ -1023,6 +1048,97 @@ class FlowSystem:
             else:
                 enc.complete = True
         return enc
+
+
+# --------------------------------------------------------------------------------------------
+# gradient descent with retraction
+
+
+@dataclass
+class Descent:
+    """Iterates θ_0, …, θ_n of (projected) gradient descent: fmpq (exact), arb balls containing the
+    exact iterates (ball), or floats; ``risk[n]`` is ℒ(θ_n) in the same arithmetic."""
+
+    arithmetic: str
+    flow: str
+    manifold: str
+    eta: fmpq
+    iterates: list
+    risk: list
+
+
+def _retract(th, H: int, manifold: str, sqrt):
+    """Ψ on M_A (per neuron (w, b, v) ↦ (w/ρ, b/ρ, ρv), ρ = |(w, b)|) or M_B (ρ = |w|), the retraction
+    of projected GD (spec planted 11); ``sqrt`` in the iterates' arithmetic."""
+    th = list(th)
+    for i in range(H):
+        sq = th[i] * th[i] + (th[H + i] * th[H + i] if manifold == "A" else 0)
+        rho = sqrt(sq)
+        th[i], th[H + i], th[2 * H + i] = th[i] / rho, th[H + i] / rho, th[2 * H + i] * rho
+    return th
+
+
+def descent(system: "FlowSystem", theta0, eta, steps: int, flow: str = "normalized", manifold: str = "A",
+            arithmetic: str = "ball", prec: int = 128) -> Descent:
+    """θ_{n+1} = Ψ(θ_n − ηP𝒢(θ_n)) (``normalized``: projected GD with retraction Ψ) or θ_n − η𝒢(θ_n)
+    (``standard``), from a rational θ_0 (on M for ``normalized``).
+
+    ``exact``: fmpq; with a retraction only while every ρ_i is rational (`Undecided` otherwise).
+    ``ball``: every iterate is a box of `arb` balls containing the exact iterate: 𝒢 is enclosed over
+    the previous box (`FlowSystem._box`, valid for every point of it), the step and Ψ are evaluated in
+    interval arithmetic.  ``float``: numpy (exploration)."""
+    from .fibre import exact_sqrt
+    from .numbers import Undecided
+
+    _check_flow(flow, manifold)
+    if arithmetic not in ("exact", "ball", "float"):
+        raise InputError(f"unknown arithmetic '{arithmetic}' (exact, ball, float)", "arithmetic")
+    eta = _to_fmpq(eta, "eta")
+    if eta <= 0:
+        raise InputError(f"the step size η must be > 0, got {eta}", "eta")
+    if not isinstance(steps, int) or steps < 0:
+        raise InputError(f"steps must be a non-negative integer, got {steps!r}", "steps")
+    th = system.exact_theta(theta0)
+    if flow == "normalized":
+        system.check_on_manifold(th, manifold)
+    H = system.H
+    if arithmetic == "exact":
+        def ex_sqrt(q):
+            r = exact_sqrt(q)
+            if r is None:
+                raise Undecided(f"ρ = √{q} is irrational: exact projected GD stops here (use ball arithmetic)")
+            return r
+        its, risk = [th], [system.risk_gradient_exact(th)[0]]
+        for _ in range(steps):
+            _, G = system.risk_gradient_exact(its[-1])
+            F = system._project(its[-1], G, flow, manifold)
+            nxt = [t + eta * f for t, f in zip(its[-1], F)]
+            its.append(_retract(nxt, H, manifold, ex_sqrt) if flow == "normalized" else nxt)
+            risk.append(system.risk_gradient_exact(its[-1])[0])
+        return Descent("exact", flow, manifold, eta, its, risk)
+    if arithmetic == "float":
+        x = np.array([_to_float(t) for t in th])
+        its, risk = [x], [system.risk_gradient_float(x)[0]]
+        for _ in range(steps):
+            x = x + _to_float(eta) * system.field_float(x, flow, manifold)
+            if flow == "normalized":
+                x = np.array(_retract(x, H, manifold, math.sqrt))
+            its.append(x)
+            risk.append(system.risk_gradient_float(x)[0])
+        return Descent("float", flow, manifold, eta, its, risk)
+    with precision(prec):
+        X = [arb(t) for t in th]
+        its, risk = [X], [system._box(X).L]
+        e = arb(eta)
+        for _ in range(steps):
+            ev = system._box(X)
+            F = system._box_field(X, ev, flow, manifold)
+            X = [x + e * f for x, f in zip(X, F)]
+            if flow == "normalized":
+                X = _retract(X, H, manifold, lambda a: a.sqrt())
+            its.append(X)
+            risk.append(system._box(X).L)
+        return Descent("ball", flow, manifold, eta, its, risk)
 
 
 # --------------------------------------------------------------------------------------------

@@ -354,6 +354,35 @@ class Empirical(Measure):
                 "weights": to_json(list(self.weights))}
 
 
+@dataclass(frozen=True)
+class PowerDensity(Measure):
+    """μ(dx) = a·(x − A)^α dx on [A, B] (d = 1), a > 0 and α > −1 rational: integrable, and unbounded
+    near A when α < 0 (ejrw22 planted 12: α = −1/2, a = 1/2 on [0, 1] is a probability density).
+    Only `verify.powerdensity` integrates against it; every other engine refuses it."""
+
+    box: tuple  # ((A, B),)
+    coefficient: fmpq
+    exponent: fmpq
+    d: int = 1
+
+    @property
+    def bounded(self) -> bool:
+        return self.exponent >= 0
+
+    def total_mass(self):
+        raise InputError("the mass of a power density is irrational in general; use verify.powerdensity",
+                         "measure")
+
+    def coordinate_bound(self):
+        (A, B), = self.box
+        return max(abs(A), abs(B))
+
+    def to_json(self):
+        (A, B), = self.box
+        return {"kind": "power", "box": [[to_json(A), to_json(B)]], "coefficient": to_json(self.coefficient),
+                "exponent": to_json(self.exponent)}
+
+
 def measure_from_json(obj, d: int, where: str = "measure") -> Measure:
     if not isinstance(obj, dict) or "kind" not in obj:
         raise InputError("expected an object with a 'kind'", where)
@@ -415,7 +444,23 @@ def measure_from_json(obj, d: int, where: str = "measure") -> Measure:
                 raise InputError("the density is negative somewhere on this piece", w)
             pieces.append((l, u, tuple(cs)))
         return Density(tuple(pieces))
-    raise InputError(f"unknown measure kind '{kind}' (lebesgue, uniform, empirical, density)", where)
+    if kind == "power":
+        if d != 1:
+            raise InputError(f"power densities are one-dimensional, the network has d = {d}", where)
+        box = obj.get("box")
+        if not (isinstance(box, list) and len(box) == 1 and isinstance(box[0], list) and len(box[0]) == 2):
+            raise InputError("box must be [[A, B]]", f"{where}.box")
+        A, B = (parse_rational(t, f"{where}.box") for t in box[0])
+        if not A < B:
+            raise InputError(f"box [{A}, {B}] is empty or inverted (need A < B)", f"{where}.box")
+        a = parse_rational(obj.get("coefficient", 1), f"{where}.coefficient")
+        alpha = parse_rational(obj.get("exponent"), f"{where}.exponent")
+        if not a > 0:
+            raise InputError(f"the coefficient must be > 0, got {a}", f"{where}.coefficient")
+        if not alpha > -1:
+            raise InputError(f"p(x) = a(x − A)^α is not integrable near A for α = {alpha} ≤ −1", f"{where}.exponent")
+        return PowerDensity(((A, B),), a, alpha)
+    raise InputError(f"unknown measure kind '{kind}' (lebesgue, uniform, empirical, density, power)", where)
 
 
 # --------------------------------------------------------------------------------------------

@@ -415,13 +415,18 @@ def render_markdown(report: dict, plots: dict | None = None) -> str:
     best = [(r, name, o) for r in report["results"] for name, o in (r.get("objectives") or {}).items()]
     if best:
         lines += ["## Search objectives", "",
-                  "The largest value of each quantity a claim asked the search to drive up (a certified bound, "
-                  "see the relations), with the instance that reached it.", ""]
-        for r, name, o in best:
+                  "The largest value of each quantity a claim asked the search to drive up, with the instance that "
+                  "reached it.  Objectives steer the search only: whether a value is certified or float evidence is "
+                  "said in its name; the verdict is in the relations.", ""]
+        for k, (r, name, o) in enumerate(best):
             lines += [f"### {md(r['id'])}: {md(name)}", "", f"- **largest value found:** {md(o.get('value'))}"]
             lines += [f"- {md(rel.get('name'))}: {md(rel.get('note') or rel.get('status'))}"
                       for rel in o.get("relations") or []]
+            lines += [f"- {md(n)}" for n in o.get("notes") or []]
             lines += ["", "Instance:", ""] + fence(json.dumps(o.get("instance"), ensure_ascii=False), "json") + [""]
+            plot = objective_plot_name(r, k)
+            if plot in plots:
+                lines += [md_plot(plot, f"series of the best instance for {name}", plots[plot]), ""]
     lines += ["## Errors", ""]
     lines += [f"- {code(r['id'])}: {md(r['error'])}" for r in errors(report)] or ["None."]
     return "\n".join(lines) + "\n"
@@ -624,8 +629,17 @@ def make_plots(report: dict) -> dict[str, bytes | str]:
         if cx["verdict"].get("series"):
             plots[f"{name}-iterates.png"] = attempt(draw_series, cx["verdict"]["series"])
         plots[f"{name}-margins.png"] = attempt(draw_margins, r.get("margins") or [], cx.get("found_at"))
+    best = [(r, o) for r in report["results"] for o in (r.get("objectives") or {}).values()]
+    for k, (r, o) in enumerate(best):
+        if o.get("series"):
+            plots[objective_plot_name(r, k)] = attempt(draw_series, o["series"])
     plots["summary.png"] = attempt(draw_summary, report["results"])
     return plots
+
+
+def objective_plot_name(r: dict, k: int) -> str:
+    """File name of the plot of the k-th search objective of the report (its best instance's series)."""
+    return f"{safe_name(r['id'])}-objective-{k}.png"
 
 
 def attempt(draw, *args) -> bytes | str:
@@ -910,7 +924,7 @@ def draw_family(fig, xs: list, xlabel: str, curves: dict):
     for name, ys in curves.items():
         pts = [(x, y) for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
         if pts:
-            ax.plot(*zip(*pts), marker="o", ms=3, lw=1.3, label=mpl_text(name))
+            ax.plot(*zip(*pts), marker="o" if len(pts) <= 40 else None, ms=3, lw=1.3, label=mpl_text(name))
     xs_f = [x for x in xs if math.isfinite(x)]
     ys_f = [y for ys in curves.values() for y in ys if math.isfinite(y)]
     if xs_f and ys_f and min(xs_f) > 0 and min(ys_f) > 0:
@@ -918,7 +932,7 @@ def draw_family(fig, xs: list, xlabel: str, curves: dict):
         ax.set_yscale("log")
     ax.set_xlabel(mpl_text(xlabel))
     ax.set_ylabel("value")
-    ax.set_title("the family as its parameter shrinks")
+    ax.set_title(mpl_text(f"against {xlabel}"))
     ax.legend(fontsize=8)
 
 

@@ -112,7 +112,7 @@ class SearchResult:
     margins: list = field(default_factory=list)
     counterexample: Counterexample | None = None
     error: str | None = None
-    objectives: dict = field(default_factory=dict)  # name -> {"value", "instance", "relations"}
+    objectives: dict = field(default_factory=dict)  # name -> {"value", "instance", "relations", "notes", "series"}
 
     @property
     def certified(self) -> int:
@@ -393,7 +393,9 @@ def _objectives(res: SearchResult, verdict: Verdict | None, inst_dict: dict):
         best = res.objectives.get(name)
         if best is None or value > best["value"]:
             res.objectives[name] = {"value": value, "instance": inst_dict,
-                                    "relations": [r.to_json() for r in verdict.relations]}
+                                    "relations": [r.to_json() for r in verdict.relations],
+                                    "notes": list(verdict.notes),
+                                    "series": {k: v for k, v in verdict.series.items() if not k.startswith(OBJECTIVE)}}
 
 
 def _count(res: SearchResult, verdict: Verdict | None, status: Status):

@@ -630,6 +630,28 @@ def beg19_instances(draw, restricted: bool = True, max_width: int = 3, edits=("m
 
 
 @st.composite
+def open_problem_starts(draw, probe: float | None = None) -> dict:
+    """ejrw22 claim 14's probe (spec §3.14, §2.7): H = 1 on [0, 1] with p ≡ 1, the standard flow
+    started fully active with its kink just outside the domain (w > 0 small, −b/w ∈ [−1/10, 0)),
+    and a target whose best affine fit has nonzero slope: affine (the control: ℒ → 0) or an S-shaped
+    piecewise-linear perturbation of it (odd about 1/2, so neither a convex nor a concave ReLU piece
+    improves much on the affine fit).  params.probe: the float horizon (default 40)."""
+    w = Fraction(1, draw(st.sampled_from([2, 5, 10, 50])))
+    x0 = -Fraction(draw(st.integers(1, 10)), 100)
+    v = Fraction(draw(st.integers(1, 6)), draw(st.integers(1, 3))) * draw(st.sampled_from([1, -1]))
+    c = Fraction(draw(st.integers(-2, 2)), 2)
+    slope = Fraction(draw(st.sampled_from([1, 2, -1])))
+    eps = Fraction(draw(st.sampled_from([0, 1, 2, 4])), 32)
+    knots = [(Fraction(0), Fraction(0)), (Fraction(1, 4), slope / 4 - eps), (Fraction(3, 4), 3 * slope / 4 + eps),
+             (Fraction(1), slope)]
+    target = ({"kind": "polynomial", "coefficients": ["0", text(slope)]} if eps == 0 else
+              {"kind": "piecewise-linear", "knots": [[text(a), text(b)] for a, b in knots]})
+    return {"network": {"widths": [1, 1, 1], "theta": [text(w), text(-w * x0), text(v), text(c)]}, "target": target,
+            "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
+            "params": {"probe": text(Fraction(probe)) if probe is not None else "40"}}
+
+
+@st.composite
 def circle_points(draw) -> tuple[Fraction, Fraction]:
     """A rational point (w, b) of the unit circle: ((1 − t²)/(1 + t²), 2t/(1 + t²)) with t near ±1 (w ≈ 0,
     kink far outside), tiny or huge (w ≈ ±1), or (−1, 0)."""
@@ -649,13 +671,28 @@ def circle_points(draw) -> tuple[Fraction, Fraction]:
 
 @st.composite
 def ejrw22_instances(draw, H=None, on_manifold: bool = True, degenerate: bool = False, negative_w: bool = False,
-                     zero_w: bool = False, pythagorean: bool = False, atom_on_kink: bool = False, params=None) -> dict:
+                     zero_w: bool = False, pythagorean: bool = False, atom_on_kink: bool = False,
+                     horizon: bool = False, singular_density: bool = False, params=None) -> dict:
     """An instance dict for ejrw22: a 1-D shallow network (on M_A when ``on_manifold``: rational circle
     points), a target (constant, affine, |x − q|-like piecewise linear), and a measure on [A, B]
     (Lebesgue, a piecewise-constant density with a tiny piece, or one atom on a kink when
     ``atom_on_kink``).  Off the manifold: ``pythagorean`` makes every |(w_i, b_i)| rational (3-4-5
     scalings), ``degenerate`` adds a neuron with (w, b) = (0, 0) and v ≠ 0, ``negative_w``/``zero_w``
-    force one w_i < 0 / w_i = 0."""
+    force one w_i < 0 / w_i = 0.  ``horizon``: H = 1 and, half of the time, a short horizon params.T
+    (1/8 or 1/4) for the certified trajectory forms.  ``singular_density``: planted 12's setting, θ =
+    (1, 0, v, c) with its kink on A = 0, p(x) = x^{-1/2}/2 on [0, 1], a claimed K and a second circle
+    point at t = −10^{-k}."""
+    if singular_density:
+        v, c = (Fraction(draw(st.integers(1, 4)), draw(st.integers(1, 2))) for _ in range(2))
+        return {"network": {"widths": [1, 1, 1], "theta": ["1", "0", text(v), text(c)]},
+                "target": {"kind": "constant", "value": text(Fraction(draw(st.integers(-2, 2)), 2))},
+                "measure": {"kind": "power", "box": [["0", "1"]], "coefficient": "1/2", "exponent": "-1/2"},
+                "params": {"K": draw(st.sampled_from(["10", "100", "1000"])), "radius": "1/8",
+                           "t2": text(-Fraction(1, 10 ** draw(st.integers(2, 12))))}}
+    if horizon:
+        H = 1
+        if draw(st.booleans()):
+            params = {**(params or {}), "T": draw(st.sampled_from(["1/8", "1/4"]))}
     H = H or draw(st.integers(1, 3))
     A = Fraction(draw(st.sampled_from([0, -1, 1, -2])))
     B = A + Fraction(draw(st.sampled_from([1, 2, Fraction(1, 2)])))

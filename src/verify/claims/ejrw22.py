@@ -16,9 +16,11 @@ derivatives).
 
 from __future__ import annotations
 
+import math
+
 from flint import fmpq, fmpq_mat
 
-from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..claim import Claim, Evaluation, Hypothesis, Mutant, Status, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
 from ..numbers import Undecided, parse_rational, to_json
@@ -31,6 +33,15 @@ NOTE = "proofs_notes/ejrw22.md"
 register_variants(
     VariantGroup("manifold", {"manifold-A": "A", "manifold-B": "B"}, "manifold-A",
                  "M_A = {|(w_i, b_i)| = 1} (default) or M_B = {|w_i| = 1}"),
+    VariantGroup("projection", {"proj-orth": "orth", "proj-psi-push": "psi-push", "proj-weight-norm": "weight-norm",
+                                "proj-oblique": "oblique"}, "proj-orth",
+                 "the normalized field: orthogonal projection P𝒢 (default), the Ψ-pushed standard flow (claim 12's "
+                 "preconditioner), weight normalization or an oblique projection (both unspecified: UNKNOWN)"),
+    VariantGroup("density", {"p-bdd": "bdd", "p-bdd-pos": "bdd-pos", "p-cont": "cont", "p-uniform": "uniform"},
+                 "p-bdd", "density hypothesis of claims 5, 13, 14: 0 ≤ p ≤ p_max (default), 0 < p_min ≤ p ≤ p_max, "
+                 "p continuous, p uniform"),
+    VariantGroup("scope", {"H1": 1, "H-any": None}, "H1",
+                 "claims 13/14: 1-1-1 networks (default) or d = 1 with any width H"),
 )
 
 
@@ -175,6 +186,53 @@ def _density(ev) -> Hypothesis:
     return Hypothesis("the input law has a density (no atoms)", not isinstance(ev.inst.measure, Empirical))
 
 
+def _positive_on(cs, lo, hi) -> bool | None:
+    """Certified p > 0 on [lo, hi] for a rational polynomial p (sufficient test: p − m ≥ 0 with m half
+    the smaller end value), None if the test does not decide."""
+    from ..problems import poly_nonnegative
+
+    ends = [sum((c * x ** k for k, c in enumerate(cs)), fmpq(0)) for x in (lo, hi)]
+    if min(ends) <= 0:
+        return False
+    m = min(ends) / 2
+    return True if poly_nonnegative([cs[0] - m] + list(cs[1:]), lo, hi) else None
+
+
+def density_hypothesis(ev) -> Hypothesis:
+    """The density hypothesis of the selected variant (spec §5: p-bdd, p-bdd-pos, p-cont, p-uniform),
+    decided exactly on the instance's measure."""
+    from ..problems import BoxMeasure, Density, PowerDensity
+
+    kind = ev.variants.get("density", "bdd")
+    name = {"bdd": "p bounded (0 ≤ p ≤ p_max)", "bdd-pos": "p bounded and bounded below (0 < p_min ≤ p ≤ p_max)",
+            "cont": "p bounded and continuous on [A, B]", "uniform": "p uniform on [A, B]"}[kind]
+    m = ev.inst.measure
+    if isinstance(m, Empirical) or m is None:
+        return Hypothesis(name, False, "the input law has atoms")
+    if isinstance(m, BoxMeasure):
+        return Hypothesis(name, True)
+    if isinstance(m, PowerDensity):
+        a = m.exponent
+        holds = {"bdd": a >= 0, "bdd-pos": a == 0, "cont": a >= 0, "uniform": a == 0}[kind]
+        return Hypothesis(name, holds, f"p(x) = {to_json(m.coefficient)}·(x − A)^{to_json(a)}")
+    if isinstance(m, Density):
+        pieces = m.pieces
+        if kind == "bdd":
+            return Hypothesis(name, True, "piecewise polynomial on a compact interval")
+        if kind == "uniform":
+            vals = {tuple(c) for _, _, c in pieces}
+            return Hypothesis(name, len(vals) == 1 and len(pieces[0][2]) <= 1)
+        if kind == "cont":
+            val = lambda cs, x: sum((c * x ** k for k, c in enumerate(cs)), fmpq(0))  # noqa: E731
+            jumps = [k for k in range(1, len(pieces)) if val(pieces[k - 1][2], pieces[k][0]) != val(pieces[k][2],
+                                                                                                 pieces[k][0])]
+            return Hypothesis(name, not jumps, f"jumps at pieces {jumps}" if jumps else "")
+        pos = [_positive_on(list(c), lo, hi) for lo, hi, c in pieces]
+        holds = False if False in pos else (None if None in pos else True)
+        return Hypothesis(name, holds)
+    return Hypothesis(name, None, f"unsupported measure {type(m).__name__}")
+
+
 # --------------------------------------------------------------------------------------------
 # 1-12: layout, gradient, submanifold, Ψ, identities
 
@@ -277,7 +335,13 @@ def eval_projected_field(ev: Evaluation):
     hyp = [on_manifold(net, man)]
     if not hyp[0].holds:
         return [], hyp
+    kind = ev.variants.get("projection", "orth")
+    if kind in ("weight-norm", "oblique"):
+        return [undecidable(f"projected field ({kind})", "this reading of the normalized flow is not specified "
+                                                          "(spec §5): UNKNOWN until it is defined")], hyp
     _, G = _LG(ev, net)
+    if kind == "psi-push":
+        return _psi_push_field(net, G, man), hyp
     P = projection(net, man)
     n = len(G)
     sym = all(P[a, b] == P[b, a] for a in range(n) for b in range(n))
@@ -294,6 +358,26 @@ def eval_projected_field(ev: Evaluation):
                                  -G[net.idx_w(i, 0)] + net.w(i)[0] * vg))
             rels.append(relation(f"b_{i}' = −𝒢_b + b v 𝒢_v", -PG[net.idx_b(i)], "=", -G[net.idx_b(i)] + net.b(i) * vg))
     return rels, hyp
+
+
+def _psi_push_field(net, G, man):
+    """Claim 7 under ``proj-psi-push``: the standard flow pushed to M_A by Ψ (claim 12 at ρ_i = 1):
+    V = (−(P𝒢)_u, −(1 + v_i²)𝒢_{v_i}, −𝒢_c).  V is tangent, ⟨𝒢, V⟩ = −(|(P𝒢)_u|² + Σ(1 + v_i²)𝒢_{v_i}² +
+    𝒢_c²), and V = 0 ⇔ P𝒢 = 0."""
+    if man != "A":
+        return [undecidable("Ψ-pushed field on M_B", "claim 12's preconditioner is derived on M_A only")]
+    PG = projected(net, G, "A")
+    V = [-g for g in PG]
+    for i in range(net.H):
+        V[net.idx_v(i)] = -(1 + net.v(i) ** 2) * G[net.idx_v(i)]
+    rels = [relation(f"⟨V, n_{i}⟩ = 0 (Ψ-pushed field tangent)", sum((V[k] * x for k, x in _normal(net, i, "A").items()),
+                                                                     fmpq(0)), "=", fmpq(0)) for i in range(net.H)]
+    u_part = sum((PG[k] ** 2 for i in range(net.H) for k in _normal(net, i, "A")), fmpq(0))
+    rels.append(relation("⟨𝒢, V⟩ = −(|(P𝒢)_u|² + Σ(1 + v²)𝒢_v² + 𝒢_c²)", _dot(G, V), "=",
+                         -(u_part + sum(((1 + net.v(i) ** 2) * G[net.idx_v(i)] ** 2 for i in range(net.H)), fmpq(0))
+                           + G[-1] ** 2)))
+    rels.append(relation("(V = 0) = (P𝒢 = 0)", fmpq(int(all(x == 0 for x in V))), "=", fmpq(int(all(x == 0 for x in PG)))))
+    return rels
 
 
 def eval_critical(ev: Evaluation):
@@ -313,7 +397,13 @@ def eval_energy(ev: Evaluation, full=False):
     _, G = _LG(ev, net)
     PG = projected(net, G, man)
     rhs = -_dot(G, G) if full else -_dot(PG, PG)
-    return [relation("⟨𝒢, −P𝒢⟩ = " + ("−|𝒢|²" if full else "−|P𝒢|²"), -_dot(G, PG), "=", rhs)], [on_manifold(net, man)]
+    hyp = [on_manifold(net, man)]
+    rels = [relation("⟨𝒢, −P𝒢⟩ = " + ("−|𝒢|²" if full else "−|P𝒢|²"), -_dot(G, PG), "=", rhs)]
+    if not full and _horizon(ev) is not None and hyp[0].holds:
+        hyp.append(density_hypothesis(ev))
+        if hyp[-1].holds:
+            rels += _energy_trajectory(ev, net)
+    return rels, hyp
 
 
 def eval_energy_full(ev):
@@ -407,6 +497,165 @@ def eval_normalized_coords(ev: Evaluation):
 
 
 # --------------------------------------------------------------------------------------------
+# 5: regularity (certified Lipschitz bounds of P𝒢 on boxes)
+
+
+def _circle_param(w, b):
+    """t with (w, b) = ((1 − t²)/(1 + t²), 2t/(1 + t²)), or None at (−1, 0)."""
+    return None if w == -1 else b / (1 + w)
+
+
+def _second_point(ev, net, man, r):
+    """θ' ∈ M near θ for the difference quotient: neuron 0's circle parameter moved to params.t2
+    (default t + r/4) on M_A, b_0 moved by r/4 on M_B or at (w, b) = (−1, 0)."""
+    theta = list(net.theta)
+    w, b = net.w(0)[0], net.b(0)
+    t = _circle_param(w, b) if man == "A" else None
+    if t is not None:
+        t2 = ev.rational_param("t2", t + r / 4)
+        theta[net.idx_w(0, 0)] = (1 - t2 * t2) / (1 + t2 * t2)
+        theta[net.idx_b(0)] = 2 * t2 / (1 + t2 * t2)
+    elif man == "B":
+        theta[net.idx_b(0)] = b + r / 4
+    else:
+        theta[net.idx_v(0)] = net.v(0) + r / 4
+    other = net.with_theta(theta)
+    if max(abs(x - y) for x, y in zip(theta, net.theta)) > r:
+        raise InputError(f"the second point θ' leaves the box θ ± {to_json(r)}", "params.t2")
+    if theta == list(net.theta):
+        raise InputError("the second point θ' equals θ", "params.t2")
+    return other
+
+
+def _field_on_m(ev, net, man):
+    """−P𝒢 at a rational point of M: exact (fmpq) for piecewise-polynomial densities, `arb` balls
+    (`verify.powerdensity`) for a power density."""
+    from ..problems import PowerDensity
+    from .. import powerdensity
+
+    m = ev.inst.measure
+    if isinstance(m, PowerDensity):
+        (A, _), = m.box
+        alpha = m.exponent
+        method = "substitution" if ev.independent and (1 / (alpha + 1)).q == 1 else "powers"
+        _, G = powerdensity.risk_gradient(net.theta, ev.inst.target, m, net.H, method=method,
+                                          prec=256 if ev.independent else 128)
+    else:
+        _, G = _LG(ev, net)
+    return [-g for g in projected(net, G, man)]
+
+
+def eval_regularity(ev: Evaluation, bounded=True):
+    """Claim 5 (d = 1, density p): P𝒢 is Lipschitz on the box X = θ ± r (params.radius, default 1/64)
+    around θ ∈ M.  Certified: an upper bound K_X of the Frobenius norm of the interval Jacobian J(X)
+    (`flows.FlowSystem.jacobian_enclosure`: every one-sided Jacobian of the piecewise-C¹ field on X,
+    kink boundary terms included -- they need p bounded), so |P𝒢(θ) − P𝒢(θ')| ≤ K_X|θ − θ'| on X.
+    Checked against an exact pair θ, θ' ∈ X ∩ M (`_second_point`), and against a claimed constant
+    params.K when given: K_X ≤ K HOLDS; a pair with quotient > K is VIOLATED.  Planted 12 (``bounded``
+    False): the same statement for an unbounded integrable p, refuted by a pair with certified
+    quotient > K (arb, `verify.powerdensity`)."""
+    from ..flows import FlowSystem, _ball, _sq
+    from ..numbers import ball_bounds
+    from ..problems import PowerDensity
+
+    net = _exact(ev)
+    if net.d != 1:
+        raise InputError("the regularity claim is checked in d = 1", "network")
+    man = _manifold(ev)
+    r = ev.rational_param("radius", fmpq(1, 64))
+    if r <= 0:
+        raise InputError(f"the box radius must be > 0, got {to_json(r)}", "params.radius")
+    K = ev.rational_param("K")
+    if K is not None and K < 0:
+        raise InputError(f"the Lipschitz constant K must be ≥ 0, got {to_json(K)}", "params.K")
+    hyp = [on_manifold(net, man), _density(ev)] + ([density_hypothesis(ev)] if bounded else [])
+    if not all(h.holds for h in hyp):
+        return [], hyp
+    other = _second_point(ev, net, man, r)
+    F1, F2 = _field_on_m(ev, net, man), _field_on_m(ev, other, man)
+    dF2 = sum(((a - b) ** 2 for a, b in zip(F1, F2)), fmpq(0))
+    dth2 = sum(((a - b) ** 2 for a, b in zip(net.theta, other.theta)), fmpq(0))
+    rels, certified_K = [], False
+    if isinstance(ev.inst.measure, PowerDensity):
+        rels.append(undecidable("a Lipschitz bound of P𝒢 on X", "no interval Jacobian for a power density "
+                                                                 "(the kink boundary term is unbounded near A)"))
+    else:
+        system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
+        J = system.jacobian_enclosure([_ball(t - r, t + r) for t in net.theta], "normalized", man)
+        fro = None if J is None else ball_bounds(sum((_sq(x) for row in J for x in row), fmpq(0)).sqrt())
+        if fro is None:
+            rels.append(undecidable("a Lipschitz bound of P𝒢 on X", "X meets the singular set or a w-ball contains 0 "
+                                                                     "(no finite interval Jacobian)"))
+        else:
+            KX = fro[1]
+            ev.objective("certified Lipschitz bound K_X of P𝒢 on the box", KX)
+            rels.append(relation(f"|P𝒢(θ) − P𝒢(θ')|² ≤ K_X²·|θ − θ'|² (K_X ≈ {float(KX):.6g}, certified Frobenius "
+                                 "bound of J(X))", dF2, "≤", KX * KX * dth2))
+            if K is not None and KX <= K:
+                certified_K = True
+                rels.append(relation("certified Lipschitz bound K_X ≤ K", KX, "≤", K))
+    if K is not None and not certified_K:
+        rels.append(relation(f"|P𝒢(θ) − P𝒢(θ')|² ≤ K²·|θ − θ'|² (K = {to_json(K)})", dF2, "≤", K * K * dth2))
+        if rels[-1].status != Status.VIOLATED:
+            rels.append(undecidable(f"P𝒢 is {to_json(K)}-Lipschitz on X", "no certified bound ≤ K and no pair with "
+                                                                          "quotient > K"))
+    return rels, hyp
+
+
+def eval_lipschitz_unbounded(ev):
+    """Planted 12: "P𝒢 is locally Lipschitz on M_A for every integrable p"."""
+    return eval_regularity(ev, bounded=False)
+
+
+# --------------------------------------------------------------------------------------------
+# trajectories: certified enclosures of the flows (verify.flows)
+
+
+def _trajectory(ev, net, flow, T):
+    """A certified enclosure of the ``flow`` from θ on [0, T] (`flows.FlowSystem.enclose`; h0, tol,
+    max_steps from params; deterministic: no wall-clock budget).  The re-verification pass runs at 256
+    bits with half the initial step."""
+    from ..flows import FlowSystem
+
+    system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
+    h0 = ev.rational_param("h0", fmpq(1, 16))
+    if ev.independent:
+        h0 /= 2
+    return system.enclose(net.theta, T, flow, _manifold(ev) if flow == "normalized" else "A", h0=h0,
+                          tol=float(ev.rational_param("tol", fmpq(1, 10 ** 5))),
+                          max_steps=int(ev.rational_param("max_steps", fmpq(4000))),
+                          prec=256 if ev.independent else 128)
+
+
+def _horizon(ev):
+    T = ev.rational_param("T")
+    if T is not None and T <= 0:
+        raise InputError(f"the horizon T must be > 0, got {to_json(T)}", "params.T")
+    return T
+
+
+def _energy_trajectory(ev, net):
+    """Claim 9 (trajectory form, normalized flow, density p bounded): the enclosure of ℒ(Θ_T) (box
+    evaluation over the last point enclosure) must meet ℒ(Θ_0) − Σ_n h_n|P𝒢(X_n)|² (the energy
+    identity integrated over the step boxes); disjoint enclosures are VIOLATED."""
+    from ..numbers import ball_bounds
+
+    enc = _trajectory(ev, net, "normalized", _horizon(ev))
+    along = enc.energy_along()
+    if along is None:
+        return [undecidable("energy identity along the trajectory", "a step box meets the singular set")]
+    (l1, h1), (l2, h2) = ball_bounds(enc.risk_final()), ball_bounds(along[-1])
+    gap = max(fmpq(0), l1 - h2, l2 - h1)
+    ev.record("x: t", [t for t, _ in enc.points])
+    ev.record("upper end of the energy enclosure of ℒ(Θ_t)", [ball_bounds(e)[1] for e in along])
+    rels = [relation(f"enclosures of ℒ(Θ_T) and ℒ(Θ_0) − ∫₀ᵀ|P𝒢|² meet (gap = 0; T = {to_json(enc.t_reached)}, "
+                     f"{len(enc.steps)} certified steps)", gap, "=", fmpq(0))]
+    if not enc.complete:
+        rels.append(undecidable(f"energy identity on [{to_json(enc.t_reached)}, {to_json(enc.T)}]", enc.reason))
+    return rels
+
+
+# --------------------------------------------------------------------------------------------
 # 13, 14: boundedness (infinite horizon only through exact certificates)
 
 
@@ -415,26 +664,132 @@ def _dead_start(net, box) -> bool:
     return all(max(net.w(i)[0] * A, net.w(i)[0] * B) + net.b(i) <= 0 for i in range(net.H))
 
 
+def _lipschitz_target(ev):
+    """Claims 13/14 need a Lipschitz f: piecewise-polynomial targets are, an indicator with a jump
+    inside [A, B] is not (a clear input error: the theorem says nothing about it)."""
+    from ..problems import ExpressionTarget, Indicator
+
+    t = ev.inst.target
+    if isinstance(t, Indicator):
+        (A, B), = _box(ev)
+        if any(A < k < B for k in t.knots_1d()):
+            raise InputError("the target jumps inside [A, B], it is not Lipschitz (claims 13/14 assume a Lipschitz f)",
+                             "target")
+    if isinstance(t, ExpressionTarget) or not t.is_exact():
+        raise InputError("claims 13/14 need a piecewise-polynomial (hence Lipschitz) target with rational data",
+                         "target")
+
+
+def _exact_sup(ev, net, G):
+    """sup_{t ≥ 0} |Θ_t|_∞ exactly where an exact certificate gives the whole trajectory: stationarity
+    (Θ ≡ θ_0) or a dead start (w, b, v frozen; c(t) moves monotonically from c_0 towards m = ∫fp/∫p =
+    c_0 − 𝒢_c/(2∫p), never reaching it unless c_0 = m, so sup|c(t)| = max(|c_0|, |m|)); else None."""
+    top = max(abs(t) for t in net.theta)
+    if all(g == 0 for g in G):
+        return top, "𝒢(θ_0) = 0: Θ ≡ θ_0"
+    if _dead_start(net, _box(ev)):
+        m = net.c - G[-1] / (2 * ev.inst.measure.total_mass())
+        return max(top, abs(m)), f"dead start: only c moves, monotonically towards ∫fp/∫p = {to_json(m)}"
+    return None, ""
+
+
 def eval_bounded(ev: Evaluation, flow="normalized"):
-    """Claims 13/14 (H = 1, d = 1, Lipschitz f, density p): sup_t |Θ_t| < ∞.  HOLDS only through an
-    exact certificate: stationarity (𝒢(θ_0) = 0, so Θ ≡ θ_0 for both flows) or a dead start (w, b, v
-    frozen, c(t) → ∫fp/∫p monotonically); UNKNOWN otherwise -- a finite-time enclosure never proves
-    boundedness (nor divergence).  An input law with atoms is out of scope: UNKNOWN."""
+    """Claims 13/14 (d = 1, H = 1 under the default scope, Lipschitz f, density p): sup_t |Θ_t| < ∞.
+
+    Infinite horizon: HOLDS only through an exact certificate, stationarity (𝒢(θ_0) = 0, so Θ ≡ θ_0
+    for both flows) or a dead start (w, b, v frozen, c(t) → ∫fp/∫p monotonically); UNKNOWN otherwise.
+    A finite-time enclosure never proves boundedness, nor divergence.  With params.bound an explicit
+    claimed bound C is checked: exactly on the whole trajectory where a certificate applies, and on
+    [0, T] (params.T) by a certified enclosure of sup_{t≤T}|Θ_t|_∞ (`verify.flows`): a certified
+    excess is VIOLATED of that bound.  An input law with atoms is out of scope: UNKNOWN."""
+    from ..numbers import ball_bounds
+
     net = _exact(ev)
     if isinstance(ev.inst.measure, Empirical):
         return [undecidable("sup_t |Θ_t| < ∞", "out of scope: the input law has atoms (hypothesis 'density')")], []
-    hyp = [Hypothesis("H = 1 and d = 1", net.H == 1 and net.d == 1)]
+    _lipschitz_target(ev)
+    scope = ev.variants.get("scope", 1)
+    hyp = [Hypothesis("H = 1 and d = 1" if scope == 1 else "d = 1", net.d == 1 and (scope is None or net.H == scope))]
     if flow == "normalized":
         hyp.append(on_manifold(net, _manifold(ev)))
-    hyp.append(Hypothesis("the target is Lipschitz on [A, B] (piecewise polynomial targets are)",
-                          ev.inst.target.is_exact()))
+    hyp.append(density_hypothesis(ev))
+    if not all(h.holds for h in hyp):
+        return [], hyp
+    bound = ev.rational_param("bound")
+    T = _horizon(ev)
     _, G = _LG(ev, net)
-    if all(g == 0 for g in G):
-        return [relation("𝒢(θ_0) = 0: Θ ≡ θ_0 is bounded", fmpq(0), "=", fmpq(0))], hyp
-    if _dead_start(net, _box(ev)):
-        return [relation("dead start: only c moves, monotonically towards ∫fp/∫p", fmpq(0), "=", fmpq(0))], hyp
-    return [undecidable("sup_t |Θ_t| < ∞", "no exact certificate (stationarity, dead start) applies; finite-horizon "
-                                              "enclosures are not proofs of boundedness")], hyp
+    sup, why = _exact_sup(ev, net, G)
+    rels = []
+    if sup is not None:
+        rels.append(relation(why + " (bounded, exact certificate)", fmpq(0), "=", fmpq(0)))
+        if bound is not None:
+            rels.append(relation("sup_{t ≥ 0} |Θ_t|_∞ ≤ bound (exact)", sup, "≤", bound))
+        return rels, hyp
+    if T is not None:
+        enc = _trajectory(ev, net, flow, T)
+        s = enc.sup_norm()
+        ev.record("x: t", [t for t, _ in enc.points])
+        ev.record("upper end of the enclosure of |Θ_t|_∞", [max(ball_bounds(abs(y))[1] for y in Y) for _, Y in enc.points])
+        if bound is not None:
+            rels.append(relation(f"sup_{{t ≤ {to_json(enc.t_reached)}}} |Θ_t|_∞ ≤ bound (certified enclosure "
+                                 f"{s.str(10, radius=False)} ± {s.rad().str(3, radius=False)})", s, "≤", bound))
+        else:
+            ev.notes.append(f"sup_(t ≤ {to_json(enc.t_reached)}) |Θ_t|_∞ ∈ {s.str(12)} (certified)")
+        if not enc.complete:
+            rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
+    if flow == "standard" and ev.inst.params.get("probe") is not None:
+        _probe(ev, net)
+    rels.append(undecidable("sup_t |Θ_t| < ∞", "no exact certificate (stationarity, dead start) applies; finite-horizon "
+                                                  "enclosures are not proofs of boundedness"))
+    return rels, hyp
+
+
+def _probe(ev, net):
+    """Claim 14's probe (params.probe = a float horizon T_f): the standard flow from θ_0 and the
+    normalized flow from Ψ(θ_0) in float (`FlowSystem.simulate`, exploration only); the growth
+    exponent α of max_i|ṽ_i(t)| ~ t^α (ṽ_i = ρ_i v_i, least squares in log-log on [T_f/10, T_f]) is the
+    search objective; |Θ_t|, |ṽ(t)| and the kink |x_0(t)| are recorded against t for the log-log
+    plot.  If α > params.certify_above (default 1/10), the standard flow is also enclosed on
+    [0, params.certify_T] (default 1/2) and the certified sup |Θ_t|_∞ and |ṽ| are noted -- a finite-time
+    enclosure, never a proof of divergence."""
+    import numpy as np
+
+    from ..flows import FlowSystem
+    from ..numbers import ball_bounds
+
+    Tf = ev.rational_param("probe")
+    if Tf <= 0:
+        raise InputError(f"the probe horizon must be > 0, got {to_json(Tf)}", "params.probe")
+    Tf = float(Tf)
+    system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
+    H = net.H
+    ts = np.geomspace(min(1e-2, Tf / 100), Tf, 150)
+    sim = system.simulate(net.theta, Tf, "standard", rtol=1e-8, atol=1e-10, method="LSODA", t_eval=ts)
+    X = sim.states
+    rho = np.hypot(X[:, :H], X[:, H:2 * H])
+    vt = np.max(np.abs(rho * X[:, 2 * H:3 * H]), axis=1)
+    sel = (sim.t >= sim.t[-1] / 10) & (vt > 0)
+    alpha = float(np.polyfit(np.log(sim.t[sel]), np.log(vt[sel]), 1)[0]) if sel.sum() >= 5 else float("nan")
+    ev.objective("growth exponent α of |ṽ(t)| ~ t^α on [T/10, T] (float fit, standard flow)", alpha)
+    th = np.array([float(t) for t in net.theta])
+    r0 = np.hypot(th[:H], th[H:2 * H])
+    if np.all(r0 > 0):
+        psi0 = np.concatenate([th[:H] / r0, th[H:2 * H] / r0, th[2 * H:3 * H] * r0, th[3 * H:]])
+        norm = system.simulate(list(psi0), Tf, "normalized", rtol=1e-8, atol=1e-10, method="LSODA", t_eval=sim.t)
+        ev.record("|Θ_t|_∞ normalized flow from Ψ(θ_0) (float)", list(np.max(np.abs(norm.states), axis=1))
+                  + [float("nan")] * (len(sim.t) - len(norm.t)))
+    ev.record("x: t", list(sim.t))
+    ev.record("|Θ_t|_∞ standard flow (float)", list(np.max(np.abs(X), axis=1)))
+    ev.record("max_i |ṽ_i(t)| (float)", list(vt))
+    ev.record("max_i |x_0,i(t)| kink position (float)", list(np.nanmax(np.abs(sim.kinks), axis=1)))
+    ev.notes.append(f"float probe on [0, {Tf:g}]: |ṽ| grows like t^{alpha:.3g} on the last decade "
+                    f"({sim.message}); float evidence only")
+    if math.isfinite(alpha) and alpha > float(ev.rational_param("certify_above", fmpq(1, 10))):
+        enc = _trajectory(ev, net, "standard", ev.rational_param("certify_T", fmpq(1, 2)))
+        vmax = max(ball_bounds(abs(enc.final[2 * H + i]) * (enc.final[i] ** 2 + enc.final[H + i] ** 2).sqrt())[1]
+                   for i in range(H))
+        ev.notes.append(f"certified on [0, {to_json(enc.t_reached)}]: sup |Θ_t|_∞ ∈ {enc.sup_norm().str(10)}, "
+                        f"|ṽ| ≤ {float(vmax):.6g} at the end (a finite-time enclosure: not a proof of divergence)")
 
 
 def eval_open_standard(ev):
@@ -580,6 +935,12 @@ def _fixed(inst):
     return make
 
 
+def _probe_instances():
+    from .. import strategies as vst
+
+    return vst.open_problem_starts()
+
+
 def _family(n_values, params):
     """θ_n = ((2n−1)/(2n²−2n+1), 2n(n−1)/(2n²−2n+1), (2n²−2n+1)/(2n−1), −2n(n−1)/(2n−1)) ∈ M_A with
     N^{θ_n}(x) = x on [0, 1] (spec planted 1, 2)."""
@@ -624,15 +985,29 @@ _claim("representation", "RECONSTRUCTED", "N^{Ψ(θ)} = N^θ everywhere (Ψ: per
                 _mutant("representation", "no-absorb", "ejrw22.pv.psi-no-absorb",
                         "Ψ_B need not move a w_i = 0 neuron's constant into c", eval_psi_no_absorb,
                         _i(["0", "1", "1", "0"]), instances=_inst(on_manifold=False, zero_w=True))])
+SQRT_DENSITY = {"kind": "power", "box": [["0", "1"]], "coefficient": "1/2", "exponent": "-1/2"}
+_claim("regularity", "RECONSTRUCTED", "d = 1, bounded density p: P𝒢 is Lipschitz on every box X ⊂ 𝓡 around θ ∈ M, "
+       "with a certified constant K_X (interval Jacobian with the kink boundary terms); a claimed K HOLDS if K_X ≤ K",
+       eval_regularity, groups=("manifold", "density"),
+       examples=[_i(["3/5", "4/5", "1", "0"], target=IDENTITY, params={"radius": "1/64", "K": "40"}), EX],
+       instances=_inst(params={"radius": "1/64"}),
+       mutants=[_mutant("regularity", "lipschitz-unbounded-p", "ejrw22.pv.lipschitz-unbounded-p",
+                        "P𝒢 is K-Lipschitz near θ ∈ M_A for every integrable p (here p(x) = x^{-1/2}/2 on [0, 1])",
+                        eval_lipschitz_unbounded,
+                        _i(["1", "0", "1", "1"], measure=SQRT_DENSITY,
+                           params={"K": "100", "t2": "-1/10000", "radius": "1/8"}),
+                        instances=_inst(singular_density=True))])
 _claim("euler-identity", "DERIVED", "⟨g_i, u_i⟩ = v_i 𝒢_{v_i} for every θ and every neuron", eval_euler, examples=[EX],
        instances=_inst(on_manifold=False))
 _claim("projected-field", "RECONSTRUCTED", "P is the orthogonal projection onto T_θM (symmetric, idempotent), P𝒢 is "
        "tangent, and on M_A w' = −𝒢_w + w v𝒢_v, b' = −𝒢_b + b v𝒢_v, v' = −𝒢_v, c' = −𝒢_c", eval_projected_field,
-       groups=("manifold",), examples=[EX])
+       groups=("manifold", "projection"), examples=[EX])
 _claim("critical-points-coincide", "DERIVED", "on M: P𝒢(θ) = 0 ⇔ 𝒢(θ) = 0", eval_critical, groups=("manifold",),
        examples=[EX, THETA0])
 _claim("energy-identity", "RECONSTRUCTED", "along the normalized flow dL/dt = ⟨𝒢, −P𝒢⟩ = −|P𝒢|² (pointwise form)",
-       eval_energy, groups=("manifold",), examples=[EX],
+       eval_energy, groups=("manifold", "density"),
+       examples=[EX, _i(["4/5", "-3/5", "1", "0"], target=IDENTITY, params={"T": "1"})],
+       instances=_inst(horizon=True),
        mutants=[_mutant("energy-identity", "full-gradient", "ejrw22.pv.energy-full-gradient",
                         "dL/dt = −|𝒢|² along the normalized flow", eval_energy_full, THETA0),
                 _mutant("energy-identity", "gd-monotone", "ejrw22.pv.gd-monotone",
@@ -652,9 +1027,11 @@ _claim("standard-gf-normalized-coords", "DERIVED", "Ψ maps the standard flow to
        eval_normalized_coords, examples=[_i(["3", "-4", "2", "1/2"])], instances=_inst(on_manifold=False,
                                                                                         pythagorean=True))
 _claim("bounded-gf-h1", "ABSTRACT", "H = 1, d = 1, Lipschitz f, density p: every normalized GF trajectory on M is "
-       "bounded (HOLDS only via exact certificates: stationarity or a dead start; UNKNOWN otherwise)", eval_bounded,
-       groups=("manifold",), examples=[_i(["-3/5", "-4/5", "1", "0"], target="1")],
-       instances=_inst(H=1),
+       "bounded (HOLDS only via exact certificates: stationarity or a dead start; UNKNOWN otherwise; an explicit "
+       "bound params.bound is checked exactly under a certificate and on [0, params.T] by a certified enclosure)",
+       eval_bounded, groups=("manifold", "density", "scope"),
+       examples=[_i(["-3/5", "-4/5", "1", "0"], target="1", params={"bound": "2"})],
+       instances=_inst(H=1, horizon=True),
        mutants=[_mutant("bounded-gf-h1", "coercive-sublevel", "ejrw22.pv.coercive-sublevel",
                         "{θ ∈ M : L(θ) ≤ λ} is bounded (by params.bound)", eval_coercive,
                         _i(["19/181", "180/181", "181/19", "-180/19"], target=IDENTITY, params={"bound": "9"}),
@@ -664,5 +1041,8 @@ _claim("bounded-gf-h1", "ABSTRACT", "H = 1, d = 1, Lipschitz f, density p: every
                         _i(["19/181", "180/181", "181/19", "-180/19"], target=IDENTITY, params={"C": "9"}),
                         instances=_family([10, 20, 40], {"C": "9"}))])
 _claim("open-standard-gf", "ABSTRACT", "boundedness of the standard GF (H = 1, d = 1, Lipschitz f) is open: HOLDS per "
-       "instance only via exact certificates, never for the universal statement", eval_open_standard,
-       examples=[_i(["-3/5", "-4/5", "1", "0"], target="1")], instances=_inst(H=1, on_manifold=False))
+       "instance only via exact certificates, never for the universal statement; params.probe runs the float "
+       "growth probe of ṽ(t) (search objective) and certifies the most suspicious starts on a finite horizon",
+       eval_open_standard, groups=("density", "scope"),
+       examples=[_i(["-3/5", "-4/5", "1", "0"], target="1")],
+       instances=_probe_instances)
