@@ -172,3 +172,14 @@ def test_ball_parameters_escalate_and_decide():
     assert v.status == Status.HOLDS and v.precision.startswith("ball")
     v = verify.check("cjrr21.lyapunov-identity", inst)
     assert v.status == Status.UNKNOWN
+
+
+def test_gradient_flow_lyapunov_integral_certified_on_a_horizon():
+    """cjrr21 claim 16 through the ejrw22 stepper: V(Θ_T) and V(Θ_0) − 8∫ℒ enclosures meet on [0, 1/2]."""
+    import verify
+
+    inst = {"network": {"widths": [1, 2, 1], "theta": ["1", "-1", "-1/4", "1/2", "1", "1/2", "0"]},
+            "target": {"kind": "constant", "value": "1"}, "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
+            "params": {"steps": 2, "T": "1/2"}}
+    v = verify.check("cjrr21.gf-lyapunov-integral", inst)
+    assert v.status == "HOLDS" and any("gradient flow, T = 1/2" in r.name for r in v.relations)

@@ -824,11 +824,47 @@ def eval_gf_integral(ev: Evaluation):
     rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (sum_squares(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
                                          fmpq(0))
     rhs = rhs + sum(tr["deltas"], fmpq(0))
-    return [relation(f"V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) (N = {N}, telescoped claim 9)",
-                     lhs, "=", rhs),
-            undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
-                        "continuous time: needs a validated ODE enclosure of the flow (not available yet)")
-            ], tr["hyps"]
+    rels = [relation(f"V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) (N = {N}, telescoped claim 9)",
+                     lhs, "=", rhs)]
+    T = ev.param("T", None, parse=parse_rational)
+    if T is None:
+        rels.append(undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
+                                "continuous time: give params.T for a certified enclosure of the flow on [0, T] "
+                                "(d = 1, density measure, ℒ with s = 1)"))
+    else:
+        rels += _gf_enclosure(ev, tr, T)
+    return rels, tr["hyps"]
+
+
+def _gf_enclosure(ev: Evaluation, tr, T) -> list:
+    """The flow form on [0, T] from a certified enclosure of the standard flow (`verify.flows`; the
+    same stepper as ejrw22): d/dt V(Θ_t) = −⟨∇V, 𝒢⟩ = −8ℒ(Θ_t) a.e. (claim 9 holds at every θ), so the
+    box enclosure of V(Θ_T) must meet V(Θ_0) − 8Σ_n h_n ℒ(X_n) (Θ_t ∈ X_n on step n); disjoint
+    enclosures are VIOLATED."""
+    from ..flows import FlowSystem, _sq
+    from ..numbers import ball_bounds, precision
+    from ..problems import Constant, Empirical
+
+    net, xi, s = tr["nets"][0], tr["xi"], tr["s"]
+    if T <= 0:
+        raise InputError(f"the horizon T must be > 0, got {to_json(T)}", "params.T")
+    if net.d != 1 or s != 1 or isinstance(ev.inst.measure, Empirical) or not ev.exact:
+        return [undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
+                            "the certified flow enclosure needs d = 1, a density measure, ℒ with s = 1 and exact data")]
+    system = FlowSystem(Constant(xi), ev.inst.measure, net.H)
+    enc = system.enclose(net.theta, T, "standard", max_steps=int(ev.param("max_steps", 4000, parse=parse_rational)))
+    with precision(enc.prec):
+        VT = sum((_sq(y) for y in enc.final), arb(0)) + _sq(enc.final[-1] - 2 * xi)
+        energy = arb(V(net.theta, xi))
+        for st in enc.steps:
+            energy -= 8 * arb(st.t1 - st.t0) * system._risk_box(st.X).nonnegative_part()
+    (l1, h1), (l2, h2) = ball_bounds(VT), ball_bounds(energy)
+    gap = max(fmpq(0), l1 - h2, l2 - h1)
+    rels = [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; gradient flow, T = "
+                     f"{to_json(enc.t_reached)}, {len(enc.steps)} certified steps)", gap, "=", fmpq(0))]
+    if not enc.complete:
+        rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
+    return rels
 
 
 # --------------------------------------------------------------------------------------------
@@ -1143,8 +1179,9 @@ _claim("gd-risk-to-zero", "ABSTRACT",
                                                        critical_bias=0)().map(_gamma_one_over_lambda))])
 _claim("gf-lyapunov-integral", "DERIVED",
        "along gradient flow V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (discrete telescoped identity certified; the flow "
-       "itself UNKNOWN)", eval_gf_integral, examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
-       params_doc="steps (default 3), gamma (default 10^-8)", instances=_shallow(params={"steps": _steps_st(1, 2)}))
+       "itself certified on [0, params.T] by a trajectory enclosure, d = 1; UNKNOWN without T)", eval_gf_integral,
+       examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
+       params_doc="steps (default 3), gamma (default 10^-8), T (certified gradient-flow enclosure on [0, T], d = 1)", instances=_shallow(params={"steps": _steps_st(1, 2)}))
 _claim("sgd-sure-decrease", "DERIVED",
        "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
        "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),
