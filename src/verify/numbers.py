@@ -179,6 +179,15 @@ def ball_bounds(x: arb) -> tuple[fmpq, fmpq] | None:
     return mid - rad, mid + rad
 
 
+def ball_gap(x: arb, y: arb) -> fmpq | None:
+    """The exact distance between two finite balls as sets: 0 when they overlap, > 0 when they are
+    certainly disjoint; ``None`` if one is not finite."""
+    bx, by = ball_bounds(x), ball_bounds(y)
+    if bx is None or by is None:
+        return None
+    return max(fmpq(0), bx[0] - by[1], by[0] - bx[1])
+
+
 def contains(x: arb, q) -> bool:
     """Exact test q ∈ x for a rational q (no rounding of q into a ball)."""
     bounds = ball_bounds(x)

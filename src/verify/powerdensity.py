@@ -20,7 +20,7 @@ Two evaluations (`method`):
 
 from __future__ import annotations
 
-from flint import arb, fmpq
+from flint import arb, fmpq, fmpq_poly
 
 from .errors import InputError
 from .nets import Network
@@ -30,28 +30,15 @@ from .problems import PowerDensity, Target, poly_add, poly_integral, poly_mul
 METHODS = ("powers", "substitution")
 
 
-def _shift(q, A):
-    """Coefficients of y ↦ q(y + A) (Taylor shift, exact)."""
-    out = [fmpq(0)] * len(q)
-    binom_row = [fmpq(1)]
-    for k, qk in enumerate(q):
-        # (y + A)^k = Σ_j C(k, j) A^{k−j} y^j
-        if k:
-            binom_row = [fmpq(1)] + [binom_row[j - 1] + binom_row[j] for j in range(1, k)] + [fmpq(1)]
-        for j in range(k + 1):
-            out[j] += qk * binom_row[j] * A ** (k - j)
-    return out
-
-
 def _integral(q, lo: fmpq, hi: fmpq, mu: PowerDensity, method: str) -> arb:
     """∫_lo^hi q(x)·a(x − A)^α dx for a rational polynomial q, A ≤ lo ≤ hi ≤ B."""
     (A, _), = mu.box
     a, alpha = mu.coefficient, mu.exponent
-    y = _shift(list(q), A)
+    y = fmpq_poly(list(q))(fmpq_poly([A, 1]))  # y ↦ q(y + A)
     Y0, Y1 = lo - A, hi - A
     if method == "powers":
         s = arb(0)
-        for k, yk in enumerate(y):
+        for k, yk in enumerate(y.coeffs()):
             if yk == 0:
                 continue
             e = arb(k + alpha + 1)
@@ -63,11 +50,9 @@ def _integral(q, lo: fmpq, hi: fmpq, mu: PowerDensity, method: str) -> arb:
     if n.q != 1:
         raise InputError(f"the substitution y = s^n needs α = 1/n − 1, got α = {alpha}", "measure.exponent")
     n = int(n.p)
-    qs = [fmpq(0)] * ((len(y) - 1) * n + 1)  # y(s^n): coefficient of s^{kn}
-    for k, yk in enumerate(y):
-        qs[k * n] += yk
+    qs = y(fmpq_poly([0] * n + [1]))  # s ↦ q(s^n + A)
     root = lambda Y: arb(Y).root(n) if Y > 0 else arb(0)  # noqa: E731
-    return arb(a) * n * poly_integral([arb(t) for t in qs], root(Y0), root(Y1))
+    return arb(a) * n * poly_integral([arb(t) for t in qs.coeffs()], root(Y0), root(Y1))
 
 
 def risk_gradient(theta, target: Target, mu: PowerDensity, H: int, method: str = "powers", prec: int = 128):

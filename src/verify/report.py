@@ -301,6 +301,12 @@ def counterexamples(report: dict) -> list[dict]:
     return [r for r in report["results"] if r.get("counterexample")]
 
 
+def search_objectives(report: dict) -> list[tuple[dict, str, dict]]:
+    """(result, objective name, best value record) for every search objective, in report order
+    (the k-th one's plot is `objective_plot_name(result, k)`)."""
+    return [(r, name, o) for r in report["results"] for name, o in (r.get("objectives") or {}).items()]
+
+
 def errors(report: dict) -> list[dict]:
     return [r for r in report["results"] if r.get("error")]
 
@@ -412,7 +418,7 @@ def render_markdown(report: dict, plots: dict | None = None) -> str:
         lines += md_counterexample(r, plots)
     if not counterexamples(report):
         lines += ["None.", ""]
-    best = [(r, name, o) for r in report["results"] for name, o in (r.get("objectives") or {}).items()]
+    best = search_objectives(report)
     if best:
         lines += ["## Search objectives", "",
                   "The largest value of each quantity a claim asked the search to drive up, with the instance that "
@@ -629,8 +635,7 @@ def make_plots(report: dict) -> dict[str, bytes | str]:
         if cx["verdict"].get("series"):
             plots[f"{name}-iterates.png"] = attempt(draw_series, cx["verdict"]["series"])
         plots[f"{name}-margins.png"] = attempt(draw_margins, r.get("margins") or [], cx.get("found_at"))
-    best = [(r, o) for r in report["results"] for o in (r.get("objectives") or {}).values()]
-    for k, (r, o) in enumerate(best):
+    for k, (r, _, o) in enumerate(search_objectives(report)):
         if o.get("series"):
             plots[objective_plot_name(r, k)] = attempt(draw_series, o["series"])
     plots["summary.png"] = attempt(draw_summary, report["results"])

@@ -842,7 +842,7 @@ def _gf_enclosure(ev: Evaluation, tr, T) -> list:
     box enclosure of V(Θ_T) must meet V(Θ_0) − 8Σ_n h_n ℒ(X_n) (Θ_t ∈ X_n on step n); disjoint
     enclosures are VIOLATED."""
     from ..flows import FlowSystem, _sq
-    from ..numbers import ball_bounds, precision
+    from ..numbers import ball_gap, precision
     from ..problems import Constant, Empirical
 
     net, xi, s = tr["nets"][0], tr["xi"], tr["s"]
@@ -858,8 +858,9 @@ def _gf_enclosure(ev: Evaluation, tr, T) -> list:
         energy = arb(V(net.theta, xi))
         for st in enc.steps:
             energy -= 8 * arb(st.t1 - st.t0) * system._risk_box(st.X).nonnegative_part()
-    (l1, h1), (l2, h2) = ball_bounds(VT), ball_bounds(energy)
-    gap = max(fmpq(0), l1 - h2, l2 - h1)
+    gap = ball_gap(VT, energy)
+    if gap is None:
+        return [undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow", "an enclosure is not finite")]
     rels = [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; gradient flow, T = "
                      f"{to_json(enc.t_reached)}, {len(enc.steps)} certified steps)", gap, "=", fmpq(0))]
     if not enc.complete:

@@ -23,7 +23,7 @@ from flint import fmpq, fmpq_mat
 from ..claim import Claim, Evaluation, Hypothesis, Mutant, Status, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
-from ..numbers import Undecided, parse_rational, to_json
+from ..numbers import Undecided, ball_bounds, ball_gap, parse_rational, to_json
 from ..problems import Empirical
 from ..registry import VariantGroup, register, register_variants
 
@@ -555,7 +555,6 @@ def eval_regularity(ev: Evaluation, bounded=True):
     False): the same statement for an unbounded integrable p, refuted by a pair with certified
     quotient > K (arb, `verify.powerdensity`)."""
     from ..flows import FlowSystem, _ball, _sq
-    from ..numbers import ball_bounds
     from ..problems import PowerDensity
 
     net = _exact(ev)
@@ -638,14 +637,12 @@ def _energy_trajectory(ev, net):
     """Claim 9 (trajectory form, normalized flow, density p bounded): the enclosure of ℒ(Θ_T) (box
     evaluation over the last point enclosure) must meet ℒ(Θ_0) − Σ_n h_n|P𝒢(X_n)|² (the energy
     identity integrated over the step boxes); disjoint enclosures are VIOLATED."""
-    from ..numbers import ball_bounds
-
     enc = _trajectory(ev, net, "normalized", _horizon(ev))
     along = enc.energy_along()
-    if along is None:
-        return [undecidable("energy identity along the trajectory", "a step box meets the singular set")]
-    (l1, h1), (l2, h2) = ball_bounds(enc.risk_final()), ball_bounds(along[-1])
-    gap = max(fmpq(0), l1 - h2, l2 - h1)
+    gap = None if along is None else ball_gap(enc.risk_final(), along[-1])
+    if gap is None:
+        return [undecidable("energy identity along the trajectory", "a step box meets the singular set or an "
+                                                                    "enclosure is not finite")]
     ev.record("x: t", [t for t, _ in enc.points])
     ev.record("upper end of the energy enclosure of ℒ(Θ_t)", [ball_bounds(e)[1] for e in along])
     rels = [relation(f"enclosures of ℒ(Θ_T) and ℒ(Θ_0) − ∫₀ᵀ|P𝒢|² meet (gap = 0; T = {to_json(enc.t_reached)}, "
@@ -702,8 +699,6 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
     claimed bound C is checked: exactly on the whole trajectory where a certificate applies, and on
     [0, T] (params.T) by a certified enclosure of sup_{t≤T}|Θ_t|_∞ (`verify.flows`): a certified
     excess is VIOLATED of that bound.  An input law with atoms is out of scope: UNKNOWN."""
-    from ..numbers import ball_bounds
-
     net = _exact(ev)
     if isinstance(ev.inst.measure, Empirical):
         return [undecidable("sup_t |Θ_t| < ∞", "out of scope: the input law has atoms (hypothesis 'density')")], []
@@ -755,7 +750,6 @@ def _probe(ev, net):
     import numpy as np
 
     from ..flows import FlowSystem
-    from ..numbers import ball_bounds
 
     Tf = ev.rational_param("probe")
     if Tf <= 0:
