@@ -194,8 +194,13 @@ class Instance:
 
 
 def network_from_json(obj, where: str = "network"):
-    """A `Network` (``{"widths", "theta"}``, output width 1, the cjrr21 layout) or, with a
-    ``kind`` key (``"mlp"`` or ``"dag"``), a `DagNetwork` (several outputs, optional biases)."""
+    """A `Network` (``{"widths", "theta"}``, output width 1, the cjrr21 layout); with a ``kind``
+    key ``"mlp"`` or ``"dag"``, a `DagNetwork` (several outputs, optional biases); with ``"kind":
+    "d0"``, the yoneda23 construction `verify.d0.D0` given by its knobs (its θ is θ^0)."""
+    if isinstance(obj, dict) and obj.get("kind") == "d0":
+        from .d0 import D0
+
+        return D0.from_json(obj, where)
     if isinstance(obj, dict) and "kind" in obj:
         return DagNetwork.from_json(obj, where)
     return Network.from_json(obj, where)

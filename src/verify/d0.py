@@ -461,6 +461,11 @@ class D0:
     def theta0(self) -> tuple:
         return self.init
 
+    @property
+    def theta(self) -> tuple:
+        """θ^0, so that a `D0` can stand where an instance expects a network (``{"kind": "d0"}``)."""
+        return self.init
+
     def with_(self, **changes) -> "D0":
         """A copy with some knobs changed (``init`` is reset to the default when the head changes
         and no init is given)."""
@@ -696,7 +701,7 @@ class D0:
 
     # ---- JSON ---------------------------------------------------------------------------------
     def to_json(self) -> dict:
-        return {"d": self.d, "N": self.N, "feature": self.feature, "head": self.head, "train_outer": self.train_outer,
+        return {"kind": "d0", "d": self.d, "N": self.N, "feature": self.feature, "head": self.head, "train_outer": self.train_outer,
                 "target": {"kind": "ball", "centre": to_json(list(self.centre)), "radius": to_json(self.radius),
                            "closed": self.closed},
                 "measure_norm": self.measure_norm, "batch": self.batch.to_json(), "eta": to_json(self.eta),
@@ -707,7 +712,7 @@ class D0:
     def from_json(cls, obj, where: str = "d0") -> "D0":
         if not isinstance(obj, dict):
             raise InputError("expected an object with the D0 knobs", where)
-        known = {"d", "N", "feature", "head", "train_outer", "target", "measure_norm", "batch", "eta", "eta_decay",
+        known = {"kind", "d", "N", "feature", "head", "train_outer", "target", "measure_norm", "batch", "eta", "eta_decay",
                  "init", "relu_grad_at_0", "limit_def", "error_r"}
         _keys(obj, known, where)
         kw = {}
