@@ -237,6 +237,7 @@ class Evaluation:
     notes: list = field(default_factory=list)
     engines: set = field(default_factory=set)
     series: dict = field(default_factory=dict)
+    variant_names: list | None = None  # the variants in force, when the instance itself selects some
     _cache: dict = field(default_factory=dict)
 
     @property

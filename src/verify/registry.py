@@ -98,6 +98,7 @@ def resolve(ref: str, extra_variants=()) -> tuple[Claim, Mutant | None, dict]:
         name, value = chosen.get(gname, (g.default, g.options[g.default]))
         values[gname] = value
         values[gname + ":name"] = name
+        values[gname + ":explicit"] = gname in chosen
     return claim, mutant, values
 
 
@@ -147,7 +148,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
     label = f"ball{used}" if used is not None else (
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
-                   variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
+                   ev.variant_names or variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
                    ev.notes, reverified, ev.series)
 
 

@@ -8,4 +8,4 @@ def load_all():
     if _LOADED:
         return
     _LOADED = True
-    from . import beg19, cjrr21, ejrw22, gsgd19  # noqa: F401  (import registers)
+    from . import beg19, cjrr21, ejrw22, gsgd19, yoneda23  # noqa: F401  (import registers)

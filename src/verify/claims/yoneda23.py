@@ -1,0 +1,1003 @@
+"""yoneda23 -- pointwise convergence of (mini-batch) GD to the ball indicator in a sparse ReLU DNN.
+
+Kawasumi, Yoneda 2023/24, arXiv:2304.08172.
+Specification: shared/claims/004-pointwise-indicator.md; note: proofs_notes/yoneda23.md.
+
+An instance names the construction as its network: ``{"network": {"kind": "d0", …knobs of §2.3},
+"params": {…}}`` (`verify.d0.D0`; every knob defaults to D0).  The variants of spec §5 override
+knobs (``@head-ab``, ``@batch-cells``, …); a variant not given leaves the instance's knob, and the
+verdict lists the variants actually in force.  Variants the checker does not implement
+(``@feat-radial``, ``@head-free``, ``@batch-iid``, ``@limit-certified``, …) give UNKNOWN with the
+reason.
+
+Instance ``params``: ``x`` (a point, or a list of points; for d = 1 a number is a point), ``z``,
+``y``, ``a``, ``b``, ``r`` (scalars of 3.1/3.2), ``theta`` (a parameter vector instead of θ^0),
+``C``, ``c1``, ``c2`` (claimed constants of 3.11), ``t`` (a horizon).
+
+Provenance: 3.1–3.8 are [DERIVED] lemmas about D0; 3.9–3.13 are [RECONSTRUCTED] readings of the
+paper ([ABSTRACT] for the existence of such a network).  Every verdict names the head it used.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flint import arb, fmpq
+
+from .. import d0 as D
+from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..d0_invariant import Convergence, RampModel, prove
+from ..errors import InputError
+from ..numbers import Undecided, ball_bounds, parse_rational, precision, to_json
+from ..registry import VariantGroup, register, register_variants
+
+SOURCE = "Kawasumi, Yoneda 2023/24, arXiv:2304.08172"
+NOTE = "proofs_notes/yoneda23.md"
+Q = fmpq
+
+
+class _NotImplementedVariant(Exception):
+    pass
+
+
+_NI = "not implemented"
+_GROUPS = {
+    "y-feature": ({"feat-yarotsky": {"feature": "yarotsky"}, "feat-exact-square": {"feature": "exact-square"},
+                   "feat-radial": _NI, "feat-trainable": _NI}, "feat-yarotsky",
+                  "the feature r: Yarotsky's sparse squaring net (default), r = |x|² (a fixed non-ReLU transformation), "
+                  "r = |x|, trainable feature weights"),
+    "y-head": ({"head-wc": {"head": "wc", "train_outer": False}, "head-ab": {"head": "ab", "train_outer": False},
+                "head-outer": {"head": "wc", "train_outer": True}, "head-free": _NI}, "head-wc",
+               "the head: tied (w, c) (default), trainable (a, b), (w, c) with α, β trained, untied"),
+    "y-loss": ({"loss-prob": {"measure_norm": "prob"}, "loss-lebesgue": {"measure_norm": "lebesgue"}}, "loss-prob",
+               "the risk against μ = 2^{-d}dx (default) or dx (η·2^d)"),
+    "y-batch": ({"batch-full": {"batch": D.Batch.full()}, "batch-cells": {"batch": D.Batch.cells(2)},
+                 "batch-cells-unnorm": {"batch": D.Batch.cells(2, normalize=False)},
+                 "batch-grid": {"batch": D.Batch.grid(4)}, "batch-starve": _NI, "batch-iid": _NI}, "batch-full",
+                "batches: population (default), cyclic dyadic cells (m = 2, normalized or not), the grid of cell "
+                "centres (n = 4); starve(δ) and i.i.d. batches"),
+    "y-eta": ({"eta-const": {"eta_decay": Q(0)}, "eta-decay": {"eta_decay": Q(1, 2)}}, "eta-const",
+              "constant η (default) or η_t = η(t + 1)^{-1/2}"),
+    "y-relu0": ({"relu0-zero": {"relu_grad_at_0": "0"}, "relu0-one": {"relu_grad_at_0": "1"},
+                 "relu0-raise": {"relu_grad_at_0": "raise"}}, "relu0-zero", "σ'(0) = 0 (default), 1, or report the tie"),
+    "y-ball": ({"ball-closed": {"closed": True}, "ball-open": {"closed": False}}, "ball-closed",
+               "the target ball closed (default) or open"),
+    "y-limit": ({"limit-strict": {"limit_def": "strict"}, "limit-closed": {"limit_def": "closed"},
+                 "limit-certified": _NI}, "limit-strict", "f°_N = 1{r_N < R²} (default), 1{r_N ≤ R²}, or the certified limit"),
+    "y-target": ({"target-ball": {}, "target-halfspace": _NI, "target-ellipsoid": _NI}, "target-ball",
+                 "ball targets (centre and R from the instance), half-spaces, ellipsoids"),
+    "y-err": ({"err-r2": {"error_r": 2}, "err-r1": {"error_r": 1}}, "err-r2", "the error exponent r of ‖f − f°_N‖_r^r"),
+}
+register_variants(*(VariantGroup(g, opts, default, doc) for g, (opts, default, doc) in _GROUPS.items()))
+ALL_GROUPS = tuple(_GROUPS)
+_KNOB_NAMES = {
+    "y-feature": lambda c: {"yarotsky": "feat-yarotsky", "exact-square": "feat-exact-square"}[c.feature],
+    "y-head": lambda c: "head-outer" if c.train_outer else f"head-{c.head}",
+    "y-loss": lambda c: f"loss-{c.measure_norm}",
+    "y-batch": lambda c: {"full": "batch-full", "cells": "batch-cells" if c.batch.normalize else "batch-cells-unnorm",
+                          "data": "batch-data", "grid": "batch-grid"}[c.batch.kind],
+    "y-eta": lambda c: "eta-const" if c.eta_decay == 0 else "eta-decay",
+    "y-relu0": lambda c: {"0": "relu0-zero", "1": "relu0-one", "raise": "relu0-raise"}[c.relu_grad_at_0],
+    "y-ball": lambda c: "ball-closed" if c.closed else "ball-open",
+    "y-limit": lambda c: f"limit-{c.limit_def}",
+    "y-target": lambda c: "target-ball",
+    "y-err": lambda c: f"err-r{c.error_r}",
+}
+
+
+def config(ev: Evaluation) -> D.D0:
+    """The instance's D0 with the explicitly selected variants applied; records the variants in force."""
+    cfg = ev.inst.net
+    if not isinstance(cfg, D.D0):
+        raise InputError('yoneda23 claims take the D0 construction as network: {"kind": "d0", …knobs}', "network")
+    for g in ALL_GROUPS:
+        if g not in ev.variants or not ev.variants.get(g + ":explicit"):
+            continue
+        change = ev.variants[g]
+        if change == _NI:
+            raise _NotImplementedVariant(f"variant @{ev.variants[g + ':name']} is not implemented")
+        change = {k: v for k, v in change.items() if getattr(cfg, k) != v}
+        if change:  # a changed head resets θ^0 to that head's default
+            cfg = cfg.with_(**change)
+    ev.variant_names = sorted(_KNOB_NAMES[g](cfg) for g in ALL_GROUPS if g in ev.variants)
+    return cfg
+
+
+def _guard(fn):
+    """Evaluate, turning an unimplemented variant into UNKNOWN with its reason."""
+    def run(ev, *args, **kw):
+        try:
+            return fn(ev, *args, **kw)
+        except _NotImplementedVariant as e:
+            return [undecidable("variant", str(e))], []
+    run.__name__ = fn.__name__
+    run.__doc__ = fn.__doc__
+    return run
+
+
+def _exact(ev: Evaluation):
+    if ev.prec is not None:
+        raise Undecided("decided in exact rational arithmetic")
+
+
+def points(ev: Evaluation, cfg: D.D0, default=()) -> list[tuple]:
+    """params.x as a list of points in the domain [−1, 1)^d (exact)."""
+    raw = ev.inst.params.get("x", None)
+    if raw is None:
+        raw = list(default)
+    if not isinstance(raw, list) or (cfg.d == 1 and raw and not isinstance(raw[0], list)):
+        raw = raw if isinstance(raw, list) else [raw]
+        raw = [[v] for v in raw] if cfg.d == 1 else [raw]
+    out = []
+    for k, p in enumerate(raw):
+        if not isinstance(p, list):
+            raise InputError(f"a point must be a list of {cfg.d} numbers", f"params.x[{k}]")
+        x = tuple(parse_rational(v, f"params.x[{k}][{i}]") for i, v in enumerate(p))
+        cfg.check_point(x, f"params.x[{k}]")
+        out.append(x)
+    return out
+
+
+def _scalar(ev, key, default):
+    return ev.rational_param(key, Q(default) if default is not None else None)
+
+
+def _theta(ev, cfg):
+    raw = ev.inst.params.get("theta")
+    if raw is None:
+        return cfg.theta0
+    if not isinstance(raw, list) or len(raw) != len(cfg.param_names):
+        raise InputError(f"theta must list {len(cfg.param_names)} numbers {cfg.param_names}", "params.theta")
+    return tuple(parse_rational(v, f"params.theta[{i}]") for i, v in enumerate(raw))
+
+
+def _head_note(ev, cfg):
+    ev.notes.append(f"head {cfg.head!r} ({', '.join(cfg.param_names)} trainable), feature {cfg.feature!r}, "
+                    f"batch {cfg.batch.kind!r}, η = {cfg.eta}, σ'(0) = {cfg.relu_grad_at_0}")
+
+
+def _clip(y):
+    return min(Q(1), max(Q(0), y))
+
+
+# ============================================================================================
+# 3.1–3.6: exact lemmas about the construction
+
+
+def _piecewise_agree(f, g, kinks) -> tuple[int, int]:
+    """(number of agreements, number of test points) of f and g at the kinks, one interior point
+    of every piece and one point beyond each end: for two piecewise-linear functions whose kinks
+    all lie in ``kinks`` this decides f = g on ℝ."""
+    ks = sorted(set(kinks))
+    pts = list(ks) + [(p + q) / 2 for p, q in zip(ks, ks[1:])] + [ks[0] - 1, ks[-1] + 1]
+    return sum(1 for p in pts if f(p) == g(p)), len(pts)
+
+
+@_guard
+def eval_relu_identities(ev: Evaluation):
+    """3.1: |z| = σ(z) + σ(−z); g = 2σ(z) − 4σ(z − 1/2) + 2σ(z − 1) is the hat; σ(y) − σ(y − 1) = clip(y);
+    with y = a(b − r) the ramp u for every sign of a.  At the instance's scalars and ∀ (piecewise)."""
+    _exact(ev)
+    z, y = _scalar(ev, "z", "1/3"), _scalar(ev, "y", "2/5")
+    a, b, r = _scalar(ev, "a", 4), _scalar(ev, "b", "2/5"), _scalar(ev, "r", "1/4")
+    relu = D.relu
+
+    def hat_formula(s):
+        return 2 * s if 0 <= s <= D.HALF else (2 - 2 * s if D.HALF < s <= 1 else Q(0))
+
+    def hat_net(s):
+        return 2 * relu(s) - 4 * relu(s - D.HALF) + 2 * relu(s - 1)
+
+    def ramp_net(s):
+        return relu(a * (b - s)) - relu(a * (b - s) - 1)
+
+    rels = [relation("|z| = σ(z) + σ(−z)", abs(z), "=", relu(z) + relu(-z)),
+            relation("g(z) = hat(z)", hat_net(z), "=", hat_formula(z)),
+            relation("σ(y) − σ(y − 1) = min{1, max{0, y}}", relu(y) - relu(y - 1), "=", _clip(y)),
+            relation("u(r; a, b) = clip(a(b − r))", ramp_net(r), "=", _clip(a * (b - r)))]
+    ok, n = _piecewise_agree(hat_net, hat_formula, [Q(0), D.HALF, Q(1)])
+    rels.append(relation("∀z: g = hat (kinks {0, 1/2, 1})", Q(ok), "=", Q(n)))
+    ok, n = _piecewise_agree(lambda s: abs(s), lambda s: relu(s) + relu(-s), [Q(0)])
+    rels.append(relation("∀z: |z| = σ(z) + σ(−z) (kink 0)", Q(ok), "=", Q(n)))
+    kinks = [b, b - 1 / a] if a != 0 else [b]
+    ok, n = _piecewise_agree(ramp_net, lambda s: _clip(a * (b - s)), kinks)
+    rels.append(relation("∀r: u(r; a, b) = clip(a(b − r)) (kinks b, b − 1/a)", Q(ok), "=", Q(n)))
+    return rels, []
+
+
+def _feature_node(cfg: D.D0, x) -> fmpq:
+    """r_N(x) read off the D0 network's feature neuron (layer N + 2), not from the formula."""
+    net = cfg.network()
+    _, o, _ = net.forward(list(x))
+    return o[net.node(cfg.N + 2, 0)]
+
+
+@_guard
+def eval_squaring_error(ev: Evaluation, bound_shift: int = 2, below: bool = False):
+    """3.2: 0 ≤ φ_N(z) − z² ≤ 2^{−2N−2} on [0, 1]; φ_N = z² on the grid k/2^N, error 2^{−2N−2} at the
+    midpoints, φ_N(1/2) = 1/4 (N ≥ 1); the D0 network computes φ_N(|x|) exactly."""
+    _exact(ev)
+    cfg = config(ev)
+    N = cfg.N
+    z = _scalar(ev, "z", Q(1, 2 ** (N + 1)))
+    if not 0 <= z <= 1:
+        raise InputError(f"z = {z} lies outside [0, 1]", "params.z")
+    phi_z = _feature_node(cfg.with_(d=1, feature="yarotsky"), (z,)) if ev.independent else D.phi(z, N)
+    e = phi_z - z * z
+    bound = Q(1, 2 ** (2 * N + bound_shift))
+    rels = [relation("φ_N(z) − z² ≤ 2^{-2N-2}" if bound_shift == 2 else "φ_N(z) − z² ≤ 2^{-2N-3}", e, "≤", bound)]
+    rels.append(relation("φ_N(z) ≤ z²", e, "≤", 0) if below else relation("φ_N(z) − z² ≥ 0", e, "≥", 0))
+    if below or bound_shift != 2:
+        return rels, []
+    h = Q(1, 2 ** N)
+    grid = [k * h for k in range(2 ** N + 1)]
+    rels.append(relation("φ_N = z² at every grid point k/2^N", Q(sum(D.phi(g, N) == g * g for g in grid)), "=",
+                         Q(len(grid))))
+    mids = [(k + D.HALF) * h for k in range(2 ** N)]
+    rels.append(relation("φ_N − z² = 2^{-2N-2} at every midpoint", Q(sum(D.phi(m, N) - m * m == bound for m in mids)),
+                         "=", Q(len(mids))))
+    slopes = [(D.phi(grid[k + 1], N) - D.phi(grid[k], N)) / h for k in range(2 ** N)]
+    rels.append(relation("slope (2k + 1)/2^N on every cell", Q(sum(s == (2 * k + 1) * h for k, s in enumerate(slopes))),
+                         "=", Q(len(slopes))))
+    if N >= 1:
+        rels.append(relation("φ_N(1/2) = 1/4", D.phi(D.HALF, N), "=", D.QUARTER))
+    if cfg.feature == "yarotsky" and cfg.d == 1:
+        rels.append(relation("the network's feature neuron at x = z is φ_N(z)", _feature_node(cfg, (z,)), "=",
+                             D.phi(z, N)))
+    return rels, []
+
+
+def eval_squaring_half(ev):
+    return eval_squaring_error(ev, bound_shift=3)
+
+
+def eval_squaring_below(ev):
+    return eval_squaring_error(ev, below=True)
+
+
+def _sq(x) -> fmpq:
+    return sum((v * v for v in x), Q(0))
+
+
+def _extremal(cfg):
+    return [[to_json(Q(1, 2 ** (cfg.N + 1)))] * cfg.d]
+
+
+@_guard
+def eval_feature_error(ev: Evaluation, factor_d: bool = True):
+    """3.3: 0 ≤ r_N(x) − |x|² ≤ d·2^{−2N−2} on [−1, 1]^d (and the network computes r_N)."""
+    _exact(ev)
+    cfg = config(ev)
+    rels = []
+    for x in points(ev, cfg, _extremal(cfg)):
+        r = _feature_node(cfg, x) if ev.independent and cfg.feature == "yarotsky" else cfg.r(x)
+        e = r - _sq(x)
+        bound = Q(cfg.d if factor_d else 1, 2 ** (2 * cfg.N + 2))
+        rels.append(relation(f"r_N(x) − |x|² ≤ {'d·' if factor_d else ''}2^(-2N-2) at x = {_pt(x)}", e, "≤", bound))
+        rels.append(relation(f"r_N(x) − |x|² ≥ 0 at x = {_pt(x)}", e, "≥", 0))
+        if factor_d and cfg.feature == "yarotsky":
+            rels.append(relation(f"the network's feature neuron equals r_N at x = {_pt(x)}", _feature_node(cfg, x), "=",
+                                 cfg.r(x)))
+    return rels, []
+
+
+def eval_feature_no_d(ev):
+    return eval_feature_error(ev, factor_d=False)
+
+
+def _pt(x) -> str:
+    return "(" + ", ".join(str(v) for v in x) + ")"
+
+
+@_guard
+def eval_sparse_shape(ev: Evaluation):
+    """3.4: width ≤ 4d, N + 3 hidden layers, 13dN + d + 4 (N ≥ 1) or 4d + 4 (N = 0) non-zero weights,
+    counted on the built network's exact matrices."""
+    _exact(ev)
+    cfg = config(ev)
+    if cfg.feature != "yarotsky":
+        raise InputError(f"feature {cfg.feature!r} has no network to count", "network.feature")
+    w, c, al, _ = cfg.head_values(cfg.theta0)
+    shape = cfg.shape()
+    rels = [relation("max width ≤ 4d", Q(shape["max_width"]), "≤", Q(4 * cfg.d)),
+            relation("hidden layers = N + 3", Q(shape["hidden_layers"]), "=", Q(cfg.N + 3))]
+    hyp = [Hypothesis("w ≠ 0 and α ≠ 0 at θ^0 (otherwise head weights vanish)", w != 0 and al != 0)]
+    rels.append(relation("non-zero weights = 13dN + d + 4 (N ≥ 1) / 4d + 4 (N = 0)", Q(shape["nonzero_weights"]), "=",
+                         Q(D.nonzero_weight_formula(cfg.d, cfg.N))))
+    ev.notes.append(f"widths {shape['widths']}, {shape['nonzero_weights']} non-zero weights, "
+                    f"{shape['nonzero_biases']} non-zero biases")
+    return rels, hyp
+
+
+def _f_ball(cfg, x) -> int:
+    return int(cfg.target(x))
+
+
+@_guard
+def eval_boundary_set(ev: Evaluation):
+    """3.5: f°_N(x) ≠ f°(x) ⇔ |x|² ≤ 1/4 ≤ r_N(x) (default conventions); hence equality off the shell
+    |x|² ∈ [1/4 − d2^{−2N−2}, 1/4]; for d = 1, N ≥ 1 they differ only at |x| = 1/2."""
+    _exact(ev)
+    cfg = config(ev)
+    tau = cfg.tau
+    rels = []
+    default_conv = cfg.closed and cfg.limit_def == "strict" and all(c == 0 for c in cfg.centre)
+    for x in points(ev, cfg, [[Q(1, 2)], [Q(9, 20)]] if cfg.d == 1 else [[Q(3, 10), Q(2, 5)]]):
+        s, r = _sq(x), cfg.r(x)
+        differ = cfg.limit(x) != cfg.target(x)
+        if default_conv:
+            rels.append(relation(f"[f°_N ≠ f°] = [|x|² ≤ 1/4 ≤ r_N] at x = {_pt(x)}", Q(int(differ)), "=",
+                                 Q(int(s <= tau <= r))))
+        if all(c == 0 for c in cfg.centre):
+            shell = tau - Q(cfg.d, 2 ** (2 * cfg.N + 2)) <= s <= tau
+            rels.append(relation(f"f°_N(x) = f°(x) off the shell at x = {_pt(x)}", Q(int(differ)), "=", 0,
+                                 given=relation("|x|² off the shell", Q(int(shell)), "=", 0)))
+            if cfg.d == 1 and cfg.N >= 1 and default_conv:
+                rels.append(relation(f"d = 1: f°_N(x) = f°(x) unless |x| = 1/2, at x = {_pt(x)}", Q(int(differ)), "=", 0,
+                                     given=relation("|x| ≠ 1/2", abs(x[0]), "≠", D.HALF)))
+    return rels, []
+
+
+def _n0(d: int, s: fmpq, tau: fmpq) -> int:
+    """The least N ≥ 0 with d·2^{−2N−2} < τ − s (s < τ)."""
+    N = 0
+    while Q(d, 2 ** (2 * N + 2)) >= tau - s:
+        N += 1
+    return N
+
+
+@_guard
+def eval_n_limit(ev: Evaluation, finite_n: bool = False):
+    """3.6: for |x| ≠ 1/2, f°_N(x) = f°(x) for every N ≥ N_0(x) (exactly computed), hence f°_N → f°."""
+    _exact(ev)
+    cfg = config(ev)
+    tau = cfg.tau
+    rels, hyps = [], []
+    for x in points(ev, cfg, [[Q(2, 5)], [Q(3, 5)]] if cfg.d == 1 else [[Q(3, 10), Q(3, 10)]]):
+        s = _sq(x)
+        hyps.append(Hypothesis(f"|x| ≠ R at x = {_pt(x)}", s != tau))
+        if finite_n:
+            rels.append(relation(f"f°_N(x) = f°(x) at N = {cfg.N}, x = {_pt(x)}", Q(cfg.limit(x)), "=",
+                                 Q(cfg.target(x))))
+            continue
+        if s == tau:
+            continue
+        N0 = 0 if s > tau else _n0(cfg.d, s, tau)
+        if s < tau:
+            rels.append(relation(f"d·2^(-2N0-2) < R² − |x|² with N0 = {N0}, x = {_pt(x)}", Q(cfg.d, 2 ** (2 * N0 + 2)), "<",
+                                 tau - s))
+        else:
+            rels.append(relation(f"r_N(x) ≥ |x|² > R² (outside: every N), x = {_pt(x)}", s, ">", tau))
+        for N in range(0, min(N0, 8) + 1):
+            c = cfg.with_(N=N)
+            want = c.limit(x) == c.target(x)
+            if N >= N0:
+                rels.append(relation(f"f°_{N}(x) = f°(x) at x = {_pt(x)}", Q(c.limit(x)), "=", Q(c.target(x))))
+            elif not want:
+                ev.notes.append(f"N = {N} < N0 = {N0}: f°_N({_pt(x)}) = {c.limit(x)} ≠ f° (allowed)")
+    return rels, hyps
+
+
+def eval_finite_n(ev):
+    return eval_n_limit(ev, finite_n=True)
+
+
+# ============================================================================================
+# 3.7, 3.8: the gradient and the d = 1 closed form
+
+
+@_guard
+def eval_backprop(ev: Evaluation):
+    """3.7: backprop through the D0 network = the closed forms (finite batches: the spec's sums; fmpq
+    central differences where the pattern is constant on [θ ± h]); population d = 1: the exact
+    integrator lies in the ball engine's enclosure; the spec's reference values at the default."""
+    _exact(ev)
+    cfg = config(ev)
+    _head_note(ev, cfg)
+    th = _theta(ev, cfg)
+    rels = []
+    try:
+        if cfg.batch.kind in ("data", "grid"):
+            cf = D.data_risk_grad(cfg, th)
+            bp = D.data_risk_grad_backprop(cfg, th)
+            rels.append(relation("L_B closed form = L_B by the network", cf.L, "=", bp.L))
+            for name, g1, g2 in zip(cfg.param_names, cf.G, bp.G):
+                rels.append(relation(f"∂L/∂{name}: closed form = backprop", g1, "=", g2))
+            h = Q(1, 2 ** 20)
+            for k, name in enumerate(cfg.param_names):
+                lo = tuple(v - h if i == k else v for i, v in enumerate(th))
+                hi = tuple(v + h if i == k else v for i, v in enumerate(th))
+                pats = {D.data_risk_grad(cfg, p).pattern for p in (lo, th, hi)}
+                if len(pats) == 1 and not D.data_ties(cfg, lo) and not D.data_ties(cfg, hi):
+                    cd = (D.data_risk_grad(cfg, hi).L - D.data_risk_grad(cfg, lo).L) / (2 * h)
+                    rels.append(relation(f"∂L/∂{name} = central difference (pattern constant on θ ± 2^-20)", cf.G[k],
+                                         "=", cd))
+            ties = D.data_ties(cfg, th)
+        else:
+            if cfg.d != 1:
+                raise Undecided("exact population integrals need d = 1")
+            ex = D.risk_grad(cfg, th, 0, "exact")
+            with precision(128):
+                bl = D.risk_grad(cfg, [arb(v) for v in th], 0, "ball", 128, engine="pieces")
+            rels.append(relation("exact L ∈ ball-engine enclosure", Q(int(_inside(ex.L, bl.L))), "=", 1))
+            for name, g1, g2 in zip(cfg.param_names, ex.G, bl.G):
+                rels.append(relation(f"exact ∂L/∂{name} ∈ ball-engine enclosure", Q(int(_inside(g1, g2))), "=", 1))
+            ties = ex.ties
+            if cfg == D.D0() and th == cfg.theta0:
+                rels += [relation("L(θ^0) = 121/5625", ex.L, "=", Q(121, 5625)),
+                         relation("∂L/∂w(θ^0) = 113/11250", ex.G[0], "=", Q(113, 11250)),
+                         relation("∂L/∂c(θ^0) = 7/375", ex.G[1], "=", Q(7, 375))]
+    except D.ReluTie as e:
+        return [undecidable("gradient", f"a tie enters the gradient and σ'(0) = 'raise': {e}")], []
+    for tie in ties[:5]:
+        ev.notes.append(f"tie: {tie.to_json()} (σ'(0) = {cfg.relu_grad_at_0})")
+    return rels, []
+
+
+def _inside(q: fmpq, ball: arb) -> bool:
+    b = ball_bounds(ball)
+    return b is not None and b[0] <= q <= b[1]
+
+
+@_guard
+def eval_reduction(ev: Evaluation):
+    """3.8: in the regime, L_t = F_t(λ)/(3a), the closed-form gradient and GD map equal the general
+    exact integrator, and e_r = (ρ_R λ^{r+1} + ρ_L(1 − λ)^{r+1})/((r + 1)a)."""
+    _exact(ev)
+    cfg = config(ev)
+    th = _theta(ev, cfg)
+    hyp = [Hypothesis("d = 1, N ≥ 1, population or cells batches", cfg.d == 1 and cfg.N >= 1
+                      and D.closed_form_coefficients(cfg, 0) is not None)]
+    if not hyp[0].holds:
+        return [], hyp
+    rels = []
+    for t in range(cfg.n_cells):
+        inr = D.in_regime(cfg, th, t)
+        hyp.append(Hypothesis(f"θ in the regime of 3.8 (step {t})", bool(inr)))
+        if not inr:
+            return [], hyp
+        cf = D.closed_form(cfg, th, t)
+        ex = D.risk_grad(cfg, th, t, "exact", engine="pieces")
+        rels.append(relation(f"L_{t}: F(λ)/(3a) = integrator", cf.L, "=", ex.L))
+        for name, g1, g2 in zip(cfg.param_names, cf.G, ex.G):
+            rels.append(relation(f"∂L_{t}/∂{name}: closed form = integrator", g1, "=", g2))
+        A, B = D.closed_form_coefficients(cfg, t)
+        a, lam = cfg.a_lambda(th)
+        a1, l1 = D._cf_map(a, lam, A, B, cfg.eta_at(t), Q(17, 48), cfg.head == "wc")
+        nxt = tuple(v - cfg.eta_at(t) * g for v, g in zip(th, ex.G))
+        a2, l2 = cfg.a_lambda(nxt)
+        rels += [relation(f"GD map a' (step {t}) = integrator step", a1, "=", a2),
+                 relation(f"GD map λ' (step {t}) = integrator step", l1, "=", l2)]
+    er = D.error_closed_form(cfg, th)
+    if er is not None:
+        rels.append(relation(f"e_{cfg.error_r} closed form = integrator", er, "=", D.error(cfg, th)))
+    return rels, hyp
+
+
+# ============================================================================================
+# 3.9–3.13: dynamics
+
+
+def _frozen(cfg: D.D0, steps: int, independent: bool = False):
+    """(t, θ*) if exact GD reaches a fixed point within ``steps`` steps -- ∇L_{t+j}(θ^t) = 0 for a
+    whole batch cycle, so θ^s = θ^t for every s ≥ t -- else None (also when exact GD is unavailable).
+    ``independent``: the zero gradient is certified another way -- by backprop through the network
+    (data batches) or, for population batches, by a dead head: u = w r + c ≤ 0 (σ'(0) = 0) or
+    u > 1 on the whole feature range, where both head neurons have derivative 0."""
+    if cfg.batch.kind in ("full", "cells") and cfg.d != 1:
+        return None
+    M = cfg.n_cells
+    try:
+        tr = D.gd_exact(cfg, steps, record="all")
+        for t, th in enumerate(tr.thetas):
+            if _zero_gradient(cfg, th, t, M, independent):
+                return t, th
+            if sum(int(v.p).bit_length() + int(v.q).bit_length() for v in th) > 4000:
+                return None
+    except (Undecided, D.ReluTie):
+        return None
+    return None
+
+
+def _zero_gradient(cfg, th, t, M, independent) -> bool:
+    if not independent:
+        return all(g == 0 for j in range(M) for g in D.risk_grad(cfg, th, t + j, "exact").G)
+    if cfg.batch.kind in ("data", "grid"):
+        return all(g == 0 for g in D.data_risk_grad_backprop(cfg, th).G)
+    if cfg.feature != "yarotsky" or cfg.train_outer:
+        return False
+    w, c, _, _ = cfg.head_values(th)
+    ends = (c, w * cfg.r([Q(1)] * cfg.d) + c)  # u at r = 0 and r = r_max (u is affine in r)
+    return (max(ends) < 0 or (max(ends) <= 0 and cfg.relu_grad_at_0 == "0")) or min(ends) > 1
+
+
+def _candidates(cfg):
+    """Fixed test points for a frozen limit: x = k/40 (d = 1) or (k/20, 0) (d ≥ 2)."""
+    if cfg.d == 1:
+        return [(Q(k, 40),) for k in range(-39, 40)]
+    return [tuple([Q(k, 20)] + [Q(0)] * (cfg.d - 1)) for k in range(-19, 20)]
+
+
+def _init_clause(cfg: D.D0, th) -> bool:
+    """a_0 > 0 and the open ramp (b_0 − 1/a_0, b_0) meets the range (0, r_max) of the feature."""
+    w, c, _, _ = cfg.head_values(th)
+    if not w < 0:
+        return False
+    b, b1 = -c / w, (1 - c) / w
+    r_max = cfg.r([Q(1)] * cfg.d) if cfg.feature != "exact-square" else Q(cfg.d)
+    return b > 0 and b1 < r_max
+
+
+ETA_MAX = Q(1, 5)
+
+
+@_guard
+def eval_pointwise(ev: Evaluation, drop: frozenset = frozenset()):
+    """3.10: f_N(θ^t, x) → f°_N(x) for every x with r_N(x) ≠ τ_c, certified by (A) certified GD into a
+    box Z in (ε, ζ) = (1/a, a(λ − λ*)) and (B) the invariant of `verify.d0_invariant` (all t), or
+    refuted by a certified fixed point of exact GD or a trap box; ``drop`` removes hypotheses
+    (the planted violations)."""
+    cfg = config(ev)
+    _head_note(ev, cfg)
+    if cfg.batch.kind in ("data", "grid") and "coverage" not in drop:
+        raise InputError(f"batch {cfg.batch.kind!r} does not cover the domain; pointwise convergence needs population "
+                         "or cells batches (see ~finite-data-freeze)", "network.batch")
+    hyps = []
+    if "d" not in drop:
+        hyps.append(Hypothesis("d = 1", cfg.d == 1))
+    if "N" not in drop:
+        hyps.append(Hypothesis("N ≥ 1", cfg.N >= 1))
+    if "head" not in drop:
+        hyps.append(Hypothesis("head 'wc' (the D0 head)", cfg.head == "wc" and not cfg.train_outer))
+    if "init" not in drop:
+        hyps.append(Hypothesis("initialization clause: a_0 > 0, the ramp meets the feature range",
+                               _init_clause(cfg, cfg.theta0)))
+    if "step" not in drop:
+        hyps.append(Hypothesis(f"step-size clause η ≤ {ETA_MAX}", cfg.eta <= ETA_MAX))
+    if any(h.holds is False for h in hyps):
+        return [], hyps
+    xs = points(ev, cfg, [[Q(0)], [Q(9, 20)], [Q(3, 5)], [Q(-7, 10)]] if cfg.d == 1 else [[Q(0)] * cfg.d])
+    if "sphere" not in drop:
+        hyps += [Hypothesis(f"r_N(x) ≠ R² at x = {_pt(x)}", cfg.r(x) != cfg.tau) for x in xs]
+    rels = []
+    if ev.prec is None:
+        fz = _frozen(cfg, 40 if cfg.batch.kind in ("data", "grid") else 3, ev.independent)
+        if fz is not None:
+            t, th = fz
+            ev.notes.append(f"exact GD is frozen from t = {t} at θ* = {[str(v) for v in th]}: θ^s = θ* for all s ≥ {t}")
+            test = xs + ([x for x in _candidates(cfg) if cfg.r(x) != cfg.tau] if drop else [])
+            for x in test:
+                if cfg.r(x) == cfg.tau and "sphere" not in drop:
+                    continue
+                rel = relation(f"lim_t f_N(θ^t, x) = f°_N(x) at x = {_pt(x)} (θ^t = θ* for t ≥ {t})", cfg.f(th, x), "=",
+                               Q(cfg.limit(x)))
+                if rel.status.value == "VIOLATED" or x in xs:
+                    rels.append(rel)
+                if rel.status.value == "VIOLATED":
+                    break
+            return rels, hyps
+    if "head" in drop and cfg.head == "ab":
+        return _two_cycle(ev, cfg, xs) + rels, hyps
+    if "d" in drop and cfg.d == 2:
+        return _disc_trap(ev, cfg, xs), hyps
+    if cfg.batch.kind == "cells":
+        return [undecidable("pointwise limit", "cells batches: see yoneda23.minibatch-cells")], hyps
+    cv = _prove(ev, cfg)
+    if not cv.closed:
+        return [undecidable("pointwise limit", f"no invariant certificate: {cv.reason}")], hyps
+    for x in xs:
+        rels += _eventual(ev, cfg, cv, x)
+    return rels, hyps
+
+
+def _prove(ev, cfg) -> Convergence:
+    cv = prove(cfg, prec=max(ev.prec or 128, 128))
+    if cv.closed:
+        c = cv.cert
+        ev.notes.append(f"invariant closed: ζ_{cv.t0} ∈ Z = [{c.Z[0]}, {c.Z[1]}], ε ≤ {float(c.eps_max):.6g}, "
+                        f"a²(a' − a) ∈ [{float(c.m):.6g}, {float(c.M):.6g}], a'³ − a³ ≤ {float(c.M3):.6g} "
+                        f"({c.tiles} tiles, {c.prec} bits)")
+        ev.engines.add("d0-invariant")
+    return cv
+
+
+def _eventual(ev, cfg, cv: Convergence, x) -> list:
+    """The certified eventual value of f_N(θ^t, x) (module d0_invariant) against f°_N(x) and f°(x)."""
+    m = cv.model
+    r = cfg.r(x)
+    if r == m.tau:
+        c = cv.cert
+        with precision(cv.prec):
+            lo = c.lam_star + c.eps_max * arb(c.Z[0])
+            hi = c.lam_star + c.eps_max * arb(c.Z[1])
+            band = lo.union(hi)
+        target = Q(cfg.limit(x))
+        gap = ball_bounds(band)
+        dist = max(Q(0), target - gap[1], gap[0] - target)
+        ev.notes.append(f"x = {_pt(x)} on the boundary r_N = τ_c: f(θ^t, x) = clip(λ_t) ∈ [{float(gap[0]):.6f}, "
+                        f"{float(gap[1]):.6f}] for all t ≥ {cv.t0}, tending to λ* ≈ {float(c.lam_star.mid()):.6f}")
+        return [relation(f"distance of f_N(θ^t, x) (t ≥ {cv.t0}) from f°_N(x) = {target} tends to 0, x = {_pt(x)}",
+                         dist, "=", 0),
+                relation(f"distance from f°(x) = {cfg.target(x)} tends to 0, x = {_pt(x)}",
+                         max(Q(0), Q(cfg.target(x)) - gap[1], gap[0] - Q(cfg.target(x))), "=", 0)]
+    inside = r < m.tau
+    T = cv.exact_after(abs(r - m.tau), inside)
+    ev.notes.append(f"x = {_pt(x)}: f_N(θ^t, x) = {int(inside)} for every t ≥ T(x) = {T} (certified)")
+    ev.record(f"T(x) at x = {_pt(x)}", [T])
+    return [relation(f"lim_t f_N(θ^t, x) = f°_N(x) at x = {_pt(x)} (f = {int(inside)} for t ≥ {T})", Q(int(inside)),
+                     "=", Q(cfg.limit(x)))]
+
+
+def _two_cycle(ev, cfg, xs) -> list:
+    """P4: θ^0 in a certified trap B_0 of a 2-cycle of the (a, b)-head GD map: θ^{2k} ∈ B_0,
+    θ^{2k+1} ∈ B_1 for all k; disjoint ranges of f(·, x) on B_0 and B_1 mean no limit."""
+    from .. import traps
+
+    prec = ev.prec or 128
+    a, lam = cfg.a_lambda(cfg.theta0)
+    cert = traps.ab_two_cycle(cfg, guess=(float(a), float(lam)), prec=prec)
+    if cert is None:
+        return [undecidable("two-cycle", "no certified 2-cycle trap near θ^0")]
+    inside = traps.theta_in_box(cfg, cfg.theta0, cert.boxes[0], prec)
+    if not inside:
+        return [undecidable("two-cycle", "θ^0 is not certified inside the trap box B_0")]
+    ev.engines.add("trap-boxes")
+    ev.notes.append(f"certified 2-cycle trap: {'; '.join(cert.log)}")
+    rels = []
+    for x in xs:
+        f0, f1 = (traps.f_range(cfg, box, x[0], prec) for box in cert.boxes)
+        b0, b1 = ball_bounds(f0), ball_bounds(f1)
+        gap = max(Q(0), b0[0] - b1[1], b1[0] - b0[1])
+        rels.append(relation(f"f(θ^(2k), x) and f(θ^(2k+1), x) have a common limit, x = {_pt(x)} (gap between "
+                             f"[{float(b0[0]):.4f}, {float(b0[1]):.4f}] and [{float(b1[0]):.4f}, {float(b1[1]):.4f}])",
+                             gap, "=", 0))
+    return rels
+
+
+def _disc_trap(ev, cfg, xs) -> list:
+    """P6: d = 2, N = 1: θ^0 in a certified trap box B of the population GD map around its
+    minimizer (G(B) ⊂ B): f(θ^t, x) stays in the range of f(·, x) on B, away from {0, 1}."""
+    from .. import d0_disc, traps
+
+    if cfg.N != 1 or cfg.feature != "yarotsky" or cfg.head != "wc" or cfg.batch.kind != "full" or cfg.train_outer:
+        return [undecidable("d = 2", "the d = 2 engine covers N = 1, head wc, population loss only")]
+    prec = ev.prec or 128
+    cert = d0_disc.trap_certificate(cfg, prec)
+    if cert is None:
+        return [undecidable("d = 2 trap", "no certified trap box around the minimizer")]
+    if not cert.boxes[0].contains(tuple(cfg.theta0)):
+        return [undecidable("d = 2 trap", "θ^0 is not certified inside the trap box")]
+    ev.engines.add("trap-boxes")
+    ev.notes.append(f"certified trap box around the population minimizer: {'; '.join(cert.log)}")
+    rels = []
+    for x in xs:
+        r = cfg.r(x)
+        with precision(prec):
+            w, c = cert.boxes[0].hull(prec)
+            u = w * arb(r) + c
+        lo, hi = ball_bounds(u)
+        f_lo, f_hi = _clip(lo), _clip(hi)
+        target = Q(cfg.limit(x))
+        dist = max(Q(0), target - f_hi, f_lo - target)
+        rels.append(relation(f"distance of f_N(θ^t, x) (all t) from f°_N(x) = {target} tends to 0, x = {_pt(x)} "
+                             f"(f ∈ [{float(f_lo):.4f}, {float(f_hi):.4f}])", dist, "=", 0))
+    return rels
+
+
+def eval_freeze(ev):
+    return eval_pointwise(ev, frozenset({"coverage"}))
+
+
+def eval_dead_ramp(ev):
+    return eval_pointwise(ev, frozenset({"init"}))
+
+
+def eval_big_step(ev):
+    return eval_pointwise(ev, frozenset({"step"}))
+
+
+def eval_ab_head(ev):
+    return eval_pointwise(ev, frozenset({"head"}))
+
+
+def eval_n0(ev):
+    return eval_pointwise(ev, frozenset({"N"}))
+
+
+def eval_d2(ev):
+    return eval_pointwise(ev, frozenset({"d"}))
+
+
+def eval_sphere(ev):
+    return eval_pointwise(ev, frozenset({"sphere"}))
+
+
+def _is_default(cfg: D.D0) -> bool:
+    base = D.D0(relu_grad_at_0=cfg.relu_grad_at_0, limit_def=cfg.limit_def, error_r=cfg.error_r, closed=cfg.closed)
+    return cfg == base
+
+
+@_guard
+def eval_monotone(ev: Evaluation):
+    """3.9 (default instance): a_t strictly increases and L(θ^t) does not increase, for every t: per
+    step on the certified iterates up to the entry time t0, by the invariant (a²(a' − a) ≥ m > 0,
+    L − L' > 0) afterwards.  Other instances: reported, not asserted."""
+    cfg = config(ev)
+    _head_note(ev, cfg)
+    hyp = [Hypothesis("the default instance (scope of 3.9)", _is_default(cfg))]
+    if RampModel.of(cfg) is None:
+        ev.notes.append("no ramp model for this configuration: nothing to report")
+        return [], hyp
+    cv = _prove(ev, cfg)
+    its = cv.iterates
+    rels = []
+    if len(its) >= 2:
+        with precision(cv.prec):
+            da = min(ball_bounds(n[1] - p[1])[0] for p, n in zip(its, its[1:]))
+            dl = max(ball_bounds(n[3] - p[3])[1] for p, n in zip(its, its[1:]))
+        k = len(its) - 1
+        rels += [relation(f"min_t (a_(t+1) − a_t) > 0 over t < {k} (certified iterates)", da, ">", 0),
+                 relation(f"max_t (L_(t+1) − L_t) ≤ 0 over t < {k}", dl, "≤", 0)]
+    if not cv.closed:
+        rels.append(undecidable("all t", f"no invariant: {cv.reason}"))
+    else:
+        rels.append(relation(f"a²(a' − a) ≥ m > 0 for every t ≥ {cv.t0} (invariant)", cv.cert.m, ">", 0))
+    if hyp[0].holds is False:
+        ev.notes += [f"reported, not asserted: {r.name}: {r.status.value}" for r in rels]
+    return rels, hyp
+
+
+def _envelope(cv: Convergence, r: int):
+    """Certified constants of 3.11 for t ≥ t1 = max(t0, 1): c1 t^{1/3} ≤ a_t ≤ c2 t^{1/3} and
+    c_e t^{-1/3} ≤ e_r(t) ≤ C t^{-1/3}, as rationals (cubes for c1, c2) and balls."""
+    c = cv.cert
+    t0, t1 = cv.t0, max(cv.t0, 1)
+    lo, hi = ball_bounds(cv.a0)
+    m3 = 3 * c.m
+    c1c = min(m3, (lo ** 3 - m3 * t0) / t1 + m3)
+    c2c = max(c.M3, (hi ** 3 - c.M3 * t0) / t1 + c.M3)
+    Ae, Be = cv.model.err
+    with precision(cv.prec):
+        lam = c.lam_star + arb(0).union(arb(c.eps_max)) * arb(c.Z[0]).union(arb(c.Z[1]))
+        G = (Ae * lam ** (r + 1) + Be * (1 - lam) ** (r + 1)) / (r + 1)
+        Glo, Ghi = ball_bounds(G)
+        sup_h = max(1 / m3, Q(t1) / (lo ** 3 + m3 * (t1 - t0)))
+        inf_h = min(1 / c.M3, Q(t1) / (hi ** 3 + c.M3 * (t1 - t0)))
+        C = arb(Ghi) * arb(sup_h) ** (arb(1) / 3)
+        ce = arb(Glo) * arb(inf_h) ** (arb(1) / 3)
+    return c1c, c2c, C, ce, t1
+
+
+@_guard
+def eval_rate(ev: Evaluation):
+    """3.11: e_r(t) ≍ t^{−1/3} and a_t ≍ t^{1/3} for t ≥ t0 with certified constants from the invariant
+    (a_t³ ∈ [a_{t0}³ + 3m(t − t0), a_{t0}³ + M3(t − t0)]); claimed constants params.C/c1/c2 are
+    checked against them; the float exponent fitted on dyadic t is the search objective."""
+    cfg = config(ev)
+    _head_note(ev, cfg)
+    hyps = [Hypothesis("d = 1, N ≥ 1, head wc, population loss (scope of 3.10)", RampModel.of(cfg) is not None
+                       and cfg.N >= 1)]
+    if not hyps[0].holds:
+        return [], hyps
+    cv = _prove(ev, cfg)
+    if not cv.closed:
+        return [undecidable("rate", f"no invariant: {cv.reason}")], hyps
+    r = cfg.error_r
+    c1c, c2c, C, ce, t1 = _envelope(cv, r)
+    rels = [relation(f"c1³ > 0 (a_t ≥ c1 t^(1/3) for t ≥ {t1})", c1c, ">", 0),
+            relation(f"lower rate constant c_e > 0 (e_{r}(t) ≥ c_e t^(-1/3) for t ≥ {t1})", ce, ">", 0)]
+    ev.notes.append(f"certified for t ≥ {t1}: {float(c1c) ** (1 / 3):.5f} t^(1/3) ≤ a_t ≤ {float(c2c) ** (1 / 3):.5f} "
+                    f"t^(1/3), {float(ce.mid()):.5f} t^(-1/3) ≤ e_{r}(t) ≤ {float(C.mid()):.5f} t^(-1/3)")
+    for key, lhs, op, rhs in (("C", C, "≤", None), ("c1", None, "≥", c1c), ("c2", None, "≤", c2c)):
+        claimed = ev.rational_param(key)
+        if claimed is None:
+            continue
+        if key == "C":
+            rels.append(relation("certified upper constant ≤ params.C", C, "≤", claimed))
+            rels.append(relation("params.C ≥ certified lower constant c_e (else e_r > C t^(-1/3) for all t)", claimed,
+                                 "≥", ce))
+        elif key == "c1":
+            rels.append(relation("params.c1³ ≤ certified c1³", claimed ** 3, "≤", c1c))
+        else:
+            rels.append(relation("params.c2³ ≥ certified c2³", claimed ** 3, "≥", c2c))
+    _rate_series(ev, cfg, cv, c1c, c2c, C, ce)
+    return rels, hyps
+
+
+def _rate_series(ev, cfg, cv, c1c, c2c, C, ce, kmax: int = 16):
+    """Float e_r(t) on dyadic t with the certified envelope, and the fitted exponent (search objective)."""
+    ts = [2 ** k for k in range(4, kmax + 1)]
+    tr = D.gd_float(cfg, ts[-1], record=set(ts), errors=True)
+    err = dict(zip(tr.times, tr.errors))
+    es = [float(err[t]) for t in ts]
+    lx, ly = [math.log(t) for t in ts[-5:]], [math.log(e) for e in es[-5:]]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    slope = sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+    ev.record("x: t", ts)
+    ev.record(f"e_{cfg.error_r}(t) (float GD)", es)
+    ev.record("certified upper envelope C t^(-1/3)", [float(C.mid()) * t ** (-1 / 3) if t >= cv.t0 else None for t in ts])
+    ev.record("certified lower envelope c_e t^(-1/3)", [float(ce.mid()) * t ** (-1 / 3) if t >= cv.t0 else None
+                                                        for t in ts])
+    ev.notes.append(f"fitted exponent of e_r on t ∈ [{ts[-5]}, {ts[-1]}]: {slope:.4f} (float; −1/3 predicted)")
+    ev.objective("fitted exponent of e_r(t) (float)", slope)
+
+
+@_guard
+def eval_time_to_exactness(ev: Evaluation):
+    """3.12: a certified T(x) with f_N(θ^t, x) = f°_N(x) for all t ≥ T(x); for δ = |r_N(x) − 1/4| ≥ 1/8
+    and T(x) ≤ 20000 cross-checked by a certified run: at t = T(x) the head's pre-activation is
+    certified ≥ 1 (inside) or ≤ 0 (outside)."""
+    cfg = config(ev)
+    _head_note(ev, cfg)
+    hyps = [Hypothesis("d = 1, N ≥ 1, head wc, population loss (scope of 3.10)", RampModel.of(cfg) is not None
+                       and cfg.N >= 1)]
+    if not hyps[0].holds:
+        return [], hyps
+    xs = points(ev, cfg, [[Q(1, 8)], [Q(3, 4)], [Q(9, 20)]])
+    hyps += [Hypothesis(f"r_N(x) ≠ 1/4 at x = {_pt(x)}", cfg.r(x) != cfg.tau) for x in xs]
+    if any(h.holds is False for h in hyps):
+        return [], hyps
+    cv = _prove(ev, cfg)
+    if not cv.closed:
+        return [undecidable("T(x)", f"no invariant: {cv.reason}")], hyps
+    rels = []
+    for x in xs:
+        r = cfg.r(x)
+        delta, inside = abs(r - cfg.tau), r < cfg.tau
+        T = cv.exact_after(delta, inside)
+        rels.append(relation(f"T(x) < ∞ with f_N(θ^t, x) = f°_N(x) for t ≥ T(x) = {T}, x = {_pt(x)}", Q(int(inside)),
+                             "=", Q(cfg.limit(x))))
+        ls = float(cv.cert.lam_star.mid())
+        c_inf = float((Q(16, 17) * cfg.eta * cv.model.F(cv.cert.lam_star)).mid()) ** (1 / 3)
+        pred = (((1 - ls) if inside else ls) / (c_inf * float(delta))) ** 3
+        ev.notes.append(f"x = {_pt(x)}: δ = {delta}, certified T(x) = {T}; heuristic ((1−λ*) or λ*)/(c∞δ))³ ≈ {pred:.3g}")
+        if delta >= Q(1, 8) and T <= 20000:
+            tr = D.gd_ball(cfg, T, prec=128, record={T})
+            w, c = tr.at(T)
+            with precision(128):
+                u = w * arb(r) + c
+            rels.append(relation(f"certified run: pre-activation at t = T(x) {'≥ 1' if inside else '≤ 0'}, x = {_pt(x)}",
+                                 u, "≥" if inside else "≤", 1 if inside else 0))
+    return rels, hyps
+
+
+@_guard
+def eval_cells(ev: Evaluation):
+    """3.13: under cells(m) the conclusions of 3.10–3.11 hold.  Where every cell's closed-form
+    coefficients equal the full batch's (m = 1, normalized) GD is the full-batch GD in the regime and
+    3.10 proves it; for m ≥ 2 the composed 2^m-step invariant is not
+    implemented: a certified run to t = params.t (default 2^12) with the regime kept, and UNKNOWN."""
+    cfg = config(ev)
+    _head_note(ev, cfg)
+    hyps = [Hypothesis("cells batches, d = 1, N ≥ 1, head wc", cfg.batch.kind == "cells" and cfg.d == 1 and cfg.N >= 1
+                       and cfg.head == "wc" and not cfg.train_outer)]
+    if not hyps[0].holds:
+        return [], hyps
+    xs = points(ev, cfg, [[Q(9, 20)], [Q(3, 5)]])
+    hyps += [Hypothesis(f"r_N(x) ≠ 1/4 at x = {_pt(x)}", cfg.r(x) != cfg.tau) for x in xs]
+    if any(h.holds is False for h in hyps):
+        return [], hyps
+    full = cfg.with_(batch=D.Batch.full())
+    full_co = D.closed_form_coefficients(full, 0)
+    if full_co is not None and all(D.closed_form_coefficients(cfg, t) == full_co for t in range(cfg.n_cells)):
+        # every cell's loss is the population loss in the regime (m = 1, normalized: the two halves are mirror images)
+        rels = [relation("every cell's (A_t, B_t) = the full batch's (exact)", Q(1), "=", 1)]
+        cv = _prove(ev, full)
+        if not cv.closed:
+            return rels + [undecidable("pointwise limit", cv.reason)], hyps
+        return rels + [r for x in xs for r in _eventual(ev, full, cv, x)], hyps
+    T = int(ev.inst.params.get("t", 2 ** 12))
+    tr = D.gd_ball(cfg, T, prec=128, record="dyadic")
+    ev.engines.add("d0-gd-ball")
+    a_t = [(t, cfg.a_lambda(th)[0]) for t, th in zip(tr.times, tr.thetas)]
+    ev.record("x: t", [t for t, _ in a_t if t > 0])
+    ev.record("a_t (certified midpoint)", [float(a.mid()) for t, a in a_t if t > 0])
+    ev.notes.append(f"certified run to t = {tr.times[-1]} ({'complete' if tr.complete else tr.reason}); "
+                    f"engine steps {tr.engine_steps}; a_T ∈ {a_t[-1][1].str(10)}")
+    return [undecidable("pointwise limit", "the composed invariant of G_(M-1)∘…∘G_0 is not implemented "
+                        "(the per-step O(1) drifts of ζ cancel only symbolically)")], hyps
+
+
+# ============================================================================================
+# registration
+
+
+def _inst(kind, **kw):
+    def make():
+        from .. import strategies as vst
+
+        return vst.yoneda23_instances(kind, **kw)
+    return make
+
+
+def _i(params=None, **knobs):
+    net = {"kind": "d0"}
+    net.update({k: v for k, v in knobs.items()})
+    out = {"network": net}
+    if params:
+        out["params"] = params
+    return out
+
+
+def _claim(id_, prov, statement, fn, *, groups=ALL_GROUPS, examples=(), mutants=(), kind=None):
+    return register(Claim(id=f"yoneda23.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
+                          note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups, mutants=list(mutants),
+                          family="yoneda23", instances=_inst(kind or id_)))
+
+
+def _mutant(parent, name, spec, statement, fn, witness, forced=None, kind=None):
+    return Mutant(parent=f"yoneda23.{parent}", name=name, spec_name=spec, statement=statement, evaluate=fn,
+                  witness=witness, forced_variants=forced or {}, instances=_inst(kind or name))
+
+
+_claim("relu-identities", "DERIVED", "|z| = σ(z) + σ(−z); 2σ(z) − 4σ(z − 1/2) + 2σ(z − 1) is the hat g; σ(y) − σ(y − 1) "
+       "= min{1, max{0, y}}, so σ(a(b − r)) − σ(a(b − r) − 1) is the ramp u for every sign of a", eval_relu_identities,
+       groups=(), examples=[_i({"z": "1/2", "y": "-3", "a": "-2", "b": "1/4", "r": "1/8"}), _i()])
+_claim("squaring-error", "DERIVED", "φ_N(z) = z − Σ_{k≤N} g_k(z)/4^k interpolates z² on the grid k/2^N, slope (2k+1)/2^N, "
+       "0 ≤ φ_N − z² ≤ 2^{−2N−2} on [0, 1] with equality at the midpoints; the D0 layers compute it exactly",
+       eval_squaring_error, groups=("y-feature",), examples=[_i({"z": "1/8"}), _i({"z": "1/3"}, N=4)],
+       mutants=[_mutant("squaring-error", "half-constant", "yoneda23.pv.lemma-constants (a)",
+                        "φ_N(z) − z² ≤ 2^{−2N−3}", eval_squaring_half, _i({"z": "1/8"}), kind="lemma-z"),
+                _mutant("squaring-error", "below-square", "yoneda23.pv.lemma-constants (b)", "φ_N(z) ≤ z²",
+                        eval_squaring_below, _i({"z": "1/8"}), kind="lemma-z")])
+_claim("feature-error", "DERIVED", "0 ≤ r_N(x) − |x|² ≤ d·2^{−2N−2} on [−1, 1]^d", eval_feature_error,
+       groups=("y-feature",), examples=[_i({"x": [["1/8", "1/8"]]}, d=2), _i({"x": ["-1/3"]})],
+       mutants=[_mutant("feature-error", "no-d-factor", "yoneda23.pv.lemma-constants (c)",
+                        "r_N(x) − |x|² ≤ 2^{−2N−2} (the factor d dropped)", eval_feature_no_d,
+                        _i({"x": [["1/8", "1/8"]]}, d=2), kind="lemma-x")])
+_claim("sparse-shape", "DERIVED", "D0 has width ≤ 4d, N + 3 hidden layers and 13dN + d + 4 (N ≥ 1) / 4d + 4 (N = 0) "
+       "non-zero weights: O(dN) ('sparse, special shape' is [ABSTRACT])", eval_sparse_shape,
+       groups=("y-feature",), examples=[_i(), _i(d=3, N=0), _i(d=2, N=5)])
+_claim("boundary-set", "DERIVED", "f°_N(x) ≠ f°(x) ⇔ |x|² ≤ 1/4 ≤ r_N(x); equality off the shell |x|² ∈ "
+       "[1/4 − d2^{−2N−2}, 1/4]; for d = 1, N ≥ 1 they differ only at |x| = 1/2", eval_boundary_set,
+       examples=[_i({"x": ["1/2", "-1/2", "9/20"]}), _i({"x": [["3/10", "2/5"], ["1/4", "1/4"]]}, d=2, N=1)])
+_claim("n-limit", "RECONSTRUCTED", "for |x| ≠ 1/2: f°_N(x) = f°(x) for N ≥ N_0(x) (exact threshold), hence f°_N → f° "
+       "pointwise as N → ∞ (proof [DERIVED] exact)", eval_n_limit,
+       examples=[_i({"x": ["2/5", "3/5", "63/128"]}), _i({"x": [["3/10", "3/10"]]}, d=2)],
+       mutants=[_mutant("n-limit", "finite-n-equality", "yoneda23.pv.finite-n-equality",
+                        "f°_N = f° off the sphere already at finite N", eval_finite_n,
+                        _i({"x": [["3/10", "3/10"]]}, d=2, N=1), kind="finite-n")])
+_claim("backprop-gradient", "DERIVED", "backprop through the D0 network (σ'(0) convention, ties logged) equals the "
+       "closed forms of ∂L/∂w, ∂L/∂c (∂L/∂a, ∂L/∂b); population d = 1: exact rationals, L(θ^0) = 121/5625, "
+       "∂L/∂w = 113/11250, ∂L/∂c = 7/375", eval_backprop,
+       examples=[_i(), _i(batch={"kind": "data", "X": [["-3/4"], ["-1/4"], ["1/4"], ["3/4"], ["7/20"]]}),
+                 _i(head="ab", batch={"kind": "grid", "n": 3})])
+_claim("d1-exact-reduction", "DERIVED", "d = 1, N ≥ 1, in the regime: L = F(λ)/(3a), F = ρ_Rλ³ + ρ_L(1 − λ)³, and the "
+       "closed-form GD maps (heads wc and ab) equal the general integrator", eval_reduction,
+       examples=[_i(), _i(head="ab"), _i(N=4, params_=None, init=["-40", "21/2"])] if False else
+       [_i(), _i(head="ab"), _i(batch={"kind": "cells", "m": 2})])
+_claim("monotone-descent", "RECONSTRUCTED", "default instance: a_t = −w_t strictly increases and L(θ^t) does not "
+       "increase, for every t ≥ 0 (certified iterates to t0, then the invariant of 3.10)", eval_monotone,
+       examples=[_i()])
+_claim("pointwise-convergence", "RECONSTRUCTED", "d = 1, N ≥ 1, head wc, η ≤ 1/5, a_0 > 0 with the ramp meeting the "
+       "feature range, population loss: f_N(θ^t, x) → f°_N(x) for every x with r_N(x) ≠ 1/4, eventually exactly "
+       "(certified: GD into Z, then an invariant box in (1/a, a(λ − λ*)) closed by interval branch and bound)",
+       eval_pointwise, examples=[_i({"x": ["0", "9/20", "3/5", "-7/10"]})],
+       mutants=[
+           _mutant("pointwise-convergence", "finite-data-freeze", "yoneda23.pv.finite-data-freeze",
+                   "the same with a finite data batch (no coverage of the domain)", eval_freeze,
+                   _i({"x": ["9/20"]}, batch={"kind": "data", "X": [["-3/4"], ["-1/4"], ["1/4"], ["3/4"]]})),
+           _mutant("pointwise-convergence", "dead-ramp", "yoneda23.pv.dead-ramp",
+                   "the same for every initialization", eval_dead_ramp, _i({"x": ["0"]}, init=["1", "-2"])),
+           _mutant("pointwise-convergence", "step-too-large", "yoneda23.pv.step-too-large",
+                   "the same for every step size η > 0", eval_big_step, _i({"x": ["0"]}, eta="86")),
+           _mutant("pointwise-convergence", "ab-head-fixed-step", "yoneda23.pv.ab-head-fixed-step",
+                   "the same with the (slope, threshold) head (a, b) and constant η", eval_ab_head,
+                   _i({"x": ["51/100"]}, head="ab", init=["19583863/1000000", "23079591/78335452"]), forced={"y-head": "head-ab"}),
+           _mutant("pointwise-convergence", "threshold-n0", "yoneda23.pv.threshold-n0",
+                   "the same for N = 0", eval_n0, _i({"x": ["3/8"]}, N=0, init=["-4", "5/2"])),
+           _mutant("pointwise-convergence", "d2-step-limit", "yoneda23.pv.d2-step-limit",
+                   "the same in d = 2 (N = 1)", eval_d2,
+                   _i({"x": [["5/16", "5/16"]]}, d=2, N=1, init=["-120195877/10000000", "44400707/10000000"])),
+           _mutant("pointwise-convergence", "boundary-value", "yoneda23.pv.boundary-value",
+                   "f_N(θ^t, x) → f°_N(x) for every x (the boundary r_N(x) = 1/4 included)", eval_sphere,
+                   _i({"x": ["1/2"]})),
+       ])
+_claim("rate-t13", "RECONSTRUCTED", "‖f_N(θ^t) − f°_N‖_r^r ≤ C t^{−1/3} and c_1 t^{1/3} ≤ a_t ≤ c_2 t^{1/3} for t ≥ t_0, "
+       "with certified two-sided constants (exponent exactly 1/3)", eval_rate, examples=[_i()])
+_claim("time-to-exactness", "RECONSTRUCTED", "f_N(θ^t, x) = f°_N(x) for t ≥ T(x), T(x) ≍ η^{−1}|r_N(x) − 1/4|^{−3}: "
+       "certified upper bounds on T(x), cross-checked by certified runs for δ ≥ 1/8", eval_time_to_exactness,
+       examples=[_i({"x": ["1/8", "3/4", "9/20"]})])
+_claim("minibatch-cells", "RECONSTRUCTED", "under batch = cells(m) the conclusions of 3.10–3.11 hold ('mini-batch GD "
+       "induces pointwise convergence' is [ABSTRACT]); m = 1 is the full batch", eval_cells,
+       examples=[_i({"x": ["9/20", "3/5"]}, batch={"kind": "cells", "m": 1})])
