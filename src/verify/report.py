@@ -35,7 +35,7 @@ from pathlib import Path
 
 from flint import arb, fmpq
 
-from .claim import Instance
+from .claim import OBJECTIVE, Instance
 from .errors import InputError
 from .nets import Network
 from .numbers import BallContext, parse_rational, to_float
@@ -777,6 +777,11 @@ def draw_instance(fig, instance: dict):
     """Realization vs target of an instance dict (see `plot_instance`)."""
     if not isinstance(instance, dict) or not isinstance(instance.get("network"), dict):
         raise Unplottable("no network in the instance")
+    if instance["network"].get("kind") == "d0":  # yoneda23: snapshots of f_N(θ^t, ·) under float GD
+        from .d0_plots import draw_snapshots
+
+        draw_snapshots(fig, instance)
+        return
     inst = Instance.from_json(instance)
     if not isinstance(inst.net, Network):
         raise Unplottable("the realization plot covers one-output networks (cjrr21); see the series plots")
@@ -901,7 +906,8 @@ def draw_series(fig, series: dict):
     """Each named series against n = 0, 1, …; gaps at None."""
     if not isinstance(series, dict):
         raise Unplottable("series is not an object")
-    curves = {k: [as_float(v) for v in vs] for k, vs in series.items() if isinstance(vs, list) and finite(vs)}
+    curves = {k: [as_float(v) for v in vs] for k, vs in series.items()
+              if isinstance(vs, list) and finite(vs) and not k.startswith(OBJECTIVE)}
     xkey = next((k for k in curves if k.startswith("x: ")), None)
     if xkey is not None:  # a family against a parameter: "x: <label>" holds the x values
         draw_family(fig, curves.pop(xkey), xkey[3:], curves)

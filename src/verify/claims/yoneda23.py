@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from flint import arb, fmpq
 
 from .. import d0 as D
@@ -587,7 +588,29 @@ def eval_pointwise(ev: Evaluation, drop: frozenset = frozenset()):
         return [undecidable("pointwise limit", f"no invariant certificate: {cv.reason}")], hyps
     for x in xs:
         rels += _eventual(ev, cfg, cv, x)
+    _box_series(ev, cfg, cv)
     return rels, hyps
+
+
+def _box_series(ev, cfg, cv: Convergence, horizon: int = 2 ** 12):
+    """The trajectory in (ε, ζ) = (1/a, a(λ − λ*)) with the invariant box Z, for the report: the
+    certified iterates' midpoints to t0, float GD after; and the largest certified T(x) as the
+    search objective (log10)."""
+    ls = float(cv.cert.lam_star.mid())
+    pts = [(float((1 / a).mid()), float((a * (lam - cv.cert.lam_star)).mid())) for _, a, lam, _ in cv.iterates]
+    ts = sorted({int(v) for v in np.geomspace(max(cv.t0, 1), horizon, 40)})
+    tr = D.gd_float(cfg, horizon, record=set(ts))
+    for t, (w, c) in zip(tr.times, tr.thetas):
+        if t > cv.t0:
+            a, lam = -w, c + w * float(cv.model.tau)
+            pts.append((1 / a, a * (lam - ls)))
+    ev.record("x: ε = 1/a_t", [p[0] for p in pts])
+    ev.record("ζ_t = a_t(λ_t − λ*)", [p[1] for p in pts])
+    ev.record("invariant box: ζ = z_lo", [float(cv.cert.Z[0])] * len(pts))
+    ev.record("invariant box: ζ = z_hi", [float(cv.cert.Z[1])] * len(pts))
+    Ts = getattr(ev, "exact_times", [])
+    if Ts:
+        ev.objective("log10 of the largest certified T(x)", math.log10(max(Ts)))
 
 
 def _prove(ev, cfg) -> Convergence:
@@ -623,7 +646,7 @@ def _eventual(ev, cfg, cv: Convergence, x) -> list:
     inside = r < m.tau
     T = cv.exact_after(abs(r - m.tau), inside)
     ev.notes.append(f"x = {_pt(x)}: f_N(θ^t, x) = {int(inside)} for every t ≥ T(x) = {T} (certified)")
-    ev.record(f"T(x) at x = {_pt(x)}", [T])
+    ev.exact_times = getattr(ev, "exact_times", []) + [T]
     return [relation(f"lim_t f_N(θ^t, x) = f°_N(x) at x = {_pt(x)} (f = {int(inside)} for t ≥ {T})", Q(int(inside)),
                      "=", Q(cfg.limit(x)))]
 
