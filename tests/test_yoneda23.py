@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from flint import arb, fmpq
+from flint import fmpq
 
 import verify
 from verify import d0 as D
@@ -58,7 +58,7 @@ def test_certified_entry_iterates_contain_the_exact_iterates():
     m = cv.model
     with precision(cv.prec):
         for (t, a, lam, _), th in zip(cv.iterates, exact):
-            ea, el = m.a_lam(cfg, th)
+            ea, el = m.a_lam(th)
             assert ball_bounds(a)[0] <= ea <= ball_bounds(a)[1] and ball_bounds(lam)[0] <= el <= ball_bounds(lam)[1]
 
 
@@ -138,3 +138,16 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, instance, claim, mess
     code = main(["check", claim, str(p)])
     out, err = capsys.readouterr()
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_ramp_model_step_is_exact_gd_in_the_regime():
+    cfg = D.D0()
+    m = RampModel.of(cfg)
+    exact = D.gd_exact(cfg, 3).thetas
+    a, lam = m.a_lam(exact[0])
+    for th in exact[1:]:
+        a, lam = m.step(a, lam)
+        assert (a, lam) == m.a_lam(th)
+    af, lf = m.step(4.0, 0.6)
+    ae, le = m.step(fmpq(4), fmpq(3, 5))
+    assert abs(af - float(ae)) < 1e-14 and abs(lf - float(le)) < 1e-14

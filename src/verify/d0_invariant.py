@@ -87,9 +87,6 @@ def _round_up(x: arb, bits: int = 40) -> fmpq:
     return fmpq(_ceil(h * s), s)
 
 
-def _round_down(x: arb, bits: int = 40) -> fmpq:
-    return -_round_up(-x, bits)
-
 
 # --------------------------------------------------------------------------------------------
 # the ramp model
@@ -150,7 +147,7 @@ class RampModel:
 
     # ---- the polynomial forms on a tile (ε, ζ balls) ------------------------------------------
     def forms(self, eps, zeta, ls=None) -> dict:
-        """Enclosures of λ, u, F(λ), P, E, D, ζ', ∂ζ'/∂ζ, C and Q (module docstring) over the tile."""
+        """Enclosures of λ, u, F(λ), P, E, D, ∂ζ'/∂ζ, C and Q (module docstring) over the tile."""
         ls = self.lam_star() if ls is None else ls
         t, eta = self.tau, self.eta
         F2s = self.F2(ls)
@@ -169,8 +166,7 @@ class RampModel:
         dzeta = e3 * dP * W + (1 + e3 * P) * (1 - eps * dE)
         C = 3 * P + 3 * e3 * P * P + e3 * e3 * P ** 3
         Q = u * E - F2 * eps * E * E / 2 + self.F3 * e3 * E ** 3 / 6 + P * F
-        return {"lam": lam, "u": u, "F": F, "P": P, "E": E, "D": Dz, "zeta1": (1 + e3 * P) * W, "dzeta": dzeta,
-                "C": C, "Q": Q}
+        return {"lam": lam, "u": u, "F": F, "P": P, "E": E, "D": Dz, "dzeta": dzeta, "C": C, "Q": Q}
 
     def regime_ok(self, eps, lam) -> bool:
         """Certified: 0 ≤ λ ≤ 1, ε(1 − λ) ≤ δ_L, ελ ≤ δ_R on the tile."""
@@ -178,16 +174,17 @@ class RampModel:
                 and (eps * lam).upper() <= arb(self.dR).lower())
 
     # ---- (a, λ) <-> (ε, ζ) and the exact GD map --------------------------------------------------
-    def a_lam(self, cfg: D.D0, theta):
+    def a_lam(self, theta):
         """(a, λ) = (−w, c + τ_c w) of θ = (w, c) (exact or balls)."""
         w, c = theta[0], theta[1]
         return -w, c + w * self.tau
 
     def step(self, a, lam):
-        """One GD step in (a, λ) (valid where the regime holds)."""
-        F = self.F(lam)
-        F1 = 3 * (self.A * lam ** 2 - self.B * (1 - lam) ** 2)
-        t, eta = self.tau, self.eta
+        """One GD step in (a, λ) (valid where the regime holds): exact, balls, or floats."""
+        A, B, t, eta = ((float(v) if isinstance(a, float) else v) for v in (self.A, self.B, self.tau, self.eta))
+        m = 1 - lam
+        F = A * lam ** 3 + B * m ** 3
+        F1 = 3 * (A * lam ** 2 - B * m ** 2)
         return (a + eta * (t * F1 / (3 * a) + F / (3 * a * a)),
                 lam - eta * ((1 + t * t) * F1 / (3 * a) + t * F / (3 * a * a)))
 
@@ -327,11 +324,6 @@ class Convergence:
     def closed(self) -> bool:
         return self.cert is not None
 
-    # a_t³ ∈ [a_lo³ + 3m(t − t0), a_hi³ + M3(t − t0)] for t ≥ t0
-    def a_cubed_bounds(self, t: int) -> tuple[fmpq, fmpq]:
-        lo, hi = ball_bounds(self.a0)
-        k = t - self.t0
-        return lo ** 3 + 3 * self.cert.m * k, hi ** 3 + self.cert.M3 * k
 
     def exact_after(self, delta: fmpq, inside: bool) -> int:
         """A certified T with f(θ^t, x) = 1{r_N(x) < τ_c} for every t ≥ T, where δ = |r_N(x) − τ_c| > 0
@@ -373,7 +365,7 @@ def prove(cfg: D.D0, t_max: int = 400, prec: int = 128) -> Convergence:
     with precision(prec):
         ls = model.lam_star()
         for t, th, L in zip(tr.times, tr.thetas, tr.losses):
-            a, lam = model.a_lam(cfg, [arb(v) for v in th])
+            a, lam = model.a_lam([arb(v) for v in th])
             its.append((t, a, lam, L))
     boxes = candidate_boxes(model, prec)
     failed: dict = {}  # Z -> the ε_max it failed at; retried only once ε_max has halved

@@ -311,10 +311,6 @@ def eval_sparse_shape(ev: Evaluation):
     return rels, hyp
 
 
-def _f_ball(cfg, x) -> int:
-    return int(cfg.target(x))
-
-
 @_guard
 def eval_boundary_set(ev: Evaluation):
     """3.5: f°_N(x) ≠ f°(x) ⇔ |x|² ≤ 1/4 ≤ r_N(x) (default conventions); hence equality off the shell
@@ -598,16 +594,12 @@ def _box_series(ev, cfg, cv: Convergence, horizon: int = 2 ** 12):
     certified iterates' midpoints to t0, then the ramp model's GD map in floats (the invariant keeps
     the iterates in the regime, where that map is GD); and the largest certified T(x) as the search
     objective (log10).  Floats, for plots only."""
-    m = cv.model
     ls = float(cv.cert.lam_star.mid())
     pts = [(float((1 / a).mid()), float((a * (lam - cv.cert.lam_star)).mid())) for _, a, lam, _ in cv.iterates]
-    A, B, tau, eta = (float(v) for v in (m.A, m.B, m.tau, m.eta))
     a, lam = float(cv.iterates[-1][1].mid()), float(cv.iterates[-1][2].mid())
     keep = {int(v) for v in np.geomspace(max(cv.t0, 1), horizon, 40)}
     for t in range(cv.t0 + 1, horizon + 1):
-        F, F1 = A * lam ** 3 + B * (1 - lam) ** 3, 3 * (A * lam ** 2 - B * (1 - lam) ** 2)
-        a, lam = (a + eta * (tau * F1 / (3 * a) + F / (3 * a * a)),
-                  lam - eta * ((1 + tau * tau) * F1 / (3 * a) + tau * F / (3 * a * a)))
+        a, lam = cv.model.step(a, lam)
         if t in keep:
             pts.append((1 / a, a * (lam - ls)))
     ev.record("x: ε = 1/a_t", [p[0] for p in pts])
@@ -772,6 +764,12 @@ def _envelope(cv: Convergence, r: int):
     return c1c, c2c, C, ce, t1
 
 
+def _ramp_scope(cfg: D.D0) -> Hypothesis:
+    """The scope of 3.11 and 3.12: a configuration whose loss is the ramp model of 3.10 with N ≥ 1."""
+    return Hypothesis("d = 1, N ≥ 1, head wc, population loss (scope of 3.10)",
+                      RampModel.of(cfg) is not None and cfg.N >= 1)
+
+
 @_guard
 def eval_rate(ev: Evaluation):
     """3.11: e_r(t) ≍ t^{−1/3} and a_t ≍ t^{1/3} for t ≥ t0 with certified constants from the invariant
@@ -779,8 +777,7 @@ def eval_rate(ev: Evaluation):
     checked against them; the float exponent fitted on dyadic t is the search objective."""
     cfg = config(ev)
     _head_note(ev, cfg)
-    hyps = [Hypothesis("d = 1, N ≥ 1, head wc, population loss (scope of 3.10)", RampModel.of(cfg) is not None
-                       and cfg.N >= 1)]
+    hyps = [_ramp_scope(cfg)]
     if not hyps[0].holds:
         return [], hyps
     cv = _prove(ev, cfg)
@@ -833,8 +830,7 @@ def eval_time_to_exactness(ev: Evaluation):
     certified ≥ 1 (inside) or ≤ 0 (outside)."""
     cfg = config(ev)
     _head_note(ev, cfg)
-    hyps = [Hypothesis("d = 1, N ≥ 1, head wc, population loss (scope of 3.10)", RampModel.of(cfg) is not None
-                       and cfg.N >= 1)]
+    hyps = [_ramp_scope(cfg)]
     if not hyps[0].holds:
         return [], hyps
     xs = points(ev, cfg, [[Q(1, 8)], [Q(3, 4)], [Q(9, 20)]])
