@@ -205,16 +205,16 @@ def test_bad_networks_are_clear_errors(obj, msg):
         DagNetwork.from_json(obj)
 
 
-def test_cli_paths(tmp_path, capsys):
+def test_cli_paths(tmp_path, capfd):
     f = tmp_path / "net.json"
     f.write_text('{"kind": "mlp", "widths": [1, 1, 1], "W": [[["2"]], [["3"]]]}')
     assert main(["paths", str(f), "--x", "1", "--json"]) == 0
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert '"value": "6"' in out and '"rank"' in out
     assert main(["paths", str(f), "--x", "1,2"]) == 2
     assert main(["paths", str(f), "--scale", "-1"]) == 2
     assert main(["paths", str(f), "--scale", "4"]) == 0
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert '"8"' in out and '"3/4"' in out
 
 

@@ -79,6 +79,21 @@ class DagNetwork:
                 raise InputError(f"a bias enters hidden or output nodes only, not node {j}", f"{where}.biases")
         if self.activation not in ACTIVATIONS:
             raise InputError(f"activation must be one of {ACTIVATIONS}", f"{where}.activation")
+        if self.widths is not None:
+            self._check_layered(where)
+
+    def _check_layered(self, where: str):
+        """``widths`` promises the layout of `mlp` (node and edge order, see the module doc):
+        `matrices`, `edge_index` and the JSON kind "mlp" rely on it, so it is checked here."""
+        widths = tuple(self.widths)
+        check_mlp_widths(widths, f"{where}.widths")
+        m = sum(widths[l - 1] * widths[l] for l in range(1, len(widths)))
+        if len(self.kinds) != sum(widths) or len(self.edges) != m:
+            raise InputError(f"{len(self.kinds)} nodes and {len(self.edges)} edges do not match widths {list(widths)}",
+                             f"{where}.widths")
+        kinds, edges = _mlp_layout(widths)
+        if self.kinds != kinds or self.edges != edges:
+            raise InputError(f"nodes and edges are not the layered layout of widths {list(widths)}", f"{where}.widths")
 
     # ---- constructors ------------------------------------------------------------------------
     @classmethod
@@ -88,26 +103,23 @@ class DagNetwork:
         widths = tuple(widths)
         check_mlp_widths(widths)
         L = len(widths) - 1
-        offs = [sum(widths[:l]) for l in range(L + 1)]
-        kinds = ("input",) * widths[0] + ("hidden",) * sum(widths[1:-1]) + ("output",) * widths[-1]
-        if len(W) != L:
-            raise InputError(f"{len(W)} weight matrices for widths {list(widths)} (need {L})", "network.W")
-        edges, weights = [], []
+        if not isinstance(W, (list, tuple)) or len(W) != L:
+            raise InputError(f"{len(W) if isinstance(W, (list, tuple)) else 'no'} weight matrices for widths "
+                             f"{list(widths)} (need {L})", "network.W")
+        weights = []
         for l in range(1, L + 1):
             Wl = W[l - 1]
             if len(Wl) != widths[l - 1] or any(len(row) != widths[l] for row in Wl):
                 raise InputError(f"W[{l - 1}] must be {widths[l - 1]} x {widths[l]} (in, out)", f"network.W[{l - 1}]")
-            for i in range(widths[l - 1]):
-                for j in range(widths[l]):
-                    edges.append((offs[l - 1] + i, offs[l] + j))
-                    weights.append(Wl[i][j])
+            weights += [Wl[i][j] for i in range(widths[l - 1]) for j in range(widths[l])]
         bias_nodes, biases = (), ()
         if b is not None:
             if len(b) != L or any(len(b[l - 1]) != widths[l] for l in range(1, L + 1)):
                 raise InputError(f"b must hold one vector of length h_l per layer l = 1..{L}", "network.b")
-            bias_nodes = tuple(offs[l] + j for l in range(1, L + 1) for j in range(widths[l]))
+            bias_nodes = _mlp_bias_nodes(widths)
             biases = tuple(b[l - 1][j] for l in range(1, L + 1) for j in range(widths[l]))
-        return cls(kinds, tuple(edges), tuple(weights), bias_nodes, biases, widths, activation)
+        kinds, edges = _mlp_layout(widths)
+        return cls(kinds, edges, tuple(weights), bias_nodes, biases, widths, activation)
 
     def with_theta(self, theta) -> "DagNetwork":
         theta = tuple(theta)
@@ -336,8 +348,12 @@ class DagNetwork:
 
     # ---- JSON ----------------------------------------------------------------------------------
     def to_json(self) -> dict:
+        """The JSON of the module doc; `from_json` of it rebuilds this network exactly (same
+        nodes, edges, θ in the same order, widths and activation).  Kind "mlp" is written for a
+        layered network whose biases are absent or exactly b^l(j) for every l, j in the layout
+        order; any other layered network is written as kind "dag" with its ``widths``."""
         out: dict
-        if self.widths is not None:
+        if self.widths is not None and self.bias_nodes in ((), _mlp_bias_nodes(self.widths)):
             out = {"kind": "mlp", "widths": list(self.widths), "W": to_json(self.matrices())}
             if self.n_b:
                 h, k, b = self.widths, 0, []
@@ -350,6 +366,8 @@ class DagNetwork:
                    "edges": [[a, b, to_json(w)] for (a, b), w in zip(self.edges, self.weights)]}
             if self.n_b:
                 out["biases"] = [[j, to_json(v)] for j, v in zip(self.bias_nodes, self.biases)]
+            if self.widths is not None:
+                out["widths"] = list(self.widths)
         if self.activation != "relu":
             out["activation"] = self.activation
         return out
@@ -372,24 +390,48 @@ class DagNetwork:
             b = _nested(obj["b"], 2, f"{where}.b") if obj.get("b") is not None else None
             return cls.mlp(widths, W, b, activation)
         if kind == "dag":
-            _keys(obj, {"kind", "nodes", "edges", "biases", "activation"}, where)
+            _keys(obj, {"kind", "nodes", "edges", "biases", "activation", "widths"}, where)
+            widths = obj.get("widths")
+            if widths is not None and (not isinstance(widths, list) or not all(
+                    isinstance(n, int) and not isinstance(n, bool) for n in widths)):
+                raise InputError("widths must be a list of integers [d, h_1, ..., h_{L-1}, K]", f"{where}.widths")
             nodes = obj.get("nodes")
             if not isinstance(nodes, list) or not all(k in KINDS for k in nodes):
                 raise InputError(f"nodes must be a list of {KINDS} in topological order", f"{where}.nodes")
             edges, weights = [], []
+            for key in ("edges", "biases"):
+                if not isinstance(obj.get(key, []), list):
+                    raise InputError(f"{key} must be a list", f"{where}.{key}")
             for k, e in enumerate(obj.get("edges", [])):
-                if not (isinstance(e, list) and len(e) == 3 and all(isinstance(t, int) for t in e[:2])):
+                if not (isinstance(e, list) and len(e) == 3
+                        and all(isinstance(t, int) and not isinstance(t, bool) for t in e[:2])):
                     raise InputError("an edge is [a, b, weight] with node indices a < b", f"{where}.edges[{k}]")
                 edges.append((e[0], e[1]))
                 weights.append(parse_number(e[2], f"{where}.edges[{k}][2]"))
             bias_nodes, biases = [], []
             for k, e in enumerate(obj.get("biases", [])):
-                if not (isinstance(e, list) and len(e) == 2 and isinstance(e[0], int)):
+                if not (isinstance(e, list) and len(e) == 2 and isinstance(e[0], int) and not isinstance(e[0], bool)):
                     raise InputError("a bias is [node, value]", f"{where}.biases[{k}]")
                 bias_nodes.append(e[0])
                 biases.append(parse_number(e[1], f"{where}.biases[{k}][1]"))
-            return cls(tuple(nodes), tuple(edges), tuple(weights), tuple(bias_nodes), tuple(biases), None, activation)
+            return cls(tuple(nodes), tuple(edges), tuple(weights), tuple(bias_nodes), tuple(biases),
+                       None if widths is None else tuple(widths), activation)
         raise InputError(f"network kind must be 'mlp' or 'dag', got {kind!r}", f"{where}.kind")
+
+
+def _mlp_layout(widths) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """(node kinds, edges) of the layered MLP with these widths, in the module doc's order."""
+    L = len(widths) - 1
+    offs = [sum(widths[:l]) for l in range(L + 1)]
+    kinds = ("input",) * widths[0] + ("hidden",) * sum(widths[1:-1]) + ("output",) * widths[-1]
+    edges = tuple((offs[l - 1] + i, offs[l] + j) for l in range(1, L + 1)
+                  for i in range(widths[l - 1]) for j in range(widths[l]))
+    return kinds, edges
+
+
+def _mlp_bias_nodes(widths) -> tuple[int, ...]:
+    """The bias nodes of an MLP with every bias b^l(j), in bias-index order (every non-input node)."""
+    return tuple(range(widths[0], sum(widths)))
 
 
 def check_mlp_widths(widths, where: str = "network.widths"):

@@ -179,18 +179,29 @@ def kernel_vectors(net: DagNetwork) -> list[list[int]]:
     return out
 
 
-def on_path(net: DagNetwork) -> tuple[set[int], set[int]]:
-    """(edges, hidden nodes) lying on some input→output path (bias edges count as starting at
-    the constant source, so a bias edge is on a path iff its node reaches an output)."""
-    n = len(net.kinds)
-    fwd = [net.kinds[j] == "input" for j in range(n)]
-    for j in range(n):
-        if any(fwd[net.edges[e][0]] for e in net.in_edges[j]):
+def reached_from_sources(net: DagNetwork) -> list[bool]:
+    """For every node: is it the end of some path that starts at a source -- an input node or
+    the constant-1 source through a bias edge?  A node with a bias is reached (its bias path
+    starts there) and so is every node downstream of it, whether or not an input reaches it."""
+    fwd = [net.kinds[j] == "input" or j in net.bias_of for j in range(len(net.kinds))]
+    for j in range(len(net.kinds)):
+        if not fwd[j] and any(fwd[net.edges[e][0]] for e in net.in_edges[j]):
             fwd[j] = True
+    return fwd
+
+
+def on_path(net: DagNetwork) -> tuple[set[int], set[int]]:
+    """(edges, hidden nodes) lying on some path of 𝒫: a path starts at an input node, or at the
+    constant-1 source through the bias edge of a hidden or output node, and ends at an output
+    node.  A weight edge a → b is on a path iff a is reached from a source
+    (`reached_from_sources`) and b reaches an output; a bias edge iff its node reaches an
+    output; a hidden node iff it is reached and reaches an output.  Off-path edges are the zero
+    rows of A, off-path hidden nodes the ones that no path meets."""
+    fwd = reached_from_sources(net)
     bwd = _paths_to_outputs(net)
     edges = {e for e, (a, b) in enumerate(net.edges) if fwd[a] and bwd[b]}
     edges |= {net.m + k for k, j in enumerate(net.bias_nodes) if bwd[j]}
-    hidden = {j for j in net.hidden if bwd[j] and (fwd[j] or j in net.bias_of)}
+    hidden = {j for j in net.hidden if bwd[j] and fwd[j]}
     return edges, hidden
 
 
@@ -269,17 +280,23 @@ class RankCertificate:
 
 def certified_structure_rank(net: DagNetwork, basis: Sequence[Path] | None = None) -> RankCertificate:
     """rank A for networks too large for dense elimination: rank ≥ |basis| by peeling the basis
-    columns (default basis: `tree_basis`; `skeleton_basis_direct` also peels), rank ≤ m + n_b − H
-    by H kernel vectors u^{(j)}, each verified to annihilate A by `kernel_vector_annihilates`
-    and independent by peeling.  Raises `InputError` if the two bounds do not meet."""
+    columns (default basis: `tree_basis`; `skeleton_basis_direct` also peels), and
+    rank ≤ (m + n_b) − (number of independent vectors of ker A^⊤): the unit vectors of the
+    off-path rows (zero rows of A) and, for every on-path hidden node j, u^{(j)} restricted to
+    the on-path edges, each verified to annihilate A by `kernel_vector_annihilates` and all
+    independent by peeling.  The two meet at m' − H' (claim 5, general form).  Raises
+    `InputError` if they do not meet."""
     rows = net.m + net.n_b
     if basis is None:
         basis = tree_basis(net)
     if not columns_independent_by_peeling([p.edges for p in basis], rows):
         raise InputError("the basis columns could not be certified independent by peeling", "network")
-    U = kernel_vectors(net)
+    edges_on, hidden_on = on_path(net)
+    U = [[ue if e in edges_on else 0 for e, ue in enumerate(u)]
+         for j, u in zip(net.hidden, kernel_vectors(net)) if j in hidden_on]
+    U += [[int(e == r) for e in range(rows)] for r in range(rows) if r not in edges_on]
     if not all(kernel_vector_annihilates(net, u) for u in U):
-        raise InputError("a kernel vector u^(j) does not annihilate A (is every edge on a path?)", "network")
+        raise InputError("a kernel vector of A^T does not annihilate A", "network")
     supports = [[e for e, ue in enumerate(u) if ue] for u in U]
     if not columns_independent_by_peeling(supports, rows):
         raise InputError("the kernel vectors could not be certified independent by peeling", "network")
@@ -287,7 +304,8 @@ def certified_structure_rank(net: DagNetwork, basis: Sequence[Path] | None = Non
     if lo != hi:
         raise InputError(f"rank bounds do not meet: {lo} <= rank A <= {hi}", "network")
     return RankCertificate(lo, f"{lo} basis columns independent (peeling)",
-                           f"{len(U)} independent kernel vectors of A^T (prefix-sum DP)")
+                           f"{len(U)} independent vectors of ker A^T (on-path u^(j) and off-path unit rows, "
+                           "prefix-sum DP)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +388,8 @@ def skeleton_basis_direct(net: DagNetwork) -> list[Path]:
 
 def tree_basis(net: DagNetwork) -> list[Path]:
     """General construction (variant ``tree``): every on-path hidden node j gets a designated
-    parent edge (its first in-edge from a node reached from an input or the bias source) and a
+    parent edge (its first in-edge from a node reached from a source, see
+    `reached_from_sources`, else its bias edge) and a
     designated child edge (its first out-edge towards an output); the canonical path through an
     edge a → b follows parents back from a and children forward from b.  The basis is the set of
     distinct canonical paths of all on-path edges (bias edges included) -- [DERIVED, checked by
@@ -378,12 +397,13 @@ def tree_basis(net: DagNetwork) -> list[Path]:
     edges_on, _ = on_path(net)
     reach_out = _paths_to_outputs(net)
     n = len(net.kinds)
-    fwd = [net.kinds[j] == "input" for j in range(n)]
+    fwd = reached_from_sources(net)
     parent: dict[int, int] = {}
     for j in range(n):
+        if net.kinds[j] == "input":
+            continue
         for e in net.in_edges[j]:
             if fwd[net.edges[e][0]]:
-                fwd[j] = True
                 parent.setdefault(j, e)
         if j in net.bias_of and j not in parent:
             parent[j] = net.m + net.bias_of[j]

@@ -22,6 +22,7 @@ data set [{"x": [...], "y": [...]}]; ``eta`` step size; ``steps``; ``q`` path-no
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 
@@ -155,6 +156,148 @@ def _risk(ev):
 
 
 # --------------------------------------------------------------------------------------------
+# the independent re-verification: paths, on-path sets, the structure matrix and g from the
+# definitions, sharing no combinatorial preprocessing with `verify.paths`
+
+
+def _ind_paths(net: DagNetwork) -> list[tuple[int | None, tuple[int, ...]]]:
+    """𝒫 from the definition: (start input or None for a bias path, θ indices of its edges, bias
+    edge k numbered m + k), by extending prefixes one edge at a time from every input and every
+    bias edge until they stop at an output (prefixes that stop elsewhere are dropped)."""
+    leaving: dict[int, list[int]] = {}
+    for e, (a, _) in enumerate(net.edges):
+        leaving.setdefault(a, []).append(e)
+    front = [(i, (), i) for i in range(len(net.kinds)) if net.kinds[i] == "input"]
+    front += [(None, (net.m + k,), j) for k, j in enumerate(net.bias_nodes)]
+    done, work = [], 0
+    while front:
+        nxt = []
+        for src, es, node in front:
+            work += 1
+            if work > 20 * ENUMERATION_LIMIT or len(done) > ENUMERATION_LIMIT:
+                raise InputError(f"more than {ENUMERATION_LIMIT} paths or prefixes to enumerate (the gsgd19 "
+                                 "enumeration limit)", "network")
+            if net.kinds[node] == "output":
+                done.append((src, es))
+                continue
+            nxt += [(src, es + (e,), net.edges[e][1]) for e in leaving.get(node, [])]
+        front = nxt
+    return done
+
+
+def _ind_on_path(net: DagNetwork, ps) -> tuple[set[int], set[int]]:
+    """(θ indices, hidden nodes) met by some path of ``ps`` (`_ind_paths`)."""
+    edges = {e for _, es in ps for e in es}
+    hidden = {net.edges[e][1] for e in edges if e < net.m and net.kinds[net.edges[e][1]] == "hidden"}
+    hidden |= {net.bias_nodes[e - net.m] for e in edges if e >= net.m and net.kinds[net.bias_nodes[e - net.m]] == "hidden"}
+    return edges, hidden
+
+
+def _ind_matrix(net: DagNetwork, cols) -> fmpq_mat:
+    """The 0/1 matrix with one column per edge set in ``cols``, rows θ indices."""
+    M = fmpq_mat(net.m + net.n_b, max(len(cols), 1))
+    for c, es in enumerate(cols):
+        for e in es:
+            M[e, c] = 1
+    return M
+
+
+def _ind_rank(net: DagNetwork, cols) -> int:
+    return _ind_matrix(net, cols).rref()[1] if cols else 0
+
+
+def _ind_forward(net: DagNetwork, x) -> tuple[list, dict]:
+    """(N(x), pre-activations z) by a direct pass over the edge list (ReLU, or ReLU6 if the
+    network says so); exact, certified signs."""
+    o, z = {}, {}
+    ins = [i for i, k in enumerate(net.kinds) if k == "input"]
+    for k, i in enumerate(ins):
+        o[i] = z[i] = fmpq(x[k])
+    for j, kind in enumerate(net.kinds):
+        if kind == "input":
+            continue
+        acc = sum((fmpq(b) for jj, b in zip(net.bias_nodes, net.biases) if jj == j), fmpq(0))
+        acc += sum((fmpq(w) * o[a] for (a, b), w in zip(net.edges, net.weights) if b == j), fmpq(0))
+        z[j] = acc
+        if kind == "hidden":
+            acc = acc if sign(acc) == 1 else fmpq(0)
+            if net.activation == "relu6" and sign(acc - 6) == 1:
+                acc = fmpq(6)
+        o[j] = acc
+    return [o[j] for j, k in enumerate(net.kinds) if k == "output"], z
+
+
+def _ind_path_sum(net: DagNetwork, x, with_bias: bool = True) -> list:
+    """Σ_{p→k} v_p a_p x_{i_0} per output over `_ind_paths` (x_{i_0} := 1 on bias paths)."""
+    _, z = _ind_forward(net, x)
+    ins = [i for i, k in enumerate(net.kinds) if k == "input"]
+    outs = [j for j, k in enumerate(net.kinds) if k == "output"]
+    th = net.theta
+    sums = {k: fmpq(0) for k in outs}
+    for src, es in _ind_paths(net):
+        if src is None and not with_bias:
+            continue
+        nodes = [net.bias_nodes[e - net.m] for e in es if e >= net.m] + [net.edges[e][1] for e in es if e < net.m]
+        if not all(sign(z[j]) == 1 for j in nodes if net.kinds[j] == "hidden"):
+            continue
+        v = fmpq(1) if src is None else fmpq(x[ins.index(src)])
+        for e in es:
+            v *= th[e]
+        sums[nodes[-1]] += v
+    return [sums[k] for k in outs]
+
+
+def _scope_on_path(net: DagNetwork, independent: bool, nodes: bool = True) -> list[Hypothesis]:
+    """Scope of claims 4-5: every edge (weights and biases) lies on a path of 𝒫 -- from an input,
+    or from the constant source through a bias edge, to an output -- and (``nodes``) so does
+    every hidden node.  Computed by `paths.on_path`, or by enumeration when ``independent``."""
+    edges_on, hidden_on = _ind_on_path(net, _ind_paths(net)) if independent else paths.on_path(net)
+    off = sorted(set(range(net.m + net.n_b)) - edges_on)
+    hyp = [Hypothesis("every edge (weights and biases) lies on a path from an input or a bias to an output", not off,
+                      f"outside the claim's scope: θ entries {off} lie on no path" if off else "")]
+    if nodes:
+        lone = sorted(k for k, j in enumerate(net.hidden) if j not in hidden_on)
+        hyp.append(Hypothesis("every hidden node lies on such a path (an isolated node counts in H, not in rank A)",
+                              not lone, f"outside the claim's scope: hidden nodes {lone} lie on no path" if lone else ""))
+    return hyp
+
+
+def _ind_scaling(net: DagNetwork, other: DagNetwork) -> list | None:
+    """c > 0 with other = g_c(net), or None if there is none, from w'_e = w_e·c_b/c_a (c = 1 on
+    inputs, outputs and the bias source): propagate c over nonzero edges until nothing changes
+    (a hidden node no constraint reaches gets c = 1), then check every θ entry."""
+    th, th2 = net.theta, other.theta
+    ends = [(a, b) for a, b in net.edges] + [(None, j) for j in net.bias_nodes]
+    c = {j: None for j in range(len(net.kinds)) if net.kinds[j] == "hidden"}
+    ground = fmpq(1)
+
+    def get(j):
+        return ground if j is None or j not in c else c[j]
+
+    while True:
+        changed = False
+        for e, (a, b) in enumerate(ends):
+            if sign(th[e]) == 0 or sign(th2[e]) == 0:
+                continue
+            ca, cb = get(a), get(b)
+            if ca is not None and cb is None:
+                c[b] = ca * fmpq(th2[e]) / fmpq(th[e])
+                changed = True
+            elif cb is not None and ca is None:
+                c[a] = cb * fmpq(th[e]) / fmpq(th2[e])
+                changed = True
+        if not changed:
+            todo = [j for j in c if c[j] is None]
+            if not todo:
+                break
+            c[todo[0]] = fmpq(1)
+    for e, (a, b) in enumerate(ends):
+        if sign(get(a)) != 1 or sign(get(b)) != 1 or fmpq(th2[e]) != fmpq(th[e]) * get(b) / get(a):
+            return None
+    return [c[j] for j in sorted(c)]
+
+
+# --------------------------------------------------------------------------------------------
 # 1, 2, 3: invariance and the path sum
 
 
@@ -172,8 +315,9 @@ def eval_rescaling_invariance(ev: Evaluation, activation: str | None = None):
     rels = []
     for k, x in enumerate(_inputs(ev, net)):
         if ev.independent and activation is None:
-            ps = _paths(net)
-            lhs, rhs = paths.path_sum(gnet, x, ps), paths.path_sum(net, x, ps)
+            lhs, rhs = _ind_path_sum(gnet, x), _ind_path_sum(net, x)
+        elif ev.independent:
+            lhs, rhs = _ind_forward(gnet, x)[0], _ind_forward(net, x)[0]
         else:
             lhs, rhs = gnet(x), net(x)
         for o, (a, b) in enumerate(zip(lhs, rhs)):
@@ -197,6 +341,8 @@ def eval_path_value_invariance(ev: Evaluation):
     enumeration, cross-checked against the forward DP of prefix products."""
     net = _exact(ev)
     cs = _scaling(ev, net)
+    if not _positive_c(cs).holds:
+        return [], [_positive_c(cs)]
     gnet = net.scale(cs)
     ps = _paths(net)
     dp, enum = paths.path_values_dp(net), paths.path_values(net, ps)
@@ -204,7 +350,10 @@ def eval_path_value_invariance(ev: Evaluation):
         v, gv = dp, paths.path_values_dp(gnet)
     else:
         v, gv = enum, paths.path_values(gnet, ps)
-    rels = [relation("enumeration = forward DP (path values of w)", fmpq(int(enum == dp)), "=", fmpq(1))]
+    if enum != dp:  # two computations of the same v_p(w) disagree: a defect of the tool, not of the claim
+        return [undecidable("v_p(w) by enumeration = by forward DP", "internal inconsistency in verify.paths")], \
+            [_positive_c(cs)]
+    rels = []
     worst = next((k for k, (a, b) in enumerate(zip(gv, v)) if a != b), None)
     k = 0 if worst is None else worst
     rels.append(relation(f"v_p(g(w)) = v_p(w) for all {len(ps)} paths (shown: p_{k})", gv[k] if ps else fmpq(0), "=",
@@ -219,10 +368,14 @@ def eval_path_value_invariance(ev: Evaluation):
 def eval_path_sum(ev: Evaluation, with_bias=True):
     """N^k_w(x) = Σ_{p→k} v_p(w) a_p(x; w) x_{i_0} (+ bias paths) per output (claim 3)."""
     net = _exact(ev)
-    ps = _paths(net, biases=with_bias)
+    ps = None if ev.independent else _paths(net, biases=with_bias)
     rels = []
     for i, x in enumerate(_inputs(ev, net)):
-        for o, (n, s) in enumerate(zip(net(x), paths.path_sum(net, x, ps))):
+        if ev.independent:
+            both = zip(_ind_forward(net, x)[0], _ind_path_sum(net, x, with_bias))
+        else:
+            both = zip(net(x), paths.path_sum(net, x, ps))
+        for o, (n, s) in enumerate(both):
             rels.append(relation(f"N^{o}(x_{i}) = Σ_p v_p a_p x_i0" + ("" if with_bias else " (no bias paths)"), n, "=", s))
     return rels, []
 
@@ -238,27 +391,44 @@ def eval_path_sum_no_bias(ev):
 
 def eval_determine_class(ev: Evaluation):
     """Claim 4: equal signs, nonzero weights and equal path values ⇒ w' = g(w), constructively
-    (`paths.recover_scaling` is a complete decision procedure: a failure proves no g exists)."""
+    (`paths.recover_scaling` is a complete decision procedure: a failure proves no g exists).
+    Scope: every edge, bias edges included, lies on a path of 𝒫 (bias paths count: the proof's
+    potential treats the bias source like the inputs); an edge on no path is constrained by no
+    path value, so outside the scope w' = g(w) can fail with every path value equal.  The
+    independent re-verification enumerates 𝒫 and recovers c by its own propagation."""
     net = _exact(ev)
     other = DagNetwork.from_json(ev.inst.params.get("other") or _missing("other"), "params.other")
     if other.kinds != net.kinds or other.edges != net.edges or other.bias_nodes != net.bias_nodes:
         raise InputError("params.other must have the same graph as network", "params.other")
     mode = ev.variants.get("pv-class", "nonzero-signs")
     th, th2 = net.theta, other.theta
-    hyp = []
+    hyp = _scope_on_path(net, ev.independent, nodes=False)
     if mode == "nonzero-signs":
         zero = [e for e in range(len(th)) if sign(th[e]) == 0 or sign(th2[e]) == 0]
         hyp.append(Hypothesis("every weight of w and w' is nonzero", not zero, f"entry {zero[0]}" if zero else ""))
     if mode != "values-only":
         diff = [e for e in range(len(th)) if sign(th[e]) != sign(th2[e])]
         hyp.append(Hypothesis("sgn(w) = sgn(w')", not diff, f"entry {diff[0]}" if diff else ""))
-    ps = _paths(net)
-    v, v2 = paths.path_values(net, ps), paths.path_values(other, ps)
-    differ = [k for k in range(len(ps)) if v[k] != v2[k]]
-    hyp.append(Hypothesis("v_p(w) = v_p(w') for every path", not differ,
-                          f"path {ps[differ[0]].nodes(net)}: {to_json(v[differ[0]])} vs {to_json(v2[differ[0]])}"
-                          if differ else f"{len(ps)} paths"))
-    c = paths.recover_scaling(net, other)
+    if ev.independent:
+        ps = _ind_paths(net)
+
+        def value(t, es):
+            v = fmpq(1)
+            for e in es:
+                v *= t[e]
+            return v
+        differ = [es for _, es in ps if value(th, es) != value(th2, es)]
+        hyp.append(Hypothesis("v_p(w) = v_p(w') for every path", not differ,
+                              f"path through θ entries {differ[0]}" if differ else f"{len(ps)} paths (enumerated)"))
+        c = _ind_scaling(net, other)
+    else:
+        ps = _paths(net)
+        v, v2 = paths.path_values(net, ps), paths.path_values(other, ps)
+        differ = [k for k in range(len(ps)) if v[k] != v2[k]]
+        hyp.append(Hypothesis("v_p(w) = v_p(w') for every path", not differ,
+                              f"path {ps[differ[0]].nodes(net)}: {to_json(v[differ[0]])} vs {to_json(v2[differ[0]])}"
+                              if differ else f"{len(ps)} paths"))
+        c = paths.recover_scaling(net, other)
     if mode == "function-level":
         if c is not None:
             return [_bool("N_w' ≡ N_w (w' = g(w), claim 1)", True, f"c = {to_json(c)}")], hyp
@@ -283,37 +453,52 @@ def _missing(key):
 
 def eval_structure_rank(ev: Evaluation, form: str | None = None, scoped=True):
     """rank_ℚ A against the formula of the selected form (claim 5), with its scope as hypothesis;
-    also A^⊤u^{(j)} = 0 for every hidden j."""
+    also A^⊤u^{(j)} = 0 for every hidden j.  𝒫 contains the bias paths, so A has a row per θ
+    entry; the general form m' − H' counts the edges (bias edges included) and hidden nodes that
+    lie on some path of 𝒫 -- from an input or a bias edge to an output -- and is a theorem for
+    every DAG.  The other forms are in scope only when nothing is off-path (and bias-free for
+    m − H).  The independent re-verification enumerates 𝒫 itself, takes the on-path sets from
+    the enumerated paths and the rank by `fmpq_mat.rref` of its own matrix."""
     net = _exact(ev)
     form = form or ev.variants.get("rank-form", "bias-edges")
-    ps = _paths(net)
-    A = paths.structure_matrix(net, ps)
-    if ev.independent:
-        r = fmpq_mat(A).rref()[1]
-        how = "rank by fmpq_mat.rref"
-    else:
-        r = paths.rank(A)
-        how = "rank by fmpz_mat.rank"
-    edges_on, hidden_on = paths.on_path(net)
-    off = sorted(set(range(net.m + net.n_b)) - edges_on)
     hyp = []
-    if scoped:
-        if form == "mlp":
-            hyp.append(Hypothesis("bias-free layered MLP", net.widths is not None and net.n_b == 0))
-        if form in ("mlp", "dag-all-on-path"):
-            hyp.append(Hypothesis("bias-free (no bias edges)", net.n_b == 0))
-        if form in ("mlp", "dag-all-on-path", "bias-edges"):
-            hyp.append(Hypothesis("every edge lies on an input→output path", not off,
-                                  f"off-path edges {off}" if off else ""))
-            lone = sorted(k for k, j in enumerate(net.hidden) if j not in hidden_on)
-            hyp.append(Hypothesis("every hidden node lies on an input→output path (a scope condition the "
-                                  "specification leaves implicit: an isolated node counts in H, not in rank A)",
-                                  not lone, f"hidden nodes {lone}" if lone else ""))
-    predicted = paths.predicted_rank(net, form)
-    U = paths.kernel_vectors(net)
-    annihilated = all(all(sum(u[e] for e in p.edges) == 0 for p in ps) for u in U)
-    note = (f"{how}; m = {net.m}, n_b = {net.n_b}, H = {net.H}, on-path edges {len(edges_on)}, on-path hidden "
-            f"{len(hidden_on)}, n = {len(ps)} paths" + (f", off-path edges {off}" if off else ""))
+    if form == "mlp" and scoped:
+        hyp.append(Hypothesis("bias-free layered MLP", net.widths is not None and net.n_b == 0,
+                              "" if net.widths is not None and net.n_b == 0 else "outside the claim's scope: "
+                              + ("biases" if net.widths is not None else "a general DAG")))
+    if form in ("mlp", "dag-all-on-path"):
+        hyp.append(Hypothesis("bias-free (no bias edges)", net.n_b == 0,
+                              f"outside the claim's scope: {net.n_b} bias edges" if net.n_b else ""))
+    if scoped and form in ("mlp", "dag-all-on-path", "bias-edges"):
+        hyp += _scope_on_path(net, ev.independent)
+    if ev.independent:
+        ps = [es for _, es in _ind_paths(net)]
+        r = _ind_rank(net, ps)
+        edges_on, hidden_on = _ind_on_path(net, _ind_paths(net))
+        predicted = {"mlp": net.m - net.H, "dag-all-on-path": net.m - net.H, "bias-edges": net.m + net.n_b - net.H,
+                     "dag-general": len(edges_on) - len(hidden_on)}[form]
+        U = []
+        for j in net.hidden:
+            u = [0] * (net.m + net.n_b)
+            for e, (a, b) in enumerate(net.edges):
+                u[e] = (b == j) - (a == j)
+            if j in net.bias_nodes:
+                u[net.m + net.bias_nodes.index(j)] = 1
+            U.append(u)
+        annihilated = all(sum(u[e] for e in es) == 0 for u in U for es in ps)
+        how = "paths enumerated by prefix extension, rank by fmpq_mat.rref"
+    else:
+        pl = _paths(net)
+        ps = [p.edges for p in pl]
+        r = paths.rank(paths.structure_matrix(net, pl))
+        edges_on, hidden_on = paths.on_path(net)
+        predicted = paths.predicted_rank(net, form)
+        annihilated = all(all(sum(u[e] for e in es) == 0 for es in ps) for u in paths.kernel_vectors(net))
+        how = "rank by fmpz_mat.rank"
+    off = sorted(set(range(net.m + net.n_b)) - edges_on)
+    note = (f"{how}; m = {net.m}, n_b = {net.n_b}, H = {net.H}, on-path θ entries m' = {len(edges_on)}, on-path "
+            f"hidden H' = {len(hidden_on)}, n = {len(ps)} paths (bias paths included)"
+            + (f", off-path θ entries {off}" if off else ""))
     return [relation(f"rank A = {form} formula", fmpq(r), "=", fmpq(predicted), note=note),
             _bool("A^⊤u^(j) = 0 for every hidden j", annihilated)], hyp
 
@@ -332,7 +517,11 @@ def _basis(net, method, ps):
 
 
 def eval_skeleton_basis(ev: Evaluation, scoped=True):
-    """Claim 6: the selected paths are independent, number rank A, and span col A."""
+    """Claim 6: the selected paths are independent, number rank A, and span col A.  The ``tree``
+    and ``rref`` constructions apply to every DAG (bias paths included, ranks over the on-path
+    edges: off-path edges are zero rows); the mod mapping to bias-free equal-width MLPs.  The
+    independent re-verification checks that every selected path is a path of its own
+    enumeration of 𝒫 and takes both ranks by `fmpq_mat.rref` of its own matrices."""
     net = _exact(ev)
     method = ev.variants.get("basis-method", "mod-mapping")
     hyp = [_equal_widths(net)] if (scoped and method == "mod-mapping") else []
@@ -340,11 +529,19 @@ def eval_skeleton_basis(ev: Evaluation, scoped=True):
         return [], [_equal_widths(net)]
     ps = _paths(net)
     B = _basis(net, method, ps)
-    rA = paths.rank(paths.structure_matrix(net, ps))
-    rB = paths.rank(paths.structure_matrix(net, B)) if B else 0
-    return [relation("rank of the selected paths = their number (independent)", fmpq(rB), "=", fmpq(len(B))),
-            relation("number of selected paths = rank A (they span col A)", fmpq(len(B)), "=", fmpq(rA),
-                     note=f"m = {net.m}, H = {net.H}, m − H = {net.m - net.H}")], hyp
+    note = f"m = {net.m}, n_b = {net.n_b}, H = {net.H}, m + n_b − H = {net.m + net.n_b - net.H}"
+    if ev.independent:
+        allp = {es for _, es in _ind_paths(net)}
+        fake = [p.edges for p in B if p.edges not in allp]
+        rA, rB = _ind_rank(net, sorted(allp)), _ind_rank(net, [p.edges for p in B])
+        rels = [relation("#selected edge sets that are not paths of 𝒫", fmpq(len(fake)), "=", fmpq(0))]
+    else:
+        rA = paths.rank(paths.structure_matrix(net, ps))
+        rB = paths.rank(paths.structure_matrix(net, B)) if B else 0
+        rels = []
+    return rels + [relation("rank of the selected paths = their number (independent)", fmpq(rB), "=", fmpq(len(B))),
+                   relation("number of selected paths = rank A (they span col A)", fmpq(len(B)), "=", fmpq(rA),
+                            note=note)], hyp
 
 
 def eval_skeleton_unequal(ev):
@@ -436,21 +633,46 @@ def _solve_icr(net, basis, z):
     return consistent, y, rB
 
 
+def _icr_basis(net, ps):
+    """Claim 9's basis: the skeleton for bias-free equal-width MLPs, else the tree construction
+    (any DAG, bias paths included), replaced by the pivot paths of A if it is not a basis of
+    col A (then the claim is about a basis, not about that construction)."""
+    if _equal_widths(net).holds:
+        return paths.skeleton_basis_direct(net), "skeleton"
+    B = paths.tree_basis(net)
+    rA = paths.rank(paths.structure_matrix(net, ps))
+    if len(B) == rA and (not B or paths.rank(paths.structure_matrix(net, B)) == rA):
+        return B, "tree"
+    return paths.rref_basis(net, ps), "rref (the tree construction is not a basis here)"
+
+
 def eval_icr(ev: Evaluation):
-    """Claim 9: (b) B y = z (z = w ⊙ ∂L/∂w) is consistent, rank B = m − H, ∂L/∂v_p = y_p/v_p;
-    (a) the closed form of the official code; (c) (a) = (b).  Equal widths use the skeleton
-    basis; otherwise (b) alone on the tree basis."""
+    """Claim 9: (b) B y = z (z = w ⊙ ∂L/∂w) is consistent, rank B = its number of paths,
+    ∂L/∂v_p = y_p/v_p; (a) the closed form of the official code; (c) (a) = (b).  Equal widths use
+    the skeleton basis; otherwise (b) alone on the tree basis (any DAG, bias edges as rows; off-
+    path rows are zero in B and in z).  The independent re-verification decides (b) on its own
+    enumeration of 𝒫: B y = z is consistent iff rank [A | z] = rank A (col B = col A)."""
     net = _exact(ev)
     hyp = [_nonzero_path_values(net)]
     g = _grad(ev, net)
     z = [w * gi for w, gi in zip(net.theta, g)]
-    eq = _equal_widths(net).holds
-    basis = paths.skeleton_basis_direct(net) if eq else paths.tree_basis(net)
+    if ev.independent:
+        cols = [es for _, es in _ind_paths(net)]
+        A = _ind_matrix(net, cols)
+        Az = fmpq_mat(A.nrows(), A.ncols() + 1)
+        for r in range(A.nrows()):
+            for c in range(A.ncols()):
+                Az[r, c] = A[r, c]
+            Az[r, A.ncols()] = z[r]
+        rA = A.rref()[1] if cols else 0
+        return [_bool("B y = z is consistent (rank [A | z] = rank A)", Az.rref()[1] == rA)], hyp
+    ps = _paths(net)
+    basis, how = _icr_basis(net, ps)
     consistent, y, rB = _solve_icr(net, basis, z)
-    edges_on, _ = paths.on_path(net)
     rels = [_bool("B y = z is consistent", consistent),
             relation("rank B = number of basis paths", fmpq(rB), "=", fmpq(len(basis)),
-                     note=f"m + n_b − H = {net.m + net.n_b - net.H}")]
+                     note=f"basis: {how}; m + n_b − H = {net.m + net.n_b - net.H}")]
+    eq = _equal_widths(net).holds
     if not eq or y is None or not hyp[0].holds:
         return rels, hyp
     v = paths.path_values(net, basis)
@@ -477,15 +699,30 @@ def _descriptor_order(net, basis, desc) -> dict:
 
 
 def eval_icr_arbitrary_z(ev: Evaluation):
-    """Planted 17: "B y = z is consistent for any z" (z = params.z instead of w ⊙ ∂L/∂w)."""
+    """Planted 17: "B y = z is consistent for any z" (z = params.z instead of w ⊙ ∂L/∂w).  The
+    witness is a certificate u with u^⊤A = 0 and u^⊤z ≠ 0 (some u^{(j)}, or the unit vector of
+    an off-path row); the independent re-verification checks u^⊤A = 0 on its own enumeration
+    of 𝒫."""
     net = _exact(ev)
     zs = _list(ev, "z")
     if len(zs) != net.m + net.n_b:
         raise InputError(f"params.z needs {net.m + net.n_b} entries", "params.z")
     z = [parse_rational(t, f"params.z[{k}]") for k, t in enumerate(zs)]
-    basis = paths.skeleton_basis_direct(net) if _equal_widths(net).holds else paths.tree_basis(net)
+    rows = net.m + net.n_b
+    if ev.independent:
+        ps = [es for _, es in _ind_paths(net)]
+        on, _ = _ind_on_path(net, _ind_paths(net))
+        U = [[(b == j) - (a == j) for a, b in net.edges] + [int(k == j) for k in net.bias_nodes] for j in net.hidden]
+        U += [[int(e == r) for e in range(rows)] for r in range(rows) if r not in on]
+        cert = next((u for u in U if all(sum(u[e] for e in es) == 0 for es in ps)
+                     and sum(a * b for a, b in zip(u, z)) != 0), None)
+        return [_bool("B y = z is consistent (no certificate u: u^T A = 0, u^T z ≠ 0)", cert is None,
+                      f"certificate u = {cert}" if cert else "")], []
+    ps = _paths(net)
+    basis, _ = _icr_basis(net, ps)
     consistent, _, _ = _solve_icr(net, basis, z)
-    U = paths.kernel_vectors(net)
+    edges_on, _ = paths.on_path(net)
+    U = paths.kernel_vectors(net) + [[int(e == r) for e in range(rows)] for r in range(rows) if r not in edges_on]
     cert = next((u for u in U if sum(a * b for a, b in zip(u, z)) != 0), None)
     note = f"certificate u = {cert}: u^T B = 0, u^T z ≠ 0" if cert else ""
     return [_bool("B y = z is consistent", consistent, note)], []
@@ -612,6 +849,8 @@ def eval_trajectory_invariance(ev: Evaluation, optimizer: str = "gsgd"):
     hyp.append(_nonzero_path_values(net))
     cs = _scaling(ev, net)
     hyp.append(_positive_c(cs))
+    if not hyp[-1].holds:
+        return [], hyp
     data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
     gauge = ev.variants.get("gauge", "ratio")
     w, wt = net.matrices(), net.scale(cs).matrices()
@@ -734,6 +973,8 @@ def eval_float_pow2(ev: Evaluation, side_condition=True, pow2=True):
         bad = [k for k, c in enumerate(cs) if not _is_pow2(c)]
         hyp.append(Hypothesis("every c_j is a power of two", not bad, f"c_{bad[0]} = {to_json(cs[bad[0]])}" if bad
                               else ""))
+    if not hyp[0].holds:
+        return [], hyp
     fnet = net.with_theta([_to_float_exact(t, "network") for t in net.theta])
     fc = [_to_float_exact(c, f"params.c[{k}]") for k, c in enumerate(cs)]
     run = _FloatRun()
@@ -797,6 +1038,8 @@ def eval_pathnorm(ev: Evaluation, relu6_forward=False):
     if ev.inst.params.get("c") is not None:
         cs = _scaling(ev, net)
         hyp.append(_positive_c(cs))
+        if not hyp[-1].holds:
+            return rels, hyp
         rels.append(relation("‖Φ(g(w))‖_q^q = ‖Φ(w)‖_q^q", pathnorm.pathnorm_q_exact(net.scale(cs), int(q.p), q0=q0),
                              "=", dp))
     if q >= 1 and dp != 0:
@@ -820,7 +1063,9 @@ def _enclosure_relation(enc, exact: fmpq):
     if outer[0] <= inner[0] and inner[1] <= outer[1]:
         return _bool(name, True, f"{enc}")
     if inner[1] < outer[0] or outer[1] < inner[0]:
-        return _bool(name, False, f"{enc} excludes log of {to_json(exact)}")
+        # the enclosure is the tool's own computation: missing the exact value is a defect of
+        # verify.pathnorm, not a failure of the statement -- never VIOLATED
+        return undecidable(name, f"internal inconsistency: {enc} excludes log of {to_json(exact)}")
     return undecidable(name, f"the 256-bit ball of the exact log overlaps the edge of {enc}")
 
 
@@ -858,13 +1103,38 @@ EX_2332 = _mlp([2, 3, 3, 2], [[["1", "-1", "2"], ["1/2", "3", "-1"]],
 DATA_2 = [{"x": ["1", "2"], "y": ["0", "1"]}, {"x": ["-1", "1/2"], "y": ["1", "0"]}]
 
 
+# claims whose statement does not involve the activation (structure of A, bases, exponents,
+# weights-only equivalence, |w|^q path-norms) or that set it themselves (the ReLU6 mutants)
+_ANY_ACTIVATION = {"eval_structure_rank", "eval_rank_dead_end", "eval_skeleton_basis", "eval_skeleton_unequal",
+                   "eval_nonbasis_exponents", "eval_determine_class", "eval_icr_arbitrary_z", "eval_relu6",
+                   "eval_pathnorm", "eval_pathnorm_relu6"}
+
+
+def _relu_scope(fn):
+    """``fn`` with the scope hypothesis "the network's activation is ReLU" (positive homogeneity,
+    ReLU(z) = z·ReLU′(z)): a ReLU6 network is outside the claim's scope, never a violation."""
+    if fn.__name__ in _ANY_ACTIVATION:
+        return fn
+
+    @functools.wraps(fn)
+    def run(ev):
+        net = ev.inst.net
+        if isinstance(net, DagNetwork) and net.activation != "relu":
+            return [], [Hypothesis("the activation is ReLU", False,
+                                   f"outside the claim's scope: activation {net.activation}")]
+        return fn(ev)
+    return run
+
+
 def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None, params_doc=""):
+    fn = _relu_scope(fn)
     return register(Claim(id=f"gsgd19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups,
                           mutants=list(mutants), params_doc=params_doc, family="gsgd19", instances=instances))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
+    fn = _relu_scope(fn)
     return Mutant(parent=f"gsgd19.{parent}", name=name, spec_name=spec, statement=statement, evaluate=fn,
                   witness=witness, forced_variants=forced or {}, instances=instances)
 
