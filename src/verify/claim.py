@@ -13,19 +13,18 @@ never asserted:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Callable
 
 from flint import arb, fmpq
 
 from .dag import DagNetwork
 from .errors import InputError
+from .files import read_json
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
-from .numbers import Undecided, is_exact, precision, parse_number, parse_rational, sign, to_float, to_json
+from .numbers import Undecided, exact_key, is_exact, precision, parse_number, parse_rational, sign, to_float, to_json
 from .problems import Measure, Target, measure_from_json, target_from_json
 
 
@@ -132,6 +131,7 @@ class Instance:
     params: dict = field(default_factory=dict)
     variants: tuple = ()
     claim: str | None = None
+    target_given: bool = True  # False: the file had no 'target' and f = 0 is used (verdicts say so)
 
     @classmethod
     def from_json(cls, obj, where: str = "instance") -> "Instance":
@@ -155,20 +155,11 @@ class Instance:
         extra = sorted(set(obj) - known)
         if extra:
             raise InputError(f"unknown key(s) {extra} (expected {sorted(known)})", where)
-        return cls(net, target, measure, dict(params), tuple(variants), claim)
+        return cls(net, target, measure, dict(params), tuple(variants), claim, "target" in obj)
 
     @classmethod
     def load(cls, path) -> "Instance":
-        p = Path(path)
-        try:
-            text = p.read_text()
-        except OSError as e:
-            raise InputError(f"cannot read: {e.strerror}", str(path)) from None
-        try:
-            obj = json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as e:
-            raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", str(path)) from None
-        return cls.from_json(obj, str(path))
+        return cls.from_json(read_json(path), str(path))
 
     def to_json(self) -> dict:
         out = {}
@@ -185,7 +176,7 @@ class Instance:
 
     def replace(self, **kw) -> "Instance":
         d = dict(net=self.net, target=self.target, measure=self.measure, params=self.params,
-                 variants=self.variants, claim=self.claim)
+                 variants=self.variants, claim=self.claim, target_given=self.target_given)
         d.update(kw)
         return Instance(**d)
 
@@ -204,10 +195,6 @@ def network_from_json(obj, where: str = "network"):
     if isinstance(obj, dict) and "kind" in obj:
         return DagNetwork.from_json(obj, where)
     return Network.from_json(obj, where)
-
-
-def _reject_constant(name):
-    raise InputError(f"{name} is not a finite number (JSON has no NaN or infinity)", "instance")
 
 
 def _params_json(p):
@@ -277,7 +264,9 @@ class Evaluation:
         if measure is None:
             raise InputError("this claim needs a measure", "measure")
         deriv0 = self.variants.get("deriv0", fmpq(0)) if deriv0 is None else deriv0
-        key = (tuple(to_json(t) for t in net.theta), net.widths, id(target), id(measure), str(deriv0))
+        shape = (type(net).__name__, net.widths, getattr(net, "edges", None), getattr(net, "bias_nodes", None),
+                 getattr(net, "kinds", None), getattr(net, "activation", None))
+        key = (exact_key(net.theta), shape, id(target), id(measure), exact_key(deriv0))
         if key not in self._cache:
             prob = Problem(net, target, measure, deriv0)
             if self.prec is None:

@@ -1,7 +1,8 @@
-"""Command line: ``relu-verify list | check | search | suite | report | paths | distance | flow | d0`` (layer 10).
+"""Command line: ``relu-verify list | check | search | suite | report | paths | distance | flow | d0``.
 
-Exit codes (DESIGN.md): 0 holds / nothing found, 1 violated, 2 bad input, 3 unknown.
-Errors a user can cause print one line on stderr and exit 2, never a traceback.
+Exit codes: 0 holds / nothing found, 1 violated (a certified, re-verified counterexample), 2 bad
+input, 3 unknown (including a time or memory limit hit), 4 internal error (a bug in relu-verify),
+130 interrupted.  Errors a user can cause print one line on stderr and exit 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from pathlib import Path
 
 from .claim import Verdict
 from .errors import InputError
+from .files import read_json
 from .numbers import short
+
+
+EXIT_CODES_HELP = """exit codes:
+  0  HOLDS / no counterexample found      1  VIOLATED: certified, re-verified counterexample
+  2  bad input (one line on stderr)       3  UNKNOWN (undecided, or a time/memory limit hit)
+  4  internal error (a bug; --debug)      130 interrupted (Ctrl-C)"""
 
 
 def _console(stderr=False):
@@ -34,6 +42,9 @@ def cmd_list(args) -> int:
     import verify
 
     claims, mutants = verify.all_claims(), verify.all_mutants()
+    families = sorted({c.family for c in claims.values()})
+    if args.family and args.family not in families:
+        raise InputError(f"unknown family {args.family!r} (families: {', '.join(families)})", "--family")
     if args.json:
         out = []
         for c in claims.values():
@@ -93,18 +104,29 @@ def format_verdict(v: Verdict) -> str:
     return "\n".join(lines)
 
 
+MIN_PREC, MAX_PREC = 16, 1 << 16
+
+
+def _precisions(max_prec):
+    """The ball precisions ``check`` tries, up to ``--max-prec`` bits."""
+    from .numbers import DEFAULT_PRECISIONS
+
+    if max_prec is None:
+        return DEFAULT_PRECISIONS
+    if not MIN_PREC <= max_prec <= MAX_PREC:
+        raise InputError(f"must be between {MIN_PREC} and {MAX_PREC} bits, got {max_prec}", "--max-prec")
+    return tuple(p for p in DEFAULT_PRECISIONS if p <= max_prec) or (max_prec,)
+
+
 def cmd_check(args) -> int:
     from .claim import Instance
-    from .numbers import DEFAULT_PRECISIONS
     from .registry import check
 
+    precs = _precisions(args.max_prec)
     inst = Instance.load(args.file)
     ref = args.claim or inst.claim
     if not ref:
         raise InputError("no claim given: name one on the command line or put 'claim' in the file", args.file)
-    precs = DEFAULT_PRECISIONS
-    if args.max_prec:
-        precs = tuple(p for p in DEFAULT_PRECISIONS if p <= args.max_prec) or (args.max_prec,)
     v = check(ref, inst, precisions=precs)
     if args.json:
         print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
@@ -113,14 +135,36 @@ def cmd_check(args) -> int:
     return v.exit_code
 
 
+def _check_limit(args, reason: str) -> int:
+    """The UNKNOWN verdict of a ``check`` that its time or memory budget ended."""
+    ref = args.claim
+    try:
+        from .files import read_json
+
+        obj = read_json(args.file)
+        ref = ref or (obj.get("claim") if isinstance(obj, dict) else None)
+    except InputError:
+        obj = None
+    if args.json:
+        print(json.dumps({"claim": ref, "status": "UNKNOWN", "vacuous": False, "limit": reason,
+                          "notes": [f"stopped: {reason}"], "relations": [], "hypotheses": [],
+                          "instance": obj}, indent=2, ensure_ascii=False))
+    else:
+        print(f"{ref}: UNKNOWN\n  note        stopped: {reason}; nothing was decided")
+    return 3
+
+
 # --------------------------------------------------------------------------------------------
 # search and suite
 
 
 def _out_dir(arg) -> Path:
-    """``--out`` or a fresh ``reports/<timestamp>/``."""
+    """``--out`` (validated as a writable folder) or a fresh ``reports/<timestamp>/``."""
+    from .files import output_dir
+
     if arg:
-        return Path(arg)
+        return output_dir(arg, "--out")
+    output_dir("reports", "--out")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = Path("reports") / stamp
     k = 1
@@ -207,10 +251,12 @@ def cmd_search(args) -> int:
 
     resolve(args.claim)  # an unknown id is bad input: fail before creating a report folder
     base = PROFILES[args.profile]
+    from .budget import parse_seconds
+
     budget = Budget(base.examples if args.examples is None else args.examples,
-                    base.seconds if args.seconds is None else args.seconds)
-    if budget.examples < 1 or budget.seconds <= 0:
-        raise InputError("--examples must be ≥ 1 and --seconds > 0", "command line")
+                    base.seconds if args.seconds is None else parse_seconds(args.seconds))
+    if budget.examples < 1:
+        raise InputError(f"must be at least 1, got {budget.examples}", "--examples")
     out = _out_dir(args.out)
     results, doc = _run("search", args.argv, [args.claim], budget, args.seed, out, None, args.reproduce)
     r = results[0]
@@ -229,7 +275,7 @@ def cmd_search(args) -> int:
               f"stopped by {'the time budget' if r.stop == 'time' else 'the example budget'})")
     print(f"report: {out / 'report.md'}")
     if r.error:
-        return 1
+        return EXIT_INTERNAL
     return 1 if r.counterexample is not None else 0
 
 
@@ -254,7 +300,17 @@ def cmd_suite(args) -> int:
     print(f"{n_claims} claims, {len(results) - n_claims} mutants, {sum(r.examples for r in results)} examples in "
           f"{doc['seconds']:.1f} s: " + ("all passed" if not failed else f"FAILED: {', '.join(failed)}"))
     print(f"report: {out / 'report.md'} (also report.html, report.json, junit.xml)")
-    return 0 if not failed else 1
+    return _suite_exit_code(results)
+
+
+def _suite_exit_code(results) -> int:
+    """1 when a claim has a certified counterexample or a mutant was not refuted; otherwise
+    `EXIT_INTERNAL` when a search ended in an internal error; 0 when everything passed."""
+    if any(r.counterexample is not None and r.kind == "claim" for r in results):
+        return 1
+    if any(r.error for r in results):
+        return EXIT_INTERNAL
+    return 0 if all(r.passed for r in results) else 1
 
 
 def cmd_paths(args) -> int:
@@ -263,12 +319,7 @@ def cmd_paths(args) -> int:
     from .dag import DagNetwork
     from .numbers import parse_rational, to_json
 
-    try:
-        obj = json.loads(Path(args.file).read_text())
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", args.file) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", args.file) from None
+    obj = read_json(args.file)
     net = network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, "network")
     if not isinstance(net, DagNetwork):
         raise InputError("expected a network with 'kind' 'mlp' or 'dag' (see verify.dag)", args.file)
@@ -322,12 +373,7 @@ def cmd_paths(args) -> int:
 def _read_network(path: str, where: str):
     from .claim import network_from_json
 
-    try:
-        obj = json.loads(Path(path).read_text())
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", path) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", path) from None
+    obj = read_json(path)
     return network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, where)
 
 
@@ -471,15 +517,9 @@ POPULATION_EXACT_MAX_STEPS = 12  # spec 004 §6: the denominators of exact popul
 
 def _d0_load(path: str):
     """D0 knobs from a file: the `D0.to_json()` format, or an instance whose network is one."""
-    from .claim import _reject_constant
     from .d0 import D0
 
-    try:
-        obj = json.loads(Path(path).read_text(), parse_constant=_reject_constant)
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror}", path) from None
-    except json.JSONDecodeError as e:
-        raise InputError(f"malformed JSON: {e.msg} at line {e.lineno} column {e.colno}", path) from None
+    obj = read_json(path)
     if isinstance(obj, dict) and "network" in obj:
         net = obj["network"]
         if not isinstance(net, dict) or net.get("kind") != "d0":
@@ -661,11 +701,11 @@ def _d0_gd(args, cfg) -> int:
     points = _d0_points(args.points, cfg)
     pop = cfg.batch.kind in ("full", "cells")
     ar = args.arithmetic
-    if ar == "exact" and pop and steps > POPULATION_EXACT_MAX_STEPS:
+    if ar == "exact" and pop and steps > D.EXACT_POPULATION_MAX_STEPS:
         raise InputError(f"exact GD on the population batch '{cfg.batch.kind}' is limited to "
-                         f"{POPULATION_EXACT_MAX_STEPS} steps, got {steps}: the denominators roughly triple per step "
-                         "(spec §6; about 1.7·10^6 digits at t = 12); use --arithmetic ball (certified) or float",
-                         "--steps")
+                         f"{D.EXACT_POPULATION_MAX_STEPS} steps, got {steps}: the denominators roughly triple per step "
+                         "(spec §6; 9 steps take about 14 s, 12 about 14 min); use --arithmetic ball (certified) or "
+                         "float", "--steps")
     con = _console()
     desc = {"exact": "exact GD (fmpq)", "ball": f"ball GD at {args.prec} bits", "float": "float GD"}[ar]
     columns = (SpinnerColumn(), TextColumn(f"{desc}, {steps} steps", style="bold"), BarColumn(), TimeElapsedColumn())
@@ -763,13 +803,21 @@ def cmd_report(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="relu-verify", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    p = _Parser(prog="relu-verify", description=__doc__.splitlines()[0], epilog=EXIT_CODES_HELP,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--debug", action="store_true", help="show the traceback of an internal error; run "
+                                                         "without the time and memory watchdog")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    limits = argparse.ArgumentParser(add_help=False)
+    limits.add_argument("--seconds", dest="time_limit", default="120", metavar="S",
+                        help="wall-clock budget; past it the answer is UNKNOWN naming the limit (default 120)")
+    limits.add_argument("--max-memory", default="4G", metavar="SIZE",
+                        help="memory budget beyond start-up, e.g. 4G or 512M (default 4G)")
     pl = sub.add_parser("list", help="list the registered claims (and mutants)")
     pl.add_argument("--mutants", action="store_true", help="also list the planted violations CLAIM~NAME")
     pl.add_argument("--family", help="only this family (e.g. cjrr21)")
     pl.add_argument("--json", action="store_true")
-    pc = sub.add_parser("check", help="decide one claim on one instance file")
+    pc = sub.add_parser("check", parents=[limits], help="decide one claim on one instance file")
     pc.add_argument("claim", nargs="?", help="CLAIM[@VARIANT...][~MUTANT]; default: the file's 'claim'")
     pc.add_argument("file", help="instance JSON (DESIGN.md, 'Instance files')")
     pc.add_argument("--json", action="store_true", help="print the verdict as JSON")
@@ -777,7 +825,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("search", help="search one claim (or mutant) for a certified counterexample")
     pr.add_argument("claim", help="CLAIM[@VARIANT...][~MUTANT]")
     pr.add_argument("--examples", type=int, help="examples to try (default: the profile's)")
-    pr.add_argument("--seconds", type=float, help="time budget in seconds (default: the profile's)")
+    pr.add_argument("--seconds", help="time budget in seconds (default: the profile's)")
     pr.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
     pr.add_argument("--profile", choices=("ci", "dev", "thorough"), default="dev",
                     help="budget when --examples/--seconds are not given (default dev)")
@@ -789,7 +837,7 @@ def build_parser() -> argparse.ArgumentParser:
     ps.add_argument("--claims", help="glob over claim and mutant ids, e.g. 'cjrr21.gd-*'")
     ps.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
     ps.add_argument("--out", help="report folder (default reports/<timestamp>/)")
-    pa = sub.add_parser("paths", help="path values, structure-matrix rank, basis paths, exponents (gsgd19)")
+    pa = sub.add_parser("paths", parents=[limits], help="path values, structure-matrix rank, basis paths, exponents (gsgd19)")
     pa.add_argument("file", help="a network JSON ({'kind': 'mlp' | 'dag', ...}) or an instance file")
     pa.add_argument("--x", help="input point for the activation statuses, comma-separated")
     pa.add_argument("--basis", default="auto", choices=("auto", "skeleton", "tree", "rref"))
@@ -797,12 +845,12 @@ def build_parser() -> argparse.ArgumentParser:
     pa.add_argument("--pathnorm", help="also the L^q path-norm for this q (exact for integer q, log10 enclosure)")
     pa.add_argument("--limit", type=int, default=2000, help="enumerate paths only up to this many (default 2000)")
     pa.add_argument("--json", action="store_true", help="print everything as JSON (exact values)")
-    pd = sub.add_parser("distance", help="exact L^inf / W^{1,inf} and parameter / fibre distances of two shallow "
+    pd = sub.add_parser("distance", parents=[limits], help="exact L^inf / W^{1,inf} and parameter / fibre distances of two shallow "
                                          "networks (beg19), as JSON")
     pd.add_argument("first", help="a shallow network JSON (or an instance file): Γ")
     pd.add_argument("second", help="a shallow network JSON: Φ, or the target g = R(Φ)")
     pd.add_argument("--D", default="1", help="the domain [-D, D]^d (default 1)")
-    pf = sub.add_parser("flow", help="integrate the standard / normalized gradient flow of an ejrw22 instance "
+    pf = sub.add_parser("flow", parents=[limits], help="integrate the standard / normalized gradient flow of an ejrw22 instance "
                                      "(certified enclosure, float, or (projected) GD)")
     pf.add_argument("file", help="an instance file with a 1-H-1 network, a target and a density measure")
     pf.add_argument("--flow", choices=("normalized", "standard"), default="normalized")
@@ -828,12 +876,12 @@ def build_parser() -> argparse.ArgumentParser:
     knobs.add_argument("--feature", help="yarotsky (default) or exact-square (no network)")
     knobs.add_argument("--head", help="wc (default: θ = (w, c)) or ab (θ = (a, b))")
     p0 = sub.add_parser("d0", help="yoneda23: build the D0 construction, run exact / ball / float GD on it")
-    s0 = p0.add_subparsers(dest="d0_command", required=True)
-    pb = s0.add_parser("build", parents=[knobs],
+    s0 = p0.add_subparsers(dest="d0_command", required=True, parser_class=_Parser)
+    pb = s0.add_parser("build", parents=[knobs, limits],
                        help="shape and sparsity of the D0 network; write it as a network file")
     pb.add_argument("--out", metavar="NET.json", help="write the network (kind 'mlp', θ = θ^0) to this file")
     pb.add_argument("--json", action="store_true", help="print the shape as JSON")
-    pg = s0.add_parser("gd", parents=[knobs], help="gradient descent on D0: a table at dyadic t, JSON, a figure")
+    pg = s0.add_parser("gd", parents=[knobs, limits], help="gradient descent on D0: a table at dyadic t, JSON, a figure")
     pg.add_argument("--eta", metavar="Q", help="step size η, an exact rational (default 1/20)")
     pg.add_argument("--batch", help="full (default), cells:M or grid:N")
     pg.add_argument("--init", metavar="w,c", help="θ^0 in the order of the trainable parameters (default -4,8/5)")
@@ -850,11 +898,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
-    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in reports
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: ``relu-verify check: error: ...`` and exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+EXIT_INTERNAL = 4
+_GUARDED = ("check", "paths", "distance", "flow", "d0")  # one computation each: time and memory budget
+
+
+def _dispatch(args) -> int:
+    """Run the command; user errors → 2, internal errors → `EXIT_INTERNAL` (one line each)."""
+    from .errors import SoundnessError
+
     try:
+        _validate_outputs(args)
         return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,
                 "report": cmd_report, "paths": cmd_paths,
                 "distance": cmd_distance, "flow": cmd_flow, "d0": cmd_d0}[args.command](args)
@@ -867,6 +927,61 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print("relu-verify: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        raise  # the budget watchdog reports it as the memory limit
+    except Exception as e:  # noqa: BLE001  (a bug: never let it look like a verdict's exit code)
+        if args.debug:
+            raise
+        kind = "SOUNDNESS ERROR" if isinstance(e, SoundnessError) else "internal error"
+        first = (str(e).splitlines() or [""])[0]
+        print(f"relu-verify: {kind} (a bug in relu-verify, not in your input): {type(e).__name__}: {first} "
+              f"— rerun with --debug for the traceback", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _validate_outputs(args):
+    """``--out``/``--plot`` files of flow and d0: refuse a directory, a path under a regular
+    file or an unwritable place before any computation (the files are written atomically)."""
+    from .files import output_file
+
+    if args.command in ("flow", "d0"):
+        for opt in ("out", "plot"):
+            output_file(getattr(args, opt, None), f"--{opt}")
+
+
+def _on_limit(args):
+    """What a guarded command prints when its budget ends it: an UNKNOWN naming the limit."""
+
+    def report(reason: str) -> int:
+        if args.command == "check":
+            return _check_limit(args, reason)
+        print(f"relu-verify: {args.command} stopped: {reason}; nothing was decided", file=sys.stderr)
+        return 3
+
+    return report
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
+    args.argv = argv  # recorded in reports
+    if args.command in _GUARDED and not args.debug:
+        from .budget import Limits, parse_memory, parse_seconds, run_guarded
+
+        try:
+            limits = Limits(parse_seconds(args.time_limit, "--seconds"), parse_memory(args.max_memory))
+        except InputError as e:
+            print(f"relu-verify: error: {e}", file=sys.stderr)
+            return 2
+        return run_guarded(lambda: _dispatch(args), limits, args.command, _on_limit(args))
+    return _dispatch(args)
 
 
 if __name__ == "__main__":

@@ -304,11 +304,21 @@ def _names(node) -> set[str]:
     return out
 
 
+def _midpoint(v) -> fmpq:
+    """The exact midpoint of a ball (a dyadic rational), or v itself when exact."""
+    if isinstance(v, arb):
+        m, e = v.mid().man_exp()
+        return fmpq(int(m)) * fmpq(2) ** int(e) if e >= 0 else fmpq(int(m), 2 ** int(-e))
+    return _to_fmpq(v)
+
+
 def _to_fmpq(v) -> fmpq:
     if isinstance(v, Fraction):
         return fmpq(v.numerator, v.denominator)
     if isinstance(v, (int, fmpq)) and not isinstance(v, bool):
         return fmpq(v)
+    if isinstance(v, arb) and v.is_exact():
+        return _midpoint(v)
     raise InputError(f"expected an exact rational, got {v!r}")
 
 
@@ -398,7 +408,25 @@ def parse_expression(source: str, d: int) -> Expression:
 def _integrate(integrand, a, b, prec: int) -> arb:
     """Enclosure of the real integral over [a, b] of integrand(x, analytic) (acb-valued),
     via the substitution x = a + (b - a) t, t in [0, 1], so the path endpoints are exact
-    even when a, b are not dyadic."""
+    even when a, b are not dyadic.
+
+    An endpoint given as a ball ``a = [m ± r]`` (a kink of a network with ball parameters) is
+    replaced by its exact midpoint m, and ∫_a^m g, which lies in [−r, r]·g(a) for the continuous
+    targets of this grammar (mean value theorem), is added as a ball of radius r·sup |g(a)|."""
+    if isinstance(a, arb) and not a.is_exact() or isinstance(b, arb) and not b.is_exact():
+        old = ctx.prec
+        try:
+            ctx.prec = prec
+            out = _integrate(integrand, _midpoint(a), _midpoint(b), prec)
+            for end, sgn in ((a, -1), (b, 1)):
+                if isinstance(end, arb) and not end.is_exact():
+                    g = integrand(acb(end), False)
+                    if not g.is_finite() or not g.imag.contains(0):
+                        return arb.nan()
+                    out += sgn * arb(0, end.rad()) * g.real
+            return out
+        finally:
+            ctx.prec = old
     a, b = _to_fmpq(a), _to_fmpq(b)
     old = ctx.prec
     try:

@@ -70,6 +70,8 @@ def risk_and_gradient(prob: Problem, prec: int = 64, exact: bool | None = None, 
     if measure.d != net.d:
         raise InputError(f"the measure lives in dimension {measure.d} but the network has d = {net.d}", "measure")
     want_exact = prob.is_exact() if exact is None else (exact and prob.is_exact())
+    if isinstance(target, ExpressionTarget) and not isinstance(measure, Empirical):
+        want_exact = False  # ∫ of an expression target is an acb.integral enclosure even when it is rational
     if engine is None:
         if isinstance(measure, Empirical):
             engine = "atoms"

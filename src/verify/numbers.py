@@ -30,6 +30,7 @@ Number = Union[fmpq, arb]
 _RATIONAL = re.compile(r"^\s*([+-]?\d+)\s*(?:/\s*(\d+))?\s*$")
 _DECIMAL = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
 _BALL = re.compile(r"^\s*\[(.*)\]\s*$")
+MAX_DIGITS = 100_000  # longest integer or decimal accepted in an instance (flint parses it in quasi-linear time)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,17 +63,19 @@ def parse_number(value, where: str = "number") -> Number:
     if not isinstance(value, str):
         raise InputError(f"expected a number (integer or string), got {type(value).__name__}", where)
     text = value.strip()
+    if len(text) > MAX_DIGITS + 64:
+        raise InputError(f"a number of {len(text)} characters exceeds the limit of {MAX_DIGITS} digits", where)
     m = _RATIONAL.match(text)
     if m:
-        den = int(m.group(2)) if m.group(2) is not None else 1
+        den = _integer(m.group(2)) if m.group(2) is not None else 1
         if den == 0:
-            raise InputError(f"zero denominator in {value!r}", where)
-        return fmpq(int(m.group(1)), den)
+            raise InputError(f"zero denominator in {_abbrev(value)!r}", where)
+        return fmpq(_integer(m.group(1)), den)
     m = _DECIMAL.match(text)
     if m and (m.group(2) or m.group(3)):
         sign, whole, frac, exp = m.groups()
         frac = frac or ""
-        digits = int((whole or "0") + frac)
+        digits = _integer((whole or "0") + frac)
         e = int(exp or 0) - len(frac)
         if abs(e) > 100000:
             raise InputError(f"exponent too large in {value!r}", where)
@@ -96,7 +99,24 @@ def parse_number(value, where: str = "number") -> Number:
         return ball
     if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise InputError(f"{value!r} is not a finite number", where)
-    raise InputError(f"cannot read {value!r} as a number (use 'p/q', a decimal, float.hex or '[mid +/- rad]')", where)
+    raise InputError(f"cannot read {_abbrev(value)!r} as a number (use 'p/q', a decimal, float.hex or '[mid +/- rad]')", where)
+
+
+def _integer(digits: str) -> fmpz:
+    """A decimal digit string as an `fmpz` (no 4300-digit limit as for Python's ``int``)."""
+    return fmpz(digits.replace("+", "").strip())
+
+
+def _abbrev(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else f"{text[:n // 2]}…{text[-n // 4:]} ({len(text)} characters)"
+
+
+def json_int(text: str):
+    """``parse_int`` hook for `json.loads`: integer literals of any length up to `MAX_DIGITS`
+    (Python's own ``int`` refuses more than 4300 digits with an error deep in the decoder)."""
+    if len(text) > MAX_DIGITS:
+        raise InputError(f"an integer of {len(text)} digits exceeds the limit of {MAX_DIGITS} digits", "JSON")
+    return int(text) if len(text) <= 4000 else fmpz(text)
 
 
 def parse_rational(value, where: str = "number") -> fmpq:
@@ -127,6 +147,23 @@ def to_json(x) -> str | list:
             return to_json(arb_to_fmpq(x))
         return x.str(30, radius=True, more=False)
     raise TypeError(f"cannot serialize {type(x).__name__}")
+
+
+def exact_key(x):
+    """A hashable key that identifies a number exactly: ``("q", p, q)`` for a rational and
+    ``("b", m, e, r, f)`` for the ball ``[m·2^e ± r·2^f]`` (its exact midpoint and radius), so two
+    different balls never share a key (unlike their printed decimal forms)."""
+    if isinstance(x, (list, tuple)):
+        return tuple(exact_key(y) for y in x)
+    if isinstance(x, (int, fmpz)):
+        x = fmpq(x)
+    if isinstance(x, fmpq):
+        return ("q", int(x.p), int(x.q))
+    if isinstance(x, arb):
+        m, e = x.mid().man_exp()
+        r, f = x.rad().man_exp()
+        return ("b", int(m), int(e), int(r), int(f))
+    raise TypeError(f"no exact key for {type(x).__name__}")
 
 
 def short(x, digits: int = 12) -> str:

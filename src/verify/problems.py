@@ -443,7 +443,10 @@ def measure_from_json(obj, d: int, where: str = "measure") -> Measure:
             if not poly_nonnegative(cs, l, u):
                 raise InputError("the density is negative somewhere on this piece", w)
             pieces.append((l, u, tuple(cs)))
-        return Density(tuple(pieces))
+        density = Density(tuple(pieces))
+        if density.total_mass() == 0:
+            raise InputError("the density is 0 on every piece: the measure would be zero", f"{where}.pieces")
+        return density
     if kind == "power":
         if d != 1:
             raise InputError(f"power densities are one-dimensional, the network has d = {d}", where)

@@ -141,15 +141,22 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
                        mutant.statement if mutant else claim.statement,
                        [f"undecided at every precision up to {precisions[-1]} bits: {last_undecided}"])
     status, vacuous, relations, hypotheses, ev = result
+    notes = list(ev.notes)
+    if not instance.target_given:
+        notes.append("the instance has no 'target': the constant target f = 0 is used")
     reverified = ""
     if status == Status.VIOLATED and reverify:
         reverified = _reverify(claim, mutant, instance, variants, used, precisions)
+        if not reverified.startswith("confirmed"):
+            status = Status.UNKNOWN
+            notes.append("certified VIOLATED by one evaluation, but no independent evaluation path confirmed it, "
+                         "so it is not reported as a counterexample")
     elapsed = time.perf_counter() - t0
     label = f"ball{used}" if used is not None else (
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
                    ev.variant_names or variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
-                   ev.notes, reverified, ev.series)
+                   notes, reverified, ev.series)
 
 
 def _precision_can_help(result, prec) -> bool:

@@ -26,10 +26,8 @@ import html
 import io
 import json
 import math
-import os
 import re
 import shlex
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from flint import arb, fmpq
 
 from .claim import OBJECTIVE, Instance
 from .errors import InputError
+from .files import write_atomic, write_atomic_bytes  # noqa: F401  (re-exported)
 from .nets import Network
 from .numbers import BallContext, parse_rational, to_float
 from .problems import Empirical
@@ -55,28 +54,6 @@ _FONTS = {"font.family": ["DejaVu Sans", "STIXGeneral"], "font.size": 9, "mathte
 
 # --------------------------------------------------------------------------------------------
 # files
-
-
-def write_atomic_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename, so a
-    reader never sees half a file; returns ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), 0o644)
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """`write_atomic_bytes` for UTF-8 text."""
-    return write_atomic_bytes(path, text.encode("utf-8"))
 
 
 def safe_name(id: str) -> str:
