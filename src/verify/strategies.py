@@ -338,8 +338,10 @@ def path_networks(draw, kind: str = "mlp", equal: bool | None = None, biases: bo
              if kinds[a] != "output" and kinds[b] != "input" and not (kinds[a] == "input" and kinds[b] == "output"
                                                                     and draw(st.floats(0, 1)) < 0.6)]
     edges = [p for p in pairs if draw(st.booleans())]
-    # every edge on an input→output path: keep edges between forward- and backward-reachable nodes
-    fwd = set(range(d))
+    bias_at = [j for j in range(d, n) if draw(st.booleans())] if biases else []
+    # every edge on a path of 𝒫 (it starts at an input or at a bias, so a node fed only by a bias counts):
+    # keep edges between forward- and backward-reachable nodes
+    fwd = set(range(d)) | set(bias_at)
     for a, b in sorted(edges, key=lambda e: e[1]):
         if a in fwd:
             fwd.add(b)
@@ -357,8 +359,7 @@ def path_networks(draw, kind: str = "mlp", equal: bool | None = None, biases: bo
         edges += [(a, d + H) for a in sorted(sources)]
     out = {"kind": "dag", "nodes": kinds, "edges": [[a, b, text(draw(w))] for a, b in sorted(edges)]}
     if biases:
-        hidden_out = [j for j, k in enumerate(kinds) if k != "input"]
-        out["biases"] = [[j, text(draw(w))] for j in hidden_out if draw(st.booleans())]
+        out["biases"] = [[j + (dead_end and j >= d + H), text(draw(w))] for j in bias_at]
     return out
 
 
@@ -888,7 +889,13 @@ def yoneda23_instances(draw, kind: str) -> dict:
         elif kind != "time-to-exactness":
             pts.append(Fraction(draw(st.integers(-15, 15)), 16))
         pts = [p for p in pts if -1 <= p < 1]
-        return {"network": net, "params": {"x": [text(p) for p in pts]}}
+        params = {"x": [text(p) for p in pts]}
+        if kind == "rate-t13" and draw(st.booleans()):  # a claimed constant, on either side of the envelope
+            key = draw(st.sampled_from(["C", "c1", "c2"]))
+            params[key] = draw(st.sampled_from(["1/20", "1/5", "1/4", "3/10", "3703/10000", "2/5", "1/2", "6/5"]))
+            if draw(st.booleans()):
+                params["t0"] = draw(st.sampled_from([1, 42, 256]))
+        return {"network": net, "params": params}
     if kind == "minibatch-cells":
         m = draw(st.integers(1, 3))
         return {"network": _d0(N=2, batch={"kind": "cells", "m": m, "normalize": draw(st.booleans())}),

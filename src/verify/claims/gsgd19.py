@@ -559,6 +559,8 @@ def eval_nonbasis_exponents(ev: Evaluation):
     hyp.append(_nonzero_path_values(net))
     B = paths.skeleton_basis_direct(net)
     bset = {p.edges for p in B}
+    if ev.independent:
+        return _ind_nonbasis(net, B, [paths.Path(es, src) for src, es in _ind_paths(net) if es not in bset]), hyp
     others = [p for p in _paths(net) if p.edges not in bset]
     M = paths.exponents(net, B, others)
     bad_form, bad_value = 0, 0
@@ -580,12 +582,78 @@ def eval_nonbasis_exponents(ev: Evaluation):
             relation("#non-basis paths with v_p ≠ Π_b v_b^{M_bp}", fmpq(bad_value), "=", fmpq(0))], hyp
 
 
+def _ind_nonbasis(net, B, others):
+    """Claim 7 checked directly: for every non-basis path p, Σ_b M_bp 1_b = 1_p as integer vectors
+    with M the closed form (with B independent -- claim 6 -- this is the solved M), and
+    v_p = Π_b v_b^{M_bp} with the values as products over θ."""
+    th = net.theta
+
+    def value(es):
+        v = fmpq(1)
+        for e in es:
+            v *= th[e]
+        return v
+    bad_form = bad_value = 0
+    for p in others:
+        cf = paths.closed_form_exponents(net, p)
+        combo = [0] * (net.m + net.n_b)
+        prod = fmpq(1)
+        for es, k in cf.items():
+            for e in es:
+                combo[e] += k
+            vb = value(es)
+            if sign(vb) == 0:
+                raise Undecided("a basis value is 0")
+            prod *= vb ** k
+        bad_form += combo != [int(e in p.edges) for e in range(len(combo))]
+        bad_value += prod != value(p.edges)
+    return [relation(f"#non-basis paths with 1_p ≠ Σ_b M_bp 1_b for the closed form M (of {len(others)})",
+                     fmpq(bad_form), "=", fmpq(0)),
+            relation("#non-basis paths with v_p ≠ Π_b v_b^{M_bp}", fmpq(bad_value), "=", fmpq(0))]
+
+
 # --------------------------------------------------------------------------------------------
 # 8, 9: conservation and the inverse chain rule
 
 
 def _grad(ev, net):
+    """∂L/∂θ: backpropagation (`DagNetwork.gradient`), or the path formula `_ind_gradient` in the
+    independent re-verification."""
+    if ev.independent:
+        return _ind_gradient(net, _data(ev, net), _relu_prime(ev), _risk(ev))
     return net.gradient(_data(ev, net), _relu_prime(ev), _risk(ev))[1]
+
+
+def _ind_gradient(net: DagNetwork, data, relu_prime0, risk: str) -> list:
+    """∂L/∂θ_e = Σ_{(x,y)} Σ_{p ∋ e} (N^{k(p)}(x) − y_{k(p)}) Π_{f∈p, f≠e} θ_f x_{i_0(p)} · Π_j κ_j over
+    the paths of `_ind_paths`: κ_j = 𝕀(z_j > 0) at the hidden nodes before e (they make o_a), and
+    ReLU′(z_j) (ReLU′(0) = ``relu_prime0``) at the hidden nodes from the head of e on (they make
+    δ); the bias edge into j has head j."""
+    th = net.theta
+    ins = [i for i, k in enumerate(net.kinds) if k == "input"]
+    outs = [j for j, k in enumerate(net.kinds) if k == "output"]
+    g = [fmpq(0)] * len(th)
+    ps = _ind_paths(net)
+    for x, y in data:
+        N, z = _ind_forward(net, x)
+        for src, es in ps:
+            heads = [net.bias_nodes[e - net.m] if e >= net.m else net.edges[e][1] for e in es]
+            r = N[outs.index(heads[-1])] - y[outs.index(heads[-1])]
+            xin = fmpq(1) if src is None else fmpq(x[ins.index(src)])
+            for pos, e in enumerate(es):
+                factor = r * xin
+                for t, j in enumerate(heads):
+                    if net.kinds[j] != "hidden":
+                        continue
+                    s = sign(z[j])
+                    factor *= int(s == 1) if t < pos else (1 if s == 1 else (relu_prime0 if s == 0 else 0))
+                for f in es:
+                    if f != e:
+                        factor *= th[f]
+                g[e] += factor
+    if risk == "mean":
+        g = [v / len(data) for v in g]
+    return g
 
 
 def eval_conservation(ev: Evaluation, with_bias=True):
@@ -595,11 +663,10 @@ def eval_conservation(ev: Evaluation, with_bias=True):
     th = net.theta
     rels = []
     for k, j in enumerate(net.hidden):
-        ins = sum((th[e] * g[e] for e in net.in_edges[j]), fmpq(0))
-        if with_bias and j in net.bias_of:
-            b = net.m + net.bias_of[j]
-            ins += th[b] * g[b]
-        outs = sum((th[e] * g[e] for e in net.out_edges[j]), fmpq(0))
+        ins = sum((th[e] * g[e] for e, (_, b) in enumerate(net.edges) if b == j), fmpq(0))
+        if with_bias:
+            ins += sum((th[net.m + t] * g[net.m + t] for t, jj in enumerate(net.bias_nodes) if jj == j), fmpq(0))
+        outs = sum((th[e] * g[e] for e, (a, _) in enumerate(net.edges) if a == j), fmpq(0))
         rels.append(relation(f"node {k}: Σ_in w·∂L = Σ_out w·∂L" + ("" if with_bias else " (bias left out)"),
                              ins, "=", outs))
     return rels, []
@@ -733,8 +800,12 @@ def eval_icr_arbitrary_z(ev: Evaluation):
 
 
 def _basis_values_after(net, data, eta, ev, via):
-    """v_p − η ∂L/∂v_p on the skeleton basis, with ∂L/∂v from the closed form or the solve."""
-    g = net.gradient(data, _relu_prime(ev), _risk(ev))[1]
+    """v_p − η ∂L/∂v_p on the skeleton basis, with ∂L/∂v from the closed form or the solve (the
+    independent re-verification: the solve on the path-formula gradient)."""
+    if ev.independent:
+        g, via = _ind_gradient(net, data, _relu_prime(ev), _risk(ev)), "solve"
+    else:
+        g = net.gradient(data, _relu_prime(ev), _risk(ev))[1]
     basis = paths.skeleton_basis_direct(net)
     v = paths.path_values(net, basis)
     if via == "solve":
@@ -803,28 +874,55 @@ def eval_sign_preserved(ev: Evaluation):
     """Planted 14: "G-SGD keeps sgn(w), so N' = Σ_p v'_p x" -- after the steps every weight keeps
     its sign and the realized output equals the basis-value linear form."""
     net = _exact(ev)
+    hyp = [_equal_widths(net)]
+    if not hyp[0].holds:
+        return [], hyp
+    hyp.append(_nonzero_path_values(net))
     data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
     cur = net
     for _ in range(steps):
         try:
             cur = DagNetwork.mlp(net.widths, gsgd.gsgd_step(cur.matrices(), data, eta, relu_prime0=_relu_prime(ev)))
         except gsgd.Undefined as e:
-            return [undecidable("G-SGD step", f"undefined: {e}")], []
+            return [undecidable("G-SGD step", f"undefined: {e}")], hyp
     flips = [e for e in range(net.m) if sign(cur.weights[e]) != sign(net.weights[e])]
     rels = [relation("#weights whose sign changed", fmpq(len(flips)), "=", fmpq(0))]
-    ps = _paths(cur)
     for i, (x, _) in enumerate(data):
-        lin = [sum((paths.path_value(cur, p) * x[net.inputs.index(p.source)] for p in ps
-                    if p.nodes(cur)[-1] == k), fmpq(0)) for k in cur.outputs]
-        for o, (a, b) in enumerate(zip(cur(x), lin)):
+        if ev.independent:
+            lin = _linear_form(cur, x)
+            out = _ind_forward(cur, x)[0]
+        else:
+            ps = _paths(cur)
+            lin = [sum((paths.path_value(cur, p) * x[net.inputs.index(p.source)] for p in ps
+                        if p.nodes(cur)[-1] == k), fmpq(0)) for k in cur.outputs]
+            out = cur(x)
+        for o, (a, b) in enumerate(zip(out, lin)):
             rels.append(relation(f"N'^{o}(x_{i}) = Σ_p v'_p x_i0 (all paths active)", a, "=", b))
-    return rels, []
+    return rels, hyp
+
+
+def _linear_form(net: DagNetwork, x) -> list:
+    """Σ_{p→k} v_p x_{i_0} per output over `_ind_paths` (every path counted as active)."""
+    ins = [i for i, k in enumerate(net.kinds) if k == "input"]
+    outs = [j for j, k in enumerate(net.kinds) if k == "output"]
+    sums = {k: fmpq(0) for k in outs}
+    for src, es in _ind_paths(net):
+        v = fmpq(1) if src is None else fmpq(x[ins.index(src)])
+        for e in es:
+            v *= net.theta[e]
+        head = net.bias_nodes[es[-1] - net.m] if es[-1] >= net.m else net.edges[es[-1]][1]
+        sums[head] += v
+    return [sums[k] for k in outs]
 
 
 def eval_always_defined(ev: Evaluation):
     """Planted 15: "the iterates stay in the domain for every η > 0" -- every basis value and σ_j
     stays nonzero after each step."""
     net = _exact(ev)
+    hyp = [_equal_widths(net)]
+    if not hyp[0].holds:
+        return [], hyp
+    hyp.append(_nonzero_path_values(net))
     data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
     cur, rels = net, []
     for t in range(steps):
@@ -836,7 +934,7 @@ def eval_always_defined(ev: Evaluation):
         v = paths.path_values(cur, paths.skeleton_basis_direct(cur))
         zero = [k for k, a in enumerate(v) if a == 0]
         rels.append(relation(f"after step {t + 1}: #basis values equal to 0", fmpq(len(zero)), "=", fmpq(0)))
-    return rels, [_equal_widths(net), _nonzero_path_values(net)]
+    return rels, hyp
 
 
 def eval_trajectory_invariance(ev: Evaluation, optimizer: str = "gsgd"):
@@ -873,10 +971,11 @@ def eval_trajectory_invariance(ev: Evaluation, optimizer: str = "gsgd"):
         losses.append(a.gradient(data, risk=_risk(ev))[0])
         losses_t.append(b.gradient(data, risk=_risk(ev))[0])
         for i, (x, _) in enumerate(data):
-            for o, (p, q) in enumerate(zip(b(x), a(x))):
+            fb, fa = (_ind_forward(b, x)[0], _ind_forward(a, x)[0]) if ev.independent else (b(x), a(x))
+            for o, (p, q) in enumerate(zip(fb, fa)):
                 rels.append(relation(f"step {t + 1}: N^{o}_w̃(x_{i}) = N^{o}_w(x_{i})", p, "=", q))
         if optimizer == "gsgd":
-            c = paths.recover_scaling(a, b)
+            c = _ind_scaling(a, b) if ev.independent else paths.recover_scaling(a, b)
             same = gauge != "ratio" or (c is not None and c == cs)
             rels.append(_bool(f"step {t + 1}: w̃_t = g(w_t)" + (" with the same c" if gauge == "ratio" else ""),
                               c is not None and same, f"c = {to_json(c)}" if c else "no c"))
@@ -1028,7 +1127,7 @@ def eval_pathnorm(ev: Evaluation, relu6_forward=False):
     rels, hyp = [], []
     if q.q != 1:
         raise Undecided("non-integer q: the exact value is irrational (use the ball functions of verify.pathnorm)")
-    enum = pathnorm.pathnorm_q_enumerated(net, int(q.p), q0=q0)
+    enum = _ind_pathnorm(net, int(q.p), q0) if ev.independent else pathnorm.pathnorm_q_enumerated(net, int(q.p), q0=q0)
     if relu6_forward:
         rels.append(relation("toolkit forward with ReLU6 kept = Σ_p |v_p|^q", pathnorm.pathnorm_relu6_forward(net, int(q.p)),
                              "=", enum))
@@ -1045,6 +1144,21 @@ def eval_pathnorm(ev: Evaluation, relu6_forward=False):
     if q >= 1 and dp != 0:
         rels.append(_enclosure_relation(pathnorm.log_pathnorm(net, int(q.p), prec=128), dp))
     return rels, hyp
+
+
+def _ind_pathnorm(net: DagNetwork, q: int, q0: str) -> fmpq:
+    """Σ_{p ∈ 𝒫} |v_p|^q over `_ind_paths`; q = 0 counts every path (``structural``) or the
+    paths with v_p ≠ 0 (``support``)."""
+    total = fmpq(0)
+    for _, es in _ind_paths(net):
+        v = fmpq(1)
+        for e in es:
+            v *= fmpq(net.theta[e])
+        if q == 0:
+            total += 1 if (q0 == "structural" or sign(v) != 0) else 0
+        else:
+            total += abs(v) ** q
+    return total
 
 
 def _enclosure_relation(enc, exact: fmpq):
@@ -1166,7 +1280,8 @@ _claim("path-sum", "PAPER-FAMILY", "N^k_w(x) = Σ_{p→k} v_p(w) a_p(x; w) x_{i_
                         {"network": BIASED, "params": {"x": [["0"]]}},
                         instances=_inst(kind="any", biases=True, x=2))])
 _claim("path-values-determine-class", "ABSTRACT", "nonzero weights, sgn(w) = sgn(w') and v_p(w) = v_p(w') for "
-       "every p ⇒ w' = g(w) for some g ∈ 𝒢 (hypotheses [RECONSTRUCTED])", eval_determine_class,
+       "every p ⇒ w' = g(w) for some g ∈ 𝒢 (hypotheses [RECONSTRUCTED]; scope: every edge, bias edges included, lies "
+       "on a path from an input or a bias to an output)", eval_determine_class,
        groups=("pv-class",),
        examples=[{"network": EX_223, "params": {"other": DagNetwork.from_json(EX_223).scale(
            [fmpq(2), fmpq(1, 5)]).to_json()}}],
