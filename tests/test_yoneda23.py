@@ -124,6 +124,31 @@ def test_claimed_rate_constant_below_the_certified_lower_one_is_refuted():
     assert v.status == "HOLDS"
 
 
+@pytest.mark.parametrize("params", [{"C": "0.4"}, {"C": "0.3703"}, {"C": "0.3", "t0": 64}, {"c1": "1/4"},
+                                    {"c2": "1/4"}, {"c1": "1/2"}])
+def test_a_claimed_constant_inside_the_certified_envelope_is_not_refuted(params):
+    """Issue 14 class 2: "our certified bound is weaker than yours" is no counterexample."""
+    v = verify.check("yoneda23.rate-t13", {"network": {"kind": "d0"}, "params": params})
+    assert v.status == "UNKNOWN" and not any(r.status == "VIOLATED" for r in v.relations)
+
+
+def test_a_claimed_constant_refuted_at_a_certified_t_names_the_users_constant():
+    v = verify.check("yoneda23.rate-t13", {"network": {"kind": "d0"}, "params": {"C": "3/20", "t0": 1}})
+    assert v.status == "VIOLATED" and v.reverified.startswith("confirmed")
+    bad = [r for r in v.relations if r.status == "VIOLATED"]
+    assert "certified GD" in bad[0].name and any("user's constant params.C" in n for n in v.notes)
+    v = verify.check("yoneda23.rate-t13", {"network": {"kind": "d0"}, "params": {"c1": "1/2", "t0": 100}})
+    assert v.status == "VIOLATED"  # a_t < t^(1/3)/2 at a certified t ≤ 1024 (a_1024 ≈ 4.25 < 5.04)
+    v = verify.check("yoneda23.rate-t13", {"network": {"kind": "d0"}, "params": {"c1": "6/5"}})
+    assert v.status == "VIOLATED" and "for every t ≥" in v.relations[-1].name  # beyond the certified c2
+
+
+def test_monotone_descent_per_step_relations_are_certified_balls():
+    v = verify.check("yoneda23.monotone-descent", {"network": {"kind": "d0"}})
+    assert v.status == "HOLDS"
+    assert all(fmpq(r.margin) > 0 for r in v.relations[:1])
+
+
 @pytest.mark.parametrize("instance,claim,message", [
     ({"network": {"kind": "d0"}, "params": {"x": ["3/2"]}}, "yoneda23.pointwise-convergence", "outside the domain"),
     ({"network": {"kind": "d0", "N": -1}}, "yoneda23.sparse-shape", "N must be >= 0"),

@@ -105,6 +105,12 @@ BATCHES = ("full", "cells", "data", "grid")
 NORMS = ("prob", "lebesgue")
 LIMIT_DEFS = ("strict", "closed")
 RELU0 = ("0", "1", "raise")
+# Documented size limits (issue 14: sizes past them are refused with a one-line InputError).
+MAX_N = 1000  # hat layers: φ_N carries denominators 4^N
+NETWORK_MAX_WEIGHTS = 2 * 10 ** 6  # dense weight entries of `D0.network` (≈ 16 d² N): about 0.5 GB of fmpq
+POPULATION_MAX_N = 10  # d = 1 population integrals cut [−1, 1) into the 2^(N+1) linear pieces of r_N
+EXACT_POPULATION_MAX_STEPS = 8  # exact population GD: the denominators triple per step (9 steps ≈ 14 s, 12 ≈ 14 min)
+EXACT_MAX_BITS = 10 ** 6  # exact GD stops (incomplete run) once θ^t needs more bits than this
 NOT_IMPLEMENTED = {
     "feature": {"radial": "the radial feature r = |x|", "custom": "custom feature networks",
                 "trainable": "trainable feature weights"},
@@ -233,6 +239,17 @@ class Batch:
     normalize: bool = True
     X: tuple = ()
     n: int = 2
+
+    def __post_init__(self):
+        """Fields a kind does not use get their defaults, and X becomes a tuple of fmpq points, so
+        that equal rules compare equal and every Batch round-trips through `to_json`/`from_json`."""
+        s = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731  (frozen dataclass normalization)
+        if self.kind != "cells":
+            s("m", 2)
+            s("normalize", True)
+        if self.kind != "grid":
+            s("n", 2)
+        s("X", _points(self.X) if self.kind == "data" else ())
 
     @classmethod
     def full(cls):
@@ -365,8 +382,10 @@ class D0:
             raise InputError(f"d must be >= 1, got {self.d}", "d")
         if self.N < 0:
             raise InputError(f"N must be >= 0, got {self.N}", "N")
+        if self.N > MAX_N:
+            raise InputError(f"N = {self.N} exceeds the limit N <= {MAX_N} (verify.d0.MAX_N)", "N")
         if self.d * (4 * max(self.N, 1)) > 10 ** 6:
-            raise InputError(f"d = {self.d}, N = {self.N} is too large a network", "d")
+            raise InputError(f"d = {self.d}, N = {self.N} has more than 10^6 hidden neurons (the limit)", "d")
         if self.feature not in FEATURES:
             what = NOT_IMPLEMENTED["feature"].get(self.feature)
             raise InputError(f"feature {self.feature!r} ({what}) is not implemented" if what else
@@ -591,6 +610,10 @@ class D0:
         theta = self.init if theta is None else tuple(theta)
         w, c, al, be = self.head_values(theta)
         d, N = self.d, self.N
+        dense = network_weight_count(d, N)
+        if dense > NETWORK_MAX_WEIGHTS:
+            raise InputError(f"the D0 network with d = {d}, N = {N} has {dense} dense weight entries; the limit is "
+                             f"{NETWORK_MAX_WEIGHTS} (verify.d0.NETWORK_MAX_WEIGHTS)", "N")
         floaty = any(isinstance(v, float) for v in (w, c, al, be))
         cv = (lambda q: _f(q)) if floaty else (lambda q: fmpq(q))
         z = cv(0)
@@ -759,6 +782,12 @@ class D0:
             if e.where and not e.where.startswith(where):
                 raise InputError(str(e).split(": ", 1)[-1], f"{where}.{e.where}") from None
             raise
+
+
+def network_weight_count(d: int, N: int) -> int:
+    """Σ_l w_l w_{l+1} over the widths d, 2d, 4d × N, 1, 2, 1 of `D0.network` (the dense entries it stores)."""
+    widths = [d, 2 * d] + [4 * d] * N + [1, 2, 1]
+    return sum(p * q for p, q in zip(widths, widths[1:]))
 
 
 def nonzero_weight_formula(d: int, N: int) -> int:
@@ -939,6 +968,10 @@ class Piece:
 def pieces_1d(cfg: D0, lo: fmpq, hi: fmpq, label: str = "target") -> tuple[Piece, ...]:
     """The exact partition of [lo, hi] (d = 1) into pieces where r is a monotone polynomial and the
     label (f° for ``'target'``, f°_N for ``'limit'``) is constant."""
+    if cfg.feature == "yarotsky" and cfg.N > POPULATION_MAX_N:
+        raise InputError(f"population integrals (d = 1) cut [-1, 1) into the 2^(N+1) linear pieces of r_N; N = {cfg.N} "
+                         f"exceeds the limit N <= {POPULATION_MAX_N} (verify.d0.POPULATION_MAX_N); use batch 'data' "
+                         "or 'grid'", "N")
     return _pieces_cached(cfg.N, cfg.feature, cfg.centre, cfg.radius, cfg.closed, cfg.limit_def, lo, hi, label)
 
 
@@ -1516,6 +1549,7 @@ def _pmul_np(p, q):
 def _float_integrate(cfg: D0, thetas: np.ndarray, lo, hi, label, power, want_grad):
     thetas = np.atleast_2d(np.asarray(thetas, dtype=float))
     key = (cfg.N, cfg.feature, cfg.centre, cfg.radius, cfg.closed, cfg.limit_def)
+    pieces_1d(cfg, lo, hi, label)  # the size limit (POPULATION_MAX_N); cached
     P = _float_pieces(key, lo, hi, label)
     K = thetas.shape[0]
     if cfg.head == "wc":
@@ -1718,8 +1752,14 @@ def _check_steps(steps):
 
 def gd_exact(cfg: D0, steps: int, record="all", full_loss: bool = False, theta0=None) -> Trajectory:
     """Exact GD in `fmpq` (population/cells need d = 1; data/grid any d).  The denominators roughly
-    triple per population step, so keep population runs to about 8 steps (spec §6)."""
+    triple per population step: population runs are refused past ``EXACT_POPULATION_MAX_STEPS``
+    (spec §6); any run stops, incomplete (``complete = False``, ``reason`` names the limit), once θ^t
+    needs more than ``EXACT_MAX_BITS`` bits."""
     _check_steps(steps)
+    if cfg.batch.kind in ("full", "cells") and steps > EXACT_POPULATION_MAX_STEPS:
+        raise InputError(f"exact GD on the population batch {cfg.batch.kind!r} is limited to "
+                         f"{EXACT_POPULATION_MAX_STEPS} steps (verify.d0.EXACT_POPULATION_MAX_STEPS; the denominators "
+                         f"triple per step), got {steps}; use ball (certified) or float GD", "steps")
     rec = _recorder(record, steps)
     theta = tuple(_rat(v, f"theta0[{k}]") for k, v in enumerate(cfg.init if theta0 is None else theta0))
     tr = Trajectory(cfg, "exact", steps)
@@ -1742,6 +1782,12 @@ def gd_exact(cfg: D0, steps: int, record="all", full_loss: bool = False, theta0=
             break
         eta = cfg.eta_at(t, "exact")
         theta = tuple(th - eta * g for th, g in zip(theta, rg.G))
+        bits = sum(int(v.p).bit_length() + int(v.q).bit_length() for v in theta)
+        if bits > EXACT_MAX_BITS:
+            tr.complete = False
+            tr.reason = (f"stopped at t = {t + 1}: θ^t needs {bits} bits, past the limit {EXACT_MAX_BITS} "
+                         "(verify.d0.EXACT_MAX_BITS)")
+            break
     tr.seconds = time.perf_counter() - t_start
     return tr
 
