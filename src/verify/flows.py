@@ -87,6 +87,16 @@ from .problems import (BoxMeasure, Constant, Density, Empirical, Indicator, Piec
 FLOWS = ("standard", "normalized")
 MANIFOLDS = ("A", "B")
 
+# Documented limits (hostile input never runs unbounded; issue 14).  Past a hard limit the input is
+# refused (InputError, exit 2); a soft limit stops the run and says so (complete=False, exit 3 in the CLI).
+PREC_MIN, PREC_MAX = 32, 4096  # ball precision in bits of `enclose` and ball `descent`
+TOL_MIN = 1e-30  # smallest local error per unit time of `enclose` (finite, > 0)
+MAX_STEPS = 1_000_000  # largest max_steps of `enclose`; also T/h0 must not exceed max_steps
+FLOAT_MAX_T = 10 ** 12  # largest float horizon of `simulate`
+FLOAT_MAX_EVALS = 50_000  # field evaluations of one `simulate` run, about 30 s (soft: stops, success=False)
+GD_MAX_STEPS = {"exact": 50, "ball": 100_000, "float": 1_000_000}  # hard limits of `descent`
+EXACT_GD_MAX_BITS = 100_000  # soft: exact GD stops before a step whose iterate needs more bits
+
 
 # --------------------------------------------------------------------------------------------
 # small helpers
@@ -173,6 +183,34 @@ def _check_flow(flow: str, manifold: str):
         raise InputError(f"unknown manifold '{manifold}' (A: |(w_i, b_i)| = 1, B: |w_i| = 1)", "manifold")
 
 
+def check_prec(prec, where: str = "prec") -> int:
+    """The ball precision in bits: an integer in [PREC_MIN, PREC_MAX] (InputError otherwise)."""
+    if not isinstance(prec, int) or isinstance(prec, bool) or not PREC_MIN <= prec <= PREC_MAX:
+        raise InputError(f"the ball precision must be an integer number of bits in [{PREC_MIN}, {PREC_MAX}], "
+                         f"got {prec!r}", where)
+    return prec
+
+
+def check_tol(tol, where: str = "tol"):
+    """The local error per unit time: None (no error control) or a finite number ≥ TOL_MIN."""
+    if tol is None:
+        return None
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not math.isfinite(tol) or tol < TOL_MIN:
+        raise InputError(f"the tolerance must be a finite number ≥ {TOL_MIN:g}, got {tol!r} (0 or a negative "
+                         "tolerance would shrink every step to the minimum and never reach T)", where)
+    return float(tol)
+
+
+def check_max_steps(n, where: str = "max_steps") -> int:
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_STEPS:
+        raise InputError(f"the step limit must be an integer in [1, {MAX_STEPS}], got {n!r}", where)
+    return n
+
+
+def _bits(q: fmpq) -> int:
+    return int(q.p).bit_length() + int(q.q).bit_length()
+
+
 def _to_fmpq(x, where: str) -> fmpq:
     if isinstance(x, fmpq):
         return x
@@ -196,6 +234,10 @@ def _pint_float(c, lo, hi):
 
 # --------------------------------------------------------------------------------------------
 # results
+
+
+class _Budget(Exception):
+    """The float integrator used up its field-evaluation budget."""
 
 
 @dataclass
@@ -517,9 +559,12 @@ class FlowSystem:
         return np.array(self._project(list(th), list(G), flow, manifold), dtype=float)
 
     def simulate(self, theta0, T, flow: str = "normalized", manifold: str = "A", rtol: float = 1e-10,
-                 atol: float = 1e-12, method: str = "DOP853", t_eval=None, max_step: float = math.inf) -> Simulation:
+                 atol: float = 1e-12, method: str = "DOP853", t_eval=None, max_step: float = math.inf,
+                 max_evals: int = FLOAT_MAX_EVALS) -> Simulation:
         """Float trajectory by `scipy.integrate.solve_ivp` with events w_i ξ + b_i = 0 (the kink of
-        neuron i crosses ξ ∈ {A, B, breakpoints of f and p}).  Exploration only."""
+        neuron i crosses ξ ∈ {A, B, breakpoints of f and p}).  Exploration only.  T ≤ FLOAT_MAX_T; after
+        ``max_evals`` field evaluations the run stops (success False, the message says where; the
+        states are then θ_0 and the last evaluated point only)."""
         from scipy.integrate import solve_ivp
 
         _check_flow(flow, manifold)
@@ -541,6 +586,8 @@ class FlowSystem:
                 if np.max(np.abs(gap)) > 1e-9:
                     raise InputError(f"θ is not on M_{manifold} (float defect {np.max(np.abs(gap)):.3g} > 1e-9)",
                                      "theta")
+        if Tf > FLOAT_MAX_T:
+            raise InputError(f"the float horizon T = {Tf} exceeds the documented limit {FLOAT_MAX_T}", "T")
         H = self.H
         events, labels = [], []
         for i in range(H):
@@ -550,8 +597,26 @@ class FlowSystem:
                 ev.terminal = False
                 events.append(ev)
                 labels.append((i, xi))
-        sol = solve_ivp(lambda t, y: self.field_float(y, flow, manifold), (0.0, _to_float(Tf)), y0, method=method,
-                        rtol=rtol, atol=atol, events=events, t_eval=t_eval, max_step=max_step)
+        budget = [0, 0.0, y0]
+
+        def rhs(t, y):
+            budget[0] += 1
+            if budget[0] > max_evals:
+                raise _Budget()
+            budget[1], budget[2] = t, y
+            return self.field_float(y, flow, manifold)
+
+        try:
+            sol = solve_ivp(rhs, (0.0, _to_float(Tf)), y0, method=method, rtol=rtol, atol=atol, events=events,
+                            t_eval=t_eval, max_step=max_step)
+        except _Budget:
+            y = np.asarray(budget[2], dtype=float)
+            states = np.array([y0, y])
+            return Simulation(np.array([0.0, budget[1]]), states, np.array([self.risk_gradient_float(x)[0]
+                                                                             for x in states]),
+                              np.full((2, H), np.nan), [], False,
+                              f"stopped: {max_evals} field evaluations (the limit) used up near t = {budget[1]:.6g} "
+                              f"of T = {_to_float(Tf):.6g}")
         states = sol.y.T
         risk = np.array([self.risk_gradient_float(y)[0] for y in states])
         w = states[:, :H]
@@ -1005,6 +1070,12 @@ class FlowSystem:
         h0, hmin = _to_fmpq(h0, "h0"), _to_fmpq(hmin, "hmin")
         if h0 <= 0:
             raise InputError(f"the step h0 must be > 0, got {h0}", "h0")
+        if hmin <= 0:
+            raise InputError(f"the minimal step hmin must be > 0, got {hmin}", "hmin")
+        prec, tol, max_steps = check_prec(prec), check_tol(tol), check_max_steps(max_steps)
+        if Tq > h0 * max_steps:  # no step is longer than h0
+            raise InputError(f"T = {Tq} needs at least T/h0 = {math.ceil(Tq / h0)} steps of at most h0 = {h0}, more than "
+                             f"max_steps = {max_steps}", "T")
         max_w = None if max_width is None else _to_fmpq(max_width, "max_width")
         enc = Enclosure(self, flow, manifold, th0, Tq, prec)
         with precision(prec):
@@ -1065,6 +1136,8 @@ class Descent:
     eta: fmpq
     iterates: list
     risk: list
+    complete: bool = True
+    reason: str = ""  # why the run stopped before ``steps`` (complete False)
 
 
 def _retract(th, H: int, manifold: str, sqrt):
@@ -1083,7 +1156,10 @@ def descent(system: "FlowSystem", theta0, eta, steps: int, flow: str = "normaliz
     """θ_{n+1} = Ψ(θ_n − ηP𝒢(θ_n)) (``normalized``: projected GD with retraction Ψ) or θ_n − η𝒢(θ_n)
     (``standard``), from a rational θ_0 (on M for ``normalized``).
 
-    ``exact``: fmpq; with a retraction only while every ρ_i is rational (`Undecided` otherwise).
+    ``exact``: fmpq; with a retraction only while every ρ_i is rational; the run stops (``complete``
+    False, ``reason``) at an irrational ρ_i or before a step from an iterate with more than
+    EXACT_GD_MAX_BITS bits per entry (the sizes grow about 5-fold per step).  ``steps`` ≤
+    GD_MAX_STEPS[arithmetic] (InputError otherwise).
     ``ball``: every iterate is a box of `arb` balls containing the exact iterate: 𝒢 is enclosed over
     the previous box (`FlowSystem._box`, valid for every point of it), the step and Ψ are evaluated in
     interval arithmetic.  ``float``: numpy (exploration)."""
@@ -1096,8 +1172,11 @@ def descent(system: "FlowSystem", theta0, eta, steps: int, flow: str = "normaliz
     eta = _to_fmpq(eta, "eta")
     if eta <= 0:
         raise InputError(f"the step size η must be > 0, got {eta}", "eta")
-    if not isinstance(steps, int) or steps < 0:
-        raise InputError(f"steps must be a non-negative integer, got {steps!r}", "steps")
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 0 <= steps <= GD_MAX_STEPS[arithmetic]:
+        raise InputError(f"steps must be an integer in [0, {GD_MAX_STEPS[arithmetic]}] for {arithmetic} GD "
+                         f"(exact iterates grow exponentially in size), got {steps!r}", "steps")
+    if arithmetic == "ball":
+        check_prec(prec)
     th = system.exact_theta(theta0)
     if flow == "normalized":
         system.check_on_manifold(th, manifold)
@@ -1109,11 +1188,19 @@ def descent(system: "FlowSystem", theta0, eta, steps: int, flow: str = "normaliz
                 raise Undecided(f"ρ = √{q} is irrational: exact projected GD stops here (use ball arithmetic)")
             return r
         its, risk = [th], [system.risk_gradient_exact(th)[0]]
-        for _ in range(steps):
+        for n in range(steps):
+            size = max(_bits(t) for t in its[-1])
+            if size > EXACT_GD_MAX_BITS:
+                return Descent("exact", flow, manifold, eta, its, risk, False,
+                               f"exact iterate θ_{n} needs {size} bits per entry, more than the limit "
+                               f"{EXACT_GD_MAX_BITS} (use --arithmetic ball)")
             _, G = system.risk_gradient_exact(its[-1])
             F = system._project(its[-1], G, flow, manifold)
             nxt = [t + eta * f for t, f in zip(its[-1], F)]
-            its.append(_retract(nxt, H, manifold, ex_sqrt) if flow == "normalized" else nxt)
+            try:
+                its.append(_retract(nxt, H, manifold, ex_sqrt) if flow == "normalized" else nxt)
+            except Undecided as e:
+                return Descent("exact", flow, manifold, eta, its, risk, False, f"step {n + 1}: {e}")
             risk.append(system.risk_gradient_exact(its[-1])[0])
         return Descent("exact", flow, manifold, eta, its, risk)
     if arithmetic == "float":

@@ -639,17 +639,29 @@ def eval_lipschitz_unbounded(ev):
 def _trajectory(ev, net, flow, T):
     """A certified enclosure of the ``flow`` from θ on [0, T] (`flows.FlowSystem.enclose`; h0, tol,
     max_steps from params; deterministic: no wall-clock budget).  The re-verification pass runs at 256
-    bits with half the initial step."""
-    from ..flows import FlowSystem
+    bits with half the initial step.  A horizon beyond h0·max_steps is enclosed up to there and
+    reported incomplete (UNKNOWN beyond), never run."""
+    from ..flows import FlowSystem, check_max_steps, check_tol
 
     system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
     h0 = ev.rational_param("h0", fmpq(1, 16))
+    if h0 <= 0:
+        raise InputError(f"the step h0 must be > 0, got {to_json(h0)}", "params.h0")
     if ev.independent:
         h0 /= 2
-    return system.enclose(net.theta, T, flow, _manifold(ev) if flow == "normalized" else "A", h0=h0,
-                          tol=float(ev.rational_param("tol", fmpq(1, 10 ** 5))),
-                          max_steps=int(ev.rational_param("max_steps", fmpq(4000))),
-                          prec=256 if ev.independent else 128)
+    tol = check_tol(float(ev.rational_param("tol", fmpq(1, 10 ** 5))), "params.tol")
+    steps = ev.rational_param("max_steps", fmpq(4000))
+    if steps.q != 1:
+        raise InputError(f"the step limit must be an integer, got {to_json(steps)}", "params.max_steps")
+    max_steps = check_max_steps(int(steps), "params.max_steps")
+    reach = min(T, h0 * max_steps)  # no step is longer than h0: past this the run could only stop at max_steps
+    enc = system.enclose(net.theta, reach, flow, _manifold(ev) if flow == "normalized" else "A", h0=h0, tol=tol,
+                         max_steps=max_steps, prec=256 if ev.independent else 128)
+    if reach < T:
+        enc.T, enc.complete = T, False
+        enc.reason = enc.reason or f"params.T = {to_json(T)} needs more than max_steps = {max_steps} steps of at most " \
+                                   f"h0 = {to_json(h0)}; enclosed on [0, {to_json(reach)}] only"
+    return enc
 
 
 def _horizon(ev):
@@ -851,9 +863,11 @@ def _probe(ev, net):
 
     from ..flows import FlowSystem
 
+    from ..flows import FLOAT_MAX_T
+
     Tf = ev.rational_param("probe")
-    if Tf <= 0:
-        raise InputError(f"the probe horizon must be > 0, got {to_json(Tf)}", "params.probe")
+    if not 0 < Tf <= FLOAT_MAX_T:
+        raise InputError(f"the probe horizon must be in (0, {FLOAT_MAX_T}], got {to_json(Tf)}", "params.probe")
     Tf = float(Tf)
     system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
     H = net.H
