@@ -155,3 +155,49 @@ def same_realization(net: Network, other: Network, D=1) -> bool:
     """R(Γ) = R(Γ′) on [−D, D] (canonical forms equal)."""
     f = difference(net, other, D)
     return f.left_value == 0 and f.left_slope == 0 and not f.kinks
+
+
+# --------------------------------------------------------------------------------------------
+# independent direct evaluation (re-verification path: shares nothing with the canonical form)
+
+
+def direct_distances(net: Network, other: Network, D=1) -> tuple[fmpq, fmpq]:
+    """(‖f‖_{L^∞}, ‖f′‖_{L^∞}) of f = R(Γ) − R(Γ′) on [−D, D] straight from the definition: sort
+    T = {±D} ∪ {−b/a ∈ (−D, D)} over both networks, evaluate Σ c ρ(ax + b) + e at every point of T
+    with `fractions.Fraction`, and take the largest |value| and the largest |difference quotient|
+    of consecutive points (f is affine between them).  The independent path of the beg19
+    re-verification: no jump bookkeeping, no merging, no canonical form."""
+    from fractions import Fraction
+
+    def fr(x) -> Fraction:
+        x = fmpq(x)
+        return Fraction(int(x.p), int(x.q))
+
+    Dq = fr(_check_domain(D))
+    nets = []
+    for n, where in ((net, "network"), (other, "params.other")):
+        _check_1d(n, where)
+        H = n.H
+        th = [fr(t) for t in n.theta]
+        nets.append(([(th[i], th[H + i], th[2 * H + i]) for i in range(H)], th[-1]))
+    T = {-Dq, Dq}
+    for neurons, _ in nets:
+        T |= {-b / a for a, b, _ in neurons if a != 0 and -Dq < -b / a < Dq}
+    T = sorted(T)
+
+    def R(k, x):
+        neurons, e = nets[k]
+        return e + sum((c * max(a * x + b, Fraction(0)) for a, b, c in neurons), Fraction(0))
+
+    vals = [R(0, x) - R(1, x) for x in T]
+    sup = max(abs(v) for v in vals)
+    lip = max(abs((vals[k + 1] - vals[k]) / (T[k + 1] - T[k])) for k in range(len(T) - 1))
+    return fmpq(sup.numerator, sup.denominator), fmpq(lip.numerator, lip.denominator)
+
+
+def direct_sobolev(net: Network, other: Network, D=1, norm: str = "max") -> fmpq:
+    """‖R(Γ) − R(Γ′)‖_{W^{1,∞}} in the variant ``norm`` by `direct_distances`."""
+    if norm not in SOBOLEV_NORMS:
+        raise InputError(f"Sobolev norm must be one of {SOBOLEV_NORMS}", "norm")
+    s, l = direct_distances(net, other, D)
+    return {"max": max(s, l), "grad2": max(s, l), "sum": s + l, "semi": l}[norm]

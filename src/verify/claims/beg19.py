@@ -20,13 +20,15 @@ Instance ``params``: ``other`` the target g = R(Φ_g) (a network of the same inp
 
 from __future__ import annotations
 
+import itertools
+
 from flint import arb, fmpq
 
 from .. import fibre, realization as R
 from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
-from ..numbers import Undecided, parse_rational, precision, to_json
+from ..numbers import Undecided, ball_bounds, parse_rational, precision, to_json
 from ..registry import VariantGroup, register, register_variants
 
 SOURCE = "Berner, Elbrächter, Grohs 2019 (NeurIPS), arXiv:1905.09803"
@@ -90,18 +92,24 @@ def _q(ev, key, default=None) -> fmpq:
 
 
 def _norm(ev, net, other, D) -> fmpq:
-    """‖R(Γ) − R(Φ)‖_{W^{1,∞}(Ω)} in the selected Sobolev variant, exactly (1-D) or by the
-    arrangement engine (d ≥ 2)."""
+    """‖R(Γ) − R(Φ)‖_{W^{1,∞}(Ω)} in the selected Sobolev variant, exactly (1-D; the independent
+    re-verification evaluates the definition directly) or by the arrangement engine (d ≥ 2)."""
     kind = ev.variants.get("sobolev", "max")
     if net.d == 1:
+        if ev.independent:
+            ev.engines.add("direct-evaluation")
+            return R.direct_sobolev(net, other, D, kind)
         return R.w1inf_distance(net, other, D, kind)
     from .. import arrangement
     ev.engines.add("arrangement")
     return arrangement.w1inf_exact(net, other, D, "max" if kind == "grad2" else kind)
 
 
-def _sup(net, other, D) -> fmpq:
+def _sup(net, other, D, ev=None) -> fmpq:
     if net.d == 1:
+        if ev is not None and ev.independent:
+            ev.engines.add("direct-evaluation")
+            return R.direct_distances(net, other, D)[0]
         return R.linf_distance(net, other, D)
     from .. import arrangement
     return arrangement.sup_norm_exact(net, other, D)
@@ -126,21 +134,58 @@ def _in_set(ev, net, D, drop=(), name="Γ", realization=False) -> Hypothesis:
                       "; ".join(f"{r} fails at neurons {list(i)} {d}" for r, i, d in bad))
 
 
-def _bounds(net, other, D):
+def _bounds(net, other, D, ev=None):
     """(lower, upper, witness) of dist(Γ, R⁻¹(g)) over width-m Φ; upper and witness are None when
-    no width-m representative was found (then only the lower bound can decide)."""
+    no width-m representative was found (then only the lower bound can decide).  In the
+    independent re-verification the lower bound is `fibre.independent_lower` (the kink-matching
+    argument, written apart from the relaxation F) and the witness is re-checked by direct
+    evaluation."""
+    if ev is not None and ev.independent:
+        ev.engines.add("independent-kink-bound")
+        wit, up = fibre.fibre_upper(net, other, D)
+        if wit is not None and (R.direct_sobolev(wit, other, D) != 0 or fibre.param_distance(net, wit) != up):
+            wit = up = None
+        return fibre.independent_lower(net, other, D, hi=up), up, wit
     b = fibre.fibre_bounds(net, other, D)
+    if ev is not None:
+        ev.notes.extend(n for n in b.notes if "budget" in n)
     return b.lower, b.upper, b.witness
 
 
-def _witness_relations(lo, up, wit, g, D, exact_dist=None) -> list:
+def _witness_relations(lo, up, wit, g, D) -> list:
+    """The certificates behind the bounds: lower ≤ upper and R(Φ) = g exactly (by direct
+    evaluation, independent of the canonical forms the fibre engine uses)."""
     if wit is None:
         return [undecidable("explicit Φ with R(Φ) = g", "no width-m representative found")]
-    rels = [relation("lower ≤ upper (fibre distance bounds)", lo, "≤", up),
-            relation("R(Φ_witness) = g on Ω", R.w1inf_distance(wit, g, D), "=", fmpq(0))]
-    if exact_dist is not None:
-        rels.append(relation("explicit Φ attains the distance (upper bound)", up, "≤", exact_dist))
-    return rels
+    return [relation("lower ≤ upper (fibre distance bounds)", lo, "≤", up),
+            relation("R(Φ_witness) = g on Ω", R.direct_sobolev(wit, g, D), "=", fmpq(0))]
+
+
+def _bounded(name, lo, up, op, rhs, what="dist") -> object:
+    """``what op rhs`` decided from certified bounds lo ≤ what ≤ up (up None: +∞).  A claimed lower
+    bound (≥, >) HOLDS by ``lo`` and is VIOLATED only by ``up`` -- an explicit Φ with R(Φ) = g
+    checked exactly, a concrete point of the fibre closer than claimed; a claimed upper bound (≤, <)
+    HOLDS by ``up`` and is VIOLATED only by the certified lower bound ``lo``; = needs both.  A bound
+    of the tool's own that is merely weaker than the claimed value gives UNKNOWN, never VIOLATED."""
+    if op in ("≥", ">"):
+        sure, refute = (lo, "certified lower bound"), (up, "explicit Φ with R(Φ) = g (a fibre point)")
+    elif op in ("≤", "<"):
+        sure, refute = (up, "explicit Φ with R(Φ) = g (a fibre point)"), (lo, "certified fibre lower bound")
+    else:
+        a = _bounded(name, lo, up, "≥", rhs, what)
+        if a.status.value != "HOLDS":
+            return a
+        b = _bounded(name, lo, up, "≤", rhs, what)
+        return b if b.status.value != "HOLDS" else relation(name, lo, "=", rhs, note="lower = upper = claimed value")
+    if sure[0] is not None:
+        r = relation(name, sure[0], op, rhs, note=f"certified by the {sure[1]}")
+        if r.status.value == "HOLDS":
+            return r
+    if refute[0] is not None:
+        r = relation(name, refute[0], op, rhs, note=f"refuted by the {refute[1]}")
+        if r.status.value == "VIOLATED":
+            return r
+    return undecidable(name, f"{what} ∈ [{to_json(lo)}, {_txt(up)}] does not decide {op} {_txt(rhs)}")
 
 
 def _sq(x):
@@ -170,8 +215,11 @@ def eval_w1inf_exact_1d(ev: Evaluation):
             relation("‖f′‖_∞ (canonical form) = max |Δf/Δt| over consecutive T", f.lip_norm(), "=", lip_direct)]
     if ev.independent:
         from .. import arrangement
-        rels.append(relation("sup norm = arrangement engine (d = 1)", f.sup_norm(), "=",
-                             arrangement.sup_norm_exact(net, other, D)))
+        ds, dl = R.direct_distances(net, other, D)
+        rels += [relation("sup norm = arrangement engine (d = 1)", f.sup_norm(), "=",
+                          arrangement.sup_norm_exact(net, other, D)),
+                 relation("‖f‖_∞ = direct Fraction evaluation", f.sup_norm(), "=", ds),
+                 relation("‖f′‖_∞ = direct Fraction evaluation", f.lip_norm(), "=", dl)]
     return rels, []
 
 
@@ -246,7 +294,7 @@ def eval_kink_matching(ev: Evaluation):
     if net.d != 1:
         raise InputError("kink-matching is checked in 1-D", "network")
     f, g = R.canonical(net, D), R.canonical(other, D)
-    lip = R.difference(net, other, D).lip_norm()
+    lip = R.direct_distances(net, other, D)[1] if ev.independent else R.difference(net, other, D).lip_norm()
     gj = dict(g.kinks)
     rels = [relation(f"kink t = {to_json(t)}: |J_f − J_g| ≤ 2‖(f − g)′‖_∞", abs(J - gj.get(t, fmpq(0))), "≤", 2 * lip)
             for t, J in f.kinks]
@@ -262,15 +310,24 @@ def eval_forward_lipschitz(ev: Evaluation, sobolev=False):
     if other.H != net.H:
         raise InputError("params.other must have the same width as network", "params.other")
     B = max(abs(t) for t in net.theta + other.theta)
-    L = _q(ev, "L", 2 * net.H * B * (net.d * D + 1) + 1)
+    derived = 2 * net.H * B * (net.d * D + 1) + 1
+    user = "L" in ev.inst.params
+    L = _positive(ev, "L") if user else derived
     dist = max(abs(s - t) for s, t in zip(net.theta, other.theta))
-    lhs = _norm(ev, net, other, D) if sobolev else _sup(net, other, D)
+    lhs = _norm(ev, net, other, D) if sobolev else _sup(net, other, D, ev)
     name = "‖R(Φ) − R(Γ)‖_{W^{1,∞}}" if sobolev else "‖R(Φ) − R(Γ)‖_{L^∞}"
-    return [relation(f"{name} ≤ L·‖Φ − Γ‖_∞", lhs, "≤", L * dist, note=f"L = {to_json(L)}, ‖Φ − Γ‖_∞ = {to_json(dist)}")], []
+    if user:
+        name += f" ≤ L·‖Φ − Γ‖_∞ with the user's constant L = {to_json(L)} (params.L; a VIOLATED refutes this L, " \
+                f"not the claim, whose constant here is 2mB(dD + 1) + 1 = {to_json(derived)})"
+    else:
+        name += f" ≤ (2mB(dD + 1) + 1)·‖Φ − Γ‖_∞, 2mB(dD + 1) + 1 = {to_json(L)}"
+    return [relation(name, lhs, "≤", L * dist, note=f"‖Φ − Γ‖_∞ = {to_json(dist)}; the pair (Γ, Φ) is the witness")], []
 
 
 def eval_forward_w1inf(ev):
-    """Planted beg19.pv.forward-w1inf: the same bound into W^{1,∞}."""
+    """Planted beg19.pv.forward-w1inf: the same bound, with the same constant, into W^{1,∞}; a
+    VIOLATED rests on the pair (Γ, Φ) and the exact W^{1,∞} norm (the note's family Φ_δ refutes every
+    constant)."""
     return eval_forward_lipschitz(ev, sobolev=True)
 
 
@@ -318,13 +375,18 @@ def eval_convex_loss(ev: Evaluation):
 
 
 def _family_relations(ev, net, g, D, lower_expected=None, exact_dist=None):
-    """Common relations of claims 7-12: the exact norm, the certified fibre lower bound, the
-    explicit Φ (upper bound), and -- with params.s -- the refutation dist² > s²‖·‖."""
+    """Common relations of claims 8-13: the exact norm, the certified fibre lower bound, the
+    explicit Φ (upper bound), and the family's claimed distance (``dist = exact_dist`` or
+    ``dist ≥ lower_expected``) decided by `_bounded`: refuted only by an explicit fibre point."""
     norm = _norm(ev, net, g, D)
-    lo, up, wit = _bounds(net, g, D)
-    rels = _witness_relations(lo, up, wit, g, D, exact_dist)
-    if lower_expected is not None:
-        rels.append(relation("certified fibre lower bound ≥ the family's distance", lo, "≥", lower_expected))
+    lo, up, wit = _bounds(net, g, D, ev)
+    rels = _witness_relations(lo, up, wit, g, D)
+    if exact_dist is not None:
+        rels.append(_bounded(f"dist(Γ, R⁻¹(g)) = {to_json(exact_dist)} (the family's distance)", lo, up, "=",
+                             exact_dist))
+    elif lower_expected is not None:
+        rels.append(_bounded(f"dist(Γ, R⁻¹(g)) ≥ {to_json(lower_expected)} (the family's distance)", lo, up, "≥",
+                             lower_expected))
     ev.notes.append(f"‖g − R(Γ)‖ = {to_json(norm)}, dist ∈ [{to_json(lo)}, {to_json(up) if up is not None else '?'}]")
     return rels, norm, lo, up
 
@@ -338,9 +400,16 @@ def _pathology(ev, eps_ok, build, lower, exact=None, rule=None):
     gamma, g = build(eps)
     if tuple(net.theta) != tuple(gamma.theta):
         raise InputError(f"this family fixes Γ = {to_json(list(gamma.theta))}; give it as network", "network")
-    rels, norm, lo, _ = _family_relations(ev, net, g, D, lower(eps), exact(eps) if exact else None)
-    rels.insert(0, relation("‖g − R(Γ)‖_{W^{1,∞}} = ε", norm, "=", eps))
-    _record_family(ev, net, build, D, eps)
+    if D != 1:
+        return [], [Hypothesis("Ω = [−1, 1] (the family is stated there)", False,
+                               f"outside the claim's scope: params.D = {to_json(D)} moves Ω, so the family's "
+                               "norm and distance no longer apply")]
+    rels, _, lo, _ = _family_relations(ev, net, g, D, lower(eps), exact(eps) if exact else None)
+    # the family's statement is in the default norm (.n-max = .n-grad2 in 1-D), whatever the variant
+    norm = R.direct_sobolev(net, g, D) if ev.independent else R.w1inf_distance(net, g, D)
+    rels.insert(0, relation("‖g − R(Γ)‖_{W^{1,∞}} = ε (n-max)", norm, "=", eps))
+    if not ev.independent:
+        _record_family(ev, net, build, D, eps)
     hyp = [_in_set(ev, net, D, drop=(rule,))] if rule else []
     if rule:
         hyp.append(Hypothesis(f"Γ violates {rule} (the condition this family breaks)",
@@ -383,16 +452,31 @@ def eval_linf_instability(ev: Evaluation):
     g = _g([(n * n, 0, 1 / n), (n * n, -1, -1 / n)])
     if any(t != 0 for t in net.theta) or net.H != 2:
         raise InputError("claim 7 fixes Γ = 0 of width 2", "network")
-    lo, up, wit = _bounds(net, g, D)
-    rels = [relation("‖g_n − R(Γ)‖_{L^∞} = 1/n", _sup(net, g, D), "=", 1 / n),
-            relation("‖g_n − R(Γ)‖_{W^{1,∞}} = n", R.w1inf_distance(net, g, D), "=", n),
-            relation("dist² ≥ n (certified fibre lower bound)", _sq(lo), "≥", n)] + _witness_relations(lo, up, wit, g, D)
+    hyp = [Hypothesis("n ≥ 2 and D ≥ 1/n² (both kinks of g_n inside Ω)", n >= 2 and D * n * n > 1,
+                      "outside the claim's scope: a kink of g_n on or outside ∂Ω lets two neurons share a jump "
+                      "(n = 1: dist = 1/√2, see the note's correction to the specification)"
+                      if not (n >= 2 and D * n * n > 1) else "")]
+    if not hyp[0].holds:
+        return [], hyp
+    lo, up, wit = _bounds(net, g, D, ev)
+    rels = [relation("‖g_n − R(Γ)‖_{L^∞} = 1/n", _sup(net, g, D, ev), "=", 1 / n),
+            relation("‖g_n − R(Γ)‖_{W^{1,∞}} = n", _norm(ev, net, g, D), "=", n),
+            _bounded("dist² ≥ n", _sq(lo), None if up is None else _sq(up), "≥", n, "dist²")]
+    rels += _witness_relations(lo, up, wit, g, D)
     if "s" in ev.inst.params:
-        s, alpha = _q(ev, "s"), _q(ev, "alpha", 1)
+        s, alpha = _positive(ev, "s"), _positive(ev, "alpha", 1)
         with precision(128):
             rhs = arb(s) * (arb(1) / arb(n)) ** (arb(1) / arb(alpha))
-            rels.append(relation("dist > s·‖g_n − R(Γ)‖_{L^∞}^{1/α}", arb(lo), ">", rhs))
-    return rels, []
+        rels.append(_bounded(f"dist > s·‖g_n − R(Γ)‖_{{L^∞}}^{{1/α}} with the user's s = {to_json(s)}, "
+                             f"α = {to_json(alpha)}", lo, up, ">", rhs))
+    return rels, hyp
+
+
+def _positive(ev, key, default=None) -> fmpq:
+    v = _q(ev, key, default)
+    if v <= 0:
+        raise InputError(f"params.{key} must be > 0", f"params.{key}")
+    return v
 
 
 def eval_linf_stable(ev):
@@ -400,25 +484,23 @@ def eval_linf_stable(ev):
     net = _exact(ev)
     g = _other(ev, net)
     D = _D(ev)
-    s, alpha = _q(ev, "s", 1), _q(ev, "alpha", 1)
-    lo, up, _ = _bounds(net, g, D)
+    s, alpha = _positive(ev, "s", 1), _positive(ev, "alpha", 1)
+    hyp = [_membership(ev, g, D, net.H, restricted=False)]
+    if hyp[0].holds is False:
+        return [], hyp
+    lo, up, _ = _bounds(net, g, D, ev)
     with precision(128):
-        rhs = arb(s) * arb(_sup(net, g, D)) ** (arb(1) / arb(alpha))
-    return [_dist_relation(lo, up, rhs, "L^∞")], []
+        rhs = arb(s) * arb(_sup(net, g, D, ev)) ** (arb(1) / arb(alpha))
+    return [_dist_relation(lo, up, rhs, "L^∞", s, alpha)], hyp
 
 
-def _dist_relation(lo, up, rhs, norm_name):
-    """dist ≤ rhs decided from certified bounds: HOLDS if the explicit Φ's distance (upper) ≤ rhs,
-    VIOLATED if the certified lower bound > rhs, UNKNOWN otherwise."""
-    name = f"dist(Γ, R⁻¹(g)) ≤ s·‖g − R(Γ)‖_{norm_name}^(1/α)"
-    if up is not None:
-        by_upper = relation(name, up, "≤", rhs, note="certified by the explicit Φ (upper bound)")
-        if by_upper.status.value == "HOLDS":
-            return by_upper
-    by_lower = relation(name, lo, "≤", rhs, note="refuted by the certified fibre lower bound")
-    if by_lower.status.value == "VIOLATED":
-        return by_lower
-    return undecidable(name, f"lower bound {to_json(lo)} ≤ s·‖·‖^(1/α); upper bound {_txt(up)}")
+def _dist_relation(lo, up, rhs, norm_name, s, alpha):
+    """dist ≤ s·‖·‖^{1/α} with the user's (s, α) decided from certified bounds (`_bounded`): HOLDS by
+    the explicit Φ, VIOLATED by the certified fibre lower bound -- a refutation of the user's
+    constants on this pair (Γ, g), not of any constant of the paper."""
+    name = (f"dist(Γ, R⁻¹(g)) ≤ s·‖g − R(Γ)‖_{norm_name}^(1/α) with the user's s = {to_json(s)}, "
+            f"α = {to_json(alpha)} (a VIOLATED refutes these constants on this pair)")
+    return _bounded(name, lo, up, "≤", rhs)
 
 
 def _txt(x):
@@ -437,10 +519,10 @@ def eval_sqrt_sharp(ev: Evaluation):
     if tuple(net.theta) != (delta, fmpq(0), delta, fmpq(0)):
         raise InputError("claim 8 fixes Γ = (δ, 0, δ), e = 0; give it as network", "network")
     g = _g([(r, 0, r)])
-    lo, up, wit = _bounds(net, g, D)
-    return [relation("‖g − R(Γ)‖_{W^{1,∞}} = |ε − δ²|", R.w1inf_distance(net, g, D), "=", abs(eps - delta * delta)),
-            relation("certified lower bound ≥ |√ε − δ|", lo, "≥", abs(r - delta))] + \
-        _witness_relations(lo, up, wit, g, D, abs(r - delta)), []
+    lo, up, wit = _bounds(net, g, D, ev)
+    return [relation("‖g − R(Γ)‖_{W^{1,∞}} = |ε − δ²|", _norm(ev, net, g, D), "=", abs(eps - delta * delta)),
+            _bounded("dist(Γ, R⁻¹(g)) = |√ε − δ|", lo, up, "=", abs(r - delta))] + \
+        _witness_relations(lo, up, wit, g, D), []
 
 
 def _p1(e):
@@ -505,72 +587,194 @@ def eval_fibre_distance(ev: Evaluation):
 # 14-18
 
 
+def _flip_scope(net, other) -> Hypothesis:
+    """Γ′ is Γ with a nonempty subset S of neurons flipped in place, (a_i, b_i, c_i) ↦ (−a_i, −b_i, c_i)
+    for i ∈ S, the others unchanged, Σ_S c_i a_i = 0 (zero jump-slope sum) and e′ = e + Σ_S c_i b_i:
+    the flip of claim 14 (cρ(z) = cρ(−z) + cz)."""
+    name = "Γ′ is a flip of a nonempty zero-sum subset of Γ's neurons (claim 14's scope)"
+    if other.H != net.H or other.d != net.d:
+        return Hypothesis(name, False, "outside the claim's scope: Γ′ has another shape")
+    n1, e1 = fibre._neurons(net)
+    n2, e2 = fibre._neurons(other)
+    S = []
+    for i, ((a, b, c), (a2, b2, c2)) in enumerate(zip(n1, n2)):
+        if (a2, b2, c2) == (a, b, c):
+            continue
+        if a2 == tuple(-x for x in a) and b2 == -b and c2 == c:
+            S.append(i)
+            continue
+        return Hypothesis(name, False, f"outside the claim's scope: neuron {i} of Γ′ is neither Γ's nor its flip")
+    slope = [sum((n1[i][2] * n1[i][0][k] for i in S), fmpq(0)) for k in range(net.d)]
+    shift = sum((n1[i][2] * n1[i][1] for i in S), fmpq(0))
+    ok = bool(S) and all(x == 0 for x in slope) and e2 == e1 + shift
+    return Hypothesis(name, ok, "" if ok else "outside the claim's scope: no flipped neuron, a nonzero Σ_S c_i a_i, "
+                                              "or e′ ≠ e + Σ_S c_i b_i")
+
+
 def eval_flip_benign(ev: Evaluation, claim_identifiable=False):
     """Claim 14: Γ = (1,−t₁,1),(1,−t₂,−1), e = 0 and Γ_flip = (−1,t₁,1),(−1,t₂,−1), e = t₂ − t₁ realize the
-    same function, both balanced with distinct kinks and no opposite pair, yet d_sym = 2 while the
-    fibre distance is 0.  Planted perm-scale-identifiable: equal realizations ⇒ equal up to
-    permutation and positive scaling."""
+    same function, both balanced with distinct kinks and no opposite pair, yet d_sym > 0 while the
+    fibre distance is 0 (scope: Γ′ a flip of a zero-sum subset of Γ, both in Ñ).  Planted
+    perm-scale-identifiable: equal realizations ⇒ equal up to permutation and positive scaling."""
     net = _exact(ev)
     D = _D(ev)
     other = _other(ev, net) if "other" in ev.inst.params else None
     if other is None:
         t1, t2 = _q(ev, "t1", fmpq(-1, 3)), _q(ev, "t2", fmpq(1, 2))
         other = _g([(-1, t1, 1), (-1, t2, -1)], t2 - t1)
-    same = R.w1inf_distance(net, other, D)
+    same = _norm(ev, net, other, D) if net.d == 1 else _sup(net, other, D)
     hyp = [Hypothesis("R(Γ) = R(Γ′) on Ω", same == 0, f"‖·‖ = {to_json(same)}"),
            _in_set(ev, net, D, drop=()), _in_set(ev, other, D, drop=(), name="Γ′")]
+    if other.H != net.H:
+        hyp.append(Hypothesis("Γ and Γ′ have the same width", False, "outside the claim's scope: widths differ"))
+        return [], hyp
     if claim_identifiable:
+        if ev.independent:
+            return [relation("Γ′ = Γ up to permutation and positive scaling (exact matching, 1 = yes)",
+                             fmpq(int(_perm_scale_equal(net, other))), "=", fmpq(1))], hyp
         return [relation("d_perm_scale(Γ, Γ′) = 0 (Γ′ = Γ up to permutation and positive scaling)",
                          fibre.d_perm_scale(net, other), "=", fmpq(0))], hyp
-    lo, up, _ = _bounds(net, other, D)
-    if up is None:
-        return [undecidable("fibre distance = 0", "no representative found")], hyp[:1]
-    return [relation("fibre distance = 0 (upper bound by an explicit Φ)", up, "=", fmpq(0)),
+    hyp.append(_flip_scope(net, other))
+    if not all(h.holds for h in hyp):
+        return [], hyp
+    lo, up, _ = _bounds(net, other, D, ev)
+    return [_bounded("fibre distance dist(Γ, R⁻¹(R(Γ′))) = 0", lo, up, "=", fmpq(0)),
             relation("d_sym(Γ, Γ′) > 0 (a ratio from d_sym would be a false alarm)", fibre.d_sym(net, other), ">",
-                     fmpq(0))], hyp[:1]
+                     fmpq(0))], hyp
+
+
+def _perm_scale_equal(net, other) -> bool:
+    """Is there a bijection π and λ_i > 0 with (a′, b′, c′)_{π(i)} = (λ_i a_i, λ_i b_i, c_i/λ_i) and
+    e′ = e?  Exact, by Kuhn matching on the exact pair test (independent of the minimax engine)."""
+    n1, e1 = fibre._neurons(net)
+    n2, e2 = fibre._neurons(other)
+    if e1 != e2 or len(n1) != len(n2):
+        return False
+
+    def pair(u, w) -> bool:
+        (a, b, c), (a2, b2, c2) = u, w
+        lam = fibre._pos_ratio(a + (b,), a2 + (b2,))
+        if lam is None:
+            return False
+        if all(x == 0 for x in a + (b,)):   # λ free: c′ = c/λ needs the same sign
+            return (c > 0) == (c2 > 0) and (c < 0) == (c2 < 0)
+        return c2 == c / lam
+
+    adj = [[k for k, w in enumerate(n2) if pair(u, w)] for u in n1]
+    return fibre._match(adj, len(n2)) is not None
 
 
 def eval_perm_scale(ev):
     return eval_flip_benign(ev, claim_identifiable=True)
 
 
+def _membership(ev, g, D, m, restricted: bool, drop=()) -> Hypothesis:
+    """g ∈ R(Ñ_m) (``restricted``) or g ∈ R(P_m), width m = Γ's, decided for the function g, not for
+    the representative the instance happens to give (a representative outside the set does not put
+    g outside R(Ñ): class 3 of issue 14).  True: the representative has width ≤ m (P_m: pad with zero
+    neurons) or width m and lies in Ñ after rescaling (spec §2.5 lemma).  Otherwise, in 1-D, from g's
+    canonical form (n nonzero interior kinks (t_j, J_j), left slope β, affine part A = α + βx):
+    a width-m Φ with R(Φ) = g carries every kink by its own neurons; with n = m there is no spare,
+    each kink has one carrier of orientation σ_j, and β = −Σ_{σ_j = −1} J_j; with n < m a spare
+    neuron kinking outside Ω (active) makes any affine part.  In Ñ (R2 interior, R3/R4 on (a, b))
+    every neuron has its own interior kink, so n = m (n ≤ m without R1: c may vanish) and the
+    orientation condition holds (e-zero: also α = Σ_{σ_j = −1} J_j t_j).  Other variants: undecided
+    (None) unless n > m."""
+    what = "R(Ñ)" if restricted else "R(P_N)"
+    name = f"g ∈ {what} (width m = {m})"
+    if restricted:
+        rep = _in_set(ev, g, D, drop=drop, name="g's representative", realization=True)
+        if g.H == m and rep.holds:
+            return Hypothesis(name, True, "its representative lies in Ñ up to rescaling")
+    elif g.H <= m and not (ev.variants.get("output-bias") == "zero" and g.c != 0):
+        return Hypothesis(name, True, "its representative has width ≤ m")
+    if g.d != 1:
+        return Hypothesis(name, None, "undecided in d ≥ 2 for a representative outside the set")
+    can = R.canonical(g, D)
+    n = len(can.kinks)
+    if n > m:
+        return Hypothesis(name, False, f"outside the claim's scope: g has {n} > m interior kinks")
+    v = ev.variants
+    e_zero = v.get("output-bias") == "zero"
+    if restricted:
+        exact_kinds = v.get("visibility", "interior") == "interior" and v.get("parallel", "ab") == "ab" \
+            and not set(drop) & {"R2", "R3", "R4"}
+        if not exact_kinds:
+            return Hypothesis(name, None, "undecided: the given representative is not in this variant's Ñ")
+        if n != m and "R1" not in drop:
+            return Hypothesis(name, False, f"outside the claim's scope: every member of R(Ñ_m) has exactly m = {m} "
+                                           f"nonzero interior kinks, g has {n}")
+    elif n < m and not e_zero:
+        return Hypothesis(name, True, "n < m: the kinks' carriers plus one spare neuron active on Ω")
+    if n > 16:
+        return Hypothesis(name, None, f"undecided: {n} kinks exceed the orientation search (16)")
+    beta, alpha = can.left_slope, can.left_value + can.left_slope * D
+    if not restricted and n < m:     # e-zero with spares: the spare's affine piece c(ax + b), b ≥ D|a|
+        return Hypothesis(name, None, "undecided: e-zero with spare neurons")
+    for k in range(n + 1):
+        for S in itertools.combinations(can.kinks, k):
+            if beta == -sum((J for _, J in S), fmpq(0)) and \
+                    (not e_zero or alpha == sum((J * t for t, J in S), fmpq(0))):
+                return Hypothesis(name, True, "a representative with these carrier orientations exists")
+    return Hypothesis(name, False, "outside the claim's scope: no orientation of the kinks' carriers gives g's "
+                                   "affine part (left slope" + (" and intercept" if e_zero else "") + ")")
+
+
+def _s_note(s):
+    return (f"with the user's constant s = {to_json(s)} (params.s; the paper's s is unknown): a VIOLATED "
+            "refutes this s on this pair (Γ, g), not Theorem 3.1")
+
+
+def _round_down(x: arb, digits: int = 6) -> str:
+    """A decimal ≤ every point of the ball x (outward rounding for a printed lower bound)."""
+    bb = ball_bounds(x)
+    if bb is None:
+        return "?"
+    k = 10 ** digits
+    return to_json(fmpq(int((bb[0] * k).floor()), k))
+
+
 def eval_thm31(ev: Evaluation, drop=()):
     """Claim 15 (Theorem 3.1, [RECONSTRUCTED], α = 2): ∀Γ ∈ Ñ, g ∈ R(Ñ) ∃Φ ∈ Ñ: R(Φ) = g,
-    ‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖^{1/2}.  With params.s: HOLDS if upper² ≤ s²‖·‖, VIOLATED if lower² > s²‖·‖
-    (certified), else UNKNOWN; without s: UNKNOWN, κ recorded.  Mutants drop one condition of Ñ."""
+    ‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖^{1/2}.  With the user's params.s: HOLDS if upper² ≤ s²‖·‖ (an explicit Φ in
+    the quantified set), VIOLATED if lower² > s²‖·‖ (certified fibre lower bound over all of P_N) --
+    which refutes the user's s, the paper's s being unknown; else UNKNOWN.  Without s: UNKNOWN, κ
+    recorded.  Scope hypotheses: Γ ∈ Ñ, g ∈ R(Ñ) or R(P_N) per quantifier variant (decided for the
+    function g), n-semi only with e-zero.  Mutants drop one condition of Ñ."""
     net = _exact(ev)
     g = _other(ev, net)
     D = _D(ev)
     q = ev.variants.get("quantifiers", "tilde")
-    hyp = []
-    if q in ("tilde", "weak"):
-        hyp.append(_in_set(ev, g, D, drop=drop, name="g (R(Ñ) membership of its representative)", realization=True))
-    hyp.insert(0, _in_set(ev, net, D, drop=drop))
+    hyp = [_in_set(ev, net, D, drop=drop),
+           _membership(ev, g, D, net.H, restricted=q in ("tilde", "weak"), drop=drop)]
+    if ev.variants.get("sobolev") == "semi" and ev.variants.get("output-bias") != "zero":
+        hyp.append(Hypothesis("n-semi is used with e-zero", False, "outside the claim's scope: with a free output "
+                              "bias the seminorm does not separate g from R(Γ) + constant (spec §5)"))
+    if any(h.holds is False for h in hyp):
+        return [], hyp
     norm = _norm(ev, net, g, D)
-    lo, up, wit = _bounds(net, g, D)
+    lo, up, wit = _bounds(net, g, D, ev)
     if wit is not None and q in ("tilde", "mixed") and not _in_set(ev, wit, D, drop=drop).holds:
         # the theorem asks for Φ ∈ Ñ: an explicit Φ outside Ñ bounds the distance over P_N only and
         # cannot certify HOLDS (the lower bound over P_N still refutes soundly)
         ev.notes.append("the explicit Φ is not in Ñ: its distance is an upper bound over P_N only")
         up = None
-    if norm == 0:
+    if norm == 0 and up == 0:
         return [relation("g = R(Γ) ⇒ dist = 0", fmpq(0), "=", fmpq(0))], hyp
+    if norm == 0:   # n-semi with e-zero: g − R(Γ) constant ≠ 0, the bound asks dist = 0 for every s
+        return [_bounded("dist(Γ, R⁻¹(g)) ≤ s·‖g − R(Γ)‖^(1/2) = 0 (for every s)", lo, up, "≤", fmpq(0))], hyp
     if "s" not in ev.inst.params:
         with precision(64):
             kappa = arb(lo) / arb(norm).sqrt()
         if all(h.holds for h in hyp):
             ev.objective("κ = dist/‖g − R(Γ)‖^(1/2), certified lower bound (a lower bound on s)", kappa)
         return [undecidable("Theorem 3.1 on this instance", f"no constant s given; κ ≥ {to_json(lo)}/√{to_json(norm)} "
-                                                             f"≈ {kappa.str(6)} (certified: s ≥ κ on this pair); "
+                                                             f"≥ {_round_down(kappa)} (certified: s ≥ κ on this pair); "
                                                              f"upper bound {_txt(up)}")], hyp
-    s = _q(ev, "s")
+    s = _positive(ev, "s")
     rhs = s * s * norm
-    name = "dist(Γ, R⁻¹(g))² ≤ s²‖g − R(Γ)‖_{W^{1,∞}}"
-    if up is not None and up * up <= rhs:
-        return [relation(name, up * up, "≤", rhs, note="certified by the explicit Φ")], hyp
-    if lo * lo > rhs:
-        return [relation(name, lo * lo, "≤", rhs, note="refuted by the certified fibre lower bound")], hyp
-    return [undecidable(name, f"lower² = {to_json(lo * lo)} ≤ s²‖·‖ = {to_json(rhs)}; upper {_txt(up)}")], hyp
+    name = f"dist(Γ, R⁻¹(g))² ≤ s²‖g − R(Γ)‖_{{W^{{1,∞}}}} {_s_note(s)}"
+    return [_bounded(name, lo * lo, None if up is None else up * up, "≤", rhs, "dist²")], hyp
 
 
 def _drop(rule, build):
@@ -579,7 +783,8 @@ def _drop(rule, build):
     def fn(ev):
         rels, hyp = eval_thm31(ev, drop=(rule,) if rule else ())
         net, D = ev.inst.net, _D(ev)
-        _record_family(ev, net, build, D, _norm(ev, net, _other(ev, net), D))
+        if not ev.independent and all(h.holds for h in hyp) and net.d == 1 and D == 1:
+            _record_family(ev, net, build, D, _norm(ev, net, _other(ev, net), D))
         return rels, hyp
     fn.__doc__ = f"Planted: Theorem 3.1's inequality on Ñ without {rule or 'the interior form of R2'}."
     return fn
@@ -587,20 +792,24 @@ def _drop(rule, build):
 
 def eval_exponent_above_half(ev: Evaluation):
     """Planted beg19.pv.exponent-above-half: (s, α) inverse stability with α < 2 (α = params.alpha,
-    default 1): dist ≤ s·‖·‖^{1/α}."""
+    default 1) on Ñ (R1–R4): dist ≤ s·‖·‖^{1/α}; the user's (s, α) is refuted on this pair by the
+    certified fibre lower bound."""
     net = _exact(ev)
     g = _other(ev, net)
     D = _D(ev)
-    s, alpha = _q(ev, "s", 1), _q(ev, "alpha", 1)
+    s, alpha = _positive(ev, "s", 1), _positive(ev, "alpha", 1)
     if not (0 < alpha < 2):
         raise InputError("params.alpha must lie in (0, 2)", "params.alpha")
+    hyp = [_in_set(ev, net, D), _membership(ev, g, D, net.H, restricted=True)]
+    if any(h.holds is False for h in hyp):
+        return [], hyp
     norm = _norm(ev, net, g, D)
-    lo, up, wit = _bounds(net, g, D)
+    lo, up, wit = _bounds(net, g, D, ev)
     if wit is not None and not _in_set(ev, wit, D).holds:
         up = None  # Φ must lie in Ñ: an explicit Φ outside it cannot certify the inequality
     with precision(128):
         rhs = arb(s) * arb(norm) ** (arb(1) / arb(alpha))
-    return [_dist_relation(lo, up, rhs, "W^{1,∞}")], [_in_set(ev, net, D), _in_set(ev, g, D, name="g (R(Ñ) membership)", realization=True)]
+    return [_dist_relation(lo, up, rhs, "W^{1,∞}", s, alpha)], hyp
 
 
 def eval_prop12_without_is(ev: Evaluation):
@@ -609,10 +818,12 @@ def eval_prop12_without_is(ev: Evaluation):
     every Φ in the r-ball is dead on Ω (then R(Φ) is a constant e′ ∈ [e − r, e + r] and L is an exact
     quadratic in e′); the conclusion is refuted by f = params.other with L(f) < L(R(Γ))."""
     net = _exact(ev)
+    if net.d != 1:
+        raise InputError("this planted violation is certified in 1-D", "network")
     f = _other(ev, net)
     y = _other(ev, net, "y")
     D = _D(ev)
-    r = _q(ev, "r", fmpq(1, 2))
+    r = _positive(ev, "r", fmpq(1, 2))
     terms, e = R.neuron_terms(net)
     dead = all((abs(a) + r) * D + b + r <= 0 for a, b, _ in terms)  # max over the r-ball and Ω of ax + b
     yt, ey = R.neuron_terms(y)
@@ -624,14 +835,44 @@ def eval_prop12_without_is(ev: Evaluation):
     L_gamma = _integral_sq(R.canonical_from_terms(terms + [(a, b, -c) for a, b, c in yt], e - ey, D))
     ft, ef = R.neuron_terms(f)
     L_f = _integral_sq(R.canonical_from_terms(ft + [(a, b, -c) for a, b, c in yt], ef - ey, D))
-    hyp = [Hypothesis("every Φ with ‖Φ − Γ‖_∞ ≤ r has all neurons dead on Ω (so R(Φ) is constant)", dead),
+    if ev.independent:
+        L_gamma, L_f = _loss_direct(net, y, D), _loss_direct(f, y, D)
+    hyp = [Hypothesis("f = params.other ∈ R(P_N): its width is at most m", f.H <= net.H,
+                      "" if f.H <= net.H else f"outside the claim's scope: f has width {f.H} > m = {net.H}"),
+           Hypothesis("every Φ with ‖Φ − Γ‖_∞ ≤ r has all neurons dead on Ω (so R(Φ) is constant)", dead),
            Hypothesis("Γ is an r-local minimum of L∘R on P_N: L(R(Γ)) ≤ min over the r-ball", L_gamma <= min_ball,
                       f"L(R(Γ)) = {to_json(L_gamma)}, min = {to_json(min_ball)}")]
     dist = R.w1inf_distance(net, f, D)
     ev.notes.append(f"‖f − R(Γ)‖_{{W^{{1,∞}}}} = {to_json(dist)}")
     return [relation("L(f) ≥ L(R(Γ)) for the nearby realization f (R(Γ) a local minimum on R(P_N))", L_f, "≥",
-                     L_gamma, note=f"‖f − R(Γ)‖_{{W^{{1,∞}}}} = {to_json(dist)}; for the spec's family "
-                                   "f_ε = (1−ε)/4 + ερ(x), L(f_ε) = (1−ε)²·5/24, so every radius fails")], hyp
+                     L_gamma, note=f"‖f − R(Γ)‖_{{W^{{1,∞}}}} = {to_json(dist)}; R(Γ) is a constant e (all neurons "
+                                   "dead), so f_t = (1 − t)e + t·f ∈ R(P_N) (scale f's c and e) lies at distance "
+                                   "t‖f − R(Γ)‖ and, L being convex, L(f_t) ≤ (1 − t)L(R(Γ)) + tL(f) < L(R(Γ)) for "
+                                   "every t ∈ (0, 1]: every radius fails")], hyp
+
+
+def _loss_direct(f: Network, y: Network, D) -> fmpq:
+    """∫_{−D}^{D} (R(f) − R(y))² dx from the definition: f − y is affine between consecutive sorted
+    breakpoints, so Simpson's rule is exact on each piece (`fractions.Fraction`; the independent
+    path, no canonical form)."""
+    from fractions import Fraction
+
+    Dq = fibre._fr(D)
+    nets = []
+    for n in (f, y):
+        th = [fibre._fr(t) for t in n.theta]
+        H = n.H
+        nets.append(([(th[i], th[H + i], th[2 * H + i]) for i in range(H)], th[-1]))
+    T = {-Dq, Dq} | {-b / a for ns, _ in nets for a, b, _ in ns if a != 0 and -Dq < -b / a < Dq}
+    T = sorted(T)
+
+    def h(x):
+        (nf, ef), (ny, ey) = nets
+        return (ef + sum((c * max(a * x + b, Fraction(0)) for a, b, c in nf), Fraction(0))
+                - ey - sum((c * max(a * x + b, Fraction(0)) for a, b, c in ny), Fraction(0)))
+    tot = sum(((x1 - x0) / 6 * (h(x0) ** 2 + 4 * h((x0 + x1) / 2) ** 2 + h(x1) ** 2) for x0, x1 in zip(T, T[1:])),
+              Fraction(0))
+    return fmpq(tot.numerator, tot.denominator)
 
 
 def _integral_lin(f: R.Canonical) -> fmpq:
@@ -672,7 +913,7 @@ def eval_normalize(ev: Evaluation):
     out, stats = fibre.normalize(net, D)
     ev.notes.append(f"normalize: {stats}")
     if net.d == 1:
-        same = R.w1inf_distance(net, out, D)
+        same = R.direct_sobolev(net, out, D) if ev.independent else R.w1inf_distance(net, out, D)
     else:
         from .. import arrangement
         same = arrangement.w1inf_exact(net, out, D, "max")
@@ -697,9 +938,12 @@ def eval_equal_width_expressivity(ev: Evaluation):
     D = _D(ev)
     if net.d != 1:
         raise InputError("this planted violation is certified in 1-D", "network")
-    f = R.canonical(net, D)
-    return [relation("#nonzero interior kinks of R(Γ) = m (as for every member of R(Ñ_m))", fmpq(len(f.kinks)), "=",
-                     fmpq(net.H))], []
+    if ev.independent:
+        n = len(fibre._direct_kinks(net, fibre._fr(D)))
+    else:
+        n = len(R.canonical(net, D).kinks)
+    return [relation("#nonzero interior kinks of R(Γ) = m (as for every member of R(Ñ_m))", fmpq(n), "=",
+                     fmpq(net.H), note="R(Γ) ∈ R(P_m) with fewer kinks is the witness: every Φ ∈ Ñ_m has m")], []
 
 
 # --------------------------------------------------------------------------------------------
