@@ -431,7 +431,13 @@ def cmd_flow(args) -> int:
     net = inst.net
     if not isinstance(net, Network) or not net.is_shallow or net.d != 1:
         raise InputError("flows need a 1-H-1 network {'widths': [1, H, 1], 'theta': [...]}", args.file)
+    if args.mode == "certified" or (args.mode == "gd" and args.arithmetic == "ball"):
+        flows.check_prec(args.prec, "--prec")
+    if args.mode == "certified":
+        flows.check_tol(args.tol, "--tol")
+        flows.check_max_steps(args.max_steps, "--max-steps")
     system = flows.FlowSystem(inst.target, inst.measure, net.H)
+    stopped = None  # the limit that ended the run short of its goal (exit 3)
     con = _console()
     out: dict = {"flow": args.flow, "manifold": args.manifold, "mode": args.mode, "H": net.H}
     series: dict = {}
@@ -443,25 +449,38 @@ def cmd_flow(args) -> int:
         out.update(eta=str(d.eta), arithmetic=d.arithmetic,
                    iterates=[[_exactish(t) for t in th] for th in d.iterates], risk=[_exactish(r) for r in d.risk])
         show = lambda x: x.str(12) if hasattr(x, "rad") else (str(x) if len(str(x)) < 60 else f"{float(x):.12g}…")  # noqa: E731
+        n = len(d.iterates) - 1
+        out.update(complete=d.complete, reason=d.reason)
         con.print(f"{args.flow} GD ({d.arithmetic}), η = {d.eta}: ℒ(θ_0) = {show(d.risk[0])} → "
-                  f"ℒ(θ_{args.steps}) = {show(d.risk[-1])}; θ_{args.steps} = {[show(t) for t in d.iterates[-1]]}")
+                  f"ℒ(θ_{n}) = {show(d.risk[-1])}; θ_{n} = {[show(t) for t in d.iterates[-1]]}")
+        if not d.complete:
+            stopped = f"GD stopped after {n} of {args.steps} steps: {d.reason}"
         series = {"x: n": list(range(len(d.risk))), "ℒ(θ_n)": [to_float(r) for r in d.risk]}
     elif args.mode == "float":
         T = parse_rational(args.T, "--T")
+        if not 0 < T <= flows.FLOAT_MAX_T:
+            raise InputError(f"the float horizon must be in (0, {flows.FLOAT_MAX_T}], got {T}", "--T")
         sim = system.simulate(net.theta, T, args.flow, args.manifold)
         out.update(T=str(T), t=sim.t.tolist(), states=sim.states.tolist(), risk=sim.risk.tolist(),
                    events=[list(e) for e in sim.events], success=sim.success)
         con.print(f"{args.flow} flow (float, solve_ivp): t = {sim.t[-1]:.6g}, θ = {sim.states[-1].tolist()}, "
                   f"ℒ = {sim.risk[-1]:.6g}, {len(sim.events)} kink events; {sim.message}")
+        if not sim.success:
+            stopped = f"the float integration did not reach T = {T}: {sim.message}"
         series = {"x: t": sim.t.tolist(), "|Θ_t|_∞": [float(max(abs(x) for x in y)) for y in sim.states],
                   "ℒ(Θ_t)": sim.risk.tolist()}
     else:
         from rich.progress import Progress
 
-        T = parse_rational(args.T, "--T")
+        T, h0 = parse_rational(args.T, "--T"), parse_rational(args.h0, "--h0")
+        if T <= 0 or h0 <= 0:
+            raise InputError(f"the horizon and the step must be > 0, got T = {T}, h0 = {h0}", "--T" if T <= 0 else "--h0")
+        if T > h0 * args.max_steps:  # no certified step is longer than h0
+            raise InputError(f"T = {T} needs at least T/h0 = {-(-T.p * h0.q // (T.q * h0.p))} steps of at most h0 = {h0}, "
+                             f"more than --max-steps {args.max_steps} (documented limit {flows.MAX_STEPS})", "--T")
         with Progress(transient=True, console=_console(stderr=True)) as bar:
             task = bar.add_task("certified enclosure", total=float(T))
-            enc = system.enclose(net.theta, T, args.flow, args.manifold, h0=parse_rational(args.h0, "--h0"),
+            enc = system.enclose(net.theta, T, args.flow, args.manifold, h0=h0,
                                  tol=args.tol, max_steps=args.max_steps, prec=args.prec,
                                  progress=lambda t: bar.update(task, completed=float(t)))
         energy = enc.energy_enclosure()
@@ -484,6 +503,8 @@ def cmd_flow(args) -> int:
         series = {"x: t": [float(t) for t, _ in enc.points],
                   "|Θ_t|_∞ (upper end)": [max(float(abs(y).mid() + y.rad()) for y in Y) for _, Y in enc.points],
                   "width of the enclosure": [float(max(y.rad() for y in Y)) * 2 for _, Y in enc.points]}
+        if not enc.complete:
+            stopped = f"certified only on [0, {enc.t_reached}] of [0, {T}]: {enc.reason}"
     if args.out:
         from .report import write_atomic
 
@@ -494,6 +515,9 @@ def cmd_flow(args) -> int:
 
         write_atomic_bytes(Path(args.plot), png_of(draw_series, series))
         con.print(f"wrote {args.plot}")
+    if stopped is not None:
+        print(f"relu-verify: flow stopped short (UNKNOWN beyond): {stopped}", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -970,7 +994,10 @@ def main(argv=None) -> int:
     if not argv:
         parser.print_help()
         return 2
-    args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
+    try:
+        args = parser.parse_args(argv)  # `check FILE` alone: argparse gives FILE to the required positional
+    except SystemExit as e:  # --help, --version or a one-line usage error
+        return e.code if isinstance(e.code, int) else 2
     args.argv = argv  # recorded in reports
     if args.command in _GUARDED and not args.debug:
         from .budget import Limits, parse_memory, parse_seconds, run_guarded
