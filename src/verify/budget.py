@@ -106,7 +106,7 @@ def run_guarded(work: Callable[[], int], limits: Limits, label: str,
             finally:
                 os._exit(code)
     t0 = time.monotonic()
-    next_note = max(10.0, progress_every)
+    next_note = min(10.0, progress_every)
     try:
         while True:
             done, status, usage = os.wait4(pid, os.WNOHANG)
