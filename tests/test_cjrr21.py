@@ -174,12 +174,17 @@ def test_ball_parameters_escalate_and_decide():
     assert v.status == Status.UNKNOWN
 
 
-def test_gradient_flow_lyapunov_integral_certified_on_a_horizon():
-    """cjrr21 claim 16 through the ejrw22 stepper: V(Θ_T) and V(Θ_0) − 8∫ℒ enclosures meet on [0, 1/2]."""
+def test_gradient_flow_lyapunov_integral_enclosures_are_evidence_only():
+    """cjrr21 claim 16 through the ejrw22 stepper: the enclosures of V(Θ_T) and V(Θ_0) − 8∫ℒ meet on
+    [0, 1/2].  Overlapping enclosures never certify an equality (the former HOLDS here was a
+    wrong verdict): UNKNOWN, with the overlap as evidence and the discrete identity exact."""
     import verify
 
     inst = {"network": {"widths": [1, 2, 1], "theta": ["1", "-1", "-1/4", "1/2", "1", "1/2", "0"]},
             "target": {"kind": "constant", "value": "1"}, "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
             "params": {"steps": 2, "T": "1/2"}}
     v = verify.check("cjrr21.gf-lyapunov-integral", inst)
-    assert v.status == "HOLDS" and any("gradient flow, T = 1/2" in r.name for r in v.relations)
+    assert v.status == "UNKNOWN"
+    flow = [r for r in v.relations if "every gradient-flow solution" in r.name]
+    assert len(flow) == 1 and flow[0].op == "?" and "overlap (T = 1/2" in flow[0].note
+    assert v.relations[0].status == "HOLDS" and v.relations[0].lhs == v.relations[0].rhs

@@ -18,7 +18,7 @@ import itertools
 
 from flint import acb, arb, fmpq
 
-from ..claim import Claim, Evaluation, Hypothesis, Instance, Mutant, relation, undecidable
+from ..claim import Claim, Evaluation, Hypothesis, Instance, Mutant, Relation, Status, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
 from ..numbers import (EXACT, BallContext, Undecided, dot, parse_number, parse_rational, precision, short, sign, to_json,
@@ -55,15 +55,24 @@ COMMON = ("deriv0", "measure", "loss", "layout")
 
 
 def _setup(ev: Evaluation, constant_target: bool = True):
-    """(net, ξ, s, hypotheses): the network in the layout variant, ξ, the loss scale s."""
+    """(net, ξ, s, hypotheses): the network in the layout variant, ξ, the loss scale s, and the
+    scope as hypotheses -- one hidden layer (else `InputError`), a finite measure with bounded
+    support (every measure kind the instance format has), and a constant target ξ (certified
+    false for any other target kind: the claim then holds vacuously)."""
     inst = ev.inst
     net = inst.net
-    if not net.is_shallow:
-        raise InputError(f"cjrr21 claims are about one hidden layer; widths are {list(net.widths)}", "network.widths")
-    hyps = []
+    if not isinstance(net, Network) or not net.is_shallow:
+        widths = list(getattr(net, "widths", ()) or ())
+        raise InputError(f"cjrr21 claims are about one hidden layer in the block layout (network {{widths, theta}}); "
+                         f"got {type(net).__name__} with widths {widths}", "network")
+    hyps = [Hypothesis("scope: one hidden layer, 𝒩^θ(x) = 𝔠 + Σ_i 𝔳_i ReLU(𝔟_i + ⟨𝔴_i, x⟩)", True,
+                       f"d = {net.d}, H = {net.H}")]
+    if inst.measure is not None:
+        hyps.append(Hypothesis("scope: μ a finite measure with bounded support", True, type(inst.measure).__name__))
     if constant_target:
         const = inst.target.is_constant
-        hyps.append(Hypothesis("constant target ξ", const, f"target kind: {inst.target.kind}"))
+        hyps.append(Hypothesis("constant target ξ", const, f"target kind: {inst.target.kind}" + (
+            "" if const else " (outside the claim's scope: the target is not a constant)")))
     if inst.target.is_constant:
         xi = inst.target.constant
     else:
@@ -87,8 +96,80 @@ def _apply_measure_variant(ev: Evaluation):
 
 
 def _lam_M(ev: Evaluation):
+    """(λ, M) = (μ(ℝ^d), max_j sup |x_j| on the support); λ = 0 (a zero density) is refused: γ̄,
+    1/λ and the claims' step conditions are undefined for the zero measure."""
     m = ev.inst.measure
-    return m.total_mass(), m.coordinate_bound()
+    lam = m.total_mass()
+    if sign(lam) == 0:
+        raise InputError("the measure has total mass λ = 0 (zero density); the step sizes γ̄ = "
+                         "1/(λ[(1 + dM²)V(Θ_0) + 2]) and 1/λ are undefined", "measure")
+    return lam, m.coordinate_bound()
+
+
+# --------------------------------------------------------------------------------------------
+# resource limits (documented in the claims' params_doc and in the note, section "Limits")
+
+MAX_STEPS = 10_000
+"""Largest ``params.steps`` of the trajectory claims."""
+MAX_ROUNDING_BITS = 4096
+"""Largest ``params.rounding_bits`` (the dyadic grid 2^-b of rounded trajectories)."""
+WORK_LIMIT = 10 ** 9
+"""Budget of one trajectory: Σ_n (H + 1)·size(Θ_n) over the steps computed, size = the bit size of
+the exact iterate (numerators and denominators), or 𝔡·precision for balls.  Exact ℒ and 𝒢 of a
+shallow net cost about (H + 1)·size bit operations (common denominators of H kinks), so unrounded
+exact GD, whose bit size grows geometrically, and very wide networks stop here with an UNKNOWN
+relation naming the limit instead of running for hours."""
+
+
+MAX_COORD_BITS = 32_768
+"""Largest bit size (numerator + denominator) of one coordinate of an exact iterate; unrounded
+exact GD roughly triples it per step, and multiplications of such numbers dominate the cost
+whatever the width."""
+
+
+LIMITS_DOC = (f"limits: steps ≤ {MAX_STEPS}, rounding_bits ≤ {MAX_ROUNDING_BITS} (InputError past them); a "
+              f"trajectory stops when Σ_n (H + 1)·size(Θ_n) would exceed {WORK_LIMIT:.0e} (size = bits of the "
+              f"exact iterate, or 𝔡·precision in balls) or a coordinate of an exact iterate has more than "
+              f"{MAX_COORD_BITS} bits, with an UNKNOWN relation naming the limit; a failure at a "
+              "rounded iterate is UNKNOWN, never VIOLATED")
+
+
+def _size(theta, prec) -> int:
+    if prec is not None:
+        return len(theta) * prec
+    return sum(t.p.bit_length() + t.q.bit_length() if isinstance(t, fmpq) else 64 for t in theta)
+
+
+class _Budget:
+    """The work budget `WORK_LIMIT` of one trajectory; ``charge`` returns None, or the reason
+    for stopping before the step."""
+
+    def __init__(self, ev: Evaluation, per_step: int):
+        self.prec, self.per_step, self.used = ev.prec, per_step, 0
+
+    def charge(self, theta, n: int) -> str | None:
+        if self.prec is None:
+            big = max((t.p.bit_length() + t.q.bit_length() for t in theta if isinstance(t, fmpq)), default=0)
+            if big > MAX_COORD_BITS:
+                return (f"limit reached before step {n}: a coordinate of the exact iterate Θ_{n} has {big} bits, past "
+                        f"the limit {MAX_COORD_BITS} per coordinate; use params.rounding_bits or fewer steps")
+        w = self.per_step * _size(theta, self.prec)
+        if self.used + w > WORK_LIMIT:
+            mode = "exact" if self.prec is None else f"{self.prec}-bit balls"
+            return (f"work limit reached before step {n}: Σ_k (H + 1)·size(Θ_k) would exceed {WORK_LIMIT:.0e} "
+                    f"({mode}; size(Θ_{n}) = {_size(theta, self.prec)} bits); use fewer steps, a smaller width, "
+                    "or params.rounding_bits")
+        self.used += w
+        return None
+
+
+def _rounded_out(rel: Relation, why: str) -> Relation:
+    """``rel`` about a rounded iterate: its failure is not a failure of the statement (which is
+    about the exact trajectory), so VIOLATED becomes UNKNOWN with the reason."""
+    if rel.status != Status.VIOLATED:
+        return rel
+    return Relation(rel.name, rel.lhs, rel.op, rel.rhs, Status.UNKNOWN, rel.margin, rel.given,
+                    (rel.note + "; " if rel.note else "") + why)
 
 
 def _rg(ev: Evaluation, net: Network, s, **kw):
@@ -208,11 +289,13 @@ def eval_lyapunov_identity(ev: Evaluation, constant_target=True):
     rels = []
     if ev.exact and net.d >= 3 and ev.inst.is_exact() and ev.inst.target.is_constant:
         e4 = _pattern_identity(net, xi, ev.variants["deriv0"])
-        if e4 is not None:
+        if e4:
             ev.engines.add("E4-exact")
             rels.append(relation("E4: ⟨∇V, g(θ,x)⟩ − 8r_θ(x)² ≡ 0 on every activation pattern",
-                                 fmpq(0 if e4 else 1), "=", fmpq(0)))
+                                 fmpq(0), "=", fmpq(0)))
             return rels, hyps
+        # a pattern polynomial that does not vanish refutes nothing about μ (the pattern may
+        # occur nowhere on the support): integrate instead
     L, G = _rg(ev, net, s)
     lhs = dot(grad_V(net.theta, xi), G)
     rels.append(relation("⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ)", lhs, "=", 8 * L))
@@ -223,7 +306,7 @@ def eval_identity_no_output_bias(ev: Evaluation):
     """P2: 𝔠 ≡ 0 frozen, V = ‖θ‖² over the trainable coordinates."""
     _need_measure(ev)
     net, xi, s, hyps = _setup(ev)
-    hyps.append(Hypothesis("output bias 𝔠 = 0 (not trainable)", sign(net.c) == 0, f"𝔠 = {net.c}"))
+    hyps.append(Hypothesis("output bias 𝔠 = 0 (not trainable)", _all_zero([net.c]), f"𝔠 = {net.c}"))
     L, G = _rg(ev, net, s)
     lhs = dot([2 * t for t in net.theta[:-1]], G[:-1])
     return [relation("⟨∇‖θ‖², 𝒢(θ)⟩ = 8ℒ(θ) (no output bias)", lhs, "=", 8 * L)], hyps
@@ -520,47 +603,86 @@ def _coord_names(net: Network):
 # 7. degenerate and dead neurons are frozen
 
 
-def _dead_or_degenerate(net: Network, measure) -> list[tuple[int, str]]:
-    """Neurons whose pre-activation is ≤ 0 on the whole support (exact), with the reason."""
-    out = []
+def _all_zero(xs) -> bool | None:
+    """Certified: every x is 0 (True), some x is not (False), or undecided (None)."""
+    signs = [sign(x) for x in xs]
+    if any(t not in (0, None) for t in signs):
+        return False
+    return True if all(t == 0 for t in signs) else None
+
+
+def _dead_or_degenerate(net: Network, measure) -> tuple[list[tuple[int, str]], bool]:
+    """Neurons whose pre-activation is ≤ 0 on the whole support (exact), with the reason, and
+    whether some other neuron is undecided (ball parameters)."""
+    out, undecided = [], False
     for i in range(net.H):
         w, b = net.w(i), net.b(i)
-        if all(sign(t) == 0 for t in w) and sign(b) == 0:
+        zero = _all_zero(list(w) + [b])
+        if zero:
             out.append((i, "fully degenerate (𝔴,𝔟) = 0"))
             continue
         if isinstance(measure, Empirical):
             pts = measure.points
         else:
             pts = list(itertools.product(*measure.box))  # an affine function is maximal at a corner
-        vals = [b + dot(w, p) for p in pts]
-        if all(sign(z) is not None and sign(z) <= 0 for z in vals):
+        signs = [sign(b + dot(w, p)) for p in pts]
+        if all(z is not None and z <= 0 for z in signs):
             out.append((i, "dead on the support (pre-activation ≤ 0)"))
-    return out
+        elif zero is None or any(z is None for z in signs) and not any(z == 1 for z in signs):
+            undecided = True
+    return out, undecided
 
 
 def eval_degenerate_frozen(ev: Evaluation):
+    """Frozen components at θ, and the frozen neurons' parameters after ``steps`` GD steps.  Past
+    3 steps the other coordinates are rounded to the grid 2^-rounding_bits after each step (the
+    frozen ones stay exact): the relation is then about the rounded trajectory, and its failure
+    is reported UNKNOWN, not VIOLATED."""
     _need_measure(ev)
     net, xi, s, hyps = _setup(ev, constant_target=False)
-    frozen = _dead_or_degenerate(net, ev.inst.measure)
-    hyps.append(Hypothesis("some neuron is fully degenerate or dead on the support", bool(frozen),
+    frozen, undecided = _dead_or_degenerate(net, ev.inst.measure)
+    hyps.append(Hypothesis("some neuron is fully degenerate or dead on the support",
+                           True if frozen else (None if undecided else False),
                            "; ".join(f"neuron {i + 1}: {why}" for i, why in frozen) or "none"))
     L, G = _rg(ev, net, s)
     steps = int(ev.param("steps", 2, parse=lambda v, w: _int_param(v, w, 0, 50)))
     gamma = _gamma(ev, fmpq(1, 10))
+    bits = _rounding_bits(ev, steps)
     rels = []
     names = _coord_names(net)
+    keep = {k for i, _ in frozen for k in net.neuron_block(i) + [net.idx_v(i)]}
     for i, why in frozen:
         for k in net.neuron_block(i) + [net.idx_v(i)]:
             rels.append(relation(f"𝒢_{names[k]}(θ) = 0 ({why})", G[k], "=", 0))
     theta = net.theta
-    cur = net
+    cur, rounded, done, stop = net, False, 0, None
+    budget = _Budget(ev, net.H + 1)
     for n in range(steps):
+        stop = budget.charge(cur.theta, n)
+        if stop:
+            break
         _, Gn = _rg(ev, cur, s)
-        cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, Gn)])
+        th = [t - gamma * g for t, g in zip(cur.theta, Gn)]
+        if bits is not None and ev.exact:
+            new = [t if k in keep else _round_dyadic(t, bits) for k, t in enumerate(th)]
+            rounded = rounded or new != th
+            th = new
+        cur = cur.with_theta(th)
+        done = n + 1
+    why_r = (f"iterates rounded to the grid 2^-{bits} after each step (all but the frozen coordinates, which stay "
+             "exact): the certificate covers the rounded trajectory, and a change on it is not a failure on the "
+             "GD trajectory (UNKNOWN, not VIOLATED); rerun with rounding_bits: null for the exact one")
     for i, why in frozen:
         for k in net.neuron_block(i) + [net.idx_v(i)]:
-            rels.append(relation(f"{names[k]} unchanged after {steps} GD steps, γ = {gamma}", cur.theta[k], "=",
-                                 theta[k]))
+            rel = relation(f"{names[k]} unchanged after {done} GD steps, γ = {gamma}" + (
+                f" (trajectory rounded to 2^-{bits})" if rounded else ""), cur.theta[k], "=", theta[k])
+            rels.append(_rounded_out(rel, why_r) if rounded else rel)
+    if stop:
+        rels.append(undecidable(f"frozen parameters unchanged at steps {done + 1}..{steps}", stop))
+    if rounded:
+        ev.notes.append(why_r)
+    ev.notes.append("GD mode: " + ("exact rationals" if ev.exact and not rounded else
+                                   f"rounded to 2^-{bits}" if ev.exact else f"balls at {ev.prec} bits"))
     return rels, hyps
 
 
@@ -654,14 +776,22 @@ def _round_dyadic(q, bits):
 
 def _rounding_bits(ev: Evaluation, steps: int) -> int | None:
     """params.rounding_bits: the dyadic grid 2^-bits exact iterates are rounded to between steps
-    (default 64 for more than 3 steps; null keeps them exact)."""
-    return ev.param("rounding_bits", 64 if steps > 3 else None,
-                    parse=lambda v, w: None if v is None else _int_param(v, w, 8, 100000))
+    (default 64 for more than 3 steps; null keeps them exact; at most `MAX_ROUNDING_BITS`)."""
+    def parse(v, where):
+        if v is None:
+            return None
+        if isinstance(v, int) and not isinstance(v, bool) and v > MAX_ROUNDING_BITS:
+            raise InputError(f"params.rounding_bits = {v} exceeds the limit {MAX_ROUNDING_BITS}", where)
+        return _int_param(v, where, 8, MAX_ROUNDING_BITS)
+    return ev.param("rounding_bits", 64 if steps > 3 else None, parse=parse)
 
 
 def gd_trajectory(ev: Evaluation, N: int):
     """Θ_0..Θ_N with ℒ, 𝒢 at Θ_0..Θ_{N−1}; exact (optionally rounded to a dyadic grid after
-    each step, params.rounding_bits, with the V-change δ_k of the rounding recorded) or balls."""
+    each step, params.rounding_bits, with the V-change δ_k of the rounding recorded) or balls.
+
+    ``exact_upto`` = m: Θ_0..Θ_m are the GD iterates themselves (no rounding changed them);
+    ``stop``: the reason the run ended before N steps (the work budget `WORK_LIMIT`), or None."""
     net, xi, s, hyps = _setup(ev)
     lam, M = _lam_M(ev)
     V0 = V(net.theta, xi)
@@ -670,13 +800,21 @@ def gd_trajectory(ev: Evaluation, N: int):
     current = ev.variants.get("gd") == "current"
     bits = _rounding_bits(ev, N)
     nets, Ls, Gs, used, deltas = [net], [], [], [], []
+    exact_upto, stop = N, None
+    budget = _Budget(ev, net.H + 1)
     for n in range(N):
+        stop = budget.charge(nets[-1].theta, n)
+        if stop:
+            exact_upto = min(exact_upto, n)
+            break
         L, G = _rg(ev, nets[-1], s)
         g = gammas[n + 1] if current else gammas[n]
         th = [t - g * gk for t, gk in zip(nets[-1].theta, G)]
         delta = 0
         if bits is not None and ev.exact:
             rounded = [_round_dyadic(t, bits) for t in th]
+            if rounded != th and exact_upto == N:
+                exact_upto = n  # Θ_{n+1} is the rounded image of the GD step from Θ_n
             delta = V(rounded, xi) - V(th, xi)
             th = rounded
         Ls.append(L)
@@ -686,11 +824,24 @@ def gd_trajectory(ev: Evaluation, N: int):
         nets.append(net.with_theta(th))
     ev.record("V(Θ_n)", [V(n.theta, xi) for n in nets])
     ev.record("ℒ(Θ_n)", Ls)
+    mode = f"balls at {ev.prec} bits" if not ev.exact else (
+        "exact rationals" if bits is None else f"exact steps, iterates rounded to the grid 2^-{bits}")
+    ev.notes.append(f"GD mode: {mode}; {len(Ls)} of {N} steps computed")
     if bits is not None and ev.exact:
         ev.notes.append(f"iterates rounded to the dyadic grid 2^-{bits} after each step; the certificate covers "
-                        "the rounded trajectory, with the V-change of each rounding carried as δ_k")
+                        "the rounded trajectory, with the V-change of each rounding carried as δ_k; a failure "
+                        f"at an iterate past Θ_{exact_upto} (the first rounded one) is reported UNKNOWN, not VIOLATED")
     return dict(nets=nets, L=Ls, G=Gs, gammas=used, deltas=deltas, xi=xi, s=s, hyps=hyps, lam=lam, M=M,
-                gbar=gbar, V0=V0)
+                gbar=gbar, V0=V0, exact_upto=exact_upto, stop=stop, N=N, bits=bits)
+
+
+def _on_trajectory(tr, k: int, rel: Relation) -> Relation:
+    """``rel`` involves the iterates Θ_0..Θ_k: a failure is certified only if they are exact GD
+    iterates."""
+    if k <= tr["exact_upto"]:
+        return rel
+    return _rounded_out(rel, f"involves Θ_{k}, an iterate rounded to the grid 2^-{tr['bits']}: not a GD "
+                             "iterate; rerun with rounding_bits: null to decide")
 
 
 def _all_le(pairs) -> bool | None:
@@ -711,20 +862,24 @@ def _step_hypothesis(ev, tr, which="step"):
     gs = tr["gammas"]
     if mode == "derived":
         ok = _all_le((g, tr["gbar"]) for g in gs)
-        return Hypothesis("0 < γ_n ≤ γ̄ for all n", ok, f"γ̄ = {_short(tr['gbar'])}")
+        return Hypothesis("0 < γ_n ≤ γ̄ for all n (γ̄ our derived constant, not the paper's)", ok,
+                          f"γ̄ = {_short(tr['gbar'])}")
     if mode == "local":
-        ks = [K(n, tr["lam"], tr["M"]) for n in tr["nets"][:-1]]
+        ks = [K(n, tr["lam"], tr["M"]) for n in tr["nets"][:len(gs)]]
         ok = _all_le((g, 4 / k) for g, k in zip(gs, ks))  # K(θ) ≥ 8λ > 0
         return Hypothesis("0 < γ_n ≤ 4/K(Θ_n) for all n", ok)
     bound = ev.param("step_bound")
     if bound is None:
         raise InputError("variant @step-paper needs params.step_bound (the paper's constant)", "params.step_bound")
     ok = _all_le((g, bound) for g in gs)
-    return Hypothesis(f"0 < γ_n ≤ {bound} (params.step_bound)", ok)
+    ev.notes.append(f"@step-paper: the step hypothesis is the user's constant params.step_bound = {to_json(bound)}; "
+                    "a VIOLATED verdict refutes that user-supplied constant (the statement with it), not the "
+                    "paper's theorem, whose constant is unknown, nor our γ̄")
+    return Hypothesis(f"0 < γ_n ≤ {to_json(bound)} (user's constant params.step_bound, not the paper's)", ok)
 
 
 def _steps(ev, default=20):
-    return int(ev.param("steps", default, parse=lambda v, w: _int_param(v, w, 1, 10000)))
+    return int(ev.param("steps", default, parse=lambda v, w: _int_param(v, w, 1, MAX_STEPS)))
 
 
 def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
@@ -735,34 +890,41 @@ def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
     if step_hypothesis:
         hyps.append(_step_hypothesis(ev, tr))
     xi, nets = tr["xi"], tr["nets"]
+    Nc = len(tr["L"])  # steps computed
     Vs = [V(n.theta, xi) for n in nets]
     slack = 0
     rels = []
-    for n in range(N):
+    for n in range(Nc):
         pre = Vs[n + 1] - tr["deltas"][n]  # V of the unrounded step
         if which == "decrease":
-            rels.append(relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n}) − 4γ_{n}ℒ(Θ_{n})", pre, "≤",
-                                 Vs[n] - 4 * tr["gammas"][n] * tr["L"][n]))
+            rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n}) − 4γ_{n}ℒ(Θ_{n})", pre, "≤",
+                                                       Vs[n] - 4 * tr["gammas"][n] * tr["L"][n])))
         elif which == "nonincreasing":
-            rels.append(relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n})", pre, "≤", Vs[n]))
+            rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n})", pre, "≤", Vs[n])))
         slack = slack + (tr["deltas"][n] if sign(tr["deltas"][n]) == 1 else 0)
-    Vmax = Vs[0] + slack
+    Vmax = Vs[0] + slack  # ≥ V(Θ_0): relations on exact iterates stay (weaker) statements of the theorem
     if which == "bounded":
-        for n in range(N + 1):
-            rels.append(relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺", sum_squares(nets[n].theta), "≤", Vs[n]))
-            rels.append(relation(f"V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺ (n = {n})", Vs[n], "≤", Vmax))
+        for n in range(Nc + 1):
+            rels.append(_on_trajectory(tr, n, relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺",
+                                                       sum_squares(nets[n].theta), "≤", Vs[n])))
+            rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺ (n = {n})", Vs[n], "≤", Vmax)))
     if which in ("summable", "minrate"):
         total, gsum = 0, 0
-        for n in range(N):
+        for n in range(Nc):
             total = total + tr["gammas"][n] * tr["L"][n]
             gsum = gsum + tr["gammas"][n]
             if which == "summable":
-                rels.append(relation(f"Σ_(k<{n + 1}) γ_kℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/4", total, "≤",
-                                     (Vmax - 2 * xi * xi) / 4))
-            else:
-                mins = tr["L"][:n + 1]
-                rels.append(relation(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
-                                     _certified_min(mins), "≤", (Vmax - 2 * xi * xi) / (4 * gsum)))
+                rel = relation(f"Σ_(k<{n + 1}) γ_kℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/4", total, "≤",
+                               (Vmax - 2 * xi * xi) / 4)
+            elif sign(gsum) == 1:
+                rel = relation(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
+                               _certified_min(tr["L"][:n + 1]), "≤", (Vmax - 2 * xi * xi) / (4 * gsum))
+            else:  # outside the step hypothesis (γ_k > 0), or undecided: no bound to compare with
+                rel = undecidable(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
+                                  "Σγ_k is not certified > 0")
+            rels.append(_on_trajectory(tr, n, rel))
+    if tr["stop"]:
+        rels.append(undecidable(f"steps {Nc}..{N - 1}", tr["stop"]))
     return rels, hyps
 
 
@@ -782,6 +944,9 @@ def _certified_min(xs):
 
 
 def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
+    """Exact GD (no rounding) and a search for a repeat Θ_n = Θ_m.  A repeat certifies a periodic
+    orbit only when every future step is the same: a constant step (``gamma`` or the default),
+    never a ``gammas`` list, whose continuation past the list is unspecified."""
     _need_measure(ev)
     if not (ev.exact and ev.inst.is_exact()):
         raise Undecided("the periodic-orbit search runs in exact arithmetic only")
@@ -796,18 +961,23 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
         hyps.append(Hypothesis("0 < γ_n ≤ 1/λ for all n", _all_le((g, 1 / lam) for g in tr["gammas"]), f"λ = {lam}"))
     nets = tr["nets"]
     seen = {}
-    constant_steps = all(g == tr["gammas"][0] for g in tr["gammas"])
-    for n, net in enumerate(nets[:-1] if constant_steps else []):
+    constant_steps = "gammas" not in ev.inst.params and all(g == tr["gammas"][0] for g in tr["gammas"])
+    for n, net in enumerate(nets[:len(tr["L"])] if constant_steps else []):
         key = tuple(net.theta)
         if key in seen:
             m = seen[key]
             Lm = tr["L"][m]
-            return [relation(f"no periodic orbit with positive risk (Θ_{n} = Θ_{m}, ℒ(Θ_{m}) > 0 would "
-                             "keep ℒ(Θ_n) away from 0)", Lm, "=", 0)], hyps
+            return [relation(f"no periodic orbit with positive risk (Θ_{n} = Θ_{m} under the constant step "
+                             f"γ = {to_json(tr['gammas'][0])}, so ℒ(Θ_k) = ℒ(Θ_{m}) infinitely often; "
+                             "ℒ(Θ_{m}) > 0 keeps ℒ(Θ_n) away from 0)", Lm, "=", 0)], hyps
         seen[key] = n
-    return [undecidable("lim ℒ(Θ_n) = 0", f"asymptotic: no finite run certifies it; ℒ(Θ_{N - 1}) = "
-                        f"{_short(tr['L'][-1])}, ℒ(Θ_0) = {_short(tr['L'][0])}; no periodic orbit within {N} steps")
-            ], hyps
+    why = f"no periodic orbit within {len(tr['L'])} steps" if constant_steps else \
+        "no periodic-orbit test: the steps are not one constant γ"
+    rels = [undecidable("lim ℒ(Θ_n) = 0", f"asymptotic: no finite run certifies it; ℒ(Θ_{len(tr['L']) - 1}) = "
+                        f"{_short(tr['L'][-1])}, ℒ(Θ_0) = {_short(tr['L'][0])}; {why}")] if tr["L"] else []
+    if tr["stop"]:
+        rels.append(undecidable(f"steps {len(tr['L'])}..{N - 1}", tr["stop"]))
+    return rels, hyps
 
 
 def eval_gf_integral(ev: Evaluation):
@@ -820,15 +990,20 @@ def eval_gf_integral(ev: Evaluation):
     ev.inst = ev.inst.replace(params=params)
     tr = gd_trajectory(ev, N)
     xi = tr["xi"]
+    Nc = len(tr["L"])
     lhs = V(tr["nets"][-1].theta, xi) + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
     rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (sum_squares(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
                                          fmpq(0))
     rhs = rhs + sum(tr["deltas"], fmpq(0))
-    rels = [relation(f"V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) (N = {N}, telescoped claim 9)",
-                     lhs, "=", rhs)]
+    # evidence, not the statement: its failure would refute claim 9 at some Θ_k, not the flow
+    rels = [_rounded_out(relation(f"evidence: V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) + Σδ_k "
+                                  f"(N = {Nc} GD steps, telescoped claim 9)", lhs, "=", rhs),
+                         "the discrete identity is evidence about GD, not a statement about the flow")]
+    if tr["stop"]:
+        rels.append(undecidable(f"evidence steps {Nc}..{N - 1}", tr["stop"]))
     T = ev.param("T", None, parse=parse_rational)
     if T is None:
-        rels.append(undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
+        rels.append(undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along every gradient-flow solution",
                                 "continuous time: give params.T for a certified enclosure of the flow on [0, T] "
                                 "(d = 1, density measure, ℒ with s = 1)"))
     else:
@@ -859,13 +1034,33 @@ def _gf_enclosure(ev: Evaluation, tr, T) -> list:
         for st in enc.steps:
             energy -= 8 * arb(st.t1 - st.t0) * system._risk_box(st.X).nonnegative_part()
     gap = ball_gap(VT, energy)
+    name = "V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along every gradient-flow solution"
     if gap is None:
-        return [undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow", "an enclosure is not finite")]
-    rels = [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; gradient flow, T = "
-                     f"{to_json(enc.t_reached)}, {len(enc.steps)} certified steps)", gap, "=", fmpq(0))]
+        return [undecidable(name, "an enclosure is not finite")]
+    where = f"T = {to_json(enc.t_reached)}, {len(enc.steps)} certified steps"
+    regular = all(_regular_box(st.X, net) for st in enc.steps)
+    if gap == 0 or not regular:
+        # overlapping enclosures are consistent with the equality but certify nothing; disjoint
+        # ones near the singular set (w_i, b_i) = 0 leave open whether any solution exists there
+        why = (f"the enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ overlap ({where}): consistent, but an equality "
+               "is never certified by enclosures" if gap == 0 else
+               f"the enclosures are disjoint (gap ≥ {to_json(gap)}) but some box meets the singular set "
+               "(𝔴_i, 𝔟_i) = 0, where the existence of a solution inside it is not certified")
+        rels = [undecidable(name, why)]
+    else:
+        # every solution stays in the boxes (verify.flows, step 1), and boxes inside the regular
+        # set contain one (the field is locally Lipschitz there): it violates the identity
+        rels = [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; every gradient-flow "
+                         f"solution, {where})", gap, "=", fmpq(0))]
     if not enc.complete:
         rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
     return rels
+
+
+def _regular_box(X, net: Network) -> bool:
+    """Certified: no point of the box X has (𝔴_i, 𝔟_i) = (0, 0) for any neuron (d = 1)."""
+    H = net.H
+    return all(sign(X[i]) not in (0, None) or sign(X[H + i]) not in (0, None) for i in range(H))
 
 
 # --------------------------------------------------------------------------------------------
@@ -905,7 +1100,14 @@ def eval_sgd(ev: Evaluation):
     rels = []
     cur = net
     Vs = [V(net.theta, xi)]
+    exact_path = True  # cur is the SGD iterate itself (no rounding has changed it)
+    budget = _Budget(ev, 1)
     for n, batch in enumerate(batches):
+        budget.per_step = len(batch)  # one pointwise gradient per sample
+        stop = budget.charge(cur.theta, n)
+        if stop:
+            rels.append(undecidable(f"SGD steps {n + 1}..{len(batches)}", stop))
+            break
         gs, rs = [], []
         for x in batch:
             g, r = per_sample_gradient(cur, ev.inst.target, x, ctx, deriv0)
@@ -921,10 +1123,16 @@ def eval_sgd(ev: Evaluation):
         V0, V1 = V(cur.theta, xi), V(new, xi)
         rels.append(relation(f"step {n + 1}: V(Θ_n) = V(Θ_n−1) − 8γ·mean(r²) + γ²(‖ḡ‖² + ḡ_𝔡²)", V1, "=",
                              V0 - 8 * gamma * r2 + gamma ** 2 * (sum_squares(gbar_vec) + gbar_vec[-1] ** 2)))
-        rels.append(relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2))
+        dec = relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2)
+        # the decrease rests on V(Θ_{n−1}) ≤ V(Θ_0) (induction along the exact path); the
+        # per-sample bound and the expansion hold at every θ
+        rels.append(dec if exact_path else _rounded_out(
+            dec, f"Θ_{n} was rounded to the grid 2^-{bits}: not an SGD iterate; rerun with rounding_bits: null"))
         Vs.append(V1)
         if bits is not None and ev.exact:
-            new = [_round_dyadic(t, bits) for t in new]
+            rounded = [_round_dyadic(t, bits) for t in new]
+            exact_path = exact_path and rounded == new
+            new = rounded
         cur = cur.with_theta(new)
     if bits is not None and ev.exact and len(batches) > 1:
         ev.notes.append(f"the iterate is rounded to the dyadic grid 2^-{bits} before each next step; every "
@@ -941,15 +1149,20 @@ def eval_sgd(ev: Evaluation):
 def eval_pure_bias(ev: Evaluation):
     _need_measure(ev)
     net, xi, s, hyps = _setup(ev)
-    hidden_zero = all(sign(t) == 0 for t in net.theta[:-1])
+    hidden_zero = _all_zero(net.theta[:-1])
     hyps.append(Hypothesis("all hidden parameters are 0", hidden_zero))
-    lam = ev.inst.measure.total_mass()
+    lam, _ = _lam_M(ev)
     gamma = _gamma(ev, 1 / lam)
     N = _steps(ev, 6)
     factor = 1 - 2 * s * gamma * lam
     cur = net
     rels = []
+    budget = _Budget(ev, net.H + 1)
     for n in range(1, N + 1):
+        stop = budget.charge(cur.theta, n - 1)
+        if stop:
+            rels.append(undecidable(f"steps {n}..{N}", stop))
+            break
         _, G = _rg(ev, cur, s)
         cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, G)])
         rels.append(relation(f"𝔠_{n} − ξ = (1 − 2sγλ)^{n}(𝔠_0 − ξ)", cur.c - xi, "=", factor ** n * (net.c - xi)))
@@ -1126,7 +1339,9 @@ _claim("gradient-formula", "RECONSTRUCTED",
                    P10, instances=_shallow(degenerate=0.4, critical_bias=0))])
 _claim("degenerate-frozen", "DERIVED",
        "under ReLU′(0) = 0, fully degenerate and dead neurons have 𝒢-components 0 and never move under GD",
-       eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9], params_doc="steps, gamma",
+       eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9],
+       params_doc="steps (0..50, default 2), gamma (default 1/10), rounding_bits (default 64 for steps > 3: the "
+                  "non-frozen coordinates are rounded; null = exact); " + LIMITS_DOC,
        instances=_shallow(params={"steps": _steps_st(0, 2), "gamma": _positive(1)}, degenerate=0.5), mutants=[
            _mutant("degenerate-frozen", "deriv0-closed", "P9 cjrr21.degenerate-frozen@deriv0-closed",
                    "frozen neurons stay frozen with ReLU′(0) = 1", eval_degenerate_frozen, P9,
@@ -1151,7 +1366,8 @@ _claim("gradient-bound", "DERIVED", "‖𝒢(θ)‖² + 𝒢_𝔡(θ)² ≤ K(θ
                    lambda ev: eval_gradient_bound(ev, constant_term=False), P11,
                    instances=_shallow(zero_probability=0.4))])
 GD_GROUPS = COMMON + ("gd", "step")
-GD_DOC = "steps N (default 20), gamma or gammas (default γ̄), rounding_bits (default 64 for N > 3; null = exact)"
+GD_DOC = ("steps N (default 20), gamma or gammas (default γ̄), rounding_bits (default 64 for N > 3; null = exact), "
+          "step_bound (@step-paper: the user's constant; a VIOLATED refutes it, not the paper); " + LIMITS_DOC)
 GD_EXAMPLES = [dict(e, params={"steps": 8}) for e in (DESIGN, KINK_AT_ENDS, DEGENERATE, ATOMS, UNIFORM)]
 GD_INSTANCES = _shallow(params={"steps": _steps_st(1, 3), "gamma": _maybe_step})
 _claim("gd-lyapunov-decrease", "DERIVED", "if 0 < γ_n ≤ γ̄: V(Θ_{n+1}) ≤ V(Θ_n) − 4γ_nℒ(Θ_n)",
@@ -1172,7 +1388,8 @@ _claim("gd-minrate", "DERIVED", "if 0 < γ_n ≤ γ̄: min_{k<n} ℒ(Θ_k) ≤ (
 _claim("gd-risk-to-zero", "ABSTRACT",
        "GD with small enough steps: ℒ(Θ_n) → 0 (asymptotic: UNKNOWN at best; a certified periodic orbit with "
        "positive risk refutes it)", eval_risk_to_zero, groups=GD_GROUPS,
-       examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6), gamma",
+       examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6), gamma (a constant step: the periodic-orbit test) or gammas, step_bound "
+       "(@step-paper: the user's constant); exact, no rounding; " + LIMITS_DOC,
        instances=_shallow(params={"steps": _steps_st(1, 4)}, zero_probability=0.3),
        mutants=[_mutant("gd-risk-to-zero", "step-one-over-lambda", "P7 cjrr21.gd-risk-to-zero!step-one-over-lambda",
                         "ℒ(Θ_n) → 0 for every constant step γ ≤ 1/λ", lambda ev: eval_risk_to_zero(ev, "lambda"),
@@ -1182,15 +1399,16 @@ _claim("gf-lyapunov-integral", "DERIVED",
        "along gradient flow V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (discrete telescoped identity certified; the flow "
        "itself certified on [0, params.T] by a trajectory enclosure, d = 1; UNKNOWN without T)", eval_gf_integral,
        examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
-       params_doc="steps (default 3), gamma (default 10^-8), T (certified gradient-flow enclosure on [0, T], d = 1)", instances=_shallow(params={"steps": _steps_st(1, 2)}))
+       params_doc="steps (default 3), gamma (default 10^-8), rounding_bits (default null), T (gradient-flow "
+       "enclosure on [0, T], d = 1: overlapping enclosures are UNKNOWN, never HOLDS), max_steps; " + LIMITS_DOC, instances=_shallow(params={"steps": _steps_st(1, 2)}))
 _claim("sgd-sure-decrease", "DERIVED",
        "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
        "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),
        examples=EXAMPLES + [THREE_D], params_doc="samples or batches (lists of points), gamma (default γ̄ with λ = 1), "
-       "rounding_bits (default 64 for more than 3 steps; null = exact iterates)")
+       "rounding_bits (default 64 for more than 3 steps; null = exact iterates); " + LIMITS_DOC)
 _claim("pure-bias-dynamics", "DERIVED",
        "if all hidden parameters are 0 they stay 0 and 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ); GD converges iff 0 < γ < 1/λ",
        eval_pure_bias, examples=[ZERO, dict(ZERO, params={"gamma": "101/100"}), dict(ZERO, params={"gamma": "1/3"}),
                                  _inst([1, 1, 1], ["0", "0", "0", "5"], "2", box=(("-1", "2"),))],
-       params_doc="gamma (default 1/λ), steps (default 6)",
+       params_doc="gamma (default 1/λ), steps (default 6); " + LIMITS_DOC,
        instances=_shallow(params={"gamma": _positive(2), "steps": _steps_st(1, 4)}, zero_probability=0.6))
