@@ -70,7 +70,8 @@ def _vm_bytes() -> int:
         return 0
 
 
-def _limit_memory(extra: int):
+def limit_memory(extra: int):
+    """Cap this process's address space at what it maps now plus ``extra`` bytes."""
     import resource
 
     cap = _vm_bytes() + extra
@@ -93,7 +94,7 @@ def run_guarded(work: Callable[[], int], limits: Limits, label: str,
         code = 4
         try:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            _limit_memory(limits.memory)
+            limit_memory(limits.memory)
             code = work()
         except MemoryError:
             code = on_limit(f"memory limit of {_size(limits.memory)} hit (--max-memory)")

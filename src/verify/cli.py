@@ -855,12 +855,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="budget when --examples/--seconds are not given (default dev)")
     pr.add_argument("--out", help="report folder (default reports/<timestamp>/)")
     pr.add_argument("--reproduce", metavar="BLOB", help="replay a report's @reproduce_failure(...) line")
+    pr.add_argument("--max-memory", default="8G", metavar="SIZE", help="memory budget of the run beyond start-up "
+                    "(default 8G); an example that hits it counts as UNKNOWN")
     ps = sub.add_parser("suite", help="search every claim and every mutant (the main job)")
     ps.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci",
                     help="budget per claim: ci (default, a few minutes in all), dev, thorough")
     ps.add_argument("--claims", help="glob over claim and mutant ids, e.g. 'cjrr21.gd-*'")
     ps.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
     ps.add_argument("--out", help="report folder (default reports/<timestamp>/)")
+    ps.add_argument("--max-memory", default="8G", metavar="SIZE", help="memory budget of the run beyond start-up "
+                    "(default 8G); an example that hits it counts as UNKNOWN")
     pa = sub.add_parser("paths", parents=[limits], help="path values, structure-matrix rank, basis paths, exponents (gsgd19)")
     pa.add_argument("file", help="a network JSON ({'kind': 'mlp' | 'dag', ...}) or an instance file")
     pa.add_argument("--x", help="input point for the activation statuses, comma-separated")
@@ -990,6 +994,7 @@ def _on_limit(args):
 
 def main(argv=None) -> int:
     parser = build_parser()
+    own_process = argv is None  # the console script, not a call from Python: process-wide limits are ours to set
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         parser.print_help()
@@ -999,6 +1004,14 @@ def main(argv=None) -> int:
     except SystemExit as e:  # --help, --version or a one-line usage error
         return e.code if isinstance(e.code, int) else 2
     args.argv = argv  # recorded in reports
+    if own_process and args.command in ("search", "suite"):  # many examples in one process: cap its memory
+        from .budget import limit_memory, parse_memory
+
+        try:
+            limit_memory(parse_memory(args.max_memory))
+        except InputError as e:
+            print(f"relu-verify: error: {e}", file=sys.stderr)
+            return 2
     if args.command in _GUARDED and not args.debug:
         from .budget import Limits, parse_memory, parse_seconds, run_guarded
 

@@ -224,11 +224,11 @@ class _ExampleTimeout(Exception):
 
 
 def _is_timeout(e: BaseException) -> bool:
-    """`_ExampleTimeout`, also when it surfaced through C code as another exception (python-flint
+    """`_ExampleTimeout` or `MemoryError` (a resource limit: the example counts as UNKNOWN), also when it surfaced through C code as another exception (python-flint
     turns an exception raised in an `acb.integral` callback into a SystemError caused by it)."""
     seen = set()
     while e is not None and id(e) not in seen:
-        if isinstance(e, _ExampleTimeout):
+        if isinstance(e, (_ExampleTimeout, MemoryError)):  # the per-example or the process memory limit
             return True
         seen.add(id(e))
         e = e.__cause__ or e.__context__
