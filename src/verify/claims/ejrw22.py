@@ -112,11 +112,14 @@ def on_manifold(net, manifold="A") -> Hypothesis:
 
 
 def projected(net, G, manifold="A") -> list:
-    """P𝒢, by the explicit formula: g_i − ⟨g_i, n_i⟩n_i/|n_i|² on each neuron's block."""
+    """P𝒢, by the explicit formula: g_i − ⟨g_i, n_i⟩n_i/|n_i|² on each neuron's block (a block with
+    n_i = 0, off M, is left unprojected)."""
     out = list(G)
     for i in range(net.H):
         nv = _normal(net, i, manifold)
         sq = sum((x * x for x in nv.values()), fmpq(0))
+        if sq == 0:
+            continue
         coef = sum((G[k] * x for k, x in nv.items()), fmpq(0)) / sq
         for k, x in nv.items():
             out[k] = G[k] - coef * x
@@ -403,20 +406,25 @@ def eval_critical(ev: Evaluation):
     """Claim 8: on M, P𝒢 = 0 ⇔ 𝒢 = 0."""
     net = _exact(ev)
     man = _manifold(ev)
+    hyp = [on_manifold(net, man)]
+    if not hyp[0].holds:
+        return [], hyp
     _, G = _LG(ev, net)
     PG = projected(net, G, man)
     return [relation("(P𝒢 = 0) = (𝒢 = 0)", fmpq(int(all(x == 0 for x in PG))), "=",
-                     fmpq(int(all(x == 0 for x in G))))], [on_manifold(net, man)]
+                     fmpq(int(all(x == 0 for x in G))))], hyp
 
 
 def eval_energy(ev: Evaluation, full=False):
     """Claim 9 (pointwise): dL/dt = ⟨𝒢, −P𝒢⟩ = −|P𝒢|² along the normalized flow; planted 8: −|𝒢|²."""
     net = _exact(ev)
     man = _manifold(ev)
+    hyp = [on_manifold(net, man)]
+    if not hyp[0].holds:
+        return [], hyp
     _, G = _LG(ev, net)
     PG = projected(net, G, man)
     rhs = -_dot(G, G) if full else -_dot(PG, PG)
-    hyp = [on_manifold(net, man)]
     rels = [relation("⟨𝒢, −P𝒢⟩ = " + ("−|𝒢|²" if full else "−|P𝒢|²"), -_dot(G, PG), "=", rhs)]
     if not full and _horizon(ev) is not None and hyp[0].holds:
         hyp.append(density_hypothesis(ev))
