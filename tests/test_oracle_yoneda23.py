@@ -540,7 +540,7 @@ def _mp_rate_trajectory(T):
                 if 0 < w * rr(m) + c <= 1:
                     Gw += sim(lambda x: 2 * (f(x) - y) * rr(x))
                     Gc += sim(lambda x: 2 * (f(x) - y))
-        out[t] = (-w, E)
+        out[t] = (-w, E, w, c)
         w, c = w - eta * Gw, c - eta * Gc
     return out
 
@@ -559,7 +559,7 @@ def test_rate_constants_violated_only_on_an_oracle_confirmed_witness():
                 continue
             m = re.search(r"at t = (\d+) \(certified GD\)", rel.name)
             t = int(m.group(1)) if m else T  # asymptotic witnesses hold for every t ≥ t1: checked at t = T
-            a, e = traj[t]
+            a, e = traj[t][:2]
             key = next(k for k in ("C", "c1", "c2") if k in params)
             val = mpmath.mpf(Fr(params[key]).numerator) / Fr(params[key]).denominator
             s = mpmath.cbrt(t)
@@ -567,7 +567,23 @@ def test_rate_constants_violated_only_on_an_oracle_confirmed_witness():
     # the case: a constant between the true limit 0.3703 and the certified 0.463 is not refuted
     v = check("yoneda23.rate-t13", {"network": {"kind": "d0"}, "params": {"C": "0.4"}})
     assert v.status.value == "UNKNOWN"
-    assert max(float(e) * t ** (1 / 3) for t, (_, e) in traj.items() if t >= 42) < 0.4
+    assert max(float(v[1]) * t ** (1 / 3) for t, v in traj.items() if t >= 42) < 0.4
+    # claimed exactness times params.T: VIOLATED only at a t ≥ T where the oracle's f(θ^t, x) ≠ f°_N(x)
+    for x, T in [("9/20", 300), ("9/20", 1), ("1/8", 10), ("3/4", 50), ("3/4", 5), ("-1/2", 3)]:
+        try:
+            v = check("yoneda23.time-to-exactness", {"network": {"kind": "d0"}, "params": {"x": [x], "T": T}})
+        except InputError:
+            continue
+        if x in ("1/2", "-1/2"):
+            assert v.vacuous  # the sphere r_N = 1/4 is outside the scope
+        for rel in v.relations:
+            if rel.status.value == "VIOLATED":
+                t = int(re.search(r"at t = (\d+) ≥", rel.name).group(1))
+                _, _, w, c = traj[t]
+                xf = Fr(x)
+                r = r_oracle([xf], 2)
+                f = min(max(w * (mpmath.mpf(r.numerator) / r.denominator) + c, 0), 1)
+                assert t >= T and f != limit_oracle([xf], 2), (x, T, t)
 
 
 def test_printed_rate_constants_are_outward():
@@ -577,7 +593,7 @@ def test_printed_rate_constants_are_outward():
     c1, c2, ce, C = (mpmath.mpf(s) for s in re.findall(r"(\d+\.\d+) t\^", note))
     traj = _mp_rate_trajectory(256)
     for t in range(t1, 257):
-        a, e = traj[t]
+        a, e = traj[t][:2]
         s = mpmath.cbrt(t)
         assert c1 * s <= a <= c2 * s and ce / s <= e <= C / s, t
 

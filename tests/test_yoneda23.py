@@ -143,6 +143,15 @@ def test_a_claimed_constant_refuted_at_a_certified_t_names_the_users_constant():
     assert v.status == "VIOLATED" and "for every t ≥" in v.relations[-1].name  # beyond the certified c2
 
 
+def test_a_claimed_exactness_time_is_refuted_only_at_a_certified_t():
+    v = verify.check("yoneda23.time-to-exactness", {"network": {"kind": "d0"}, "params": {"x": ["9/20"], "T": 300}})
+    assert v.status == "VIOLATED" and "at t = 300" in v.relations[0].name
+    v = verify.check("yoneda23.time-to-exactness", {"network": {"kind": "d0"}, "params": {"x": ["1/8"], "T": 10}})
+    assert v.status == "UNKNOWN"  # our T(x) = 43 > 10 is only our bound; f = 1 there from t = 0
+    v = verify.check("yoneda23.time-to-exactness", {"network": {"kind": "d0"}, "params": {"x": ["1/8"], "T": 43}})
+    assert v.status == "HOLDS"
+
+
 def test_monotone_descent_per_step_relations_are_certified_balls():
     v = verify.check("yoneda23.monotone-descent", {"network": {"kind": "d0"}})
     assert v.status == "HOLDS"

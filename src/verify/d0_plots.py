@@ -174,12 +174,12 @@ def draw_snapshots(fig, instance: dict):
     if not isinstance(params, dict):
         raise Unplottable("params must be an object")
     T, capped = _horizon(params.get("t"), cfg)
-    if cfg.d == 1:
-        _snapshots_1d(fig, cfg, T, capped)
-    elif cfg.d == 2:
-        _snapshots_2d(fig, cfg, T, capped)
-    else:
+    if cfg.d not in (1, 2):
         raise Unplottable(f"the D0 snapshot plot covers d = 1 and d = 2 (d = {cfg.d})")
+    try:
+        (_snapshots_1d if cfg.d == 1 else _snapshots_2d)(fig, cfg, T, capped)
+    except InputError as e:  # a size limit of the float engine (e.g. POPULATION_MAX_N)
+        raise Unplottable(str(e)) from None
 
 
 def _draw_targets_1d(ax, cfg: D0, xs: np.ndarray):

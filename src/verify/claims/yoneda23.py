@@ -12,7 +12,11 @@ reason.
 
 Instance ``params``: ``x`` (a point, or a list of points; for d = 1 a number is a point), ``z``,
 ``y``, ``a``, ``b``, ``r`` (scalars of 3.1/3.2), ``theta`` (a parameter vector instead of θ^0),
-``C``, ``c1``, ``c2`` (claimed constants of 3.11), ``t`` (a horizon).
+``C``, ``c1``, ``c2`` (the user's claimed constants of 3.11) with ``t0`` (the time from which they are
+claimed; without it "for all t ≥ some t_0"), ``T`` (the user's claimed exactness time of 3.12), ``t``
+(the horizon of 3.13's certified run, ≤ CELLS_MAX_T).  A user's constant is refuted only by a certified
+witness (a concrete t, or a bound on the opposite side holding for every t ≥ t1); where the tool's own
+certified bound is merely weaker than the claimed one the verdict is UNKNOWN.
 
 Provenance: 3.1–3.8 are [DERIVED] lemmas about D0; 3.9–3.13 are [RECONSTRUCTED] readings of the
 paper ([ABSTRACT] for the existence of such a network).  Every verdict names the head it used.
@@ -234,7 +238,11 @@ def eval_relu_identities(ev: Evaluation):
 
 
 def _feature_node(cfg: D.D0, x) -> fmpq:
-    """r_N(x) read off the D0 network's feature neuron (layer N + 2), not from the formula."""
+    """r_N(x) read off the D0 network's feature neuron (layer N + 2), not from the formula; past
+    NETWORK_MAX_WEIGHTS from the spec's layer recursion p_k, q_k (`D0.preactivations`), which shares
+    no code with the sawtooth sum φ_N either."""
+    if D.network_weight_count(cfg.d, cfg.N) > D.NETWORK_MAX_WEIGHTS:
+        return cfg.preactivations(cfg.theta0, list(x))[-2][0]
     net = cfg.network()
     _, o, _ = net.forward(list(x))
     return o[net.node(cfg.N + 2, 0)]
@@ -445,6 +453,7 @@ def eval_backprop(ev: Evaluation):
     cfg = config(ev)
     _head_note(ev, cfg)
     th = _theta(ev, cfg)
+    _check_data_size(cfg)
     rels = []
     try:
         if cfg.batch.kind in ("data", "grid"):
@@ -483,6 +492,18 @@ def eval_backprop(ev: Evaluation):
     for tie in ties[:5]:
         ev.notes.append(f"tie: {tie.to_json()} (σ'(0) = {cfg.relu_grad_at_0})")
     return rels, []
+
+
+DATA_MAX_POINTS = 2 ** 13  # exact data-batch claims: 8192 points take about 8 s (backprop-gradient)
+
+
+def _check_data_size(cfg: D.D0):
+    """Refuse data/grid batches past DATA_MAX_POINTS (the exact evaluations are linear in |B|)."""
+    if cfg.batch.kind in ("data", "grid"):
+        n = len(cfg.batch.X) if cfg.batch.kind == "data" else 2 ** (cfg.batch.n * cfg.d)
+        if n > DATA_MAX_POINTS:
+            raise InputError(f"the batch has {n} points; exact data-batch claims are limited to {DATA_MAX_POINTS} "
+                             "(DATA_MAX_POINTS)", "network.batch")
 
 
 def _inside(q: fmpq, ball: arb) -> bool:
@@ -613,6 +634,7 @@ def eval_pointwise(ev: Evaluation, drop: frozenset = frozenset()):
     if "sphere" not in drop:
         hyps += [_scope(f"r_N(x) ≠ R² at x = {_pt(x)}", cfg.r(x) != cfg.tau) for x in xs]
     rels = []
+    _check_data_size(cfg)
     if ev.prec is None:
         fz = _frozen(cfg, 40 if cfg.batch.kind in ("data", "grid") else 3, ev.independent)
         if fz is not None:
@@ -884,12 +906,17 @@ def eval_rate(ev: Evaluation):
     return rels, hyps
 
 
-def _horizon_param(ev, key):
+def _horizon_param(ev, key, default=None, limit=None):
+    """params.<key> as an integer time ≥ 1 (an int or a decimal string), at most ``limit``."""
     v = ev.inst.params.get(key)
     if v is None:
-        return None
+        return default
+    if isinstance(v, str) and v.strip().isdigit() and len(v.strip()) < 20:
+        v = int(v.strip())
     if isinstance(v, bool) or not isinstance(v, int) or v < 1:
         raise InputError(f"{key} must be an integer >= 1, got {v!r}", f"params.{key}")
+    if limit is not None and v > limit:
+        raise InputError(f"{key} = {v} exceeds the limit {limit} of this claim's certified run", f"params.{key}")
     return v
 
 
@@ -996,6 +1023,7 @@ def eval_time_to_exactness(ev: Evaluation):
     hyps += [_scope(f"r_N(x) ≠ 1/4 at x = {_pt(x)}", cfg.r(x) != cfg.tau) for x in xs]
     if any(h.holds is False for h in hyps):
         return [], hyps
+    T_claim = _horizon_param(ev, "T")
     cv = _prove(ev, cfg)
     if not cv.closed:
         return [undecidable("T(x)", f"no invariant: {cv.reason}")], hyps
@@ -1004,6 +1032,8 @@ def eval_time_to_exactness(ev: Evaluation):
         r = cfg.r(x)
         delta, inside = abs(r - cfg.tau), r < cfg.tau
         T = cv.exact_after(delta, inside)
+        if T_claim is not None:
+            rels.append(_claimed_time(ev, cfg, x, T_claim, T))
         rels.append(relation(f"T(x) < ∞ with f_N(θ^t, x) = f°_N(x) for t ≥ T(x) = {T}, x = {_pt(x)}", Q(int(inside)),
                              "=", Q(cfg.limit(x))))
         ls = float(cv.cert.lam_star.mid())
@@ -1022,6 +1052,43 @@ def eval_time_to_exactness(ev: Evaluation):
                                      f"T(x) = {T} at x = {_pt(x)}")
             rels.append(check)
     return rels, hyps
+
+
+EXACTNESS_WITNESS_HORIZON = 2 ** 14  # certified GD looks for a witness against params.T up to this t
+
+
+def _claimed_time(ev, cfg, x, T_claim: int, T_cert: int):
+    """The user's time params.T ("f_N(θ^t, x) = f°_N(x) for every t ≥ T"): HOLDS when the certified
+    T(x) ≤ T; VIOLATED only at a concrete t ≥ T where certified GD puts the head's pre-activation
+    u = w r_N(x) + c strictly inside (−∞, 1) (a point inside: f < 1) or (0, ∞) (outside: f > 0);
+    else UNKNOWN -- a certified T(x) above the claimed one is only our bound."""
+    who = f"params.T = {T_claim} (the user's time) at x = {_pt(x)}"
+    if T_cert <= T_claim:
+        return relation(f"certified T(x) = {T_cert} ≤ {who}", Q(T_cert), "≤", Q(T_claim))
+    inside = cfg.r(x) < cfg.tau
+    H = min(T_cert, EXACTNESS_WITNESS_HORIZON)
+    prec = max(ev.prec or 128, 128)
+    lo, h = T_claim, min(H, max(T_claim, 16))
+    while lo <= h:  # horizons doubling from T: a witness, when there is one, usually sits just past T
+        tr = D.gd_ball(cfg, h, prec=prec, record=set(range(lo, h + 1)), fast=not ev.independent)
+        ev.engines.add("d0-gd-ball")
+        with precision(prec):
+            for t, th in zip(tr.times, tr.thetas):
+                if t < lo:
+                    continue
+                w, c, _, _ = cfg.head_values(th)
+                u = w * arb(cfg.r(x)) + c
+                rel = relation(f"f_N(θ^t, x) = f°_N(x) at t = {t} ≥ {who}: pre-activation {'≥ 1' if inside else '≤ 0'} "
+                               "(certified GD)", u, "≥" if inside else "≤", 1 if inside else 0)
+                if rel.status.value == "VIOLATED":
+                    ev.notes.append(f"refuted at t = {t}: the user's time params.T = {T_claim}, not a claim of the paper")
+                    return rel
+        lo, h = h + 1, min(H, 2 * h)
+    return undecidable(f"params.T = {T_claim}", f"the certified T(x) = {T_cert} exceeds it, which is only our bound; "
+                       f"no certified t ∈ [{T_claim}, {H}] with f_N(θ^t, x) ≠ f°_N(x)")
+
+
+CELLS_MAX_T = 2 ** 18  # the certified cells run of 3.13 (2^12 steps take 0.13 s)
 
 
 @_guard
@@ -1049,7 +1116,7 @@ def eval_cells(ev: Evaluation):
         if not cv.closed:
             return rels + [undecidable("pointwise limit", cv.reason)], hyps
         return rels + [r for x in xs for r in _eventual(ev, full, cv, x)], hyps
-    T = int(ev.inst.params.get("t", 2 ** 12))
+    T = _horizon_param(ev, "t", 2 ** 12, CELLS_MAX_T)
     tr = D.gd_ball(cfg, T, prec=128, record="dyadic")
     ev.engines.add("d0-gd-ball")
     a_t = [(t, cfg.a_lambda(th)[0]) for t, th in zip(tr.times, tr.thetas)]
