@@ -895,6 +895,8 @@ def yoneda23_instances(draw, kind: str) -> dict:
             params[key] = draw(st.sampled_from(["1/20", "1/5", "1/4", "3/10", "3703/10000", "2/5", "1/2", "6/5"]))
             if draw(st.booleans()):
                 params["t0"] = draw(st.sampled_from([1, 42, 256]))
+        if kind == "time-to-exactness" and draw(st.booleans()):  # a claimed exactness time
+            params["T"] = draw(st.sampled_from([1, 43, 500, 4000, 20000]))
         return {"network": net, "params": params}
     if kind == "minibatch-cells":
         m = draw(st.integers(1, 3))
