@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import pytest
 from flint import fmpq
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 import verify
 from verify import paths as P
@@ -48,7 +48,8 @@ class Net:
                           tuple(self.bias_nodes), tuple(q(b) for b in self.biases))
 
     def json(self) -> dict:
-        out = {"kind": "dag", "nodes": self.kinds, "edges": [[a, b, str(w)] for (a, b), w in zip(self.edges, self.weights)]}
+        out = {"kind": "dag", "nodes": self.kinds,
+               "edges": [[a, b, str(w)] for (a, b), w in zip(self.edges, self.weights)]}
         if self.bias_nodes:
             out["biases"] = [[j, str(b)] for j, b in zip(self.bias_nodes, self.biases)]
         return out
@@ -295,6 +296,12 @@ def broad_instances(draw):
     weights, huge and tiny numbers; params for every structure claim."""
     rng = random.Random(draw(st.integers(0, 2 ** 32)))
     net = random_net(rng)
+    if draw(st.booleans()):   # drop the off-path edges and biases: in the on-path scope of claims 4-5
+        on, _ = oracle_on_path(net)
+        keep = [e for e in range(net.m) if e in on]
+        keep_b = [k for k in range(len(net.bias_nodes)) if net.m + k in on]
+        net = Net(net.kinds, [net.edges[e] for e in keep], [net.weights[e] for e in keep],
+                  [net.bias_nodes[k] for k in keep_b], [net.biases[k] for k in keep_b])
     big = [Fraction(2) ** 300, Fraction(1, 2 ** 300), Fraction(-(10 ** 40), 3)]
     net.weights = [draw(st.sampled_from(WEIGHTS + big)) for _ in net.edges]
     net.biases = [draw(st.sampled_from(WEIGHTS + big)) for _ in net.bias_nodes]
@@ -303,8 +310,24 @@ def broad_instances(draw):
     c = [draw(st.sampled_from([Fraction(2), Fraction(3, 7), Fraction(1, 1024)])) for _ in range(H)]
     dag = net.dag()
     theta = [Fraction(str(v)) for v in dag.scale([fmpq(t.numerator, t.denominator) for t in c]).theta]
-    mode = draw(st.sampled_from(["same", "perturb", "off-path"]))
-    if theta and mode != "same":
+    mode = draw(st.sampled_from(["same", "perturb", "off-path", "flip", "dead"]))
+    hidden = [j for j, k in enumerate(net.kinds) if k == "hidden"]
+    if mode == "flip" and hidden:   # negate every weight at one hidden node: path values kept, signs not
+        j = draw(st.sampled_from(hidden))
+        touch = [e for e, (a, b) in enumerate(net.edges) if j in (a, b)]
+        touch += [net.m + k for k, jj in enumerate(net.bias_nodes) if jj == j]
+        theta = [-t if e in touch else t for e, t in enumerate(theta)]
+    elif mode == "dead" and hidden:  # zero the inputs of a node, rescale one of its out-weights
+        j = draw(st.sampled_from(hidden))
+        into_j = {e for e, (_, b) in enumerate(net.edges) if b == j}
+        into_j |= {net.m + k for k, jj in enumerate(net.bias_nodes) if jj == j}
+        theta = [Fraction(0) if e in into_j else t for e, t in enumerate(theta)]
+        net.theta = [Fraction(0) if e in into_j else t for e, t in enumerate(net.theta)]
+        net.weights, net.biases = net.theta[:net.m], net.theta[net.m:]
+        outs = [e for e, (a, _) in enumerate(net.edges) if a == j]
+        if outs:
+            theta[outs[-1]] *= 2
+    elif theta and mode in ("perturb", "off-path"):
         edges_on, _ = oracle_on_path(net)
         pool = sorted(set(range(len(theta))) - edges_on) if mode == "off-path" else list(range(len(theta)))
         if pool:
@@ -315,7 +338,7 @@ def broad_instances(draw):
     data = [{"x": [str(draw(st.sampled_from(WEIGHTS))) for _ in range(d)],
              "y": [str(draw(st.sampled_from(WEIGHTS))) for _ in range(K)]}]
     z = [str(draw(st.sampled_from(WEIGHTS))) for _ in net.theta]
-    return net, other, {"other": other.json(), "data": data, "z": z}
+    return net, other, {"other": other.json(), "data": data, "z": z, "c": [str(t) for t in c]}
 
 
 def _status(cid, net, params):
@@ -335,7 +358,6 @@ def _oracle_rank_of(net):
     return oracle_rank([incidence(net, idx) for _, idx in ps]) if ps else 0
 
 
-@settings(max_examples=40)
 @given(broad_instances())
 def test_every_violated_structure_verdict_is_confirmed_by_the_oracle(inst):
     net, other, params = inst
@@ -351,7 +373,8 @@ def test_every_violated_structure_verdict_is_confirmed_by_the_oracle(inst):
         v = _status(f"gsgd19.structure-rank@{form}", net, {})
         if v is None or v.status != "VIOLATED":
             continue
-        in_scope = form == "rank-dag-general" or (edges_ok and nodes_ok and (form == "rank-bias-edges" or not net.bias_nodes))
+        in_scope = form == "rank-dag-general" or (
+            edges_ok and nodes_ok and (form == "rank-bias-edges" or not net.bias_nodes))
         assert in_scope and r != predicted, (form, net.json())
     # claim 4: a VIOLATED needs the scope, the hypotheses and no g -- impossible by the theorem
     v = _status("gsgd19.path-values-determine-class", net, params)
@@ -367,10 +390,89 @@ def test_every_violated_structure_verdict_is_confirmed_by_the_oracle(inst):
         z = [w * g for w, g in zip(net.theta, oracle_gradient(net, [(params["data"][0]["x"], params["data"][0]["y"])]))]
         ps = [incidence(net, idx) for _, idx in oracle_paths(net)]
         assert oracle_rank(ps + [z]) != (oracle_rank(ps) if ps else 0), net.json()
-    v = _status("gsgd19.icr@icr-arbitrary-z", net, params)
-    for cid in ("gsgd19.path-sum", "gsgd19.conservation"):
-        w = _status(cid, net, {"x": [params["data"][0]["x"]], "data": params["data"]})
-        assert w is None or w.status != "VIOLATED", (cid, net.json())
+    v = _status("gsgd19.icr~arbitrary-z", net, params)
+    if v is not None and v.status == "VIOLATED":   # z outside col A
+        ps = [incidence(net, idx) for _, idx in oracle_paths(net)]
+        z = [Fraction(t) for t in params["z"]]
+        assert oracle_rank(ps + [z]) != (oracle_rank(ps) if ps else 0), net.json()
+    for mode, mid in (("values-only", "gsgd19.path-values-determine-class~no-sign"),
+                      ("signs-only", "gsgd19.path-values-determine-class~zeros")):
+        v = _status(mid, net, params)
+        if v is not None and v.status == "VIOLATED":
+            vals = lambda t: [_prod(t, idx) for _, idx in oracle_paths(net)]  # noqa: E731
+            assert edges_ok and vals(net.theta) == vals(other.theta) and not oracle_scaling_exists(net, other)
+            if mode == "signs-only":
+                assert all((a > 0) == (b > 0) and (a < 0) == (b < 0) for a, b in zip(net.theta, other.theta))
+    v = _status("gsgd19.structure-rank~dead-end", net, {})
+    if v is not None and v.status == "VIOLATED":
+        assert not net.bias_nodes and r != net.m - H
+    x = [Fraction(t) for t in params["data"][0]["x"]]
+    for cid in ("gsgd19.path-sum", "gsgd19.path-sum~no-bias"):
+        v = _status(cid, net, {"x": [params["data"][0]["x"]]})
+        if v is not None and v.status == "VIOLATED":   # the oracle's path sum differs from its forward pass
+            N, z = oracle_forward(net, x)
+            assert N != _oracle_path_sum(net, x, z, with_bias=cid.endswith("path-sum")), (cid, net.json())
+    for cid in ("gsgd19.conservation", "gsgd19.conservation~no-bias"):
+        v = _status(cid, net, {"data": params["data"]})
+        if v is not None and v.status == "VIOLATED":
+            g = oracle_gradient(net, [(x, params["data"][0]["y"])])
+            with_bias = cid == "gsgd19.conservation"
+            assert any(_in_sum(net, g, j, with_bias) != _out_sum(net, g, j)
+                       for j, k in enumerate(net.kinds) if k == "hidden"), (cid, net.json())
+    c = [Fraction(t) for t in params["c"]]
+    for cid in ("gsgd19.rescaling-invariance", "gsgd19.path-value-invariance"):
+        v = _status(cid, net, {"c": params["c"], "x": [params["data"][0]["x"]]})
+        if v is not None and v.status == "VIOLATED":
+            g = _oracle_scale(net, c)
+            assert oracle_forward(g, x)[0] != oracle_forward(net, x)[0] or any(
+                _prod(g.theta, idx) != _prod(net.theta, idx) for _, idx in oracle_paths(net)), (cid, net.json())
+
+
+def _oracle_path_sum(net, x, z, with_bias=True):
+    ins = [i for i, k in enumerate(net.kinds) if k == "input"]
+    outs = [j for j, k in enumerate(net.kinds) if k == "output"]
+    sums = {k: Fraction(0) for k in outs}
+    for start, idx in oracle_paths(net):
+        if start is None and not with_bias:
+            continue
+        nodes = [net.bias_nodes[e - net.m] for e in idx if e >= net.m] + [net.edges[e][1] for e in idx if e < net.m]
+        if all(z[j] > 0 for j in nodes if net.kinds[j] == "hidden"):
+            sums[nodes[-1]] += _prod(net.theta, idx) * (x[ins.index(start)] if start is not None else 1)
+    return [sums[k] for k in outs]
+
+
+def _in_sum(net, g, j, with_bias):
+    s = sum((net.theta[e] * g[e] for e, (_, b) in enumerate(net.edges) if b == j), Fraction(0))
+    if with_bias:
+        s += sum((net.theta[net.m + k] * g[net.m + k] for k, jj in enumerate(net.bias_nodes) if jj == j), Fraction(0))
+    return s
+
+
+def _out_sum(net, g, j):
+    return sum((net.theta[e] * g[e] for e, (a, _) in enumerate(net.edges) if a == j), Fraction(0))
+
+
+def _oracle_scale(net, c):
+    hidden = [j for j, k in enumerate(net.kinds) if k == "hidden"]
+    f = {j: c[k] for k, j in enumerate(hidden)}
+    w = [t * f.get(b, 1) / f.get(a, 1) for (a, b), t in zip(net.edges, net.weights)]
+    return Net(net.kinds, net.edges, w, net.bias_nodes, [t * f.get(j, 1) for j, t in zip(net.bias_nodes, net.biases)])
+
+
+@given(broad_instances())
+def test_relu6_networks_are_outside_the_relu_claims(inst):
+    """A ReLU6 network is outside every claim that needs positive homogeneity or ReLU(z) = z·ReLU′(z):
+    vacuous HOLDS, never VIOLATED."""
+    net, _, params = inst
+    if len(oracle_paths(net)) > 150:
+        return
+    js = dict(net.json(), activation="relu6")
+    H = net.kinds.count("hidden")
+    for cid, p in (("gsgd19.rescaling-invariance", {"c": ["2"] * H, "x": [params["data"][0]["x"]]}),
+                   ("gsgd19.path-sum", {"x": [params["data"][0]["x"]]}),
+                   ("gsgd19.conservation", {"data": params["data"]}), ("gsgd19.icr", {"data": params["data"]})):
+        v = verify.check(cid, {"network": js, "params": p})
+        assert v.status == "HOLDS" and v.vacuous, cid
 
 
 def _prod(theta, idx):

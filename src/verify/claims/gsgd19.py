@@ -175,8 +175,8 @@ def _ind_paths(net: DagNetwork) -> list[tuple[int | None, tuple[int, ...]]]:
         for src, es, node in front:
             work += 1
             if work > 20 * ENUMERATION_LIMIT or len(done) > ENUMERATION_LIMIT:
-                raise InputError(f"more than {ENUMERATION_LIMIT} paths or prefixes to enumerate (the gsgd19 "
-                                 "enumeration limit)", "network")
+                raise Undecided(f"more than {ENUMERATION_LIMIT} paths or {20 * ENUMERATION_LIMIT} prefixes to "
+                                "enumerate (the gsgd19 enumeration limit)")
             if net.kinds[node] == "output":
                 done.append((src, es))
                 continue
@@ -189,7 +189,8 @@ def _ind_on_path(net: DagNetwork, ps) -> tuple[set[int], set[int]]:
     """(θ indices, hidden nodes) met by some path of ``ps`` (`_ind_paths`)."""
     edges = {e for _, es in ps for e in es}
     hidden = {net.edges[e][1] for e in edges if e < net.m and net.kinds[net.edges[e][1]] == "hidden"}
-    hidden |= {net.bias_nodes[e - net.m] for e in edges if e >= net.m and net.kinds[net.bias_nodes[e - net.m]] == "hidden"}
+    fed = {net.bias_nodes[e - net.m] for e in edges if e >= net.m}
+    hidden |= {j for j in fed if net.kinds[j] == "hidden"}
     return edges, hidden
 
 
@@ -823,6 +824,20 @@ def _basis_values_after(net, data, eta, ev, via):
     return basis, [vp - eta * d for vp, d in zip(v, dv)]
 
 
+EXACT_BITS_LIMIT = 50_000  # documented limit: largest numerator/denominator of an exact iterate, in bits
+
+
+def _size_stop(theta, t: int, steps: int):
+    """An UNKNOWN relation if the exact iterate after step t + 1 has a numerator or denominator past
+    `EXACT_BITS_LIMIT` bits (exact G-SGD sizes grow about 8-fold per step), else None; the later
+    steps are then not run."""
+    bits = max((max(int(fmpq(w).p).bit_length(), int(fmpq(w).q).bit_length()) for w in theta), default=0)
+    if bits <= EXACT_BITS_LIMIT or t + 1 >= steps:
+        return None
+    return undecidable(f"steps {t + 2}..{steps}", f"not run: the exact iterate after step {t + 1} has {bits}-bit "
+                       f"numbers, past the limit of {EXACT_BITS_LIMIT} bits (gsgd19.EXACT_BITS_LIMIT)")
+
+
 def _steps(ev, default=1, hi=50):
     s = ev.inst.params.get("steps", default)
     if not isinstance(s, int) or isinstance(s, bool) or not (1 <= s <= hi):
@@ -862,6 +877,10 @@ def eval_wa_exact(ev: Evaluation, variant: str | None = None):
         k = next((i for i, (a, b) in enumerate(zip(got, expected)) if a != b), 0)
         rels.append(relation(f"step {t + 1}: v_p(w^{t + 1}) = v_p − η∂L/∂v_p on all {len(basis)} basis paths "
                              f"(shown: basis path {k})", got[k], "=", expected[k]))
+        stop = _size_stop(cur.theta, t, steps)
+        if stop is not None:
+            rels.append(stop)
+            break
     return rels, hyp
 
 
@@ -880,11 +899,14 @@ def eval_sign_preserved(ev: Evaluation):
     hyp.append(_nonzero_path_values(net))
     data, eta, steps = _data(ev, net), _eta(ev), _steps(ev)
     cur = net
-    for _ in range(steps):
+    for t in range(steps):
         try:
             cur = DagNetwork.mlp(net.widths, gsgd.gsgd_step(cur.matrices(), data, eta, relu_prime0=_relu_prime(ev)))
         except gsgd.Undefined as e:
             return [undecidable("G-SGD step", f"undefined: {e}")], hyp
+        stop = _size_stop(cur.theta, t, steps)
+        if stop is not None:
+            return [stop], hyp
     flips = [e for e in range(net.m) if sign(cur.weights[e]) != sign(net.weights[e])]
     rels = [relation("#weights whose sign changed", fmpq(len(flips)), "=", fmpq(0))]
     for i, (x, _) in enumerate(data):
@@ -934,6 +956,10 @@ def eval_always_defined(ev: Evaluation):
         v = paths.path_values(cur, paths.skeleton_basis_direct(cur))
         zero = [k for k, a in enumerate(v) if a == 0]
         rels.append(relation(f"after step {t + 1}: #basis values equal to 0", fmpq(len(zero)), "=", fmpq(0)))
+        stop = _size_stop(cur.theta, t, steps)
+        if stop is not None:
+            rels.append(stop)
+            break
     return rels, hyp
 
 
@@ -979,6 +1005,10 @@ def eval_trajectory_invariance(ev: Evaluation, optimizer: str = "gsgd"):
             same = gauge != "ratio" or (c is not None and c == cs)
             rels.append(_bool(f"step {t + 1}: w̃_t = g(w_t)" + (" with the same c" if gauge == "ratio" else ""),
                               c is not None and same, f"c = {to_json(c)}" if c else "no c"))
+        stop = _size_stop(a.theta + b.theta, t, steps)
+        if stop is not None:
+            rels.append(stop)
+            break
     ev.record("L(w_t), t = 0, 1, …", losses)
     ev.record("L(w̃_t) from the rescaled start w̃_0 = g(w_0)", losses_t)
     return rels, hyp
@@ -1109,10 +1139,16 @@ def eval_float_non_pow2(ev):
 # 13: path-norms
 
 
+Q_EXACT_LIMIT = 10_000
+
+
 def _q(ev):
     q = parse_rational(ev.inst.params.get("q", 1), "params.q")
     if sign(q) < 0:
         raise InputError("the path-norm exponent q must be >= 0", "params.q")
+    if q > Q_EXACT_LIMIT:
+        raise InputError(f"q = {to_json(q)} is past the documented limit q <= {Q_EXACT_LIMIT} of the exact "
+                         "path-norm (|v_p|^q would have millions of digits)", "params.q")
     return q
 
 
