@@ -240,3 +240,29 @@ def test_flow_command_writes_exact_boxes(tmp_path):
     assert lo <= fmpq(4, 5) <= hi and hi - lo < fmpq(1, 10 ** 30)
     assert png.read_bytes()[:4] == b"\x89PNG"
     assert main(["flow", str(f), "--manifold", "B"]) == 2
+
+
+# ---- issue 14: exact one-sided limits, uniqueness ------------------------------------------------
+
+
+def test_gradient_jump_seen_in_the_w_component_only():
+    """θ = (0, 0, 1, 1/2), f(x) = x on [0, 1]: ∫r = 0, so 𝒢_b has no jump along e_b, but 𝒢_w(θ + εe_b) =
+    2∫x(r + ε) = −1/6 + ε → −1/6 ≠ 0 = 𝒢_w(θ) (the three-sample check of the b-component returned HOLDS here)."""
+    v = verify.check("ejrw22.generalized-gradient~gradient-continuous",
+                     E._i(["0", "0", "1", "1/2"], target=E.IDENTITY, params={"eps": "1/10"}))
+    assert v.status == "VIOLATED" and v.reverified.startswith("confirmed")
+    jumps = [r for r in v.relations if r.status == "VIOLATED"]
+    assert [r.lhs for r in jumps] == [fmpq(-1, 6)] and "𝒢_0" in jumps[0].name
+    assert verify.check("ejrw22.generalized-gradient~gradient-continuous", E.THETA0).status == "HOLDS"
+
+
+def test_stationary_start_with_a_singular_neuron_is_unknown_but_a_small_user_bound_is_refuted():
+    inst = E._i(["0", "0", "1", "1/2"], target=E.IDENTITY)
+    assert verify.check("ejrw22.open-standard-gf", inst).status == "UNKNOWN"
+    v = verify.check("ejrw22.open-standard-gf", {**inst, "params": {"bound": "3/4"}})
+    assert v.status == "VIOLATED" and "user-supplied" in next(r.name for r in v.relations if r.status == "VIOLATED")
+
+
+def test_uniform_bound_needs_stationarity_for_a_verdict():
+    v = verify.check("ejrw22.bounded-gf-h1~uniform-bound", {**E.THETA0, "params": {"C": "1/2"}})
+    assert v.status == "UNKNOWN" and not v.vacuous

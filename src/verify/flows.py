@@ -91,7 +91,7 @@ MANIFOLDS = ("A", "B")
 # refused (InputError, exit 2); a soft limit stops the run and says so (complete=False, exit 3 in the CLI).
 PREC_MIN, PREC_MAX = 32, 4096  # ball precision in bits of `enclose` and ball `descent`
 TOL_MIN = 1e-30  # smallest local error per unit time of `enclose` (finite, > 0)
-MAX_STEPS = 1_000_000  # largest max_steps of `enclose`; also T/h0 must not exceed max_steps
+MAX_STEPS = 1_000_000  # largest max_steps of `enclose` (the CLI also refuses T/h0 > max_steps)
 FLOAT_MAX_T = 10 ** 12  # largest float horizon of `simulate`
 FLOAT_MAX_EVALS = 50_000  # field evaluations of one `simulate` run, about 30 s (soft: stops, success=False)
 GD_MAX_STEPS = {"exact": 50, "ball": 100_000, "float": 1_000_000}  # hard limits of `descent`
@@ -1073,9 +1073,6 @@ class FlowSystem:
         if hmin <= 0:
             raise InputError(f"the minimal step hmin must be > 0, got {hmin}", "hmin")
         prec, tol, max_steps = check_prec(prec), check_tol(tol), check_max_steps(max_steps)
-        if Tq > h0 * max_steps:  # no step is longer than h0
-            raise InputError(f"T = {Tq} needs at least T/h0 = {math.ceil(Tq / h0)} steps of at most h0 = {h0}, more than "
-                             f"max_steps = {max_steps}", "T")
         max_w = None if max_width is None else _to_fmpq(max_width, "max_width")
         enc = Enclosure(self, flow, manifold, th0, Tq, prec)
         with precision(prec):
