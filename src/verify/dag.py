@@ -22,7 +22,7 @@ The flat parameter vector is θ = (w_1, …, w_m, b_1, …, b_{n_b}): weights in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Sequence
 
 from .errors import InputError
@@ -92,7 +92,7 @@ class DagNetwork:
             raise InputError(f"{len(self.kinds)} nodes and {len(self.edges)} edges do not match widths {list(widths)}",
                              f"{where}.widths")
         kinds, edges = _mlp_layout(widths)
-        if self.kinds != kinds or self.edges != edges:
+        if self.kinds != kinds or (self.edges is not edges and self.edges != edges):
             raise InputError(f"nodes and edges are not the layered layout of widths {list(widths)}", f"{where}.widths")
 
     # ---- constructors ------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class DagNetwork:
                 raise InputError(f"b must hold one vector of length h_l per layer l = 1..{L}", "network.b")
             bias_nodes = _mlp_bias_nodes(widths)
             biases = tuple(b[l - 1][j] for l in range(1, L + 1) for j in range(widths[l]))
-        kinds, edges = _mlp_layout(widths)
+        kinds, edges = _mlp_layout(tuple(widths))
         return cls(kinds, edges, tuple(weights), bias_nodes, biases, widths, activation)
 
     def with_theta(self, theta) -> "DagNetwork":
@@ -419,8 +419,10 @@ class DagNetwork:
         raise InputError(f"network kind must be 'mlp' or 'dag', got {kind!r}", f"{where}.kind")
 
 
-def _mlp_layout(widths) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
-    """(node kinds, edges) of the layered MLP with these widths, in the module doc's order."""
+@lru_cache(maxsize=16)
+def _mlp_layout(widths: tuple[int, ...]) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """(node kinds, edges) of the layered MLP with these widths, in the module doc's order
+    (cached: `mlp`, `with_theta` and `scale` share one edge tuple per widths)."""
     L = len(widths) - 1
     offs = [sum(widths[:l]) for l in range(L + 1)]
     kinds = ("input",) * widths[0] + ("hidden",) * sum(widths[1:-1]) + ("output",) * widths[-1]
