@@ -49,6 +49,32 @@ register_variants(
 # shared pieces
 
 
+def _up(q, sig: int = 7, down: bool = False) -> str:
+    """A decimal with ``sig`` significant digits that is ≥ q (≤ q with ``down``): printed constants are
+    rounded outward (upper bounds up, lower bounds down)."""
+    q = fmpq(q)
+    if q == 0:
+        return "0"
+    p, d = int(q.p), int(q.q)
+    e = len(str(abs(p))) - len(str(d))  # 10^(e−1) ≤ |q| < 10^(e+1)
+    k = sig - e
+    num, den = (p * 10 ** k, d) if k >= 0 else (p, d * 10 ** (-k))
+    n = num // den if down else -(-num // den)
+    digits = str(abs(n))
+    if k <= 0:
+        body = digits + "0" * (-k)
+    else:
+        digits = digits.rjust(k + 1, "0")
+        body = (digits[:-k] + "." + digits[-k:]).rstrip("0").rstrip(".")
+    return ("-" if n < 0 else "") + body
+
+
+def _interval_out(x) -> str:
+    """[lower, upper] of a ball, rounded outward."""
+    lo, hi = ball_bounds(x)
+    return f"[{_up(lo, down=True)}, {_up(hi)}]"
+
+
 def _exact(ev: Evaluation) -> Network:
     if ev.prec is not None:
         raise Undecided("ejrw22 pointwise claims are decided in exact rational arithmetic")
@@ -274,13 +300,13 @@ def eval_generalized_gradient(ev: Evaluation, everywhere=False):
     from .cjrr21 import one_sided_derivatives
 
     net = _exact(ev)
+    rels = []
     if everywhere and ev.independent and net.d == 1:
-        secant = _degenerate_secants(ev, net)
-        if secant:
-            return secant, []
+        rels = _degenerate_secants(ev, net)
+        if any(r.status == Status.VIOLATED for r in rels):
+            return rels, []
     plus, minus, _ = one_sided_derivatives(ev, net, 1)
     _, G = _LG(ev, net)
-    rels = []
     for k in range(len(G)):
         if everywhere:
             rels.append(relation(f"D⁺_k L = D⁻_k L (k = {k})", plus[k], "=", minus[k]))
@@ -620,7 +646,7 @@ def eval_regularity(ev: Evaluation, bounded=True):
             if sign(KX * KX * dth2 - dF2) == -1:
                 raise SoundnessError(f"ejrw22.regularity: the exact pair θ, θ' beats the certified Lipschitz bound "
                                      f"K_X = {float(KX):.6g} of the interval Jacobian")
-            rels.append(relation(f"P𝒢 is Lipschitz on X with the certified constant K_X ≈ {float(KX):.6g} "
+            rels.append(relation(f"P𝒢 is Lipschitz on X with the certified constant K_X ≤ {_up(KX)} "
                                  "(Frobenius bound of J(X); checked against an exact pair)", fmpq(1), "=", fmpq(1)))
             if K is not None and KX <= K:
                 certified_K = True
@@ -845,7 +871,7 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
         ev.record("upper end of the enclosure of |Θ_t|_∞", [max(ball_bounds(abs(y))[1] for y in Y) for _, Y in enc.points])
         if bound is not None:  # the boxes contain every solution (flows: the a-priori step needs no uniqueness)
             rels.append(relation(f"sup_{{t ≤ {to_json(enc.t_reached)}}} |Θ_t|_∞ ≤ {user} (certified enclosure of "
-                                 f"every solution {s.str(10, radius=False)} ± {s.rad().str(3, radius=False)})", s,
+                                 f"every solution ⊆ {_interval_out(s)})", s,
                                  "≤", bound))
         else:
             ev.notes.append(f"sup_(t ≤ {to_json(enc.t_reached)}) |Θ_t|_∞ ∈ {s.str(12)} (certified)")
@@ -905,7 +931,7 @@ def _probe(ev, net):
         vmax = max(ball_bounds(abs(enc.final[2 * H + i]) * (enc.final[i] ** 2 + enc.final[H + i] ** 2).sqrt())[1]
                    for i in range(H))
         ev.notes.append(f"certified on [0, {to_json(enc.t_reached)}]: sup |Θ_t|_∞ ∈ {enc.sup_norm().str(10)}, "
-                        f"|ṽ| ≤ {float(vmax):.6g} at the end (a finite-time enclosure: not a proof of divergence)")
+                        f"|ṽ| ≤ {_up(vmax)} at the end (a finite-time enclosure: not a proof of divergence)")
 
 
 def eval_open_standard(ev):
