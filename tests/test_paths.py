@@ -235,3 +235,44 @@ def test_structure_rank_needs_every_hidden_node_on_a_path():
     v = verify.check("gsgd19.structure-rank", inst)
     assert v.status == "HOLDS" and v.vacuous
     assert verify.check("gsgd19.structure-rank@rank-dag-general", inst).status == "HOLDS"
+
+
+ONE = {"kind": "mlp", "widths": [1, 1, 1], "W": [[["1"]], [["1"]]]}
+
+
+@pytest.mark.parametrize("cid, params", [
+    ("gsgd19.path-value-invariance", {"c": ["0"], "x": [["1"]]}),
+    ("gsgd19.pathnorm-from-path-values", {"c": ["0"], "q": 1}),
+    ("gsgd19.float-pow2-bitwise", {"c": ["0"], "x": [["1"]]}),
+    ("gsgd19.gsgd-trajectory-invariance", {"c": ["0"], "data": [{"x": ["1"], "y": ["0"]}], "eta": "1/10"}),
+    ("gsgd19.rescaling-invariance", {"c": ["-2"], "x": [["1"]]}),
+])
+def test_nonpositive_c_is_outside_the_scope(cid, params):
+    """c_j ≤ 0 is not in 𝒢: a vacuous HOLDS (it used to end in a ZeroDivisionError)."""
+    v = verify.check(cid, {"network": ONE, "params": params})
+    assert v.status == "HOLDS" and v.vacuous
+
+
+def test_relu6_network_is_outside_claim_1():
+    """The ReLU6 network of planted 10 given as the instance of claim 1 itself: outside its scope."""
+    net = dict(ONE, activation="relu6")
+    v = verify.check("gsgd19.rescaling-invariance", {"network": net, "params": {"c": ["2"], "x": [["4"]]}})
+    assert v.status == "HOLDS" and v.vacuous
+    assert verify.check("gsgd19.rescaling-invariance~relu6", {"network": net, "params": {"c": ["2"], "x": [["4"]]}}
+                        ).status == "VIOLATED"
+
+
+def test_exact_gsgd_stops_at_the_documented_size_limit():
+    """Exact G-SGD sizes grow about 8-fold per step: past EXACT_BITS_LIMIT the later steps are not run and
+    the verdict is UNKNOWN naming the limit, after the steps already certified."""
+    from verify.claims.gsgd19 import DATA_2, EX_2332, EXACT_BITS_LIMIT
+
+    v = verify.check("gsgd19.wa-exact", {"network": EX_2332, "params": {"data": DATA_2, "eta": "1/50", "steps": 50}})
+    assert v.status == "UNKNOWN"
+    held = [r for r in v.relations if r.status == "HOLDS"]
+    assert len(held) >= 3 and f"{EXACT_BITS_LIMIT} bits" in v.relations[-1].note
+
+
+def test_pathnorm_refuses_huge_q():
+    with pytest.raises(InputError):
+        verify.check("gsgd19.pathnorm-from-path-values", {"network": ONE, "params": {"q": 10 ** 6}})

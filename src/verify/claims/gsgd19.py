@@ -47,7 +47,8 @@ register_variants(
     VariantGroup("rank-form", {"rank-mlp": "mlp", "rank-dag-all-on-path": "dag-all-on-path",
                                "rank-bias-edges": "bias-edges", "rank-dag-general": "dag-general"},
                  "rank-bias-edges", "claim 5's formula: m − H (bias-free MLPs), m − H (bias-free DAGs, every edge on "
-                 "a path), m + n_b − H (bias edges, every edge on a path; default), m' − H' (any DAG, on-path only)"),
+                 "a path), m + n_b − H (bias edges, every edge on a path; default), m' − H' (any DAG, on-path only; "
+                 "paths start at an input or a bias)"),
     VariantGroup("basis-method", {"basis-mod-mapping": "mod-mapping", "basis-tree": "tree", "basis-rref": "rref"},
                  "basis-mod-mapping", "claim 6's basis: official mod-mapping skeleton (equal widths), the tree "
                  "construction (any DAG), or the pivot paths of the row-reduced structure matrix (any DAG)"),
@@ -1335,8 +1336,8 @@ _claim("path-values-determine-class", "ABSTRACT", "nonzero weights, sgn(w) = sgn
                    forced={"pv-class": "class-signs-only"}, instances=_inst(kind="mlp", other="dead")),
        ])
 _claim("structure-rank", "DERIVED", "rank_ℚ A = m + n_b − H (= m − H bias-free) for MLPs and for DAGs in which every "
-       "edge lies on an input→output path; in general rank A = m' − H' over on-path edges and nodes; "
-       "ker A^⊤ = span{u^(j)}", eval_structure_rank, groups=("rank-form",),
+       "edge and hidden node lies on a path (from an input or a bias to an output); in general rank A = m' − H' over "
+       "on-path edges (bias edges included) and hidden nodes; ker A^⊤ = span{u^(j)}", eval_structure_rank, groups=("rank-form",),
        examples=[{"network": EX_2332}, {"network": {"kind": "dag", "nodes": ["input", "input", "hidden", "hidden",
                                                                                "output"],
                                                     "edges": [[0, 2, "1"], [0, 3, "1"], [1, 2, "1"], [1, 3, "1"],
