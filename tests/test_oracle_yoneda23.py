@@ -321,6 +321,8 @@ def test_population_risk_and_gradient_match_the_oracle():
         rg = D.risk_grad(cfg, tuple(q(v) for v in theta), t, "exact")
         assert fr(rg.L) == L, (cfg, theta, t)
         assert tuple(fr(g) for g in rg.G) == G, (cfg, theta, t)
+        Ls, Gs = D.risk_grad_simpson(cfg, tuple(q(v) for v in theta), t)  # the re-verification's quadrature
+        assert fr(Ls) == L and tuple(fr(g) for g in Gs) == G
         if k % 5 == 0:  # the ball engine (closed form where its regime is certified) encloses the oracle
             with precision(128):
                 from flint import arb

@@ -1503,6 +1503,59 @@ def error(cfg: D0, theta, r: int | None = None, system: str = "exact", prec: int
         return L
 
 
+def risk_grad_simpson(cfg: D0, theta, t: int = 0) -> tuple:
+    """(L_t, ∇L_t) exactly, for re-verification: d = 1 population/cells batches, the 'yarotsky'
+    feature (any N ≥ 0), α, β frozen, σ'(0) ∈ {0, 1}.  Independent of the piece engine
+    (`pieces_1d`, `_integrate_pieces`): r_N comes from the spec's layer recursion
+    (`D0.preactivations`); the interval is cut at the 2^{−N} grid, the target's knots and the head's
+    crossings u ∈ {0, 1} solved cell by cell; on every sub-interval the integrands (f − f°)²,
+    2(f − f°)·∂f/∂θ are polynomials of degree ≤ 2, so Simpson's rule is exact.  The gate
+    ∂f/∂c = σ'(u) − σ'(u − 1) is 1{0 < u ≤ 1} (σ'(0) = 0) or 1{0 ≤ u < 1} (σ'(0) = 1), read at the
+    sub-interval's midpoint (u is not constant at 0 or 1 on a sub-interval unless w = 0, where the
+    midpoint value is the value everywhere)."""
+    if cfg.d != 1 or cfg.feature != "yarotsky" or cfg.train_outer or cfg.batch.kind not in ("full", "cells") \
+            or cfg.relu_grad_at_0 not in ("0", "1"):
+        raise InputError("the independent quadrature covers d = 1, the yarotsky feature, α and β frozen, population "
+                         "or cells batches and σ'(0) ∈ {0, 1}", "d0")
+    if cfg.N > POPULATION_MAX_N:
+        raise InputError(f"N = {cfg.N} exceeds the limit N <= {POPULATION_MAX_N} (verify.d0.POPULATION_MAX_N)", "N")
+    theta = tuple(_rat(v, f"theta[{k}]") for k, v in enumerate(theta))
+    w, c, _, _ = cfg.head_values(theta)
+    r = lambda x: cfg.preactivations(theta, [x])[-2][0]  # noqa: E731
+    lo, hi = cfg.interval(t)
+    n = 2 ** cfg.N
+    grid = [fmpq(k, n) for k in range(-n, n + 1)]
+    cuts = {lo, hi} | {g for g in grid if lo < g < hi}
+    cuts |= {k for k in (cfg.centre[0] - cfg.radius, cfg.centre[0] + cfg.radius) if lo < k < hi}
+    for g0, g1 in zip(grid, grid[1:]):
+        u0, u1 = w * r(g0) + c, w * r(g1) + c
+        for level in (0, 1):
+            if (u0 - level) * (u1 - level) < 0:
+                x = g0 + (level - u0) * (g1 - g0) / (u1 - u0)
+                if lo < x < hi:
+                    cuts.add(x)
+    cuts = sorted(cuts)
+    gate = (lambda u: 0 < u <= 1) if cfg.relu_grad_at_0 == "0" else (lambda u: 0 <= u < 1)
+    L = Gw = Gc = fmpq(0)
+    for p, q in zip(cuts, cuts[1:]):
+        m = (p + q) / 2
+        y = cfg.target([m])
+        xs = (p, m, q)
+        rs = [r(x) for x in xs]
+        es = [min(fmpq(1), max(fmpq(0), w * rx + c)) - y for rx in rs]
+        simpson = lambda vals: (q - p) / 6 * (vals[0] + 4 * vals[1] + vals[2])  # noqa: E731
+        L += simpson([e * e for e in es])
+        if gate(w * rs[1] + c):
+            Gw += simpson([2 * e * rx for e, rx in zip(es, rs)])
+            Gc += simpson([2 * e for e in es])
+    om = cfg.weight(t)
+    L, Gw, Gc = L * om, Gw * om, Gc * om
+    if cfg.head == "wc":
+        return L, (Gw, Gc)
+    a, b = theta
+    return L, (-Gw + b * Gc, a * Gc)
+
+
 # ============================================================================================
 # floats (numpy): exploration only
 

@@ -560,8 +560,8 @@ def _frozen(cfg: D.D0, steps: int, independent: bool = False):
         return None
     M = cfg.n_cells
     try:
-        tr = D.gd_exact(cfg, steps, record="all")
-        for t, th in enumerate(tr.thetas):
+        thetas = D.gd_exact(cfg, steps, record="all").thetas if not independent else _independent_gd(cfg, steps)
+        for t, th in enumerate(thetas):
             if _zero_gradient(cfg, th, t, M, independent):
                 return t, th
             if sum(int(v.p).bit_length() + int(v.q).bit_length() for v in th) > 4000:
@@ -569,6 +569,24 @@ def _frozen(cfg: D.D0, steps: int, independent: bool = False):
     except (Undecided, D.ReluTie, InputError):  # no exact GD here (a feature without exact integrals, a size limit)
         return None
     return None
+
+
+def _independent_gd(cfg: D.D0, steps: int):
+    """The exact GD iterates recomputed for re-verification with gradients that share no code with
+    `D.risk_grad`: backprop through the network (data batches) or `D.risk_grad_simpson`
+    (population), each step θ^{t+1} = θ^t − η_t ∇L_t(θ^t); stops past 4000 bits."""
+    th = tuple(cfg.theta0)
+    out = [th]
+    for t in range(steps):
+        if cfg.batch.kind in ("data", "grid"):
+            G = D.data_risk_grad_backprop(cfg, th).G
+        else:
+            G = D.risk_grad_simpson(cfg, th, t)[1]
+        th = tuple(v - cfg.eta_at(t) * g for v, g in zip(th, G))
+        out.append(th)
+        if sum(int(v.p).bit_length() + int(v.q).bit_length() for v in th) > 4000:
+            break
+    return out
 
 
 def _zero_gradient(cfg, th, t, M, independent) -> bool:
@@ -856,8 +874,10 @@ def _envelope(cv: Convergence, r: int):
 
 def _ramp_scope(cfg: D.D0) -> Hypothesis:
     """The scope of 3.11 and 3.12: a configuration whose loss is the ramp model of 3.10 with N ≥ 1."""
-    return _scope("d = 1, N ≥ 1, head wc, population loss (scope of 3.10)",
-                      RampModel.of(cfg) is not None and cfg.N >= 1)
+    return _scope("d = 1, N ≥ 1, head wc, population loss, the default target, constant η·ν(Ω) ≤ 1/5, the "
+                  "initialization clause (scope of 3.10)",
+                  RampModel.of(cfg) is not None and cfg.N >= 1 and cfg.eta * cfg.mass <= ETA_MAX
+                  and _init_clause(cfg, cfg.theta0))
 
 
 RATE_HORIZON = 2 ** 10  # certified GD searches concrete witnesses against claimed constants on t ≤ this
@@ -952,6 +972,15 @@ def _claimed_constant(ev, key, value, t_from, t1, env, traj):
                         value ** 3, "≥", c1c)
         proof = relation(f"{who}: c2³ ≥ certified c2³ (a_t ≤ c2 t^(1/3) for t ≥ {t1})", value ** 3, "≥", c2c)
     if asym.status.value == "VIOLATED":
+        if ev.independent:  # the bound says the claim fails at every t ≥ t1: confirm at t = RATE_HORIZON on a run
+            t, a, e = traj()[-1]  # that uses the general piece engine, not the invariant nor the closed form
+            with precision(max(ev.prec or 128, 128)):
+                at = _at_t(key, value, t, a, e)
+            if at.status.value == "HOLDS":
+                raise SoundnessError(f"yoneda23.rate-t13: the envelope says params.{key} fails for every t ≥ {t1}, "
+                                     f"a certified run says it holds at t = {t}")
+            if at.status.value != "VIOLATED":
+                return undecidable(f"params.{key}", f"the independent run did not decide t = {t}")
         ev.notes.append(f"refuted: the user's constant params.{key} = {value}, not a claim of the paper")
         return asym
     if t_from is not None:
@@ -1099,8 +1128,10 @@ def eval_cells(ev: Evaluation):
     implemented: a certified run to t = params.t (default 2^12) with the regime kept, and UNKNOWN."""
     cfg = config(ev)
     _head_note(ev, cfg)
-    hyps = [_scope("cells batches, d = 1, N ≥ 1, head wc", cfg.batch.kind == "cells" and cfg.d == 1 and cfg.N >= 1
-                       and cfg.head == "wc" and not cfg.train_outer)]
+    hyps = [_scope("cells batches, d = 1, N ≥ 1, head wc, the default target, η·ν(Ω) ≤ 1/5, the initialization "
+                   "clause (scope of 3.13)", cfg.batch.kind == "cells" and cfg.d == 1 and cfg.N >= 1 and cfg.head == "wc"
+                   and not cfg.train_outer and cfg.radius == D.HALF and all(c == 0 for c in cfg.centre)
+                   and cfg.eta * cfg.mass <= ETA_MAX and _init_clause(cfg, cfg.theta0))]
     if not hyps[0].holds:
         return [], hyps
     xs = points(ev, cfg, [[Q(9, 20)], [Q(3, 5)]])
