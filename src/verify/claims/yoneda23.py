@@ -738,8 +738,25 @@ def _eventual(ev, cfg, cv: Convergence, x) -> list:
     T = cv.exact_after(abs(r - m.tau), inside)
     ev.notes.append(f"x = {_pt(x)}: f_N(θ^t, x) = {int(inside)} for every t ≥ T(x) = {T} (certified)")
     ev.exact_times = getattr(ev, "exact_times", []) + [T]
-    return [relation(f"lim_t f_N(θ^t, x) = f°_N(x) at x = {_pt(x)} (f = {int(inside)} for t ≥ {T})", Q(int(inside)),
-                     "=", Q(cfg.limit(x)))]
+    rel = relation(f"lim_t f_N(θ^t, x) = f°_N(x) at x = {_pt(x)} (f = {int(inside)} for t ≥ {T})", Q(int(inside)),
+                   "=", Q(cfg.limit(x)))
+    if ev.independent and rel.status.value == "VIOLATED" and T <= INDEPENDENT_RUN_MAX:
+        # the eventual value at t = T(x) on a certified run with the general piece engine (not the invariant)
+        prec = max(ev.prec or 128, 128)
+        tr = D.gd_ball(cfg, T, prec=prec, record={T}, fast=False)
+        ev.engines.add("d0-gd-ball")
+        w, c, _, _ = cfg.head_values(tr.at(T))
+        with precision(prec):
+            u = w * arb(r) + c
+        run = relation("pre-activation at T(x)", u, "≥" if inside else "≤", 1 if inside else 0)
+        if run.status.value == "VIOLATED":
+            raise SoundnessError(f"yoneda23: a certified run contradicts the invariant's T(x) = {T} at x = {_pt(x)}")
+        ev.notes.append(f"independent general-engine run to t = T(x) = {T}: "
+                        + ("f confirmed" if run.status.value == "HOLDS" else "too wide to decide (interval extension)"))
+    return [rel]
+
+
+INDEPENDENT_RUN_MAX = 5000  # the re-verification's general-engine run to T(x) (about 1 ms per step)
 
 
 def _two_cycle(ev, cfg, xs) -> list:
@@ -757,6 +774,14 @@ def _two_cycle(ev, cfg, xs) -> list:
         return [undecidable("two-cycle", "θ^0 is not certified inside the trap box B_0")]
     ev.engines.add("trap-boxes")
     ev.notes.append(f"certified 2-cycle trap: {'; '.join(cert.log)}")
+    if ev.independent:  # two steps of certified GD with the general piece engine must land in B_1, then B_0
+        tr = D.gd_ball(cfg, 2, prec=prec, record="all", fast=False)
+        ev.engines.add("d0-gd-ball")
+        where = [traps.theta_in_box(cfg, tr.thetas[k], cert.boxes[k % 2], prec) for k in (1, 2)]
+        if False in where:
+            raise SoundnessError("yoneda23: a certified GD step leaves the certified 2-cycle trap")
+        if None in where:
+            return [undecidable("two-cycle", "the independent GD steps are not certified inside the trap boxes")]
     rels = []
     for x in xs:
         f0, f1 = (traps.f_range(cfg, box, x[0], prec) for box in cert.boxes)
