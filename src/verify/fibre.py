@@ -881,7 +881,7 @@ def _repairs(terms, spares, p, sig, G, tg: _Target, D, carrier):
             devs.append((aa, max(b0, D * abs(aa)), c0))
         r = exact_sqrt(abs(d2))
         r = r if r is not None else _rationalize_sqrt(abs(d2))
-        for sg in (1, -1):
+        for sg in ((1, -1) if r != 0 else ()):      # √|d2| may round to 0 for a tiny d2
             aa = sg * r
             devs.append((aa, max(b0, D * r), d2 / aa))
         for dv in devs:

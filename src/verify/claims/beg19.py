@@ -262,26 +262,27 @@ def eval_relu_identities(ev: Evaluation):
         raise InputError("params.lambda must be > 0", "params.lambda")
     terms, e = R.neuron_terms(net)
     rels = []
+    dist = R.direct_sobolev if ev.independent else R.w1inf_distance
     scaled = _net1d([(lam * a, lam * b, c / lam) for a, b, c in terms], e)
-    rels.append(relation("rescale every neuron by λ: ‖R − R_λ‖ = 0", R.w1inf_distance(net, scaled, D), "=", fmpq(0)))
+    rels.append(relation("rescale every neuron by λ: ‖R − R_λ‖ = 0", dist(net, scaled, D), "=", fmpq(0)))
     rebal = []
     for a, b, c in terms:
         r = fibre.exact_sqrt(abs(c) / abs(a)) if a != 0 and c != 0 else None
         rebal.append((r * a, r * b, c / r) if r else (a, b, c))
     rels.append(relation("rebalance (λ = √(|c|/|a|) where rational): ‖R − R̃‖ = 0",
-                         R.w1inf_distance(net, _net1d(rebal, e), D), "=", fmpq(0)))
+                         dist(net, _net1d(rebal, e), D), "=", fmpq(0)))
     a, b, c = terms[0]
     merged = _net1d(terms + [(lam * a, lam * b, c)], e)
     one = _net1d([(a, b, c + lam * c)] + terms[1:], e)
-    rels.append(relation("merge c₁ρ(z) + c₂ρ(λz) = (c₁ + λc₂)ρ(z)", R.w1inf_distance(merged, one, D), "=", fmpq(0)))
+    rels.append(relation("merge c₁ρ(z) + c₂ρ(λz) = (c₁ + λc₂)ρ(z)", dist(merged, one, D), "=", fmpq(0)))
     t1, t2 = _q(ev, "t1", fmpq(-1, 3)), _q(ev, "t2", fmpq(1, 2))
     lhs = _net1d([(fmpq(1), -t1, fmpq(1)), (fmpq(1), -t2, fmpq(-1))])
     rhs = _net1d([(fmpq(-1), t1, fmpq(1)), (fmpq(-1), t2, fmpq(-1))], t2 - t1)
-    rels.append(relation("flip ρ(x−t₁) − ρ(x−t₂) ≡ ρ(t₁−x) − ρ(t₂−x) + (t₂−t₁)", R.w1inf_distance(lhs, rhs, D), "=",
+    rels.append(relation("flip ρ(x−t₁) − ρ(x−t₂) ≡ ρ(t₁−x) − ρ(t₂−x) + (t₂−t₁)", dist(lhs, rhs, D), "=",
                          fmpq(0)))
     hid = _net1d([(fmpq(1), fmpq(2), fmpq(1)), (fmpq(-1), fmpq(2), fmpq(1))])
     four = _net1d([(fmpq(0), fmpq(0), fmpq(0))], fmpq(4))
-    rels.append(relation("ρ(x + 2) + ρ(−x + 2) = 4 on [−1, 1]", R.w1inf_distance(hid, four, 1), "=", fmpq(0)))
+    rels.append(relation("ρ(x + 2) + ρ(−x + 2) = 4 on [−1, 1]", dist(hid, four, 1), "=", fmpq(0)))
     return rels, []
 
 
@@ -362,6 +363,9 @@ def eval_convex_loss(ev: Evaluation):
     lhs = loss(mix, me)
     fg = _integral_sq(R.canonical_from_terms(ft + [(a, b, -c) for a, b, c in gt], et - eg, D))
     rhs = (1 - t) * loss(ft, et) + t * loss(gt, eg) - t * (1 - t) * fg
+    if ev.independent:   # every integral again by exact Simpson on the sorted breakpoints
+        lhs = _loss_direct(_net1d(mix, me), y, D)
+        rhs = (1 - t) * _loss_direct(net, y, D) + t * _loss_direct(g, y, D) - t * (1 - t) * _loss_direct(net, g, D)
     mid = R.canonical_from_terms([(fmpq(1), fmpq(0), fmpq(1, 2)), (fmpq(-1), fmpq(0), fmpq(1, 2))], fmpq(0), D)
     pieces = mid.pieces()
     flat = min(abs(pieces[0][3]), abs(pieces[-1][3]))
@@ -514,11 +518,16 @@ def eval_sqrt_sharp(ev: Evaluation):
     D = _D(ev)
     eps, delta = _q(ev, "eps", fmpq(1, 4)), _q(ev, "delta", 0)
     r = fibre.exact_sqrt(eps)
-    if r is None or delta < 0:
-        raise InputError("params.eps must be a rational square and delta >= 0", "params.eps")
+    if r is None or eps <= 0 or delta < 0:
+        # ε = 0 is outside the family: g = 0 has zero neurons in its fibre, dist = δ/(1 + D)-ish, not δ
+        raise InputError("params.eps must be a positive rational square and delta >= 0", "params.eps")
     if tuple(net.theta) != (delta, fmpq(0), delta, fmpq(0)):
         raise InputError("claim 8 fixes Γ = (δ, 0, δ), e = 0; give it as network", "network")
     g = _g([(r, 0, r)])
+    if D > 1:
+        return [], [Hypothesis("D ≤ 1 (Ω ⊆ [−1, 1], where ‖g − R(Γ)‖ = |ε − δ²|)", False,
+                               f"outside the claim's scope: on [−D, D] with D = {to_json(D)} > 1 the sup norm "
+                               "D|ε − δ²| exceeds the slope |ε − δ²|")]
     lo, up, wit = _bounds(net, g, D, ev)
     return [relation("‖g − R(Γ)‖_{W^{1,∞}} = |ε − δ²|", _norm(ev, net, g, D), "=", abs(eps - delta * delta)),
             _bounded("dist(Γ, R⁻¹(g)) = |√ε − δ|", lo, up, "=", abs(r - delta))] + \
@@ -889,7 +898,9 @@ def eval_prop12_transfer(ev: Evaluation):
     losses = [parse_rational(v, f"params.losses[{k}]") for k, v in enumerate(ev.inst.params.get("losses") or [])]
     if not (1 <= len(pts) <= 8) or len(losses) != len(pts):
         raise InputError("params.points (1..8 networks) and params.losses (one per point) are required", "params")
-    s, r = _q(ev, "s"), _q(ev, "r")
+    s, r = _positive(ev, "s"), _positive(ev, "r")
+    if any(p.d != 1 or not p.is_shallow or p.H != pts[0].H for p in pts):
+        raise InputError("params.points must be 1-D shallow networks of one width", "params.points")
     same = [[R.w1inf_distance(p, q, D) == 0 for q in pts] for p in pts]
     consistent = all(losses[i] == losses[j] for i in range(len(pts)) for j in range(len(pts)) if same[i][j])
     par = [[max(abs(x - y) for x, y in zip(p.theta, q.theta)) for q in pts] for p in pts]
