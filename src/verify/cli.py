@@ -403,9 +403,14 @@ def cmd_distance(args) -> int:
     out["param_distance"] = to_json(fibre.param_distance(a, b)) if a.H == b.H else None
     out["d_sym"] = to_json(fibre.d_sym(a, b)) if a.H == b.H else None
     if a.d == 1:
-        fb = fibre.fibre_bounds(a, b, D)
-        out["fibre_distance"] = {"lower": to_json(fb.lower), "upper": None if fb.upper is None else to_json(fb.upper),
-                                 "witness": None if fb.witness is None else fb.witness.to_json(), "notes": fb.notes}
+        try:
+            fb = fibre.fibre_bounds(a, b, D)
+        except InputError as e:   # g has more kinks than the first network has neurons, or m past the limit
+            out["fibre_distance"] = {"not computed": str(e)}
+        else:
+            out["fibre_distance"] = {"lower": to_json(fb.lower), "upper": None if fb.upper is None else
+                                     to_json(fb.upper), "witness": None if fb.witness is None else fb.witness.to_json(),
+                                     "notes": fb.notes}
     out["restricted_violations"] = {"first": [list(map(str, r)) for r in fibre.restricted_violations(a, D)],
                                     "second": [list(map(str, r)) for r in fibre.restricted_violations(b, D)]}
     print(json.dumps(out, indent=2, ensure_ascii=False))
