@@ -219,6 +219,8 @@ def wild_scalar(rng: random.Random):
     k = rng.random()
     if k < 0.15:
         return ZERO
+    if k < 0.17:   # past the float range
+        return Fr(rng.choice([1, -1]) * 10 ** 400, rng.choice([1, 3]))
     if k < 0.25:
         return Fr(rng.choice([1, -1]) * 10 ** rng.randint(6, 30))
     if k < 0.35:

@@ -527,7 +527,15 @@ def _minimax_candidates(lin, hyp, roots) -> list:
 
 def _best_scale(lin, hyp) -> fmpq | None:
     """A rational λ > 0 near the minimizer of F (floats only choose among candidates; the cost of
-    the returned λ is always recomputed exactly by the caller).  ``None`` if no candidate is > 0."""
+    the returned λ is always recomputed exactly by the caller).  ``None`` if no candidate is > 0.
+    Parameters past the float range go through the exact / Arb minimax instead."""
+    try:
+        return _best_scale_float(lin, hyp)
+    except OverflowError:
+        return _minimax(lin, hyp).lam
+
+
+def _best_scale_float(lin, hyp) -> fmpq | None:
     cands = _minimax_candidates(lin, hyp, lambda A, B, C: _quad_roots(A, B, C, "float"))
     best = None
     fl = [(float(p), float(q)) for p, q in lin]

@@ -468,12 +468,25 @@ def eval_linf_instability(ev: Evaluation):
             _bounded("dist² ≥ n", _sq(lo), None if up is None else _sq(up), "≥", n, "dist²")]
     rels += _witness_relations(lo, up, wit, g, D)
     if "s" in ev.inst.params:
-        s, alpha = _positive(ev, "s"), _positive(ev, "alpha", 1)
-        with precision(128):
-            rhs = arb(s) * (arb(1) / arb(n)) ** (arb(1) / arb(alpha))
+        s, alpha = _positive(ev, "s"), _alpha(ev)
+        p, q = int(alpha.p), int(alpha.q)
+        # dist > s(1/n)^{1/α} ⇔ (dist/s)^p > (1/n)^q, exactly (both sides ≥ 0, x ↦ x^p increasing)
         rels.append(_bounded(f"dist > s·‖g_n − R(Γ)‖_{{L^∞}}^{{1/α}} with the user's s = {to_json(s)}, "
-                             f"α = {to_json(alpha)}", lo, up, ">", rhs))
+                             f"α = {to_json(alpha)}, compared as (dist/s)^p > ‖·‖^q for α = p/q",
+                             (lo / s) ** p, None if up is None else (up / s) ** p, ">", (1 / n) ** q, "(dist/s)^p"))
     return rels, hyp
+
+
+MAX_ALPHA_TERMS = 64   # documented limit: α = p/q with 1 ≤ p, q ≤ 64 (exact powers stay small)
+
+
+def _alpha(ev, default=1) -> fmpq:
+    """params.alpha = p/q > 0 with p, q ≤ `MAX_ALPHA_TERMS` (InputError otherwise): the inequality
+    dist ≤ s‖·‖^{1/α} is decided exactly as (dist/s)^p ≤ ‖·‖^q."""
+    a = _positive(ev, "alpha", default)
+    if a.p > MAX_ALPHA_TERMS or a.q > MAX_ALPHA_TERMS:
+        raise InputError(f"params.alpha = p/q needs p, q <= {MAX_ALPHA_TERMS} (documented limit)", "params.alpha")
+    return a
 
 
 def _positive(ev, key, default=None) -> fmpq:
@@ -488,23 +501,23 @@ def eval_linf_stable(ev):
     net = _exact(ev)
     g = _other(ev, net)
     D = _D(ev)
-    s, alpha = _positive(ev, "s", 1), _positive(ev, "alpha", 1)
+    s, alpha = _positive(ev, "s", 1), _alpha(ev)
     hyp = [_membership(ev, g, D, net.H, restricted=False)]
     if hyp[0].holds is False:
         return [], hyp
     lo, up, _ = _bounds(net, g, D, ev)
-    with precision(128):
-        rhs = arb(s) * arb(_sup(net, g, D, ev)) ** (arb(1) / arb(alpha))
-    return [_dist_relation(lo, up, rhs, "L^∞", s, alpha)], hyp
+    return [_dist_relation(lo, up, _sup(net, g, D, ev), "L^∞", s, alpha)], hyp
 
 
-def _dist_relation(lo, up, rhs, norm_name, s, alpha):
-    """dist ≤ s·‖·‖^{1/α} with the user's (s, α) decided from certified bounds (`_bounded`): HOLDS by
-    the explicit Φ, VIOLATED by the certified fibre lower bound -- a refutation of the user's
-    constants on this pair (Γ, g), not of any constant of the paper."""
+def _dist_relation(lo, up, norm, norm_name, s, alpha):
+    """dist ≤ s·‖·‖^{1/α} with the user's (s, α = p/q) decided exactly as (dist/s)^p ≤ ‖·‖^q from
+    certified bounds (`_bounded`): HOLDS by the explicit Φ, VIOLATED by the certified fibre lower
+    bound -- a refutation of the user's constants on this pair (Γ, g), not of any constant of the
+    paper."""
+    p, q = int(alpha.p), int(alpha.q)
     name = (f"dist(Γ, R⁻¹(g)) ≤ s·‖g − R(Γ)‖_{norm_name}^(1/α) with the user's s = {to_json(s)}, "
-            f"α = {to_json(alpha)} (a VIOLATED refutes these constants on this pair)")
-    return _bounded(name, lo, up, "≤", rhs)
+            f"α = {to_json(alpha)} (compared as (dist/s)^p ≤ ‖·‖^q; a VIOLATED refutes these constants on this pair)")
+    return _bounded(name, (lo / s) ** p, None if up is None else (up / s) ** p, "≤", norm ** q, "(dist/s)^p")
 
 
 def _txt(x):
@@ -792,7 +805,7 @@ def _drop(rule, build):
     def fn(ev):
         rels, hyp = eval_thm31(ev, drop=(rule,) if rule else ())
         net, D = ev.inst.net, _D(ev)
-        if not ev.independent and all(h.holds for h in hyp) and net.d == 1 and D == 1:
+        if not ev.independent and all(h.holds for h in hyp) and net.d == 1 and D == 1 and net.H <= 4:
             _record_family(ev, net, build, D, _norm(ev, net, _other(ev, net), D))
         return rels, hyp
     fn.__doc__ = f"Planted: Theorem 3.1's inequality on Ñ without {rule or 'the interior form of R2'}."
@@ -806,7 +819,7 @@ def eval_exponent_above_half(ev: Evaluation):
     net = _exact(ev)
     g = _other(ev, net)
     D = _D(ev)
-    s, alpha = _positive(ev, "s", 1), _positive(ev, "alpha", 1)
+    s, alpha = _positive(ev, "s", 1), _alpha(ev)
     if not (0 < alpha < 2):
         raise InputError("params.alpha must lie in (0, 2)", "params.alpha")
     hyp = [_in_set(ev, net, D), _membership(ev, g, D, net.H, restricted=True)]
@@ -816,9 +829,7 @@ def eval_exponent_above_half(ev: Evaluation):
     lo, up, wit = _bounds(net, g, D, ev)
     if wit is not None and not _in_set(ev, wit, D).holds:
         up = None  # Φ must lie in Ñ: an explicit Φ outside it cannot certify the inequality
-    with precision(128):
-        rhs = arb(s) * arb(norm) ** (arb(1) / arb(alpha))
-    return [_dist_relation(lo, up, rhs, "W^{1,∞}", s, alpha)], hyp
+    return [_dist_relation(lo, up, norm, "W^{1,∞}", s, alpha)], hyp
 
 
 def eval_prop12_without_is(ev: Evaluation):
@@ -1045,7 +1056,8 @@ _claim("forward-lipschitz-linf", "DERIVED", "‖R(Φ) − R(Γ)‖_{L^∞(Ω)} �
        "B ≥ ‖Γ‖_∞, ‖Φ‖_∞", eval_forward_lipschitz,
        examples=[{"network": TWO, "params": {"other": TWO_G}}], instances=_inst(restricted=False, edits=("perturb",)),
        mutants=[_mutant("forward-lipschitz-linf", "w1inf", "beg19.pv.forward-w1inf",
-                        "R is locally Lipschitz from (P_N, ‖·‖_∞) into W^{1,∞}(Ω)", eval_forward_w1inf,
+                        "R is Lipschitz from (P_N, ‖·‖_∞) into W^{1,∞}(Ω) with claim 5's constant 2mB(dD+1) + 1 "
+                        "(params.L overrides it)", eval_forward_w1inf,
                         {"network": _j([(1, 0, 1)]), "params": {"other": _j([(1, "1/1000", 1)])}},
                         instances=_inst(restricted=True, edits=("move",)))])
 _claim("convex-loss-nonconvex-set", "ABSTRACT", "L((1−t)f + tg) = (1−t)L(f) + tL(g) − t(1−t)∫(f−g)² for "
@@ -1053,7 +1065,7 @@ _claim("convex-loss-nonconvex-set", "ABSTRACT", "L((1−t)f + tg) = (1−t)L(f) 
        examples=[{"network": TWO, "params": {"other": TWO_G, "y": _j([(1, "-1/4", 2)], "1/3"), "t": "1/3"}}],
        instances=_inst(restricted=False, extra_params={"y": _j([(1, "-1/4", 2)], "1/3"), "t": "2/5"}))
 _claim("linf-instability", "RECONSTRUCTED", "L^∞ inverse stability fails: Γ = 0, g_n = (1/n)ρ(n²x) − (1/n)ρ(n²x − 1) "
-       "have ‖g_n‖_{L^∞} = 1/n but dist = √n", eval_linf_instability,
+       "have ‖g_n‖_{L^∞} = 1/n but dist = √n (n ≥ 2, both kinks inside Ω)", eval_linf_instability,
        examples=[{"network": _j([(0, 0, 0), (0, 0, 0)]), "params": {"n": 9, "s": "2", "alpha": "1"}}],
        instances=_family_inst(_j([(0, 0, 0), (0, 0, 0)]), ["1"]),
        mutants=[_mutant("linf-instability", "linf-stable", "beg19.pv.linf-stable",
@@ -1063,8 +1075,8 @@ _claim("linf-instability", "RECONSTRUCTED", "L^∞ inverse stability fails: Γ =
                         instances=_fixed({"network": _j([(0, 0, 0), (0, 0, 0)]),
                                           "params": {"other": _j([(16, 0, "1/4"), (16, -1, "-1/4")]), "s": "1",
                                                      "alpha": "2"}}))])
-_claim("sqrt-sharp", "DERIVED", "P0/P0b: Γ = (δ,0,δ), g = ερ(x): ‖·‖ = |ε − δ²|, dist = |√ε − δ|, so the exponent 1/2 "
-       "is sharp", eval_sqrt_sharp,
+_claim("sqrt-sharp", "DERIVED", "P0/P0b: Γ = (δ,0,δ), g = ερ(x) (ε > 0 a rational square, D ≤ 1): ‖·‖ = |ε − δ²|, "
+       "dist = |√ε − δ|, so the exponent 1/2 is sharp", eval_sqrt_sharp,
        examples=[{"network": _j([(0, 0, 0)]), "params": {"eps": "1/4", "delta": "0"}},
                  {"network": _j([("1/6", 0, "1/6")]), "params": {"eps": "1/9", "delta": "1/6"}}],
        instances=_fixed({"network": _j([("1/10", 0, "1/10")]), "params": {"eps": "1/16", "delta": "1/10"}}),
@@ -1073,14 +1085,14 @@ _claim("sqrt-sharp", "DERIVED", "P0/P0b: Γ = (δ,0,δ), g = ερ(x): ‖·‖ =
                         {"network": P0B_GAMMA, "params": {"other": P0B_G, "s": "1", "alpha": "1"}},
                         instances=_fixed({"network": _j([("1/10", 0, "1/10")]),
                                           "params": {"other": _j([("1/5", 0, "1/5")]), "s": "1", "alpha": "1"}}))])
-_claim("pathology-unbalanced", "RECONSTRUCTED", "P1 (breaks R1): Γ = (1,0,0), g = ερ(x − ½): ‖·‖ = ε, dist ≥ 1/3",
+_claim("pathology-unbalanced", "RECONSTRUCTED", "P1 (breaks R1) on Ω = [−1, 1]: Γ = (1,0,0), g = ερ(x − ½): ‖·‖ = ε, dist ≥ 1/3",
        eval_unbalanced, groups=SET, examples=[{"network": _j([(1, 0, 0)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, 0, 0)]), ["1/100", "1/10", "2/9", "1/10000"]),
        mutants=[_mutant("pathology-unbalanced", "no-balance", "beg19.pv.no-balance",
                         "(s, 2) inverse stability on Ñ without R1", _drop("R1", _p1),
                         {"network": _j([(1, 0, 0)]), "params": {"other": _j([(1, "-1/2", "1/36")]), "s": "1"}},
                         instances=_s_family(_j([(1, 0, 0)]), lambda k: _j([(1, "-1/2", f"1/{9 * k * k}")])))])
-_claim("pathology-inactive", "RECONSTRUCTED", "P2 (breaks R2): Γ = (1,−2,1), g = ερ(x): ‖·‖ = ε, dist ≥ 2",
+_claim("pathology-inactive", "RECONSTRUCTED", "P2 (breaks R2) on Ω = [−1, 1]: Γ = (1,−2,1), g = ερ(x): ‖·‖ = ε, dist ≥ 2",
        eval_inactive, groups=SET, examples=[{"network": _j([(1, -2, 1)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, -2, 1)]), ["1/100", "1/10", "1"]),
        mutants=[_mutant("pathology-inactive", "no-visibility", "beg19.pv.no-visibility",
@@ -1094,7 +1106,7 @@ _claim("pathology-inactive", "RECONSTRUCTED", "P2 (breaks R2): Γ = (1,−2,1), 
                         forced={"quantifiers": "q-full", "visibility": "r2-nonvanishing"},
                         instances=_s_family(_j([(1, 2, 1), (-1, 2, 1)]),
                                             lambda k: _j([(1, 0, f"1/{k * k}"), (0, 0, 0)], 4)))])
-_claim("pathology-redundant", "RECONSTRUCTED", "P3 (breaks R3): Γ = (1,0,1),(1,0,1), g = 2ρ(x) + ερ(x − ½): "
+_claim("pathology-redundant", "RECONSTRUCTED", "P3 (breaks R3) on Ω = [−1, 1]: Γ = (1,0,1),(1,0,1), g = 2ρ(x) + ερ(x − ½): "
        "dist = 1 − √ε", eval_redundant, groups=SET,
        examples=[{"network": _j([(1, 0, 1), (1, 0, 1)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, 0, 1), (1, 0, 1)]), ["1/100", "1/4", "1/10000"]),
@@ -1104,7 +1116,7 @@ _claim("pathology-redundant", "RECONSTRUCTED", "P3 (breaks R3): Γ = (1,0,1),(1,
                          "params": {"other": _j([(1, 0, 2), (1, "-1/2", "1/9")]), "s": "1"}},
                         instances=_s_family(_j([(1, 0, 1), (1, 0, 1)]),
                                             lambda k: _j([(1, 0, 2), (1, "-1/2", f"1/{(k + 1) ** 2}")])))])
-_claim("pathology-opposite", "RECONSTRUCTED", "P4 (breaks R4): Γ = (1,0,1),(−1,0,−1), g = x + ερ(x − ½): dist = ½",
+_claim("pathology-opposite", "RECONSTRUCTED", "P4 (breaks R4) on Ω = [−1, 1]: Γ = (1,0,1),(−1,0,−1), g = x + ερ(x − ½): dist = ½",
        eval_opposite, groups=SET, examples=[{"network": _j([(1, 0, 1), (-1, 0, -1)]), "params": {"eps": "1/100"}}],
        instances=_family_inst(_j([(1, 0, 1), (-1, 0, -1)]), ["1/100", "1/2", "1/10000"]),
        mutants=[_mutant("pathology-opposite", "no-opposite", "beg19.pv.no-opposite",
@@ -1117,8 +1129,8 @@ _claim("pathology-opposite", "RECONSTRUCTED", "P4 (breaks R4): Γ = (1,0,1),(−
 _claim("fibre-distance-1d", "DERIVED", "in 1-D the certified fibre lower bound never exceeds the distance of an "
        "explicit Φ with R(Φ) = g", eval_fibre_distance, examples=[{"network": TWO, "params": {"other": TWO_G}}],
        instances=_inst(restricted=False))
-_claim("flip-benign", "DERIVED", "flipping a zero-jump-sum pair is an exact symmetry: equal realizations, both in Ñ, "
-       "fibre distance 0, yet d_sym = 2", eval_flip_benign,
+_claim("flip-benign", "DERIVED", "flipping a zero-jump-sum subset is an exact symmetry: for Γ′ such a flip of Γ with "
+       "both in Ñ, equal realizations, fibre distance 0, yet d_sym > 0", eval_flip_benign,
        examples=[{"network": FLIP_G, "params": {"other": FLIP_G2}}],
        instances=_fixed({"network": FLIP_G, "params": {"other": FLIP_G2}}),
        mutants=[_mutant("flip-benign", "perm-scale-identifiable", "beg19.pv.perm-scale-identifiable",
