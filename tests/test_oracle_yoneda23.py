@@ -627,6 +627,9 @@ def test_size_limits_refuse_with_one_line():
         D.D0(N=D.MAX_N + 1)
     with pytest.raises(InputError, match="EXACT_POPULATION_MAX_STEPS"):
         D.gd_exact(D.D0(), D.EXACT_POPULATION_MAX_STEPS + 1)
+    with pytest.raises(InputError, match="limited to 5 steps at N = 10"):
+        D.gd_exact(D.D0(N=10), 6)
+    assert [D.exact_population_max_steps(N) for N in (0, 4, 5, 6, 8, 10, 11)] == [8, 8, 7, 7, 6, 5, 0]
     v = check("yoneda23.squaring-error", {"network": {"kind": "d0", "N": 30}, "params": {"z": "1/3"}})
     assert v.status.value == "HOLDS" and any("not on all 2^N" in n for n in v.notes)
 

@@ -730,11 +730,12 @@ def _d0_gd(args, cfg) -> int:
     points = _d0_points(args.points, cfg)
     pop = cfg.batch.kind in ("full", "cells")
     ar = args.arithmetic
-    if ar == "exact" and pop and steps > D.EXACT_POPULATION_MAX_STEPS:
+    if ar == "exact" and pop and steps > D.exact_population_max_steps(cfg.N):
         raise InputError(f"exact GD on the population batch '{cfg.batch.kind}' is limited to "
-                         f"{D.EXACT_POPULATION_MAX_STEPS} steps, got {steps}: the denominators roughly triple per step "
-                         "(spec §6; 9 steps take about 14 s, 12 about 14 min); use --arithmetic ball (certified) or "
-                         "float", "--steps")
+                         f"{D.exact_population_max_steps(cfg.N)} steps at N = {cfg.N} (8 for N <= 4, 7 for N <= 6, 6 for "
+                         f"N <= 8, 5 for N <= 10), got {steps}: the denominators roughly triple per step (spec §6; at "
+                         "N = 2, 9 steps take about 14 s, 12 about 14 min); use --arithmetic ball (certified) or float",
+                         "--steps")
     con = _console()
     desc = {"exact": "exact GD (fmpq)", "ball": f"ball GD at {args.prec} bits", "float": "float GD"}[ar]
     columns = (SpinnerColumn(), TextColumn(f"{desc}, {steps} steps", style="bold"), BarColumn(), TimeElapsedColumn())

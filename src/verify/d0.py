@@ -110,6 +110,14 @@ MAX_N = 1000  # hat layers: φ_N carries denominators 4^N
 NETWORK_MAX_WEIGHTS = 2 * 10 ** 6  # dense weight entries of `D0.network` (≈ 16 d² N): about 0.5 GB of fmpq
 POPULATION_MAX_N = 10  # d = 1 population integrals cut [−1, 1) into the 2^(N+1) linear pieces of r_N
 EXACT_POPULATION_MAX_STEPS = 8  # exact population GD: the denominators triple per step (9 steps ≈ 14 s, 12 ≈ 14 min)
+# and each step integrates over ~2^(N+1) pieces: the limit per N keeps a run under ~10 s (measured:
+# 8 steps 2.9 s at N = 2, 8.2 s at N = 4; 7 steps 4.9 s at N = 6; 6 steps 6.6 s at N = 8; 8 steps took 152 s at N = 8)
+EXACT_POPULATION_STEPS_BY_N = ((4, 8), (6, 7), (8, 6), (POPULATION_MAX_N, 5))
+
+
+def exact_population_max_steps(N: int) -> int:
+    """The most exact population GD steps allowed for N hat layers (EXACT_POPULATION_STEPS_BY_N)."""
+    return next(k for n, k in EXACT_POPULATION_STEPS_BY_N if N <= n) if N <= POPULATION_MAX_N else 0
 EXACT_MAX_BITS = 10 ** 6  # exact GD stops (incomplete run) once θ^t needs more bits than this
 NOT_IMPLEMENTED = {
     "feature": {"radial": "the radial feature r = |x|", "custom": "custom feature networks",
@@ -1809,10 +1817,11 @@ def gd_exact(cfg: D0, steps: int, record="all", full_loss: bool = False, theta0=
     (spec §6); any run stops, incomplete (``complete = False``, ``reason`` names the limit), once θ^t
     needs more than ``EXACT_MAX_BITS`` bits."""
     _check_steps(steps)
-    if cfg.batch.kind in ("full", "cells") and steps > EXACT_POPULATION_MAX_STEPS:
-        raise InputError(f"exact GD on the population batch {cfg.batch.kind!r} is limited to "
-                         f"{EXACT_POPULATION_MAX_STEPS} steps (verify.d0.EXACT_POPULATION_MAX_STEPS; the denominators "
-                         f"triple per step), got {steps}; use ball (certified) or float GD", "steps")
+    limit = exact_population_max_steps(cfg.N)
+    if cfg.batch.kind in ("full", "cells") and steps > limit:
+        raise InputError(f"exact GD on the population batch {cfg.batch.kind!r} is limited to {limit} steps at N = {cfg.N} "
+                         f"(verify.d0.EXACT_POPULATION_MAX_STEPS, EXACT_POPULATION_STEPS_BY_N: the denominators triple "
+                         f"per step), got {steps}; use ball (certified) or float GD", "steps")
     rec = _recorder(record, steps)
     theta = tuple(_rat(v, f"theta0[{k}]") for k, v in enumerate(cfg.init if theta0 is None else theta0))
     tr = Trajectory(cfg, "exact", steps)
