@@ -588,3 +588,16 @@ def test_flow_command_hostile_inputs(tmp_path):
     assert main(["--debug", "flow", str(f), "--T", "1/8", "--max-steps", "3", "--tol", "1e-30"]) == 3
     assert main(["--debug", "flow", str(f), "--mode", "gd", "--eta", "1/4", "--steps", "3",
                  "--arithmetic", "exact"]) == 3  # ρ irrational after one step: stopped, says so
+
+
+def test_ball_gd_that_loses_all_precision_stops_and_says_so():
+    """Standard ball GD from (4/5, −3/5, 1, 0), f(x) = x, η = 1/16: the kink crosses 0 near step 300 and the balls
+    explode; the run must stop there (complete False) instead of converting balls with 10⁷-digit exponents."""
+    from verify.flows import WIDE, FlowSystem, descent
+    from verify.problems import Polynomial, measure_from_json
+    from flint import fmpq
+
+    system = FlowSystem(Polynomial((fmpq(0), fmpq(1))), measure_from_json({"kind": "lebesgue", "box": [["0", "1"]]}, 1), 1)
+    d = descent(system, ["4/5", "-3/5", "1", "0"], "1/16", 2000, flow="standard", arithmetic="ball")
+    assert not d.complete and "wider than" in d.reason and len(d.iterates) < 2000
+    assert all(float(x.rad()) < WIDE for x in d.iterates[-1])

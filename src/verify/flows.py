@@ -94,7 +94,7 @@ TOL_MIN = 1e-30  # smallest local error per unit time of `enclose` (finite, > 0)
 MAX_STEPS = 1_000_000  # largest max_steps of `enclose` (the CLI also refuses T/h0 > max_steps)
 FLOAT_MAX_T = 10 ** 12  # largest float horizon of `simulate`
 FLOAT_MAX_EVALS = 50_000  # field evaluations of one `simulate` run, about 30 s (soft: stops, success=False)
-GD_MAX_STEPS = {"exact": 50, "ball": 100_000, "float": 1_000_000}  # hard limits of `descent`
+GD_MAX_STEPS = {"exact": 50, "ball": 20_000, "float": 50_000}  # hard limits of `descent` (about a minute each)
 EXACT_GD_MAX_BITS = 100_000  # soft: exact GD stops before a step whose iterate needs more bits
 
 
@@ -174,6 +174,18 @@ def _inflate(x: arb, rel: fmpq = fmpq(1, 8), eps: fmpq = fmpq(1, 2 ** 60)) -> ar
     lo, hi = bd
     d = (hi - lo) * rel + eps * (1 + max(abs(lo), abs(hi)))
     return _ball(lo - d, hi + d)
+
+
+WIDE = 1e30  # a ball with radius or midpoint beyond this has lost all information (steering only)
+
+
+def _too_wide(x: arb) -> bool:
+    """Heuristic stop (never a verdict): radius or |midpoint| past WIDE, or not finite.  Checked in
+    floats before any exact conversion: the exact endpoints of such balls can have millions of digits."""
+    if not x.is_finite():
+        return True
+    r, m = float(x.rad()), float(abs(x.mid()))
+    return not (math.isfinite(r) and math.isfinite(m) and r < WIDE and m < WIDE)
 
 
 def _check_flow(flow: str, manifold: str):
@@ -1101,6 +1113,9 @@ class FlowSystem:
                         break
                     continue
                 X, FX, Y, par, _, E = res
+                if any(_too_wide(x) for x in X):
+                    enc.reason = f"the enclosure is wider than {WIDE:g} at t = {t} (it has lost all information)"
+                    break
                 enc.steps.append(Step(t, t + hs, X, FX, E))
                 t = t + hs
                 enc.points.append((t, Y))
@@ -1214,14 +1229,19 @@ def descent(system: "FlowSystem", theta0, eta, steps: int, flow: str = "normaliz
         X = [arb(t) for t in th]
         its, risk = [X], [system._box(X).L]
         e = arb(eta)
-        for _ in range(steps):
+        for n in range(steps):
             ev = system._box(X)
             F = system._box_field(X, ev, flow, manifold)
             X = [x + e * f for x, f in zip(X, F)]
             if flow == "normalized":
                 X = _retract(X, H, manifold, lambda a: a.sqrt())
+            L = None if any(_too_wide(x) for x in X) else system._box(X).L
+            if L is None or _too_wide(L):
+                return Descent("ball", flow, manifold, eta, its, risk, False,
+                               f"the ball enclosure of θ_{n + 1} (or of ℒ there) is wider than {WIDE:g} or not "
+                               f"finite at {prec} bits (raise --prec or take fewer steps)")
             its.append(X)
-            risk.append(system._box(X).L)
+            risk.append(L)
         return Descent("ball", flow, manifold, eta, its, risk)
 
 
