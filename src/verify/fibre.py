@@ -1441,15 +1441,22 @@ def independent_excludes(net: Network, target: Network, D, v) -> bool:
 
 
 def independent_lower(net: Network, target: Network, D=1, hi=None, steps: int = 40) -> fmpq:
-    """The largest dyadic v ≤ ``hi`` found by bisection with `independent_excludes` (a certified
-    lower bound of dist(Γ, R⁻¹(g)), independent of `fibre_lower`); ``hi`` defaults to the largest
-    parameter modulus plus one.  Tries ``hi`` itself first."""
+    """The largest v ≤ ``hi`` found with `independent_excludes` (a certified lower bound of
+    dist(Γ, R⁻¹(g)), independent of `fibre_lower`): ``hi`` itself, else hi/2, hi/4, … until one is
+    excluded, then bisection; ``hi`` defaults to the largest parameter modulus plus one."""
     hi = _fr(hi) if hi is not None else max([abs(_fr(t)) for t in net.theta + target.theta] + [Fraction(0)]) + 1
     if hi <= 0:
         return _ZERO
     if independent_excludes(net, target, D, hi):
         return fmpq(hi.numerator, hi.denominator)
     lo = Fraction(0)
+    for _ in range(200):      # halve until excluded: the distance may be far below hi
+        hi /= 2
+        if independent_excludes(net, target, D, hi):
+            lo, hi = hi, 2 * hi
+            break
+    else:
+        return _ZERO
     for _ in range(steps):
         mid = (lo + hi) / 2
         if independent_excludes(net, target, D, mid):

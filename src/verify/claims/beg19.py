@@ -192,6 +192,11 @@ def _sq(x):
     return x * x
 
 
+def _scope(text) -> Hypothesis:
+    """A claim's scope, stated in the verdict; instances outside it are refused earlier (InputError)."""
+    return Hypothesis(f"scope: {text}", True)
+
+
 # --------------------------------------------------------------------------------------------
 # 1, 2: exact norms
 
@@ -220,7 +225,7 @@ def eval_w1inf_exact_1d(ev: Evaluation):
                           arrangement.sup_norm_exact(net, other, D)),
                  relation("‖f‖_∞ = direct Fraction evaluation", f.sup_norm(), "=", ds),
                  relation("‖f′‖_∞ = direct Fraction evaluation", f.lip_norm(), "=", dl)]
-    return rels, []
+    return rels, [_scope('d = 1, shallow networks Γ, Γ′ of any widths, Ω = [−D, D], D > 0')]
 
 
 def eval_w1inf_arrangement(ev: Evaluation):
@@ -237,7 +242,7 @@ def eval_w1inf_arrangement(ev: Evaluation):
     rels = [relation("B&B lower ≤ exact W^{1,∞}", lo, "≤", exact), relation("exact W^{1,∞} ≤ B&B upper", exact, "≤", hi)]
     if net.d == 1:
         rels.append(relation("arrangement = 1-D canonical form", exact, "=", R.w1inf_distance(net, other, D)))
-    return rels, []
+    return rels, [_scope('d ≤ 3, shallow networks with m + m′ ≤ 20, Ω = [−D, D]^d, D > 0')]
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +288,7 @@ def eval_relu_identities(ev: Evaluation):
     hid = _net1d([(fmpq(1), fmpq(2), fmpq(1)), (fmpq(-1), fmpq(2), fmpq(1))])
     four = _net1d([(fmpq(0), fmpq(0), fmpq(0))], fmpq(4))
     rels.append(relation("ρ(x + 2) + ρ(−x + 2) = 4 on [−1, 1]", dist(hid, four, 1), "=", fmpq(0)))
-    return rels, []
+    return rels, [_scope('d = 1, shallow network of width ≥ 1, λ > 0, Ω = [−D, D]')]
 
 
 def eval_kink_matching(ev: Evaluation):
@@ -299,7 +304,8 @@ def eval_kink_matching(ev: Evaluation):
     gj = dict(g.kinks)
     rels = [relation(f"kink t = {to_json(t)}: |J_f − J_g| ≤ 2‖(f − g)′‖_∞", abs(J - gj.get(t, fmpq(0))), "≤", 2 * lip)
             for t, J in f.kinks]
-    return rels or [relation("f has no interior kink (nothing to match)", fmpq(0), "=", fmpq(0))], []
+    return rels or [relation("f has no interior kink (nothing to match)", fmpq(0), "=", fmpq(0))], [
+            _scope('d = 1, shallow networks of any widths, Ω = [−D, D]')]
 
 
 def eval_forward_lipschitz(ev: Evaluation, sobolev=False):
@@ -322,7 +328,8 @@ def eval_forward_lipschitz(ev: Evaluation, sobolev=False):
                 f"not the claim, whose constant here is 2mB(dD + 1) + 1 = {to_json(derived)})"
     else:
         name += f" ≤ (2mB(dD + 1) + 1)·‖Φ − Γ‖_∞, 2mB(dD + 1) + 1 = {to_json(L)}"
-    return [relation(name, lhs, "≤", L * dist, note=f"‖Φ − Γ‖_∞ = {to_json(dist)}; the pair (Γ, Φ) is the witness")], []
+    return [relation(name, lhs, "≤", L * dist, note=f"‖Φ − Γ‖_∞ = {to_json(dist)}; the pair (Γ, Φ) is the witness")], [
+            _scope('shallow Γ, Φ of equal widths, cube Ω = [−D, D]^d, B = max(‖Γ‖_∞, ‖Φ‖_∞)')]
 
 
 def eval_forward_w1inf(ev):
@@ -371,7 +378,8 @@ def eval_convex_loss(ev: Evaluation):
     flat = min(abs(pieces[0][3]), abs(pieces[-1][3]))
     return [relation("L((1−t)f + tg) = (1−t)L(f) + tL(g) − t(1−t)∫(f−g)²", lhs, "=", rhs),
             relation("|x|/2 has an interior kink and no flat side (so it is not a width-1 realization)",
-                     fmpq(int(len(mid.kinks) == 1)) * flat, ">", fmpq(0))], []
+                     fmpq(int(len(mid.kinks) == 1)) * flat, ">", fmpq(0))], [
+                             _scope('d = 1 networks f, g, y, t ∈ [0, 1], L(f) = ∫_Ω (f − y)² (Lebesgue)')]
 
 
 # --------------------------------------------------------------------------------------------
@@ -469,6 +477,12 @@ def eval_linf_instability(ev: Evaluation):
     rels += _witness_relations(lo, up, wit, g, D)
     if "s" in ev.inst.params:
         s, alpha = _positive(ev, "s"), _alpha(ev)
+        k = int(s.p // s.q) + 1
+        if n < k * k:
+            hyp.append(Hypothesis("n ≥ (⌊s⌋ + 1)² (the claim's n for the given s)", False,
+                                  f"outside the claim's scope: for s = {to_json(s)} the claim takes n ≥ {k * k}, "
+                                  f"where √n > s ≥ s(1/n)^(1/α); n = {to_json(n)} is smaller"))
+            return rels, hyp
         p, q = int(alpha.p), int(alpha.q)
         # dist > s(1/n)^{1/α} ⇔ (dist/s)^p > (1/n)^q, exactly (both sides ≥ 0, x ↦ x^p increasing)
         rels.append(_bounded(f"dist > s·‖g_n − R(Γ)‖_{{L^∞}}^{{1/α}} with the user's s = {to_json(s)}, "
@@ -602,7 +616,7 @@ def eval_fibre_distance(ev: Evaluation):
     if net.d != 1:
         raise InputError("the fibre distance is implemented in 1-D", "network")
     rels, _, lo, up = _family_relations(ev, net, g, D)
-    return rels, []
+    return rels, [_scope("d = 1, Γ and g of any widths with g's interior kinks ≤ m, m ≤ 64, Ω = [−D, D]")]
 
 
 # --------------------------------------------------------------------------------------------
@@ -905,8 +919,12 @@ def eval_prop12_transfer(ev: Evaluation):
     minimum of L∘R on Ñ, then R(Γ) is a local minimum of L on R(Ñ) with radius (r/s)²."""
     _exact(ev)
     D = _D(ev)
-    pts = [Network.from_json(p, f"params.points[{k}]") for k, p in enumerate(ev.inst.params.get("points") or [])]
-    losses = [parse_rational(v, f"params.losses[{k}]") for k, v in enumerate(ev.inst.params.get("losses") or [])]
+    raw_pts, raw_losses = ev.inst.params.get("points"), ev.inst.params.get("losses")
+    if not isinstance(raw_pts, list) or not isinstance(raw_losses, list):
+        raise InputError("params.points (a list of networks) and params.losses (a list of numbers) are required",
+                         "params.points")
+    pts = [Network.from_json(p, f"params.points[{k}]") for k, p in enumerate(raw_pts)]
+    losses = [parse_rational(v, f"params.losses[{k}]") for k, v in enumerate(raw_losses)]
     if not (1 <= len(pts) <= 8) or len(losses) != len(pts):
         raise InputError("params.points (1..8 networks) and params.losses (one per point) are required", "params")
     s, r = _positive(ev, "s"), _positive(ev, "r")
@@ -939,7 +957,8 @@ def eval_normalize(ev: Evaluation):
     else:
         from .. import arrangement
         same = arrangement.w1inf_exact(net, out, D, "max")
-    return [relation("‖R(normalize(Γ)) − R(Γ)‖_{W^{1,∞}} = 0", same, "=", fmpq(0))], []
+    return [relation("‖R(normalize(Γ)) − R(Γ)‖_{W^{1,∞}} = 0", same, "=", fmpq(0))], [
+            _scope("shallow networks on the cube (d ≥ 2: m ≤ 10, the arrangement engine's scope)")]
 
 
 def eval_restricted_expressivity(ev: Evaluation):
@@ -965,7 +984,8 @@ def eval_equal_width_expressivity(ev: Evaluation):
     else:
         n = len(R.canonical(net, D).kinks)
     return [relation("#nonzero interior kinks of R(Γ) = m (as for every member of R(Ñ_m))", fmpq(n), "=",
-                     fmpq(net.H), note="R(Γ) ∈ R(P_m) with fewer kinks is the witness: every Φ ∈ Ñ_m has m")], []
+                     fmpq(net.H), note="R(Γ) ∈ R(P_m) with fewer kinks is the witness: every Φ ∈ Ñ_m has m")], [
+                             _scope('d = 1, default restricted set (R1 bal-a, R2 interior, R3/R4 on (a, b)), Ω = [−D, D]')]
 
 
 # --------------------------------------------------------------------------------------------
