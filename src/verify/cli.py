@@ -31,7 +31,10 @@ def _console(stderr=False):
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
-    return Console(stderr=stderr, highlight=False, width=None if stream.isatty() else 200)
+    import os
+
+    wide = stream.isatty() or os.environ.get("COLUMNS")  # else rich would assume 80 for a pipe
+    return Console(stderr=stderr, highlight=False, width=None if wide else 200)
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,57 +185,88 @@ def _stats(r) -> str:
     return f"certified {r.certified}  unknown {r.unknown}  best margin {_margin(r.best_margin)}"
 
 
+def _line(k: int, n: int, r) -> str:
+    """One plain progress line per finished claim (stderr when not on a terminal)."""
+    return (f"[{k}/{n}] {r.id}: {r.examples} examples, {r.certified} certified, {r.unknown} unknown, "
+            f"{int(r.counterexample is not None)} counterexample(s), {r.seconds:.1f} s: {r.outcome}")
+
+
 def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, profile: str | None,
          reproduce: str | None = None):
-    """Search every ref with a rich progress bar, write the report folder, return the results."""
+    """Search every ref with a rich progress bar (one plain line per claim on stderr when not on a
+    terminal), write the report folder, return (results, report document, interrupted).  Ctrl-C
+    stops the run: the claims finished so far are written as a partial report marked interrupted."""
     from datetime import datetime, timezone
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
 
     from . import report
     from .search import run_report, search
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
-    results = []
+    results, interrupted = [], False
+    tty = sys.stderr.isatty()
     columns = (TextColumn("{task.description}", style="bold"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[stats]}"), TimeElapsedColumn())
-    with Progress(*columns, console=_console(stderr=True), transient=True,
-                  disable=not sys.stderr.isatty()) as progress:
-        overall = progress.add_task("claims", total=len(refs), stats="") if len(refs) > 1 else None
-        for ref in refs:
-            task = progress.add_task(ref, total=budget.examples, stats="")
+               TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=_console(stderr=True), transient=True, disable=not tty) as progress:
+            overall = progress.add_task("claims", total=len(refs), stats="") if len(refs) > 1 else None
+            for k, ref in enumerate(refs, 1):
+                task = progress.add_task(ref, total=budget.examples, stats="")
 
-            def tick(r, task=task):
-                progress.update(task, completed=min(r.examples, budget.examples), stats=_stats(r))
+                def tick(r, task=task):
+                    progress.update(task, completed=min(r.examples, budget.examples), stats=_stats(r))
 
-            results.append(search(ref, budget, seed, out / "hypothesis-db" / report.safe_name(ref), tick,
-                                  reproduce=reproduce))
-            progress.remove_task(task)
-            if overall is not None:
-                progress.advance(overall)
+                r = search(ref, budget, seed, out / "hypothesis-db" / report.safe_name(ref), tick, reproduce=reproduce)
+                results.append(r)
+                progress.remove_task(task)
+                if overall is not None:
+                    progress.advance(overall)
+                if not tty:
+                    print(_line(k, len(refs), r), file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        interrupted = True
+        print(f"relu-verify: interrupted after {len(results)} of {len(refs)} searches; writing the partial report",
+              file=sys.stderr)
     doc = run_report(command, argv, results, profile=profile, budget=budget, seed=seed, started=started,
                      seconds=time.perf_counter() - t0, database="hypothesis-db",
                      witness_name=report.witness_name)
+    if interrupted:
+        doc["interrupted"] = {"finished": len(results), "planned": len(refs),
+                              "not_run": refs[len(results):]}
     report.write(out, doc)
-    return results, doc
+    return results, doc, interrupted
+
+
+def _decision_rate(results) -> str:
+    n = sum(r.examples for r in results)
+    c = sum(r.certified for r in results)
+    return f"{c}/{n} examples decided ({100 * c / n:.0f}%)" if n else "no examples"
+
+
+TAGS = {"ABSTRACT": "ABS", "PAPER-FAMILY": "FAM", "RECONSTRUCTED": "REC", "DERIVED": "DER"}
 
 
 def _table(title: str, results):
+    """claim | tag | n | cert | unk | cex | s | result: readable at 80 columns (long ids fold,
+    numbers never do); a claim none of whose examples was decided is shown in yellow."""
     from rich.table import Table
 
-    table = Table(title=title)
-    for col in ("claim", "provenance", "examples", "certified", "unknown", "counterexamples", "best margin",
-                "time [s]", "result"):
-        table.add_column(col, no_wrap=(col == "claim"), justify="right" if col in (
-            "examples", "certified", "unknown", "counterexamples", "time [s]") else "left")
+    table = Table(title=title, caption="tag: ABS abstract, FAM paper family, REC reconstructed, DER derived; "
+                  "~ a planted violation; n examples = cert (decided) + unk (undecided)", caption_justify="left")
+    table.add_column("claim", overflow="fold", ratio=1, min_width=16)
+    table.add_column("tag", no_wrap=True)
+    for col in ("n", "cert", "unk", "cex", "s"):
+        table.add_column(col, no_wrap=True, justify="right")
+    table.add_column("result", no_wrap=True)
     for r in results:
-        prov = f"mutant ({r.provenance})" if r.kind == "mutant" else r.provenance
-        best = _margin(r.best_margin)
+        tag = ("~" if r.kind == "mutant" else "") + TAGS.get(r.provenance, r.provenance)
         style = "green" if r.passed else "bold red"
-        table.add_row(r.id, prov, str(r.examples), str(r.certified), str(r.unknown),
-                      str(int(r.counterexample is not None)), best, f"{r.seconds:.2f}",
-                      f"[{style}]{r.outcome}[/{style}]")
+        cert = f"[yellow]{r.certified}[/yellow]" if r.examples and r.certified == 0 else str(r.certified)
+        table.add_row(r.id, tag, str(r.examples), cert, str(r.unknown), str(int(r.counterexample is not None)),
+                      f"{r.seconds:.1f}", f"[{style}]{r.outcome}[/{style}]")
     return table
 
 
@@ -258,7 +292,11 @@ def cmd_search(args) -> int:
     if budget.examples < 1:
         raise InputError(f"must be at least 1, got {budget.examples}", "--examples")
     out = _out_dir(args.out)
-    results, doc = _run("search", args.argv, [args.claim], budget, args.seed, out, None, args.reproduce)
+    results, doc, interrupted = _run("search", args.argv, [args.claim], budget, args.seed, out, None,
+                                     args.reproduce)
+    if interrupted:
+        print(f"report (partial, interrupted): {out / 'report.md'}")
+        return 130
     r = results[0]
     _console().print(_table(f"relu-verify search {args.claim} (seed {args.seed})", results))
     if r.counterexample is not None:
@@ -291,16 +329,18 @@ def cmd_suite(args) -> int:
         raise InputError(f"no claim or mutant matches {pattern!r}", "--claims")
     budget = PROFILES[args.profile]
     out = _out_dir(args.out)
-    results, doc = _run("suite", args.argv, refs, budget, args.seed, out, args.profile)
+    results, doc, interrupted = _run("suite", args.argv, refs, budget, args.seed, out, args.profile)
     _console().print(_table(f"relu-verify suite --profile {args.profile} (seed {args.seed}; per claim ≤ "
                             f"{budget.examples} examples, ≤ {budget.seconds:g} s)", results))
     _print_findings(results)
     failed = [r.id for r in results if not r.passed]
     n_claims = sum(r.kind == "claim" for r in results)
+    print(f"decision rate: {_decision_rate(results)}")
     print(f"{n_claims} claims, {len(results) - n_claims} mutants, {sum(r.examples for r in results)} examples in "
-          f"{doc['seconds']:.1f} s: " + ("all passed" if not failed else f"FAILED: {', '.join(failed)}"))
+          f"{doc['seconds']:.1f} s: " + ("all passed" if not failed else f"FAILED: {', '.join(failed)}")
+          + (f" (INTERRUPTED: {len(refs) - len(results)} not run)" if interrupted else ""))
     print(f"report: {out / 'report.md'} (also report.html, report.json, junit.xml)")
-    return _suite_exit_code(results)
+    return 130 if interrupted else _suite_exit_code(results)
 
 
 def _suite_exit_code(results) -> int:
@@ -541,7 +581,6 @@ def _exactish(x):
 # d0 (yoneda23): the D0 construction and GD on it
 
 
-POPULATION_EXACT_MAX_STEPS = 12  # spec 004 §6: the denominators of exact population GD triple per step
 
 
 def _d0_load(path: str):
@@ -835,6 +874,9 @@ def cmd_report(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="relu-verify", description=__doc__.splitlines()[0], epilog=EXIT_CODES_HELP,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"relu-verify {__version__}")
     p.add_argument("--debug", action="store_true", help="show the traceback of an internal error; run "
                                                          "without the time and memory watchdog")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -921,7 +963,7 @@ def build_parser() -> argparse.ArgumentParser:
     pg.add_argument("--init", metavar="w,c", help="θ^0 in the order of the trainable parameters (default -4,8/5)")
     pg.add_argument("--steps", type=int, required=True, metavar="T", help="number of GD steps")
     pg.add_argument("--arithmetic", choices=("exact", "ball", "float"), default="ball",
-                    help="exact (fmpq; population batches ≤ 12 steps), ball (certified, default) or float")
+                    help="exact (fmpq; population batches ≤ 8 steps, fewer for N > 4), ball (certified, default) or float")
     pg.add_argument("--prec", type=int, default=128, help="ball precision in bits (default 128)")
     pg.add_argument("--points", metavar="x1,x2,...", help="points x whose f_N(θ^t, x) is shown (d ≥ 2: "
                                                           "coordinates by ',', points by ';')")

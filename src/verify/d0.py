@@ -86,7 +86,7 @@ import functools
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Sequence, ClassVar
 
 import numpy as np
 from flint import arb, fmpq, fmpz
@@ -358,11 +358,14 @@ def _keys(obj, known, where):
 class D0:
     """The D0 construction with its knobs (spec §2.2–2.3).
 
+    Its target (the ball indicator f°) is one of the knobs, so an instance needs no 'target'.
+
     ``init`` (None: the head's default, (−4, 8/5) for 'wc', (4, 2/5) for 'ab', with α = 1, β = 0
     appended under ``train_outer``) and ``centre`` (None: the origin) are normalized on creation;
     numbers may be given as fmpq, int or exact strings ('1/20', '0.05').
     """
 
+    defines_target: ClassVar[bool] = True  # the instance's 'target' is not used (no "f = 0" note)
     d: int = 1
     N: int = 2
     feature: str = "yarotsky"

@@ -400,6 +400,8 @@ def parse_expression(source: str, d: int) -> Expression:
     grammar of this module (see the module docstring)."""
     if not isinstance(source, str):
         raise InputError(f"expression must be a string, got {type(source).__name__}")
+    if "**" in source:
+        raise InputError(f"'**' at position {source.index('**')}: use ^ for powers (x^2)", _where(source))
     if isinstance(d, bool) or not isinstance(d, int) or d < 1:
         raise InputError(f"dimension d must be a positive integer, got {d!r}", _where(source))
     return Expression(source, d, _Parser(source, d).parse())

@@ -9,6 +9,7 @@ exact verdict, a higher precision for a ball verdict) before it is returned.
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ def resolve(ref: str, extra_variants=()) -> tuple[Claim, Mutant | None, dict]:
         raise InputError(f"malformed claim reference {ref!r} (CLAIM[@VARIANT...][~MUTANT])", "claim")
     base = m.group(1)
     if base not in CLAIMS:
-        close = [c for c in CLAIMS if base.split(".")[-1] in c]
+        close = difflib.get_close_matches(base, list(CLAIMS), n=1, cutoff=0.6) or [
+            c for c in CLAIMS if base.split(".")[-1] in c]
         hint = f"; did you mean {close[0]}?" if close else "; see `relu-verify list`"
         raise InputError(f"unknown claim id {base!r}{hint}", "claim")
     claim = CLAIMS[base]
@@ -74,8 +76,11 @@ def resolve(ref: str, extra_variants=()) -> tuple[Claim, Mutant | None, dict]:
         if tok[0] == "~":
             mid = f"{base}~{tok[1:]}"
             if mid not in MUTANTS:
-                known = ", ".join(x.id for x in claim.mutants) or "none"
-                raise InputError(f"unknown mutant {mid!r} (mutants of {base}: {known})", "claim")
+                known = [x.id for x in claim.mutants]
+                close = difflib.get_close_matches(mid, known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise InputError(f"unknown mutant {mid!r} ({hint}mutants of {base}: {', '.join(known) or 'none'})",
+                                 "claim")
             mutant = MUTANTS[mid]
         else:
             names.append(tok[1:])
@@ -142,7 +147,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
                        [f"undecided at every precision up to {precisions[-1]} bits: {last_undecided}"])
     status, vacuous, relations, hypotheses, ev = result
     notes = list(ev.notes)
-    if not instance.target_given:
+    if not instance.target_given and not getattr(instance.net, "defines_target", False):
         notes.append("the instance has no 'target': the constant target f = 0 is used")
     reverified = ""
     if status == Status.VIOLATED and reverify:
