@@ -17,15 +17,7 @@ from verify.files import output_dir, output_file, read_json
 from verify.numbers import exact_key, parse_number, to_json
 from verify.registry import CLAIMS, check, register
 
-GOOD = {"network": {"widths": [1, 3, 1], "theta": ["1/2", "-1", "0", "2", "1/3", "0", "-5/7", "1", "2", "3/4"]},
-        "target": {"kind": "constant", "value": "3/4"},
-        "measure": {"kind": "lebesgue", "box": [["0", "1"]]}, "params": {}}
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from test_cli import GOOD, run  # the CLI tests' instance and in-process runner
 
 
 def write(tmp_path, obj, name="inst.json"):

@@ -302,6 +302,7 @@ class Claim:
     mutants: list = field(default_factory=list)
     family: str = ""
     instances: Callable[[], object] | None = None  # () -> Hypothesis strategy of instance dicts
+    uses_target: bool = True  # False: the instance's 'target' plays no part (no "f = 0 is used" note)
 
     def __post_init__(self):
         if self.provenance not in PROVENANCE_TAGS:

@@ -283,7 +283,11 @@ def cmd_search(args) -> int:
     from .registry import resolve
     from .search import PROFILES, Budget
 
-    resolve(args.claim)  # an unknown id is bad input: fail before creating a report folder
+    from .search import parse_reproduce
+
+    resolve(args.claim)  # an unknown id or a malformed blob is bad input: fail before creating a report folder
+    if args.reproduce is not None:
+        parse_reproduce(args.reproduce)
     base = PROFILES[args.profile]
     from .budget import parse_seconds
 
@@ -523,7 +527,7 @@ def cmd_flow(args) -> int:
         if T > h0 * args.max_steps:  # no certified step is longer than h0
             raise InputError(f"T = {T} needs at least T/h0 = {-(-T.p * h0.q // (T.q * h0.p))} steps of at most h0 = {h0}, "
                              f"more than --max-steps {args.max_steps} (documented limit {flows.MAX_STEPS})", "--T")
-        with Progress(transient=True, console=_console(stderr=True)) as bar:
+        with Progress(transient=True, console=_console(stderr=True), disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("certified enclosure", total=float(T))
             enc = system.enclose(net.theta, T, args.flow, args.manifold, h0=h0,
                                  tol=args.tol, max_steps=args.max_steps, prec=args.prec,

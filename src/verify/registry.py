@@ -147,7 +147,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
                        [f"undecided at every precision up to {precisions[-1]} bits: {last_undecided}"])
     status, vacuous, relations, hypotheses, ev = result
     notes = list(ev.notes)
-    if not instance.target_given and not getattr(instance.net, "defines_target", False):
+    if not instance.target_given and claim.uses_target and not getattr(instance.net, "defines_target", False):
         notes.append("the instance has no 'target': the constant target f = 0 is used")
     reverified = ""
     if status == Status.VIOLATED and reverify:

@@ -259,6 +259,19 @@ def _time_limit(seconds: float):
 _BLOB = re.compile(r"@reproduce_failure\('([^']+)', (b'[^']*')\)")
 
 
+def parse_reproduce(text: str) -> tuple[str, bytes]:
+    """(version, blob) of a report's ``@reproduce_failure('VERSION', b'BLOB')`` line; `InputError`
+    when the text is not one."""
+    m = _BLOB.search(text or "")
+    try:
+        blob = ast.literal_eval(m.group(2)) if m else None
+    except (ValueError, SyntaxError):
+        blob = None
+    if not isinstance(blob, bytes):
+        raise InputError("expected @reproduce_failure('VERSION', b'BLOB') as printed in a report", "--reproduce")
+    return m.group(1), blob
+
+
 def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None = None,
            on_example: Callable[[SearchResult], None] | None = None, reproduce: str | None = None,
            explicit: bool = True) -> SearchResult:
@@ -340,10 +353,7 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
         for ex in reversed(claim.examples):
             test = hypothesis.example(ex)(test)
     if reproduce:
-        m = _BLOB.search(reproduce)
-        if not m:
-            raise InputError("expected @reproduce_failure('VERSION', b'BLOB') as printed in a report", "--reproduce")
-        test = hypothesis.reproduce_failure(m.group(1), ast.literal_eval(m.group(2)))(test)
+        test = hypothesis.reproduce_failure(*parse_reproduce(reproduce))(test)
     test = hypothesis.seed(hseed)(test)  # before settings: @seed alone would switch the database off
     test = settings(max_examples=budget.examples, database=db, deadline=None, derandomize=False, print_blob=True,
                     verbosity=Verbosity.quiet, report_multiple_bugs=False, suppress_health_check=list(HealthCheck),

@@ -1047,7 +1047,7 @@ FLIP_G2 = _j([(-1, "-1/3", 1), (-1, "1/2", -1)], "5/6")
 def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None):
     return register(Claim(id=f"beg19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups, mutants=list(mutants),
-                          family="beg19", instances=instances))
+                          family="beg19", instances=instances, uses_target=False))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):

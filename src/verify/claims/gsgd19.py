@@ -1281,7 +1281,8 @@ def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), inst
     fn = _relu_scope(fn)
     return register(Claim(id=f"gsgd19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups,
-                          mutants=list(mutants), params_doc=params_doc, family="gsgd19", instances=instances))
+                          mutants=list(mutants), params_doc=params_doc, family="gsgd19", uses_target=False,
+                          instances=instances))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
