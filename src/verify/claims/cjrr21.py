@@ -134,6 +134,21 @@ LIMITS_DOC = (f"limits: steps ≤ {MAX_STEPS}, rounding_bits ≤ {MAX_ROUNDING_B
               "rounded iterate is UNKNOWN, never VIOLATED")
 
 
+def _bits(t) -> int:
+    """Bit size of an exact coordinate; for a ball, the binary exponent of its midpoint and radius
+    (a diverging ball trajectory is stopped before exact comparisons must expand 2^exponent)."""
+    if isinstance(t, fmpq):
+        return t.p.bit_length() + t.q.bit_length()
+    if isinstance(t, arb) and t.is_finite():
+        out = 0
+        for part in (t.mid(), t.rad()):
+            m, e = part.man_exp()
+            if m != 0:
+                out = max(out, abs(int(e)) + int(m).bit_length())
+        return out
+    return 0
+
+
 def _size(theta, prec) -> int:
     if prec is not None:
         return len(theta) * prec
@@ -148,11 +163,11 @@ class _Budget:
         self.prec, self.per_step, self.used = ev.prec, per_step, 0
 
     def charge(self, theta, n: int) -> str | None:
-        if self.prec is None:
-            big = max((t.p.bit_length() + t.q.bit_length() for t in theta if isinstance(t, fmpq)), default=0)
-            if big > MAX_COORD_BITS:
-                return (f"limit reached before step {n}: a coordinate of the exact iterate Θ_{n} has {big} bits, past "
-                        f"the limit {MAX_COORD_BITS} per coordinate; use params.rounding_bits or fewer steps")
+        big = max((_bits(t) for t in theta), default=0)
+        if big > MAX_COORD_BITS:
+            what = "exact iterate" if self.prec is None else "ball iterate (log₂ of its magnitude)"
+            return (f"limit reached before step {n}: a coordinate of the {what} Θ_{n} has {big} bits, past "
+                    f"the limit {MAX_COORD_BITS} per coordinate; use params.rounding_bits or fewer steps")
         w = self.per_step * _size(theta, self.prec)
         if self.used + w > WORK_LIMIT:
             mode = "exact" if self.prec is None else f"{self.prec}-bit balls"
@@ -889,6 +904,11 @@ def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
     hyps = list(tr["hyps"])
     if step_hypothesis:
         hyps.append(_step_hypothesis(ev, tr))
+    else:  # the mutant's statement is about positive steps only
+        pos = [sign(g) for g in tr["gammas"]]
+        hyps.append(Hypothesis("γ_n > 0 for all n", False if any(t in (0, -1) for t in pos) else
+                               (None if None in pos else True),
+                               "" if all(t == 1 for t in pos) else "outside the statement's scope: a step γ_n ≤ 0"))
     xi, nets = tr["xi"], tr["nets"]
     Nc = len(tr["L"])  # steps computed
     Vs = [V(n.theta, xi) for n in nets]
@@ -1326,7 +1346,8 @@ _claim("lyapunov-family", "DERIVED",
                    "⟨∇‖θ‖², 𝒢⟩ = 8ℒ (φ(𝔠) = 𝔠², i.e. V = ‖θ‖²)", eval_family_phi_square, P5b),
        ])
 _claim("balancedness", "DERIVED",
-       "⟨(𝔴_i,𝔟_i), 𝒢_(𝔴_i,𝔟_i)⟩ = 𝔳_i𝒢_𝔳_i (B_i conserved by GF); one GD step changes B_i by "
+       "⟨(𝔴_i,𝔟_i), 𝒢_(𝔴_i,𝔟_i)⟩ = 𝔳_i𝒢_𝔳_i at θ (the identity behind the conservation of B_i along every GF "
+       "solution, which is proved in the note, not checked per trajectory); one GD step changes B_i by "
        "γ²(‖𝒢_(𝔴_i,𝔟_i)‖² − 𝒢_𝔳_i²)", eval_balancedness, params_doc="gamma: step size (default 1/10)",
        instances=_shallow(params={"gamma": _positive(1)}), mutants=[
            _mutant("balancedness", "gd", "P8 cjrr21.balancedness!gd", "GD conserves B_i = ‖𝔴_i‖² + 𝔟_i² − 𝔳_i²",
@@ -1396,8 +1417,9 @@ _claim("gd-risk-to-zero", "ABSTRACT",
                         P7, instances=lambda: _shallow(params={"steps": _steps_st(2, 4)}, zero_probability=0.5,
                                                        critical_bias=0)().map(_gamma_one_over_lambda))])
 _claim("gf-lyapunov-integral", "DERIVED",
-       "along gradient flow V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (discrete telescoped identity certified; the flow "
-       "itself certified on [0, params.T] by a trajectory enclosure, d = 1; UNKNOWN without T)", eval_gf_integral,
+       "along every gradient-flow solution V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (UNKNOWN at best: the discrete "
+       "telescoped identity is exact evidence; enclosures of every solution on [0, params.T], d = 1, could only "
+       "refute it)", eval_gf_integral,
        examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
        params_doc="steps (default 3), gamma (default 10^-8), rounding_bits (default null), T (gradient-flow "
        "enclosure on [0, T], d = 1: overlapping enclosures are UNKNOWN, never HOLDS), max_steps; " + LIMITS_DOC, instances=_shallow(params={"steps": _steps_st(1, 2)}))
