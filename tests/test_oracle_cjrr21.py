@@ -599,3 +599,16 @@ def test_zz_report_counts(capsys):
     with capsys.disabled():
         print("\ncjrr21 oracle cases:", COUNTS, "total differential:",
               sum(v for k, v in COUNTS.items() if not k.startswith(" ") and "broad" not in k))
+
+
+def test_failures_at_rounded_iterates_are_unknown_not_violated():
+    """P6-like run with γ = 3 rounded to 2^-8: the failure at the exact step 0 is VIOLATED (confirmed
+    by the oracle), the failures at the rounded iterates Θ_1, Θ_2, … are UNKNOWN with the reason."""
+    case = Case(Shallow(1, 1, [F(1, 3), F(-1, 7), F(2, 3), F(1, 5)]), ("const", F(1)), ("lebesgue", (F(0), F(1))),
+                {"steps": 4, "gamma": "3", "rounding_bits": 8})
+    v = verify.check("cjrr21.gd-lyapunov-decrease~no-step-bound", case.json())
+    assert v.status == Status.VIOLATED and confirm("cjrr21.gd-lyapunov-decrease~no-step-bound", case)
+    first, rest = v.relations[0], v.relations[1:]
+    assert first.status == Status.VIOLATED
+    assert q(first.lhs) == V(_gd(case, case.net.th, F(3)), F(1)) and q(first.rhs) == V(case.net.th, F(1))
+    assert rest and all(r.status == Status.UNKNOWN and "rounded" in r.note for r in rest if r.op != "?")
