@@ -478,9 +478,45 @@ def confirm(cid: str, case: Case) -> bool:
                 if abs(dq - G[k]) > F(1, 10 ** 30):  # dq − D^±ℒ = O(t)
                     return True
         return False
+    if cid in GD_KINDS:
+        return confirm_gd(GD_KINDS[cid], case)
     if cid == "cjrr21.no-spurious-critical-points~any-target":
         return all(g == 0 for g in G) and L != 0
     return False  # the registered claims are theorems: no oracle certificate of a failure exists
+
+
+GD_KINDS = {"cjrr21.gd-lyapunov-decrease": "decrease", "cjrr21.gd-bounded": "bounded",
+            "cjrr21.gd-summable": "summable", "cjrr21.gd-minrate": "minrate"}
+
+
+def confirm_gd(kind, case: Case) -> bool:
+    """Statements (a)-(d) on the exact GD trajectory, under the step hypothesis 0 < γ ≤ bound
+    (γ̄ from the definitions, or the user's params.step_bound under @step-paper)."""
+    if case.tgt[0] != "const":
+        return False
+    th, xi, d = case.net.th, case.tgt[1], case.net.d
+    V0 = V(th, xi)
+    gbar = 1 / (case.lam * ((1 + d * case.M ** 2) * V0 + 2))
+    gamma = _param(case, "gamma", gbar)
+    bound = _param(case, "step_bound", gbar)
+    if not 0 < gamma <= bound:
+        return False
+    cur, total, gsum, Ls = th, F(0), F(0), []
+    for _ in range(min(int(case.params.get("steps", 20)), 4)):  # VIOLATED rests on exact iterates only
+        L, G = case.risk(cur)
+        new = [t - gamma * g for t, g in zip(cur, G)]
+        Ls.append(L)
+        total, gsum = total + gamma * L, gsum + gamma
+        if kind == "decrease" and V(new, xi) > V(cur, xi) - 4 * gamma * L:
+            return True
+        if kind == "bounded" and (V(new, xi) > V0 or sum(t * t for t in new) > V(new, xi)):
+            return True
+        if kind == "summable" and total > (V0 - 2 * xi * xi) / 4:
+            return True
+        if kind == "minrate" and min(Ls) > (V0 - 2 * xi * xi) / (4 * gsum):
+            return True
+        cur = new
+    return False
 
 
 CONSTANT_TARGET = {"cjrr21.gradient-formula", "cjrr21.gradient-formula~everywhere", "cjrr21.degenerate-frozen",
