@@ -9,12 +9,14 @@ import textwrap
 
 import pytest
 from flint import arb, fmpq
+from hypothesis import given
+from hypothesis import strategies as st
 
 from verify.claim import Claim, Hypothesis, relation
 from verify.cli import main
 from verify.errors import InputError
 from verify.files import output_dir, output_file, read_json
-from verify.numbers import exact_key, parse_number, to_json
+from verify.numbers import exact_key, parse_number, sign, to_json
 from verify.registry import CLAIMS, check, register
 
 from test_cli import GOOD, run  # the CLI tests' instance and in-process runner
@@ -208,3 +210,21 @@ def test_every_family_claim_registered_once():
 
     assert len(verify.all_claims()) == len(set(verify.all_claims()))
     assert Hypothesis("x", False).holds is False and relation("r", fmpq(1), "≤", fmpq(2)).status.value == "HOLDS"
+
+
+@given(st.integers(-10 ** 9, 10 ** 9), st.integers(-80, 80), st.integers(0, 10 ** 9), st.integers(-80, 80))
+def test_certified_sign_agrees_with_the_exact_endpoints(m, e, r, f):
+    """`sign` decides from bit lengths when it can; the answer must be the one of the exact
+    endpoints mid ± rad (computed here from the man-exp pairs with Python integers)."""
+    x = arb(m) * arb(2) ** e + arb(0, arb(r) * arb(2) ** f)
+    (mm, me), (rm, re_) = x.mid().man_exp(), x.rad().man_exp()
+    mid = fmpq(int(mm)) * fmpq(2) ** int(me)
+    rad = fmpq(int(rm)) * fmpq(2) ** int(re_)
+    lo, hi = mid - rad, mid + rad
+    expected = 1 if lo > 0 else -1 if hi < 0 else 0 if lo == hi == 0 else None
+    assert sign(x) == expected
+
+
+def test_sign_of_a_ball_with_a_huge_exponent_is_immediate():
+    big = arb(2) ** (2 ** 40)
+    assert sign(big) == 1 and sign(-big) == -1 and sign(arb(0, big)) is None

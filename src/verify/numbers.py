@@ -231,6 +231,25 @@ def contains(x: arb, q) -> bool:
     return bounds is not None and bounds[0] <= fmpq(q) <= bounds[1]
 
 
+def _sign_by_exponents(x: arb):
+    """Decide the sign of the finite ball m·2^e ± r·2^f from bit lengths alone when |mid| and rad
+    lie in disjoint binades (a ball like 2^(2^30) then costs nothing, where the exact rational
+    endpoints would have a billion bits); ``False`` when the exponents are too close to tell."""
+    m, e = (int(t) for t in x.mid().man_exp())
+    r, f = (int(t) for t in x.rad().man_exp())
+    if m == 0:
+        return 0 if r == 0 else None
+    if r == 0:
+        return 1 if m > 0 else -1
+    mid_low, mid_high = abs(m).bit_length() - 1 + e, abs(m).bit_length() + e  # 2^low ≤ |mid| < 2^high
+    rad_low, rad_high = r.bit_length() - 1 + f, r.bit_length() + f
+    if mid_low >= rad_high:  # |mid| ≥ 2^mid_low ≥ 2^rad_high > rad
+        return 1 if m > 0 else -1
+    if mid_high <= rad_low:  # |mid| < 2^mid_high ≤ rad: the ball contains 0
+        return None
+    return False
+
+
 def sign(x: Number) -> int | None:
     """Certified sign: +1, −1, 0 (only for an exact zero), or ``None`` when undecided."""
     if isinstance(x, (int, fmpz)):
@@ -238,10 +257,12 @@ def sign(x: Number) -> int | None:
     if isinstance(x, fmpq):
         return (x > 0) - (x < 0)
     if isinstance(x, arb):
-        bounds = ball_bounds(x)
-        if bounds is None:
+        if not x.is_finite():
             return None
-        lo, hi = bounds
+        quick = _sign_by_exponents(x)
+        if quick is not False:
+            return quick
+        lo, hi = ball_bounds(x)
         if lo > 0:
             return 1
         if hi < 0:
