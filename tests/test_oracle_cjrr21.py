@@ -28,6 +28,7 @@ import pytest
 from flint import fmpq
 
 import verify
+from oracle_poly import p_add, p_int, p_mul
 from verify.claim import Evaluation, Instance, Status
 from verify.errors import InputError
 
@@ -46,23 +47,6 @@ def q(x) -> F:
 
 def txt(x: F) -> str:
     return f"{x.numerator}/{x.denominator}"
-
-
-def padd(p, r):
-    n = max(len(p), len(r))
-    return [(p[k] if k < len(p) else 0) + (r[k] if k < len(r) else 0) for k in range(n)]
-
-
-def pmul(p, r):
-    out = [F(0)] * (len(p) + len(r) - 1)
-    for i, a in enumerate(p):
-        for j, b in enumerate(r):
-            out[i + j] += a * b
-    return out
-
-
-def pint(p, lo, hi):
-    return sum((c * (hi ** (k + 1) - lo ** (k + 1)) / (k + 1) for k, c in enumerate(p)), F(0))
 
 
 class Shallow:
@@ -175,14 +159,14 @@ def oracle_interval(net: Shallow, tgt, a, b, density, k0):
                 kaps.append(F(0))
         r = [net.c]
         for i in range(net.H):
-            r = padd(r, [net.v(i) * t for t in relus[i]])
-        r = padd(r, [-t for t in target_poly(tgt, lo, hi)])
-        L += density * pint(pmul(r, r), lo, hi)
+            r = p_add(r, [net.v(i) * t for t in relus[i]])
+        r = p_add(r, [-t for t in target_poly(tgt, lo, hi)])
+        L += density * p_int(p_mul(r, r), lo, hi)
         for i in range(net.H):
-            G[net.idx_w(i, 0)] += density * 2 * net.v(i) * kaps[i] * pint(pmul([F(0), F(1)], r), lo, hi)
-            G[net.idx_b(i)] += density * 2 * net.v(i) * kaps[i] * pint(r, lo, hi)
-            G[net.idx_v(i)] += density * 2 * pint(pmul(relus[i], r), lo, hi)
-        G[-1] += density * 2 * pint(r, lo, hi)
+            G[net.idx_w(i, 0)] += density * 2 * net.v(i) * kaps[i] * p_int(p_mul([F(0), F(1)], r), lo, hi)
+            G[net.idx_b(i)] += density * 2 * net.v(i) * kaps[i] * p_int(r, lo, hi)
+            G[net.idx_v(i)] += density * 2 * p_int(p_mul(relus[i], r), lo, hi)
+        G[-1] += density * 2 * p_int(r, lo, hi)
     return L, G
 
 

@@ -20,27 +20,11 @@ from fractions import Fraction as F
 import pytest
 
 import verify
+from oracle_poly import p_add, p_int, p_mul
 from verify.errors import InputError
 
 # --------------------------------------------------------------------------------------------
 # the oracle: polynomials as lists of Fractions, exact piecewise integration
-
-
-def p_add(a, b):
-    n = max(len(a), len(b))
-    return [(a[k] if k < len(a) else 0) + (b[k] if k < len(b) else 0) for k in range(n)]
-
-
-def p_mul(a, b):
-    out = [F(0)] * (len(a) + len(b) - 1)
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            out[i + j] += x * y
-    return out
-
-
-def p_int(a, lo, hi):
-    return sum((c * (hi ** (k + 1) - lo ** (k + 1)) / (k + 1) for k, c in enumerate(a)), F(0))
 
 
 def p_val(a, x):

@@ -59,6 +59,8 @@ def parse_memory(text: str, option: str = "--max-memory") -> int:
     n = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
     if n < 64 << 20:
         raise InputError(f"{text!r} is below the minimum of 64M", option)
+    if n > 1 << 50:
+        raise InputError(f"{text!r} is above the maximum of 1P", option)
     return n
 
 
@@ -78,7 +80,10 @@ def limit_memory(extra: int):
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OverflowError, OSError):  # a cap the kernel refuses: run without one
+        pass
 
 
 def run_guarded(work: Callable[[], int], limits: Limits, label: str,

@@ -8,7 +8,8 @@ never asserted:
   boundary (`numbers.sign`), UNKNOWN otherwise;
 * a relation ``given`` a premise is vacuously HOLDS where the premise is certified false;
 * the claim is VIOLATED iff some relation is VIOLATED and every hypothesis is certified true;
-  it holds vacuously where some hypothesis is certified false.
+  it holds vacuously where some hypothesis is certified false;
+* with no relation at all (nothing was checked) and no hypothesis certified false, it is UNKNOWN.
 """
 
 from __future__ import annotations
@@ -364,6 +365,8 @@ def combine(relations: list[Relation], hypotheses: list[Hypothesis]) -> tuple[St
     """(status, vacuous) from the relations and hypotheses, by the rules of the module doc."""
     if any(h.holds is False for h in hypotheses):
         return Status.HOLDS, True
+    if not relations:  # nothing was checked (an evaluation stops early while a hypothesis is open)
+        return Status.UNKNOWN, False
     if any(r.status == Status.VIOLATED for r in relations):
         if all(h.holds is True for h in hypotheses):
             return Status.VIOLATED, False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import json
+import math
 import re
 import sys
 import time
@@ -357,6 +358,9 @@ def _suite_exit_code(results) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
+PATHNORM_MAX_Q = 10_000  # q-th powers of path values: the exact sum's size grows linearly in q
+
+
 def cmd_paths(args) -> int:
     from . import paths
     from .claim import network_from_json
@@ -383,7 +387,10 @@ def cmd_paths(args) -> int:
         from . import pathnorm
 
         q = parse_rational(args.pathnorm, "--pathnorm")
-        if q.q == 1 and q >= 0:
+        if not 1 <= q <= PATHNORM_MAX_Q:
+            raise InputError(f"q must be in [1, {PATHNORM_MAX_Q}] (the L^q path-norm is a norm for q ≥ 1), got "
+                             f"{short(q)}", "--pathnorm")
+        if q.q == 1:
             info["pathnorm_q^q"] = to_json(pathnorm.pathnorm_q_exact(net, int(q.p)))
         if q >= 1:
             info["log10_pathnorm"] = str(pathnorm.log10_pathnorm(net, q))
@@ -500,10 +507,12 @@ def cmd_flow(args) -> int:
         show = lambda x: x.str(12) if hasattr(x, "rad") else (str(x) if len(str(x)) < 60 else f"{float(x):.12g}…")  # noqa: E731
         n = len(d.iterates) - 1
         out.update(complete=d.complete, reason=d.reason)
-        con.print(f"{args.flow} GD ({d.arithmetic}), η = {d.eta}: ℒ(θ_0) = {show(d.risk[0])} → "
+        con.print(f"{args.flow} GD ({d.arithmetic}), η = {short(d.eta)}: ℒ(θ_0) = {show(d.risk[0])} → "
                   f"ℒ(θ_{n}) = {show(d.risk[-1])}; θ_{n} = {[show(t) for t in d.iterates[-1]]}")
         if not d.complete:
             stopped = f"GD stopped after {n} of {args.steps} steps: {d.reason}"
+        elif not all(math.isfinite(to_float(r)) for r in d.risk):
+            stopped = "the float iteration overflowed (a risk is NaN or infinite)"
         series = {"x: n": list(range(len(d.risk))), "ℒ(θ_n)": [to_float(r) for r in d.risk]}
     elif args.mode == "float":
         T = parse_rational(args.T, "--T")
@@ -860,6 +869,9 @@ def _d0_gd(args, cfg) -> int:
 
         write_atomic_bytes(Path(args.plot), png_of(draw_run, tr, [p if cfg.d > 1 else p[0] for p in points]))
         con.print(f"wrote {args.plot}")
+    if ar == "float" and not all(math.isfinite(float(v)) for v in tr.losses):
+        print("relu-verify: the float iteration overflowed (a loss is NaN or infinite): no result", file=sys.stderr)
+        return 3
     return 0
 
 
@@ -993,6 +1005,9 @@ def _dispatch(args) -> int:
     """Run the command; user errors → 2, internal errors → `EXIT_INTERNAL` (one line each)."""
     from .errors import SoundnessError
 
+    import warnings
+
+    warnings.simplefilter("ignore", RuntimeWarning)  # numpy overflow in float screens: results are checked instead
     try:
         _validate_outputs(args)
         return {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite,

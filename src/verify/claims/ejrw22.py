@@ -943,6 +943,13 @@ def eval_open_standard(ev):
     return eval_bounded(ev, flow="standard")
 
 
+def _constant_source(ev: Evaluation, key: str, default) -> str:
+    """Where a claimed constant came from, for the verdict's text."""
+    if key in ev.inst.params:
+        return f"the user's params.{key}"
+    return f"params.{key} not given: the default {default}"
+
+
 def eval_coercive(ev: Evaluation):
     """Planted 1: "{θ ∈ M : L(θ) ≤ λ} is bounded" with the claimed bound params.bound: a point of M with
     L = 0 ≤ λ and |θ|_∞ > bound."""
@@ -953,9 +960,14 @@ def eval_coercive(ev: Evaluation):
     L, _ = _LG(ev, net)
     bound = parse_rational(ev.inst.params.get("bound", 10), "params.bound")
     lam = parse_rational(ev.inst.params.get("lambda", 0), "params.lambda")
-    return [relation("|θ|_∞ ≤ bound", max(abs(t) for t in net.theta), "≤", bound)], \
-        hyp + [Hypothesis("L(θ) ≤ λ", L <= lam, f"L = {to_json(L)}" + ("" if L <= lam else
+    norm = max(abs(t) for t in net.theta)
+    name = f"|θ|_∞ ≤ {to_json(bound)} (the claimed bound: {_constant_source(ev, 'bound', 10)})"
+    hyp = hyp + [Hypothesis("L(θ) ≤ λ", L <= lam, f"L = {to_json(L)}" + ("" if L <= lam else
                                                                            " (outside the sublevel set)"))]
+    if norm <= bound:  # one point inside the bound says nothing about every point of the sublevel set
+        return [undecidable(name + " for every θ of the sublevel set", f"this θ has |θ|_∞ = {to_json(norm)} ≤ "
+                            f"{to_json(bound)}; a bound on every point is not certified by one")], hyp
+    return [relation(name, norm, "≤", bound)], hyp
 
 
 def eval_uniform_bound(ev: Evaluation):
@@ -967,6 +979,8 @@ def eval_uniform_bound(ev: Evaluation):
         return [], hyp
     L, G = _LG(ev, net)
     C = parse_rational(ev.inst.params.get("C", 10), "params.C")
+    ev.notes.append(f"C = {to_json(C)} is the claimed constant ({_constant_source(ev, 'C', 10)}); a VIOLATED refutes "
+                    "that C on this instance")
     if not all(g == 0 for g in G):  # a certificate condition, not a scope: no verdict without it
         return [undecidable("sup_t |Θ_t|_∞ ≤ C", "θ_0 is not stationary: no solution is known in closed form")], hyp
     # Θ ≡ θ_0 is a solution (one solution exceeding C refutes a bound on every trajectory)
