@@ -269,3 +269,29 @@ def test_stationary_start_with_a_singular_neuron_is_unknown_but_a_small_user_bou
 def test_uniform_bound_needs_stationarity_for_a_verdict():
     v = verify.check("ejrw22.bounded-gf-h1~uniform-bound", {**E.THETA0, "params": {"C": "1/2"}})
     assert v.status == "UNKNOWN" and not v.vacuous
+
+
+DIP = {"kind": "density", "pieces": [{"interval": ["0", "1"], "coefficients": ["26/100", "-1", "1"]}]}  # (x − 1/2)² + 1/100
+
+
+def test_bounded_below_density_is_decided_exactly_and_the_bound_refuted():
+    """p = (x − 1/2)² + 1/100 > 0 dips inside [0, 1]; the old sufficient test left @p-bdd-pos
+    undecided and the evaluation returned HOLDS with no relation (audit).  |θ_0|_∞ = 1 > 1/1000."""
+    inst = E._i(["3/5", "4/5", "1", "0"], target=E.IDENTITY, params={"bound": "1/1000", "T": "1/16"})
+    inst["measure"] = DIP
+    v = verify.check("ejrw22.bounded-gf-h1@p-bdd-pos", inst)
+    assert v.status == "VIOLATED" and any(h.holds is True and "bounded below" in h.name for h in v.hypotheses)
+    zero = {"kind": "density", "pieces": [{"interval": ["0", "1"], "coefficients": ["1/4", "-1", "1"]}]}
+    v = verify.check("ejrw22.bounded-gf-h1@p-bdd-pos", {**inst, "measure": zero})  # (x − 1/2)² vanishes at 1/2
+    assert v.status == "HOLDS" and v.vacuous
+
+
+def test_coercive_mutant_needs_a_point_outside_the_bound():
+    """One point of the sublevel set inside the claimed bound proves nothing about every point."""
+    inside = {"network": {"widths": [1, 1, 1], "theta": ["39/761", "760/761", "761/39", "-760/39"]},
+              "target": {"kind": "polynomial", "coefficients": ["0", "1"]},
+              "measure": {"kind": "lebesgue", "box": [["0", "1"]]}}
+    v = verify.check("ejrw22.bounded-gf-h1~coercive-sublevel", {**inside, "params": {"bound": "20"}})
+    assert v.status == "UNKNOWN"
+    v = verify.check("ejrw22.bounded-gf-h1~coercive-sublevel", inside)
+    assert v.status == "VIOLATED" and "default 10" in v.relations[0].name

@@ -228,3 +228,17 @@ def test_certified_sign_agrees_with_the_exact_endpoints(m, e, r, f):
 def test_sign_of_a_ball_with_a_huge_exponent_is_immediate():
     big = arb(2) ** (2 ** 40)
     assert sign(big) == 1 and sign(-big) == -1 and sign(arb(0, big)) is None
+
+
+def test_nothing_checked_is_unknown_not_holds():
+    from verify.claim import combine
+
+    assert combine([], [Hypothesis("p bounded below", None)]) == (verify_status("UNKNOWN"), False)
+    assert combine([], []) == (verify_status("UNKNOWN"), False)
+    assert combine([], [Hypothesis("scope", False)]) == (verify_status("HOLDS"), True)
+
+
+def verify_status(name):
+    from verify.claim import Status
+
+    return Status(name)
