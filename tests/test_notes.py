@@ -38,7 +38,7 @@ def test_every_claim_and_mutant_has_a_violated_inventory_row():
         parent = verify.all_claims()[claim.parent] if hasattr(claim, "parent") else claim
         text = (ROOT / parent.note.partition("#")[0]).read_text()
         m = re.search(r"^## VIOLATED inventory\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
-        rows = [ln for ln in (m.group(1) if m else "").splitlines() if ln.startswith("|")]
-        if not any(re.search(rf"`?{re.escape(cid)}`?\s*\|", ln) for ln in rows):
+        first_cells = [ln.split("|")[1] for ln in (m.group(1) if m else "").splitlines() if ln.startswith("|")]
+        if not any(re.search(rf"(?<![\w.~@-]){re.escape(cid)}(?![\w.~@-])", cell) for cell in first_cells):
             missing.append(cid)
     assert not missing, f"ids without a row in their note's '## VIOLATED inventory' table: {missing}"
