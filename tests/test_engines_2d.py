@@ -16,6 +16,7 @@ from fractions import Fraction as F
 import flint
 import mpmath
 import pytest
+from oracle_poly import p_int, p_mul
 from flint import arb, fmpq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -213,18 +214,6 @@ def test_clip_partitions_moments(a1, a2, c, which):
 # ----------------------------------------------------------------------------------------
 
 
-def _pmul(a, b):
-    out = [F(0)] * (len(a) + len(b) - 1)
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            out[i + j] += x * y
-    return out
-
-
-def _pint(p, s, t):
-    return sum(c * (t ** (k + 1) - s ** (k + 1)) / (k + 1) for k, c in enumerate(p))
-
-
 def _kap(y, d0):
     return F(1) if y > 0 else (F(0) if y < 0 else d0)
 
@@ -258,14 +247,14 @@ def ref_1d_exact(w1, b, v, c, xi, lo, hi, deriv0):
             if act[i]:
                 r[0] += v[i] * b[i]
                 r[1] += v[i] * w1[i]
-        out["rr"] += _pint(_pmul(r, r), s, t)
-        out["r"] += _pint(r, s, t)
-        out["xr"] += _pint(_pmul([F(0), F(1)], r), s, t)
+        out["rr"] += p_int(p_mul(r, r), s, t)
+        out["r"] += p_int(r, s, t)
+        out["xr"] += p_int(p_mul([F(0), F(1)], r), s, t)
         for i in range(H):
-            out["Ir"][i] += kap[i] * _pint(r, s, t)
-            out["xIr"][i] += kap[i] * _pint(_pmul([F(0), F(1)], r), s, t)
+            out["Ir"][i] += kap[i] * p_int(r, s, t)
+            out["xIr"][i] += kap[i] * p_int(p_mul([F(0), F(1)], r), s, t)
             if act[i]:
-                out["ur"][i] += _pint(_pmul([b[i], w1[i]], r), s, t)
+                out["ur"][i] += p_int(p_mul([b[i], w1[i]], r), s, t)
     return out
 
 

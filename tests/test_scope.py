@@ -24,7 +24,7 @@ def _foreign_instances():
 
 @pytest.mark.parametrize("cid", CLAIM_IDS)
 def test_foreign_instances_are_never_violated(cid):
-    @settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=10, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(_foreign_instances())
     def run(inst):
         inst = {k: v for k, v in inst.items() if k != "claim"}

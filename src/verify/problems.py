@@ -495,6 +495,34 @@ def poly_integral(p: Sequence, lo, hi):
     return s
 
 
+def roots_in(s: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
+    """Exact number of distinct real roots of the squarefree polynomial s (degree ≥ 1) in (lo, hi]
+    (Sturm's theorem: the drop in sign changes of the Sturm sequence from lo to hi)."""
+    seq = [s, s.derivative()]
+    while seq[-1].degree() > 0:
+        seq.append(-(seq[-2] % seq[-1]))
+
+    def changes(t):
+        vals = [v for v in (q(t) for q in seq) if v != 0]
+        return sum(1 for a, b in zip(vals, vals[1:]) if (a > 0) != (b > 0))
+
+    return changes(lo) - changes(hi)
+
+
+def poly_positive(coeffs: Sequence[fmpq], lo: fmpq, hi: fmpq) -> bool:
+    """Exact: is Σ c_k x^k > 0 on all of [lo, hi] (so bounded below by a positive constant there)?
+    p ≥ 0 there and its squarefree part has no root in [lo, hi]."""
+    p = fmpq_poly(list(coeffs))
+    if p == 0 or not poly_nonnegative(coeffs, lo, hi) or p(lo) == 0:
+        return False
+    if p.degree() == 0:
+        return True
+    squarefree = fmpq_poly([1])
+    for f, _ in p.factor()[1]:
+        squarefree *= f
+    return roots_in(squarefree, lo, hi) == 0
+
+
 def poly_nonnegative(coeffs: Sequence[fmpq], lo: fmpq, hi: fmpq) -> bool:
     """Exact: is Σ c_k x^k ≥ 0 on [lo, hi]?
 
@@ -511,18 +539,8 @@ def poly_nonnegative(coeffs: Sequence[fmpq], lo: fmpq, hi: fmpq) -> bool:
     for f, e in factors:
         if e % 2:
             s *= f
-    if s.degree() > 0:
-        seq = [s, s.derivative()]
-        while seq[-1].degree() > 0:
-            seq.append(-(seq[-2] % seq[-1]))
-
-        def changes(t):
-            vals = [v for v in (q(t) for q in seq) if v != 0]
-            return sum(1 for a, b in zip(vals, vals[1:]) if (a > 0) != (b > 0))
-
-        inside = changes(lo) - changes(hi) - (1 if s(hi) == 0 else 0)  # roots in (lo, hi)
-        if inside > 0:
-            return False
+    if s.degree() > 0 and roots_in(s, lo, hi) - (1 if s(hi) == 0 else 0) > 0:  # a sign change in (lo, hi)
+        return False
     if p(lo) < 0 or p(hi) < 0:
         return False
     for k in range(1, p.degree() + 2):  # p has at most deg p roots: one of these points is not one

@@ -215,36 +215,10 @@ def _density(ev) -> Hypothesis:
     return Hypothesis("the input law has a density (no atoms)", not isinstance(ev.inst.measure, Empirical))
 
 
-def _positive_on(cs, lo, hi) -> bool:
-    """Exact: p > 0 on [lo, hi] for a rational polynomial p (then min p > 0 on the compact interval):
-    p ≥ 0 there (`poly_nonnegative`) and its squarefree part has no root in [lo, hi] (Sturm count)."""
-    from flint import fmpq_poly
-
-    from ..problems import poly_nonnegative
-
-    p = fmpq_poly(list(cs))
-    if p == 0 or not poly_nonnegative(cs, lo, hi) or p(lo) == 0 or p(hi) == 0:
-        return False
-    if p.degree() == 0:
-        return True
-    s = fmpq_poly([1])
-    for f, _ in p.factor()[1]:
-        s *= f
-    seq = [s, s.derivative()]
-    while seq[-1].degree() > 0:
-        seq.append(-(seq[-2] % seq[-1]))
-
-    def changes(t):
-        vals = [v for v in (q(t) for q in seq) if v != 0]
-        return sum(1 for a, b in zip(vals, vals[1:]) if (a > 0) != (b > 0))
-
-    return changes(lo) - changes(hi) == 0  # no root in (lo, hi]; p(lo) ≠ 0 was checked
-
-
 def density_hypothesis(ev) -> Hypothesis:
     """The density hypothesis of the selected variant (spec §5: p-bdd, p-bdd-pos, p-cont, p-uniform),
     decided exactly on the instance's measure."""
-    from ..problems import BoxMeasure, Density, PowerDensity
+    from ..problems import BoxMeasure, Density, PowerDensity, poly_positive
 
     kind = ev.variants.get("density", "bdd")
     name = {"bdd": "p bounded (0 ≤ p ≤ p_max)", "bdd-pos": "p bounded and bounded below (0 < p_min ≤ p ≤ p_max)",
@@ -270,7 +244,7 @@ def density_hypothesis(ev) -> Hypothesis:
             jumps = [k for k in range(1, len(pieces)) if val(pieces[k - 1][2], pieces[k][0]) != val(pieces[k][2],
                                                                                                  pieces[k][0])]
             return Hypothesis(name, not jumps, f"jumps at pieces {jumps}" if jumps else "")
-        bad = [k for k, (lo, hi, c) in enumerate(pieces) if not _positive_on(list(c), lo, hi)]
+        bad = [k for k, (lo, hi, c) in enumerate(pieces) if not poly_positive(list(c), lo, hi)]
         return Hypothesis(name, not bad, f"p vanishes somewhere on pieces {bad} (exact Sturm count)" if bad else
                           "p > 0 on every closed piece (exact Sturm count)")
     return Hypothesis(name, None, f"unsupported measure {type(m).__name__}")
