@@ -162,12 +162,20 @@ def _check_limit(args, reason: str) -> int:
 # search and suite
 
 
-def _out_dir(arg) -> Path:
-    """``--out`` (validated as a writable folder) or a fresh ``reports/<timestamp>/``."""
+PROJECT_DATABASE = Path(".relu-verify") / "hypothesis-db"  # like .hypothesis/: replayed by every later run here
+
+
+def _out_dir(arg) -> tuple[Path, Path]:
+    """(report folder, Hypothesis database folder).  ``--out DIR`` keeps its database inside DIR
+    and moves an earlier report found there aside; without it the report goes to a fresh
+    ``reports/<timestamp>/`` and the database is the project-level `PROJECT_DATABASE`, so a
+    counterexample found yesterday is replayed first today (a copy lands in the report folder)."""
     from .files import output_dir
 
     if arg:
-        return output_dir(arg, "--out")
+        out = output_dir(arg, "--out")
+        _move_aside_earlier_report(out)
+        return out, out / "hypothesis-db"
     output_dir("reports", "--out")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = Path("reports") / stamp
@@ -175,7 +183,29 @@ def _out_dir(arg) -> Path:
     while out.exists():
         k += 1
         out = Path("reports") / f"{stamp}-{k}"
-    return out
+    return out, PROJECT_DATABASE
+
+
+REPORT_FILES = ("report.json", "report.md", "report.html", "junit.xml", "plots")
+
+
+def _move_aside_earlier_report(out: Path):
+    """Never overwrite a report silently: move its files to ``out/previous-<timestamp>/``."""
+    import shutil
+
+    old = [out / n for n in REPORT_FILES if (out / n).exists()] + sorted(out.glob("witness-*.json"))
+    if not (out / "report.json").exists() or not old:
+        return
+    dest = out / f"previous-{time.strftime('%Y%m%d-%H%M%S', time.localtime((out / 'report.json').stat().st_mtime))}"
+    k = 1
+    while dest.exists():
+        k += 1
+        dest = dest.with_name(f"{dest.name.split('~')[0]}~{k}")
+    dest.mkdir()
+    for path in old:
+        shutil.move(str(path), str(dest / path.name))
+    print(f"relu-verify: moved the earlier report in {out} to {dest} (the Hypothesis database is kept)",
+          file=sys.stderr)
 
 
 def _margin(x) -> str:
@@ -192,7 +222,7 @@ def _line(k: int, n: int, r) -> str:
             f"{int(r.counterexample is not None)} counterexample(s), {r.seconds:.1f} s: {r.outcome}")
 
 
-def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, profile: str | None,
+def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, db: Path, profile: str | None,
          reproduce: str | None = None):
     """Search every ref with a rich progress bar (one plain line per claim on stderr when not on a
     terminal), write the report folder, return (results, report document, interrupted).  Ctrl-C
@@ -220,7 +250,7 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
                 def tick(r, task=task):
                     progress.update(task, completed=min(r.examples, budget.examples), stats=_stats(r))
 
-                r = search(ref, budget, seed, out / "hypothesis-db" / report.safe_name(ref), tick, reproduce=reproduce)
+                r = search(ref, budget, seed, db / report.safe_name(ref), tick, reproduce=reproduce)
                 results.append(r)
                 progress.remove_task(task)
                 if overall is not None:
@@ -238,6 +268,13 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
         doc["interrupted"] = {"finished": len(results), "planned": len(refs),
                               "not_run": refs[len(results):]}
     report.write(out, doc)
+    if db != out / "hypothesis-db":  # the report folder keeps a copy of what its searches saved
+        import shutil
+
+        for r in results:
+            src = db / report.safe_name(r.id)
+            if src.is_dir():
+                shutil.copytree(src, out / "hypothesis-db" / src.name, dirs_exist_ok=True)
     return results, doc, interrupted
 
 
@@ -296,8 +333,8 @@ def cmd_search(args) -> int:
                     base.seconds if args.seconds is None else parse_seconds(args.seconds))
     if budget.examples < 1:
         raise InputError(f"must be at least 1, got {budget.examples}", "--examples")
-    out = _out_dir(args.out)
-    results, doc, interrupted = _run("search", args.argv, [args.claim], budget, args.seed, out, None,
+    out, db = _out_dir(args.out)
+    results, doc, interrupted = _run("search", args.argv, [args.claim], budget, args.seed, out, db, None,
                                      args.reproduce)
     if interrupted:
         print(f"report (partial, interrupted): {out / 'report.md'}")
@@ -314,8 +351,10 @@ def cmd_search(args) -> int:
     elif r.error:
         print(f"{r.id}: ERROR {r.error}")
     else:
-        print(f"no counterexample in {r.examples} examples ({r.certified} certified, {r.unknown} unknown, "
-              f"stopped by {'the time budget' if r.stop == 'time' else 'the example budget'})")
+        print(f"no counterexample in {r.examples} examples ({r.certified} certified, {r.unknown} unknown"
+              + (f" of which {r.timeouts} at the per-example time limit" if r.timeouts else "")
+              + f"; {r.duplicates} duplicate draws not re-decided; stopped by "
+              f"{'the time budget' if r.stop == 'time' else 'the example budget'})")
     print(f"report: {out / 'report.md'}")
     if r.error:
         return EXIT_INTERNAL
@@ -333,8 +372,8 @@ def cmd_suite(args) -> int:
     if not refs:
         raise InputError(f"no claim or mutant matches {pattern!r}", "--claims")
     budget = PROFILES[args.profile]
-    out = _out_dir(args.out)
-    results, doc, interrupted = _run("suite", args.argv, refs, budget, args.seed, out, args.profile)
+    out, db = _out_dir(args.out)
+    results, doc, interrupted = _run("suite", args.argv, refs, budget, args.seed, out, db, args.profile)
     _console().print(_table(f"relu-verify suite --profile {args.profile} (seed {args.seed}; per claim ≤ "
                             f"{budget.examples} examples, ≤ {budget.seconds:g} s)", results))
     _print_findings(results)

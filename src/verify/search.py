@@ -106,6 +106,7 @@ class SearchResult:
     vacuous: int = 0
     unknown: int = 0
     timeouts: int = 0  # examples stopped at `Budget.per_example` (counted in ``unknown`` too)
+    duplicates: int = 0  # draws of an instance already decided in this run (not in ``examples``)
     violated: int = 0
     seconds: float = 0.0
     stop: str = "examples"  # examples | time | counterexample | error
@@ -143,6 +144,7 @@ class SearchResult:
                 "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
                 "examples": self.examples, "screened": self.screened, "certified": self.certified,
                 "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "timeouts": self.timeouts,
+                "duplicates": self.duplicates,
                 "violated": self.violated,
                 "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
@@ -307,8 +309,9 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
         found = state["found"] is not None
         if not found and elapsed > budget.seconds:
             raise _OutOfTime
-        if key in decided:
+        if key in decided:  # a duplicate draw (or a replay while shrinking): never decided twice
             violated = decided[key]
+            res.duplicates += not found
         elif found and elapsed > 1.5 * budget.seconds:
             # out of shrinking time: only known counterexamples still fail, so Hypothesis ends
             # the shrink at the smallest so far and still replays and reports it (with its blob)
