@@ -105,3 +105,17 @@ def test_a_slow_example_is_cut_at_the_per_example_limit_and_counted_unknown():
     assert budget.per_example == 1.0
     assert r.examples == 3 and r.timeouts == 3 and r.unknown == 3 and r.counterexample is None
     assert r.seconds < 10
+
+
+def test_shrinking_is_cut_at_its_time_limit():
+    """A search whose shrink outlives 1.5 × the budget is cut SHRINK_GRACE later, keeping the
+    smallest certified counterexample found so far (re-verified as usual)."""
+    from verify.search import SHRINK_GRACE, Budget
+
+    b = Budget(examples=200, seconds=0.5)
+    r = search("gsgd19.float-pow2-bitwise~non-pow2", b, seed=0)
+    assert r.counterexample is not None and r.counterexample.verdict.status.value == "VIOLATED"
+    assert r.counterexample.verdict.reverified.startswith("confirmed")
+    assert r.to_json("w.json")["shrink_cut"] == r.shrink_cut
+    if r.shrink_cut:
+        assert r.counterexample.reproduce_failure is None

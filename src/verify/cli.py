@@ -49,29 +49,136 @@ def cmd_list(args) -> int:
     families = sorted({c.family for c in claims.values()})
     if args.family and args.family not in families:
         raise InputError(f"unknown family {args.family!r} (families: {', '.join(families)})", "--family")
+    if args.claim:
+        return _list_one(args.claim, args.json)
+    shown = [c for c in claims.values() if not args.family or c.family == args.family]
     if args.json:
-        out = []
-        for c in claims.values():
-            out.append({"id": c.id, "provenance": c.provenance, "statement": c.statement, "note": c.note,
-                        "variants": list(c.variant_groups), "mutants": [m.id for m in c.mutants]})
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(json.dumps([_claim_json(c) for c in shown], indent=2, ensure_ascii=False))
         return 0
-    from rich.table import Table
-
-    table = Table(show_lines=False, title="relu-verify claims")
-    table.add_column("id", no_wrap=True)
-    table.add_column("provenance")
-    table.add_column("statement")
-    for c in claims.values():
-        if args.family and c.family != args.family:
-            continue
-        table.add_row(c.id, c.provenance, c.statement)
+    width = max(_console().width, 40)
+    id_w = max(len(c.id) for c in shown) if shown else 10
+    print(f"{'claim':<{id_w}}  tag  statement")
+    for c in shown:
+        print(_one_line(c.id, PROV_TAGS.get(c.provenance, c.provenance), c.statement, id_w, width))
         if args.mutants:
             for m in c.mutants:
-                table.add_row(f"  {m.id}", "mutant", f"[{m.spec_name}] {m.statement}")
-    _console().print(table)
-    if not args.mutants:
-        print(f"{len(claims)} claims, {len(mutants)} mutants (show them with --mutants)")
+                print(_one_line("  ~" + m.name, "MUT", m.statement, id_w, width))
+    n_mut = sum(len(c.mutants) for c in shown)
+    print(f"{len(shown)} claims, {n_mut} mutants" + ("" if args.mutants else " (show them with --mutants)")
+          + "; the full entry of one: relu-verify list CLAIM")
+    print("tags: " + ", ".join(f"{t} {p.lower()}" for p, t in PROV_TAGS.items()))
+    if args.mutants:
+        print("      MUT a planted violation (a mutant CLAIM~NAME)")
+    return 0
+
+
+PROV_TAGS = {"ABSTRACT": "ABS", "PAPER-FAMILY": "FAM", "RECONSTRUCTED": "REC", "DERIVED": "DER"}
+
+
+def _one_line(ident: str, tag: str, text: str, id_w: int, width: int) -> str:
+    """``ident  TAG  text`` in ``width`` columns: the id is never cut (a longer one moves the text to
+    the next line); the text is cut at a word boundary with an ellipsis."""
+    from rich.cells import cell_len
+
+    head = f"{ident:<{id_w}}  {tag:<3}  "
+    if cell_len(ident) > id_w:
+        head = ident + "\n" + " " * (id_w + 2) + f"{tag:<3}  "
+    room = width - (id_w + 7)
+    if room < 20:  # too narrow for a statement beside the id: under it
+        return head.rstrip() + "\n    " + _cut(text, width - 4)
+    return head + _cut(text, room)
+
+
+def _cut(text: str, room: int) -> str:
+    from rich.cells import cell_len
+
+    if cell_len(text) <= room:
+        return text
+    out = ""
+    for word in text.split(" "):
+        if cell_len(out + " " + word) + 1 > room:
+            break
+        out = (out + " " + word) if out else word
+    if not out:  # one very long word
+        out = text[:max(room - 1, 1)]
+    return out.rstrip(",;:") + "…"
+
+
+def _claim_json(c) -> dict:
+    from .registry import VARIANT_GROUPS
+
+    return {"id": c.id, "family": c.family, "provenance": c.provenance, "statement": c.statement,
+            "source": c.source, "note": c.note, "variants": list(c.variant_groups),
+            "variant_options": {g: {"options": list(VARIANT_GROUPS[g].options), "default": VARIANT_GROUPS[g].default,
+                                    "doc": VARIANT_GROUPS[g].doc} for g in c.variant_groups},
+            "params": {k: p.to_json() for k, p in c.params.items()}, "params_doc": c.params_doc,
+            "mutants": [m.id for m in c.mutants]}
+
+
+def _list_one(ref: str, as_json: bool) -> int:
+    """The full entry of one claim (or of a mutant and its parent), with the variants of ``ref``
+    in force in the statement."""
+    import textwrap
+
+    from .registry import VARIANT_GROUPS, resolve
+
+    claim, mutant, values = resolve(ref)
+    if as_json:
+        out = _claim_json(claim)
+        out["statement_in_force"] = claim.statement_for(values)
+        if mutant is not None:
+            out["mutant"] = {"id": mutant.id, "spec": mutant.spec_name, "statement": mutant.statement,
+                             "forced_variants": mutant.forced_variants}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    width = max(min(_console().width, 120), 40)
+
+    def put(label, text, indent=2):
+        pad = " " * indent
+        print(textwrap.fill(text, width, initial_indent=f"{pad}{label:<11} ", subsequent_indent=pad + " " * 12))
+
+    if mutant is not None:
+        print(f"{mutant.id}  [planted violation {mutant.spec_name}]")
+        put("statement", mutant.statement)
+        if mutant.forced_variants:
+            put("variants", ", ".join("@" + v for v in mutant.forced_variants.values()))
+        print(f"  mutant of {claim.id}:")
+        print()
+    print(f"{claim.id}  [{claim.provenance}]")
+    put("statement", claim.statement_for(values))
+    if claim.statement_for(values) != claim.statement:
+        put("(default)", claim.statement)
+    put("source", claim.source)
+    put("note", claim.note)
+    put("family", claim.family)
+    put("examples", f"{len(claim.examples)} built-in")
+    if claim.variant_groups:
+        print("  variant groups (CLAIM@OPTION; * default, > selected)")
+        for g in claim.variant_groups:
+            grp = VARIANT_GROUPS[g]
+            sel = values.get(g + ":name")
+            opts = "  ".join(("> " if o == sel and values.get(g + ":explicit") else "")
+                             + o + ("*" if o == grp.default else "") for o in grp.options)
+            put(g, opts, 4)
+            if grp.doc:
+                print(textwrap.fill(grp.doc, width, initial_indent=" " * 16, subsequent_indent=" " * 16))
+    else:
+        put("variants", "none")
+    if claim.params:
+        print("  params (the instance's \"params\" object)")
+        for k, prm in claim.params.items():
+            default = "none" if prm.default is None else json.dumps(prm.default, ensure_ascii=False)
+            put(k, f"{prm.type}; default {default}; {prm.doc}", 4)
+    else:
+        put("params", "none")
+    if claim.params_doc:
+        put("params doc", claim.params_doc)
+    if claim.mutants:
+        print("  mutants (planted violations)")
+        for m in claim.mutants:
+            put(m.id, f"[{m.spec_name}] {m.statement}", 4) if len(m.id) <= 10 else (
+                print(f"    {m.id}"), print(textwrap.fill(f"[{m.spec_name}] {m.statement}", width,
+                                                   initial_indent=" " * 8, subsequent_indent=" " * 8)))
     return 0
 
 
@@ -348,6 +455,9 @@ def cmd_search(args) -> int:
               f"{r.counterexample.shrinks} calls; re-check with:\n  cd {out} && {cx['recheck']}")
         if cx["reproduce_failure"]:
             print(f"replay: relu-verify search '{args.claim}' --seed {args.seed} --reproduce \"{cx['reproduce_failure']}\"")
+        if r.shrink_cut:
+            print("shrinking was cut at its time limit (1.5 × --seconds): the witness is the smallest found by "
+                  "then, and Hypothesis printed no reproduce blob")
     elif r.error:
         print(f"{r.id}: ERROR {r.error}")
     else:
@@ -940,10 +1050,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="wall-clock budget; past it the answer is UNKNOWN naming the limit (default 120)")
     limits.add_argument("--max-memory", default="4G", metavar="SIZE",
                         help="memory budget beyond start-up, e.g. 4G or 512M (default 4G)")
-    pl = sub.add_parser("list", help="list the registered claims (and mutants)")
+    pl = sub.add_parser("list", help="list the claims one per line, or one claim's full entry")
+    pl.add_argument("claim", nargs="?", help="CLAIM[@VARIANT...][~MUTANT]: print its full entry (statement, "
+                                             "provenance, source, note, variants, params, mutants)")
     pl.add_argument("--mutants", action="store_true", help="also list the planted violations CLAIM~NAME")
     pl.add_argument("--family", help="only this family (e.g. cjrr21)")
-    pl.add_argument("--json", action="store_true")
+    pl.add_argument("--json", action="store_true", help="print JSON (with every claim's params: type, default, "
+                                                        "meaning)")
     pc = sub.add_parser("check", parents=[limits], help="decide one claim on one instance file")
     pc.add_argument("claim", nargs="?", help="CLAIM[@VARIANT...][~MUTANT]; default: the file's 'claim'")
     pc.add_argument("file", help="instance JSON (DESIGN.md, 'Instance files')")

@@ -107,6 +107,7 @@ class SearchResult:
     unknown: int = 0
     timeouts: int = 0  # examples stopped at `Budget.per_example` (counted in ``unknown`` too)
     duplicates: int = 0  # draws of an instance already decided in this run (not in ``examples``)
+    shrink_cut: bool = False  # shrinking ran past 1.5 × the time budget and was cut (no reproduce blob)
     violated: int = 0
     seconds: float = 0.0
     stop: str = "examples"  # examples | time | counterexample | error
@@ -144,7 +145,7 @@ class SearchResult:
                 "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
                 "examples": self.examples, "screened": self.screened, "certified": self.certified,
                 "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "timeouts": self.timeouts,
-                "duplicates": self.duplicates,
+                "duplicates": self.duplicates, "shrink_cut": self.shrink_cut,
                 "violated": self.violated,
                 "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
@@ -221,6 +222,14 @@ class _OutOfTime(BaseException):
     """Ends a search at its time budget; a BaseException, so Hypothesis does not shrink it."""
 
 
+class _ShrinkCut(BaseException):
+    """Ends shrinking that outlives its time (Hypothesis' shrinker keeps replaying cheaply for long
+    after the search stops deciding new instances); the smallest counterexample so far is kept."""
+
+
+SHRINK_GRACE = 2.0  # seconds Hypothesis gets past the shrink budget to end on its own (and print its blob)
+
+
 class _ExampleTimeout(Exception):
     """One example took longer than `Budget.per_example`."""
 
@@ -291,12 +300,12 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
 
     from .registry import check, resolve
 
-    claim, mutant, _ = resolve(ref)
+    claim, mutant, chosen = resolve(ref)
     strategy = strategy_for(ref)
     hseed = claim_seed(seed, ref)
     res = SearchResult(id=ref, kind="mutant" if mutant else "claim", family=claim.family,
                        provenance=claim.provenance, spec_name=mutant.spec_name if mutant else None,
-                       statement=mutant.statement if mutant else claim.statement, note=claim.note, seed=hseed,
+                       statement=mutant.statement if mutant else claim.statement_for(chosen), note=claim.note, seed=hseed,
                        budget=budget)
     state = {"found": None, "found_at": None, "shrinks": 0, "errored": None}
     t0 = time.perf_counter()
@@ -314,7 +323,10 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
             res.duplicates += not found
         elif found and elapsed > 1.5 * budget.seconds:
             # out of shrinking time: only known counterexamples still fail, so Hypothesis ends
-            # the shrink at the smallest so far and still replays and reports it (with its blob)
+            # the shrink at the smallest so far and still replays and reports it (with its blob);
+            # if it has not ended SHRINK_GRACE later, the shrink is cut (no blob then)
+            if elapsed > 1.5 * budget.seconds + SHRINK_GRACE:
+                raise _ShrinkCut
             violated = False
         else:
             violated = decided[key] = _step(inst_dict)
@@ -368,6 +380,8 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
         blob = next((m.group(0) for n in getattr(e, "__notes__", []) for m in [_BLOB.search(n)] if m), None)
     except _OutOfTime:
         res.stop = "time"
+    except _ShrinkCut:
+        res.shrink_cut = True
     except InputError as e:
         res.error = f"the strategy drew an instance the claim rejects: {e}; instance: {json.dumps(state['errored'])}"
     except SoundnessError as e:
