@@ -289,6 +289,19 @@ class Evaluation:
 # claims, mutants, verdicts
 
 
+@dataclass(frozen=True)
+class Param:
+    """One key of an instance's ``params`` that a claim reads: its type, default (None: required
+    or computed, as ``doc`` says) and meaning."""
+
+    type: str
+    default: object = None
+    doc: str = ""
+
+    def to_json(self) -> dict:
+        return {"type": self.type, "default": _params_json(self.default), "doc": self.doc}
+
+
 @dataclass
 class Claim:
     id: str
@@ -304,10 +317,26 @@ class Claim:
     family: str = ""
     instances: Callable[[], object] | None = None  # () -> Hypothesis strategy of instance dicts
     uses_target: bool = True  # False: the instance's 'target' plays no part (no "f = 0 is used" note)
+    params: dict = field(default_factory=dict)  # {key: Param}: every instance 'params' key the claim reads
+    statement_subs: dict = field(default_factory=dict)  # {variant name: [(text, replacement), ...]}
 
     def __post_init__(self):
         if self.provenance not in PROVENANCE_TAGS:
             raise ValueError(f"{self.id}: provenance must be one of {PROVENANCE_TAGS}")
+
+    def statement_for(self, variants) -> str:
+        """The statement with the selected variants in force: ``variants`` is a `resolve` dict
+        ({group: value, group + ":name": name, group + ":explicit": bool}: only the variants chosen
+        explicitly rewrite it, so the default statement is the registered one) or a list of names."""
+        if isinstance(variants, dict):
+            names = [v for k, v in variants.items() if k.endswith(":name") and variants.get(k[:-5] + ":explicit", True)]
+        else:
+            names = list(variants)
+        text = self.statement
+        for name in names:
+            for old, new in self.statement_subs.get(name, ()):
+                text = text.replace(old, new)
+        return text
 
 
 @dataclass

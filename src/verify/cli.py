@@ -56,17 +56,18 @@ def cmd_list(args) -> int:
         print(json.dumps([_claim_json(c) for c in shown], indent=2, ensure_ascii=False))
         return 0
     width = max(_console().width, 40)
-    id_w = max(len(c.id) for c in shown) if shown else 10
+    ids = [c.id for c in shown] + ([m.id for c in shown for m in c.mutants] if args.mutants else [])
+    id_w = min(max(map(len, ids), default=10), max(width - 37, max(map(len, claims))))  # ≥ 30 columns of text
     print(f"{'claim':<{id_w}}  tag  statement")
     for c in shown:
         print(_one_line(c.id, PROV_TAGS.get(c.provenance, c.provenance), c.statement, id_w, width))
         if args.mutants:
             for m in c.mutants:
-                print(_one_line("  ~" + m.name, "MUT", m.statement, id_w, width))
+                print(_one_line("  " + m.id, "MUT", m.statement, id_w, width))
     n_mut = sum(len(c.mutants) for c in shown)
     print(f"{len(shown)} claims, {n_mut} mutants" + ("" if args.mutants else " (show them with --mutants)")
           + "; the full entry of one: relu-verify list CLAIM")
-    print("tags: " + ", ".join(f"{t} {p.lower()}" for p, t in PROV_TAGS.items()))
+    print("tags: " + ", ".join(f"{t} {p}" for p, t in PROV_TAGS.items()))
     if args.mutants:
         print("      MUT a planted violation (a mutant CLAIM~NAME)")
     return 0

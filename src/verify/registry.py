@@ -143,7 +143,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
         elapsed = time.perf_counter() - t0
         return Verdict(cid, Status.UNKNOWN, [], [], False, f"ball{precisions[-1]}", [], elapsed,
                        instance.to_json(), variant_names, claim.provenance,
-                       mutant.statement if mutant else claim.statement,
+                       mutant.statement if mutant else claim.statement_for(variants),
                        [f"undecided at every precision up to {precisions[-1]} bits: {last_undecided}"])
     status, vacuous, relations, hypotheses, ev = result
     notes = list(ev.notes)
@@ -160,7 +160,7 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
     label = f"ball{used}" if used is not None else (
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
-                   ev.variant_names or variant_names, claim.provenance, mutant.statement if mutant else claim.statement,
+                   ev.variant_names or variant_names, claim.provenance, mutant.statement if mutant else claim.statement_for(variants),
                    notes, reverified, ev.series)
 
 

@@ -25,7 +25,7 @@ import itertools
 from flint import arb, fmpq
 
 from .. import fibre, realization as R
-from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..claim import Claim, Param, Evaluation, Hypothesis, Mutant, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
 from ..numbers import Undecided, ball_bounds, parse_rational, precision, to_json
@@ -1044,10 +1044,48 @@ FLIP_G = _j([(1, "1/3", 1), (1, "-1/2", -1)])
 FLIP_G2 = _j([(-1, "-1/3", 1), (-1, "1/2", -1)], "5/6")
 
 
+# every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
+_D_ = {"D": Param("rational > 0", 1, "half-width of the domain Ω = [−D, D]^d")}
+_OTHER = {**_D_, "other": Param("network", None, "required: the second shallow network Φ (same input dimension)")}
+_RATE = {"s": Param("rational > 0", None, "the stability constant s to test (required where the claim needs it)"),
+         "alpha": Param("rational > 0", 1, "the stability exponent α")}
+_PATH = {**_OTHER, "eps": Param("rational", "1/100", "the size ε of the perturbation g = Γ + ερ(·)"),
+         "s": Param("rational > 0", None, "the stability constant s to test (optional)")}
+PARAMS = {
+    "w1inf-exact-1d": _OTHER, "w1inf-arrangement-dd": _OTHER, "kink-matching": _OTHER, "fibre-distance-1d": _OTHER,
+    "flip-benign": _OTHER, "normalize-map": _D_, "restricted-expressivity": _D_,
+    "relu-identities": {**_D_, "lambda": Param("rational > 0", 2, "the scale λ of ρ(λt) = λρ(t)"),
+                        "t1": Param("rational", "-1/3", "first test point"),
+                        "t2": Param("rational", "1/2", "second test point")},
+    "forward-lipschitz-linf": {**_OTHER, "L": Param("rational > 0", None, "a user's Lipschitz constant to check "
+                                                                          "(default: the derived one)")},
+    "convex-loss-nonconvex-set": {**_OTHER, "y": Param("network", None, "required: the network of the data y"),
+                                  "t": Param("rational", "1/2", "the convex-combination weight t")},
+    "linf-instability": {**_OTHER, **_RATE, "n": Param("rational", 9, "the index n of g_n")},
+    "sqrt-sharp": {**_OTHER, **_RATE, "eps": Param("rational", "1/4", "ε of g = ερ(x) (a rational square)"),
+                   "delta": Param("rational", 0, "δ of Γ = (δ, 0, δ)")},
+    "pathology-unbalanced": _PATH, "pathology-inactive": _PATH, "pathology-redundant": _PATH,
+    "pathology-opposite": _PATH,
+    "thm31-inverse-stability": {**_OTHER, "s": Param("rational > 0", None, "the constant s of Theorem 3.1 to test "
+                                                                           "(without it: UNKNOWN)")},
+    "prop12-transfer": {**_OTHER, **_RATE, "r": Param("rational > 0", "1/2", "the radius r of the local minimum"),
+                        "y": Param("network", None, "the network of the data y"),
+                        "points": Param("list of networks", None, "with losses: explicit points of R(Ñ)"),
+                        "losses": Param("list of rationals", None, "the losses L at params.points")},
+}
+_Q = {"q-full": [("g ∈ R(Ñ)", "g ∈ R(P_N)"), ("∃Φ ∈ Ñ", "∃Φ ∈ P_N")], "q-weak": [("∃Φ ∈ Ñ", "∃Φ ∈ P_N")],
+      "q-mixed": [("g ∈ R(Ñ)", "g ∈ R(P_N)")]}
+_NORM = "‖g − R(Γ)‖_{W^{1,∞}}^{1/2}"
+STATEMENT_SUBS = {**_Q, "n-grad2": [(_NORM, _NORM + " with ‖f‖_{W^{1,∞}} = max(‖f‖_∞, ‖|∇f|₂‖_∞)")],
+                  "n-sum": [(_NORM, _NORM + " with ‖f‖_{W^{1,∞}} = ‖f‖_∞ + ‖∇f‖_∞")],
+                  "n-semi": [(_NORM, "|g − R(Γ)|_{W^{1,∞}}^{1/2} (the seminorm ‖∇f‖_∞)")],
+                  "e-zero": [("∀Γ ∈ Ñ", "∀Γ ∈ Ñ with output bias 0")]}
+
 def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None):
     return register(Claim(id=f"beg19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups, mutants=list(mutants),
-                          family="beg19", instances=instances, uses_target=False))
+                          family="beg19", instances=instances, uses_target=False,
+                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):

@@ -18,7 +18,7 @@ import itertools
 
 from flint import acb, arb, fmpq
 
-from ..claim import Claim, Evaluation, Hypothesis, Instance, Mutant, Relation, Status, relation, undecidable
+from ..claim import Claim, Param, Evaluation, Hypothesis, Instance, Mutant, Relation, Status, relation, undecidable
 from ..errors import InputError
 from ..nets import Network
 from ..numbers import (EXACT, BallContext, Undecided, dot, parse_number, parse_rational, precision, short, sign, to_json,
@@ -1300,10 +1300,50 @@ def _gamma_one_over_lambda(inst: dict) -> dict:
     return {**inst, "params": {**inst["params"], "gamma": to_json(1 / lam)}}
 
 
+# every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
+_XI = {"xi": Param("rational", 0, "the constant target ξ where the target is not a constant")}
+_GAMMA = {"gamma": Param("rational > 0", "γ̄", "the step size (default γ̄ of the note)")}
+_ROUND = {"rounding_bits": Param("int ≤ 4096 or null", "64 if steps > 3 else null",
+                                 "round the iterates to this many bits (null: exact iterates)")}
+_GD = {"steps": Param("int 1..10000", 20, "the number N of GD steps"), **_GAMMA,
+       "gammas": Param("list of rationals", None, "the step sizes γ_0, γ_1, … (instead of a constant gamma)"),
+       **_ROUND, "step_bound": Param("rational", None, "@step-paper: the user's step bound")}
+PARAMS = {
+    "lyapunov-identity": _XI, "no-spurious-critical-points": _XI,
+    "lyapunov-pointwise": {"points": Param("list of points", None, "the points x (default: the measure's atoms, or "
+                                                                   "box corners, centre and 1-D kinks)")},
+    "lyapunov-family": {"alpha": Param("rational", "2 (@v-paper), 1 (@v-alpha)", "α of V_α"),
+                        "beta": Param("rational", 1, "β (@v-paper form)")},
+    "balancedness": {"gamma": Param("rational > 0", "1/10", "the GD step size")},
+    "degenerate-frozen": {"steps": Param("int 0..50", 2, "GD steps"), "gamma": Param("rational > 0", "1/10", "step size"),
+                          **_ROUND},
+    "gd-one-step-expansion": _GAMMA,
+    "gd-lyapunov-decrease": _GD, "gd-bounded": _GD, "gd-summable": _GD, "gd-minrate": _GD,
+    "gd-risk-to-zero": {**_GD, "steps": Param("int 1..10000", 6, "GD steps")},
+    "gf-lyapunov-integral": {"steps": Param("int 1..10000", 3, "GD steps of the discrete identity"),
+                             "gamma": Param("rational > 0", "10^-8", "the small step of the discrete identity"),
+                             "rounding_bits": Param("int ≤ 4096 or null", None, "round the iterates (null: exact)"),
+                             "T": Param("rational > 0", None, "enclose every gradient-flow solution on [0, T] (d = 1)"),
+                             "max_steps": Param("int", 4000, "step limit of the flow enclosure")},
+    "sgd-sure-decrease": {"samples": Param("list of points", None, "one sample per step (@sgd-single)"),
+                          "batches": Param("list of lists of points", None, "mini-batches (@sgd-minibatch)"),
+                          "points": Param("list of points", None, "the points where the SGD identity is evaluated"),
+                          "gamma": Param("rational > 0", "γ̄ with λ = 1", "the step size"), **_ROUND},
+    "pure-bias-dynamics": {"gamma": Param("rational > 0", "1/λ", "the step size"),
+                           "steps": Param("int 1..10000", 6, "GD steps")},
+}
+STATEMENT_SUBS = {"deriv0-closed": [("ReLU′(0) = 0", "ReLU′(0) = 1")],
+                  "deriv0-half": [("ReLU′(0) = 0", "ReLU′(0) = 1/2")],
+                  "step-local": [("0 < γ_n ≤ γ̄", "0 < γ_n ≤ 4/K(Θ_n)")],
+                  "step-paper": [("0 < γ_n ≤ γ̄", "0 < γ_n ≤ params.step_bound")],
+                  "gd-current": [("GD with", "GD (Θ_n = Θ_{n−1} − γ_n𝒢(Θ_{n−1})) with"),
+                                 ("if 0 < γ_n", "for Θ_n = Θ_{n−1} − γ_n𝒢(Θ_{n−1}): if 0 < γ_n")]}
+
 def _claim(id_, prov, statement, fn, groups=COMMON, examples=None, mutants=(), params_doc="", instances=None):
     return register(Claim(id=f"cjrr21.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=examples if examples is not None else EXAMPLES,
                           variant_groups=groups, mutants=list(mutants), params_doc=params_doc, family="cjrr21",
+                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS,
                           instances=instances or _shallow()))
 
 

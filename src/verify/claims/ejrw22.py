@@ -20,7 +20,7 @@ import math
 
 from flint import fmpq, fmpq_mat
 
-from ..claim import Claim, Evaluation, Hypothesis, Mutant, Status, relation, undecidable
+from ..claim import Claim, Param, Evaluation, Hypothesis, Mutant, Status, relation, undecidable
 from ..errors import InputError, SoundnessError
 from ..nets import Network
 from ..numbers import Undecided, ball_bounds, ball_gap, parse_rational, sign, to_json
@@ -1185,10 +1185,38 @@ def _scoped(key, fn):
     return evaluate
 
 
+# every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
+_FLOW = {"T": Param("rational > 0", None, "horizon of the certified flow enclosure on [0, T] (none: no enclosure)"),
+         "h0": Param("rational > 0", "1/16", "initial step of the enclosure"),
+         "tol": Param("rational", "1/100000", "the enclosure's tolerance"),
+         "max_steps": Param("int", 4000, "step limit of the enclosure")}
+PARAMS = {
+    "generalized-gradient": {"direction": Param("list of rationals", [], "a direction (one entry per parameter)"),
+                             "eps": Param("rational > 0", "1/10", "ε₀ of the one-sided limit formula")},
+    "regularity": {"radius": Param("rational > 0", "1/64", "half-width r of the box X around θ"),
+                   "K": Param("rational ≥ 0", None, "a claimed Lipschitz constant (HOLDS if K_X ≤ K)"),
+                   "t2": Param("rational", "t + r/4", "circle parameter of the second point θ′ (M_A)")},
+    "energy-identity": {**_FLOW, "eta": Param("rational", 2, "the GD step of the monotonicity check")},
+    "bounded-gf-h1": {**_FLOW, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
+                      "lambda": Param("rational", 0, "λ of the bound"),
+                      "C": Param("rational", 10, "the uniform bound C on |θ_0|_∞")},
+    "open-standard-gf": {**_FLOW, "bound": Param("rational", None, "an explicit bound to check"),
+                         "probe": Param("rational > 0", None, "run the float growth probe of ṽ(t) on [0, probe]"),
+                         "certify_above": Param("rational", "1/10", "certify starts whose probe growth α exceeds this"),
+                         "certify_T": Param("rational > 0", "1/2", "horizon of those certified enclosures")},
+}
+STATEMENT_SUBS = {"p-bdd-pos": [("bounded density p", "density 0 < p_min ≤ p ≤ p_max"),
+                                ("f, density p", "f, density 0 < p_min ≤ p ≤ p_max")],
+                  "p-cont": [("bounded density p", "continuous density p"), ("f, density p", "f, continuous density p")],
+                  "p-uniform": [("bounded density p", "uniform density p"), ("f, density p", "f, uniform density p")],
+                  "H-any": [("H = 1, d = 1", "d = 1, any width H")],
+                  "manifold-B": [("on M:", "on M_B:"), ("on the manifold", "on M_B")]}
+
 def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None):
     return register(Claim(id=f"ejrw22.{id_}", source=SOURCE, provenance=prov, statement=statement,
                           evaluate=_scoped(id_, fn), note=f"{NOTE}#{id_}", examples=list(examples),
                           variant_groups=groups, mutants=list(mutants), family="ejrw22",
+                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS,
                           instances=instances or _inst()))
 
 

@@ -29,7 +29,7 @@ import struct
 from flint import fmpq, fmpq_mat
 
 from .. import gsgd, paths
-from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..claim import Claim, Param, Evaluation, Hypothesis, Mutant, relation, undecidable
 from ..dag import DagNetwork, layered_data
 from ..errors import InputError
 from ..numbers import Undecided, parse_rational, sign, to_json
@@ -1277,11 +1277,37 @@ def _relu_scope(fn):
     return run
 
 
+# every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
+_C = {"c": Param("list of rationals > 0", None, "one rescaling factor per hidden node (default: drawn fixed factors)")}
+_X = {"x": Param("list of inputs", None, "the inputs x (default: a fixed set)")}
+_DATA = {"data": Param("list of [x, y] pairs", None, "required: the training data")}
+_SGD = {**_DATA, "eta": Param("rational > 0", None, "required: the learning rate η"),
+        "steps": Param("int 1..50", 1, "the number of steps")}
+PARAMS = {
+    "rescaling-invariance": {**_C, **_X}, "path-value-invariance": {**_C, **_X}, "path-sum": _X,
+    "path-values-determine-class": {"other": Param("network", None, "required: a second network on the same graph"),
+                                    **_X},
+    "conservation": _DATA, "icr": {**_DATA, "z": Param("list of rationals", None, "the right-hand side z (default: "
+                                                                                   "w ⊙ ∂L/∂w on params.data)")},
+    "wa-exact": _SGD, "gsgd-trajectory-invariance": {**_SGD, **_C}, "float-pow2-bitwise": {**_C, **_X},
+    "pathnorm-from-path-values": {"q": Param("rational ≥ 0", 1, "the path-norm exponent q"), **_C},
+}
+STATEMENT_SUBS = {"relu-prime-zero": [("any ReLU′(0) ∈ {0, 1}", "ReLU′(0) = 0")],
+                  "relu-prime-one": [("any ReLU′(0) ∈ {0, 1}", "ReLU′(0) = 1")],
+                  "rank-mlp": [("rank_ℚ A = m + n_b − H (= m − H bias-free) for MLPs and for DAGs in which every "
+                                "edge and hidden node lies on a path (from an input or a bias to an output)",
+                                "rank_ℚ A = m − H for bias-free MLPs")],
+                  "rank-dag-all-on-path": [("rank_ℚ A = m + n_b − H (= m − H bias-free) for MLPs and for DAGs",
+                                            "rank_ℚ A = m − H for bias-free DAGs")],
+                  "basis-tree": [("equal hidden widths, official mod mapping", "any DAG, tree construction")],
+                  "basis-rref": [("equal hidden widths, official mod mapping", "any DAG, pivot paths of rref(A)")]}
+
 def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None, params_doc=""):
     fn = _relu_scope(fn)
     return register(Claim(id=f"gsgd19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups,
                           mutants=list(mutants), params_doc=params_doc, family="gsgd19", uses_target=False,
+                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS,
                           instances=instances))
 
 

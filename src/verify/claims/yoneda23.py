@@ -31,7 +31,7 @@ import numpy as np
 from flint import arb, fmpq
 
 from .. import d0 as D
-from ..claim import Claim, Evaluation, Hypothesis, Mutant, relation, undecidable
+from ..claim import Claim, Param, Evaluation, Hypothesis, Mutant, relation, undecidable
 from ..d0_invariant import Convergence, RampModel, prove
 from ..errors import InputError, SoundnessError
 from ..numbers import Undecided, ball_bounds, parse_rational, precision, sign, to_json
@@ -1205,10 +1205,33 @@ def _i(params=None, **knobs):
     return out
 
 
+# every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
+_PTS = {"x": Param("list of points in [−1, 1)^d", None, "the points x (default: a fixed set)")}
+_TH = {"theta": Param("list of rationals", "θ^0", "the parameter vector θ (default: the network's θ^0)")}
+PARAMS = {
+    "relu-identities": {"z": Param("rational", "1/3", "z"), "y": Param("rational", "2/5", "y"),
+                        "a": Param("rational", 4, "a of the ramp"), "b": Param("rational", "2/5", "b of the ramp"),
+                        "r": Param("rational", "1/4", "r of the ramp")},
+    "squaring-error": {"z": Param("rational in [0, 1]", "1/2^(N+1)", "the point z")},
+    "feature-error": _PTS, "boundary-set": _PTS, "n-limit": _PTS, "pointwise-convergence": _PTS,
+    "minibatch-cells": {**_PTS, "t": Param("int", 4096, "the horizon in steps")},
+    "backprop-gradient": _TH, "d1-exact-reduction": _TH,
+    "rate-t13": {"C": Param("rational", None, "a user's constant C to check (the paper states none)"),
+                 "c1": Param("rational", None, "a user's constant c_1"), "c2": Param("rational", None, "a user's constant c_2"),
+                 "t0": Param("int", None, "the start t_0 of the rate (default: certified)")},
+    "time-to-exactness": {**_PTS, "T": Param("int", None, "a user's time T to check for every point")},
+}
+STATEMENT_SUBS = {"relu0-one": [("σ'(0) convention", "σ'(0) = 1"), ("ReLU′(0) = 0", "ReLU′(0) = 1")],
+                  "relu0-zero": [("σ'(0) convention", "σ'(0) = 0")],
+                  "err-r1": [("‖_r^r", "‖_1"), ("‖f − f°_N‖_r^r", "‖f − f°_N‖_1")],
+                  "eta-decay": [("η ≤ 1/5", "η_t = η(t + 1)^{−1/2}, η ≤ 1/5")],
+                  "limit-closed": [("r_N(x) ≠ 1/4", "r_N(x) ≠ 1/4 (f°_N = 1{r_N ≤ R²})")]}
+
 def _claim(id_, prov, statement, fn, *, groups=ALL_GROUPS, examples=(), mutants=(), kind=None):
     return register(Claim(id=f"yoneda23.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups, mutants=list(mutants),
-                          family="yoneda23", instances=_inst(kind or id_)))
+                          family="yoneda23", instances=_inst(kind or id_),
+                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, kind=None):
