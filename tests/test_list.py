@@ -102,6 +102,19 @@ def test_list_mutant_and_variant_reference():
     assert "under ReLU′(0) = 0," in p.stdout
 
 
+def test_every_full_entry_renders(capsys):
+    """`list REF` (text and JSON) for every claim and every mutant, in-process."""
+    from verify.cli import main
+
+    for ref in list(CLAIMS) + list(verify.all_mutants()):
+        assert main(["list", ref]) == 0
+        text = capsys.readouterr().out
+        assert ref in text and "params" in text
+        assert main(["list", ref, "--json"]) == 0
+        entry = json.loads(capsys.readouterr().out)
+        assert entry["id"] == ref.split("~")[0]
+
+
 def test_list_unknown_claim_is_bad_input():
     p = run("list", "cjrr21.degenerate-frozn")
     assert p.returncode == 2
