@@ -44,10 +44,14 @@ GOOD_OUTCOMES = ("pass", "refuted")
 SHORTEN_AT = 200
 PLOT_ALT = {  # plot kind of a counterexample -> alt text / caption
     "realization": "realization 𝒩_θ of the counterexample network against the target f",
-    "iterates": "the quantity along the iterates",
+    "iterates": "the recorded series of the counterexample (named in the legend) against the iteration",
     "margins": "relative margin per example of the search (negative = violated)",
 }
 SUMMARY_ALT = "wall time per result, coloured by outcome"
+MIN_MARGINS_PLOTTED = 3  # fewer finite margins say nothing a plot would add (the table has them)
+PLOT_DPI = 80
+OUTCOME_RANK = {"ERROR": 0, "FAIL": 1, "NOT REFUTED": 2}  # report order: failures first, then the rest
+PROOF_NOTES_BASE = "../proofs_notes/"  # where `note` links point: the repository's proofs_notes/ folder
 TITLE = r"realization $\mathcal{N}_\theta$ vs target $f$"  # mathtext: DejaVu has no 𝒩 glyph
 _FONTS = {"font.family": ["DejaVu Sans", "STIXGeneral"], "font.size": 9, "mathtext.fontset": "dejavusans"}  # STIX: fallback glyphs
 
@@ -161,6 +165,54 @@ def is_failure(r: dict) -> bool:
     return not passed(r) and not r.get("error")
 
 
+def rank(r: dict) -> int:
+    """Sort key of the report order: ERROR, FAIL, NOT REFUTED, anything else unexpected, then passes."""
+    o = outcome(r)
+    return OUTCOME_RANK.get(o, 4 if passed(r) else 3)
+
+
+def ordered(results: list[dict]) -> list[dict]:
+    """``results`` with failures first (`rank`), the run order kept within each rank."""
+    return sorted(results, key=rank)
+
+
+def count(r: dict, key: str) -> int | None:
+    v = r.get(key)
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def decision(r: dict) -> tuple[str, str]:
+    """(text, class) of the certified/unknown split of a result: ``'12/12 (100%)'`` and one of
+    ``all`` (every example decided), ``some``, ``none`` (no example decided: all UNKNOWN or
+    timed out), ``na`` (no examples)."""
+    n, c = count(r, "examples"), count(r, "certified")
+    if not n or c is None:
+        return "—", "na"
+    cls = "all" if c >= n else "none" if c == 0 else "some"
+    return f"{c}/{n} ({100 * c / n:.0f}%)" + (" none decided" if cls == "none" else ""), cls
+
+
+def decision_rate(results: list[dict]) -> str:
+    """The overall decision rate: certified examples of all examples, and the claims none of whose
+    examples was decided."""
+    n = sum(count(r, "examples") or 0 for r in results)
+    c = sum(count(r, "certified") or 0 for r in results)
+    if not n:
+        return "no examples"
+    undecided = [r for r in results if decision(r)[1] == "none"]
+    text = f"{c}/{n} examples decided ({100 * c / n:.1f}%)"
+    if undecided:
+        text += f"; {len(undecided)} result(s) with no example decided (every example UNKNOWN or timed out)"
+    return text
+
+
+def note_link(note) -> str | None:
+    """The relative link of a ``proofs_notes/<family>.md#anchor`` note (from the report folder the
+    repository's proofs_notes/ is assumed one level up); None if the note is not such a path."""
+    m = re.fullmatch(r"(?:\./)?proofs_notes/([A-Za-z0-9._-]+\.md)(#[A-Za-z0-9._-]+)?", str(note or "").strip())
+    return PROOF_NOTES_BASE + m[1] + (m[2] or "") if m else None
+
+
 def shorten(s: str, limit: int = SHORTEN_AT) -> str:
     """``s`` itself, or its head and tail joined by ``…`` when longer than ``limit``."""
     if len(s) <= limit:
@@ -193,6 +245,7 @@ def header_items(report: dict) -> list[tuple[str, str, bool]]:
         ("started", str(report.get("started") or "—"), False),
         ("total time", f"{seconds(report.get('seconds')):.2f} s", False),
         ("overall", "PASSED" if report_passed(report) else "FAILED", False),
+        ("decision rate", decision_rate(report["results"]), False),
         ("Hypothesis database", f"{db} (relative to this directory)" if db else "none", False),
         ("versions", ", ".join(f"{k} {v}" for k, v in
                                [(report.get("tool", "relu-verify"), report.get("version", "?")), *versions.items()]),
@@ -200,14 +253,16 @@ def header_items(report: dict) -> list[tuple[str, str, bool]]:
     ]
 
 
-SUMMARY_COLUMNS = ("claim", "provenance", "examples", "certified", "unknown", "counterexamples", "time [s]", "result")
+SUMMARY_COLUMNS = ("claim", "provenance", "examples", "certified", "unknown", "decided", "counterexamples",
+                   "time [s]", "result")
 
 
 def summary_row(r: dict) -> list[str]:
     """One row of the summary table (the columns of `SUMMARY_COLUMNS`)."""
     prov = str(r.get("provenance") or "—") + (" (mutant)" if r.get("kind") == "mutant" else "")
-    counts = [str(r.get(k, "—")) for k in ("examples", "certified", "unknown", "counterexamples")]
-    return [r["id"], prov, *counts, f"{seconds(r.get('seconds')):.2f}", outcome(r)]
+    counts = [str(r.get(k, "—")) for k in ("examples", "certified", "unknown")]
+    return [r["id"], prov, *counts, decision(r)[0], str(r.get("counterexamples", "—")),
+            f"{seconds(r.get('seconds')):.2f}", outcome(r)]
 
 
 def violated(verdict: dict) -> list[dict]:
@@ -275,7 +330,8 @@ def recheck_command(r: dict) -> str:
 
 
 def counterexamples(report: dict) -> list[dict]:
-    return [r for r in report["results"] if r.get("counterexample")]
+    """The results with a counterexample, failures first."""
+    return [r for r in ordered(report["results"]) if r.get("counterexample")]
 
 
 def search_objectives(report: dict) -> list[tuple[dict, str, dict]]:
@@ -286,6 +342,11 @@ def search_objectives(report: dict) -> list[tuple[dict, str, dict]]:
 
 def errors(report: dict) -> list[dict]:
     return [r for r in report["results"] if r.get("error")]
+
+
+def anchor(r: dict) -> str:
+    """HTML id / Markdown heading anchor of the section of result ``r``."""
+    return "r-" + safe_name(r["id"]).lower().replace(".", "-")
 
 
 def result_plots(r: dict, plots: dict) -> list[tuple[str, str, bytes | str]]:
@@ -355,9 +416,23 @@ def witness_text(r: dict) -> str | None:
     return text if len(text) <= WITNESS_INLINE_LIMIT else None
 
 
+def md_note(note) -> str:
+    """A proof-notes reference: a relative link when it names a proofs_notes/ file, else text."""
+    link = note_link(note)
+    return f"[{md(note)}]({link})" if link else md(note)
+
+
+def md_item(k: str, t: str) -> str:
+    return f"- **{k}:** {md_note(t) if k == 'proof notes' else md(t)}"
+
+
+def md_anchor(r: dict) -> str:
+    return f'<a id="{anchor(r)}"></a>'
+
+
 def md_counterexample(r: dict, plots: dict) -> list[str]:
     cx, v = r["counterexample"], r["counterexample"]["verdict"]
-    lines = [f"### {md(r['id'])}", ""] + [f"- **{k}:** {md(t)}" for k, t in counterexample_items(r)]
+    lines = [md_anchor(r), "", f"### {md(r['id'])}", ""] + [md_item(k, t) for k, t in counterexample_items(r)]
     lines += ["", "Violated relations:", ""]
     lines += md_table(("relation", "lhs", "op", "rhs", "margin"),
                       [[md(relation_label(rel)), md_number(rel.get("lhs")), code(rel.get("op", "?")),
@@ -386,18 +461,22 @@ def render_markdown(report: dict, plots: dict | None = None) -> str:
     plots = make_plots(report) if plots is None else plots
     lines = ["# relu-verify report", ""]
     lines += [f"- **{label}:** {code(text) if is_code else md(text)}" for label, text, is_code in header_items(report)]
-    lines += ["", "## Summary", ""]
-    lines += md_table(SUMMARY_COLUMNS, [[code(row[0]), *map(md, row[1:])] for row in map(summary_row, report["results"])])
+    lines += ["", "Contents: " + " · ".join(f"[{title}](#{key})" for key, title in sections(report)), ""]
+    lines += ['<a id="summary"></a>', "", "## Summary", "",
+              "Failures first (ERROR, FAIL, NOT REFUTED), then the passes.  *decided* = certified examples of "
+              "all examples; a result with none decided had every example UNKNOWN (or timed out).", ""]
+    lines += md_table(SUMMARY_COLUMNS, [[f"[{code(row[0])}](#{section_anchor(r)})", *map(md, row[1:])]
+                                        for r, row in ((r, summary_row(r)) for r in ordered(report["results"]))])
     if "summary.png" in plots:
         lines += ["", md_plot("summary.png", SUMMARY_ALT, plots["summary.png"])]
-    lines += ["", "## Counterexamples", ""]
+    lines += ["", '<a id="counterexamples"></a>', "", "## Counterexamples", ""]
     for r in counterexamples(report):
         lines += md_counterexample(r, plots)
     if not counterexamples(report):
         lines += ["None.", ""]
     best = search_objectives(report)
     if best:
-        lines += ["## Search objectives", "",
+        lines += ['<a id="objectives"></a>', "", "## Search objectives", "",
                   "The largest value of each quantity a claim asked the search to drive up, with the instance that "
                   "reached it.  Objectives steer the search only: whether a value is certified or float evidence is "
                   "said in its name; the verdict is in the relations.", ""]
@@ -410,9 +489,53 @@ def render_markdown(report: dict, plots: dict | None = None) -> str:
             plot = objective_plot_name(r, k)
             if plot in plots:
                 lines += [md_plot(plot, f"series of the best instance for {name}", plots[plot]), ""]
-    lines += ["## Errors", ""]
-    lines += [f"- {code(r['id'])}: {md(r['error'])}" for r in errors(report)] or ["None."]
+    lines += ['<a id="errors"></a>', "", "## Errors", ""]
+    lines += [f"- {md_anchor(r)}{code(r['id'])}: {md(r['error'])}" for r in errors(report)] or ["None."]
+    lines += ["", '<a id="results"></a>', "", "## Other results", "", PROOF_NOTES_WHERE, ""]
+    for r in others(report):
+        lines += [md_anchor(r), "", f"### {md(r['id'])}", ""] + [md_item(k, t) for k, t in result_items(r)] + [""]
+    if not others(report):
+        lines += ["None.", ""]
     return "\n".join(lines) + "\n"
+
+
+PROOF_NOTES_WHERE = ("Proof notes are the repository's proofs_notes/<family>.md files; their links are relative "
+                     "and assume this report folder sits one level below the repository root (as "
+                     "`relu-verify suite --out DIR` run from a clone makes it); otherwise open them in the clone.")
+
+
+def others(report: dict) -> list[dict]:
+    """Results with neither a counterexample nor an error (each gets a short section), failures first."""
+    return [r for r in ordered(report["results"]) if not r.get("counterexample") and not r.get("error")]
+
+
+def section_anchor(r: dict) -> str:
+    """Where a summary row links: its counterexample section, error entry or short section."""
+    return anchor(r)
+
+
+def sections(report: dict) -> list[tuple[str, str]]:
+    """(anchor, title) of the report's top-level sections, for the table of contents."""
+    out = [("summary", "Summary"), ("counterexamples", f"Counterexamples ({len(counterexamples(report))})")]
+    if search_objectives(report):
+        out.append(("objectives", "Search objectives"))
+    return out + [("errors", f"Errors ({len(errors(report))})"), ("results", f"Other results ({len(others(report))})")]
+
+
+def result_items(r: dict) -> list[tuple[str, str]]:
+    """The facts of a result without a counterexample as (label, one-line text)."""
+    items = [("statement", f"[{r.get('provenance') or '?'}] {r.get('statement') or ''}")]
+    if r.get("spec_name"):
+        items.append(("planted violation", r["spec_name"]))
+    items.append(("result", f"{outcome(r)} — stopped by {r.get('stop', '?')} after {seconds(r.get('seconds')):.2f} s"))
+    parts = [f"{r[k]} {k}" for k in ("examples", "certified", "holds", "vacuous", "unknown", "timeouts", "screened")
+             if count(r, k) is not None]
+    items.append(("examples", ", ".join(parts) + f"; decided {decision(r)[0]}"))
+    if r.get("best_margin") is not None:
+        items.append(("smallest relative margin", str(r["best_margin"])))
+    if r.get("note"):
+        items.append(("proof notes", r["note"]))
+    return [(k, one_line(t)) for k, t in items]
 
 
 # --------------------------------------------------------------------------------------------
@@ -434,6 +557,10 @@ pre { background: #f3f3f3; border: 1px solid #ddd; padding: 0.5em; white-space: 
 .ok { background: #d7f0d7 !important; color: #125112; font-weight: bold; }
 .bad { background: #f7d4d4 !important; color: #8a0f0f; font-weight: bold; }
 .note { color: #666; font-style: italic; }
+td.dec-all { background: #d7f0d7 !important; } td.dec-some { background: #fff1c2 !important; }
+td.dec-none { background: #ffd59e !important; color: #7a3b00; font-weight: bold; }
+nav.toc { background: #f3f3f3; border: 1px solid #ddd; padding: 0.3em 1em; display: inline-block; }
+nav.toc ol { margin: 0.3em 0; padding-left: 1.4em; }
 img { max-width: 100%; height: auto; display: block; margin: 0.6em 0; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
 dl.meta dt { font-weight: bold; } dl.meta dd { margin: 0; }
@@ -478,18 +605,33 @@ def html_plot(name: str, alt: str, png) -> str:
     return f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}" title="{esc(name)}"></figure>'
 
 
-def html_summary_row(row: list[str]) -> list[str]:
-    cells = [f"<td><code>{esc(row[0])}</code></td>", f"<td>{esc(row[1])}</td>"]
-    cells += [f'<td class="n">{esc(c)}</td>' for c in row[2:-1]]
+def html_summary_row(row: list[str], r: dict | None = None) -> list[str]:
+    """Cells of a summary row; with the result ``r`` the id links to its section and the
+    *decided* cell is coloured by the certified/unknown split."""
+    ident = f"<code>{esc(row[0])}</code>"
+    cells = [f'<td><a href="#{section_anchor(r)}">{ident}</a></td>' if r is not None else f"<td>{ident}</td>",
+             f"<td>{esc(row[1])}</td>"]
+    dec = SUMMARY_COLUMNS.index("decided")
+    for k, c in enumerate(row[2:-1], start=2):
+        cls = f"n dec-{decision(r)[1]}" if k == dec and r is not None else "n"
+        cells.append(f'<td class="{cls}">{esc(c)}</td>')
     return cells + [f'<td class="{outcome_class(row[-1])}">{esc(row[-1])}</td>']
+
+
+def html_note(note) -> str:
+    link = note_link(note)
+    return f'<a href="{esc(link)}">{esc(note)}</a>' if link else esc(note)
+
+
+def html_items(items) -> str:
+    dd = "".join(f"<dt>{esc(k)}</dt><dd>{html_note(t) if k == 'proof notes' else esc(t)}</dd>" for k, t in items)
+    return f'<dl class="meta">{dd}</dl>'
 
 
 def html_counterexample(r: dict, plots: dict) -> list[str]:
     cx, v = r["counterexample"], r["counterexample"]["verdict"]
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(t)}</dd>" for k, t in counterexample_items(r))
-    out = [f'<section id="{esc(safe_name(r["id"]))}">', f"<h3><code>{esc(r['id'])}</code></h3>",
-           f'<dl class="meta">{items}</dl>',
-           "<p>Violated relations:</p>"]
+    out = [f'<section id="{anchor(r)}">', f"<h3><code>{esc(r['id'])}</code> — {esc(outcome(r))}</h3>",
+           html_items(counterexample_items(r)), "<p>Violated relations:</p>"]
     out.append(html_table(("relation", "lhs", "op", "rhs", "margin"),
                           [[f"<td>{esc(relation_label(rel))}</td>", html_number(rel.get("lhs")),
                             f'<td class="num">{esc(rel.get("op", "?"))}</td>', html_number(rel.get("rhs")),
@@ -516,17 +658,45 @@ def render_html(report: dict, images: dict | None = None) -> str:
     images = make_plots(report) if images is None else images
     meta = "".join(f"<dt>{esc(name)}</dt><dd>{html_meta_value(name, text, is_code)}</dd>"
                    for name, text, is_code in header_items(report))
-    body = ["<h1>relu-verify report</h1>", f'<dl class="meta">{meta}</dl>', "<h2>Summary</h2>",
-            html_table(SUMMARY_COLUMNS, [html_summary_row(summary_row(r)) for r in report["results"]])]
+    toc = "".join(f'<li><a href="#{key}">{esc(title)}</a></li>' for key, title in sections(report))
+    body = ["<h1>relu-verify report</h1>", f'<dl class="meta">{meta}</dl>',
+            f'<nav class="toc" aria-label="contents"><strong>Contents</strong><ol>{toc}</ol></nav>',
+            '<h2 id="summary">Summary</h2>',
+            "<p>Failures first (ERROR, FAIL, NOT REFUTED), then the passes; each id links to its section. "
+            "<em>decided</em> = certified examples of all examples: green every example decided, yellow some, "
+            "orange <strong>none</strong> (every example UNKNOWN or timed out: the claim was exercised, not "
+            "certified).</p>",
+            html_table(SUMMARY_COLUMNS, [html_summary_row(summary_row(r), r) for r in ordered(report["results"])])]
     if "summary.png" in images:
         body.append(html_plot("summary.png", SUMMARY_ALT, images["summary.png"]))
-    body.append("<h2>Counterexamples</h2>")
+    body.append('<h2 id="counterexamples">Counterexamples</h2>')
     for r in counterexamples(report):
         body += html_counterexample(r, images)
     if not counterexamples(report):
         body.append("<p>None.</p>")
-    errs = [f"<li><code>{esc(r['id'])}</code>: {esc(one_line(r['error']))}</li>" for r in errors(report)]
-    body += ["<h2>Errors</h2>", "<ul>" + "".join(errs) + "</ul>" if errs else "<p>None.</p>"]
+    best = search_objectives(report)
+    if best:
+        body.append('<h2 id="objectives">Search objectives</h2>')
+        for k, (r, name, o) in enumerate(best):
+            rels = "".join(f"<li>{esc(one_line(rel.get('name')))}: {esc(one_line(rel.get('note') or rel.get('status')))}"
+                           "</li>" for rel in o.get("relations") or [])
+            rels += "".join(f"<li>{esc(one_line(n))}</li>" for n in o.get("notes") or [])
+            body += [f"<h3><code>{esc(r['id'])}</code>: {esc(name)}</h3>",
+                     f"<p>largest value found: <code>{esc(o.get('value'))}</code></p>",
+                     f"<ul>{rels}</ul>" if rels else "",
+                     f"<details><summary>instance</summary><pre>{esc(json.dumps(o.get('instance'), ensure_ascii=False))}"
+                     "</pre></details>"]
+            plot = objective_plot_name(r, k)
+            if plot in images:
+                body.append(html_plot(plot, f"series of the best instance for {name}", images[plot]))
+    errs = [f'<li id="{anchor(r)}"><code>{esc(r["id"])}</code>: {esc(one_line(r["error"]))}</li>' for r in errors(report)]
+    body += ['<h2 id="errors">Errors</h2>', "<ul>" + "".join(errs) + "</ul>" if errs else "<p>None.</p>"]
+    body += ['<h2 id="results">Other results</h2>', f'<p class="note">{esc(PROOF_NOTES_WHERE)}</p>']
+    for r in others(report):
+        body += [f'<section id="{anchor(r)}"><h3><code>{esc(r["id"])}</code> — {esc(outcome(r))}</h3>',
+                 html_items(result_items(r)), "</section>"]
+    if not others(report):
+        body.append("<p>None.</p>")
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>relu-verify report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
@@ -604,19 +774,20 @@ class Unplottable(Exception):
 def make_plots(report: dict) -> dict[str, bytes | str]:
     """Every plot of the report, keyed by its file name under ``plots/``: PNG bytes, or a str
     saying why it is unavailable.  Per counterexample: realization, iterates (if the verdict has
-    a series), margins; and ``summary.png``."""
+    a series), margins (with at least `MIN_MARGINS_PLOTTED` finite margins); the best instance
+    of each search objective."""
     plots: dict[str, bytes | str] = {}
     for r in counterexamples(report):
         cx, name = r["counterexample"], safe_name(r["id"])
         plots[f"{name}-realization.png"] = attempt(draw_instance, cx["verdict"]["instance"])
         if cx["verdict"].get("series"):
             plots[f"{name}-iterates.png"] = attempt(draw_series, cx["verdict"]["series"])
-        plots[f"{name}-margins.png"] = attempt(draw_margins, r.get("margins") or [], cx.get("found_at"))
+        if len(finite(r.get("margins") or [])) >= MIN_MARGINS_PLOTTED:  # fewer: the table says it all
+            plots[f"{name}-margins.png"] = attempt(draw_margins, r.get("margins") or [], cx.get("found_at"))
     for k, (r, _, o) in enumerate(search_objectives(report)):
         if o.get("series"):
             plots[objective_plot_name(r, k)] = attempt(draw_series, o["series"])
-    plots["summary.png"] = attempt(draw_summary, report["results"])
-    return plots
+    return plots  # no wall-time chart: the summary table has the times
 
 
 def objective_plot_name(r: dict, k: int) -> str:
@@ -635,25 +806,92 @@ def attempt(draw, *args) -> bytes | str:
         return shorten(one_line(f"{type(err).__name__}: {err}"))
 
 
+MARGINS_IN = {"left": 0.85, "right": 0.2, "bottom": 0.5, "top": 0.35}  # fixed margins [in] (no tight_layout)
+
+
 def png_of(draw, *args) -> bytes:
-    """Draw on a fresh 7 × 3.5 in Agg figure (``draw`` may resize it) and return the PNG."""
+    """Draw on a fresh 7 × 3.5 in Agg figure (``draw`` may resize it or set its own margins) and
+    return the PNG at `PLOT_DPI`.  Margins are fixed in inches (`MARGINS_IN`) instead of
+    tight_layout, which measured every tick label twice; mathtext that cannot be parsed is
+    replaced by plain text (`plain_text`) instead of failing or showing raw TeX."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     with matplotlib.rc_context(_FONTS):
-        fig = Figure(figsize=(7, 3.5), dpi=100)
+        fig = Figure(figsize=(7, 3.5), dpi=PLOT_DPI)
         FigureCanvasAgg(fig)
+        fixed_margins(fig)
         draw(fig, *args)
-        fig.tight_layout()
+        if tuple(fig.get_size_inches()) != getattr(fig, "_relu_verify_margins", None):
+            fig.tight_layout()  # resized without setting its margins again (e.g. the d0 gd --plot panels)
+        sanitize_text(fig)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=PLOT_DPI, metadata={"Software": None})
     return buf.getvalue()
 
 
+def fixed_margins(fig, **inches):
+    """Subplot margins of ``fig`` fixed in inches (`MARGINS_IN`, overridden by ``left=``, ``right=``,
+    ``bottom=``, ``top=``, e.g. for a legend outside the axes).  Call again after resizing the figure."""
+    w, h = fig.get_size_inches()
+    m = {**MARGINS_IN, **inches}
+    fig.subplots_adjust(left=m["left"] / w, right=1 - m["right"] / w, bottom=m["bottom"] / h, top=1 - m["top"] / h,
+                        hspace=0.55, wspace=0.3)
+    fig._relu_verify_margins = (w, h)
+
+
+def mathtext_ok(s: str) -> bool:
+    """Whether matplotlib's mathtext parses ``s`` (plain text without ``$`` always does)."""
+    if s.replace(r"\$", "").count("$") < 2:
+        return True
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(s, 72, FontProperties())
+        return True
+    except (ValueError, RuntimeError):
+        return False
+
+
+TEX_WORDS = {"mathcal": "", "mathrm": "", "operatorname": "", "left": "", "right": "", "cdot": "·", "leq": "≤",
+             "geq": "≥", "le": "≤", "ge": "≥", "infty": "∞", "circ": "°", "theta": "θ", "lambda": "λ", "mu": "μ",
+             "varepsilon": "ε", "epsilon": "ε", "zeta": "ζ", "alpha": "α", "Gamma": "Γ", "Phi": "Φ", "in": "∈",
+             "sqrt": "√", "|": "‖", ",": " ", " ": " ", "{": "{", "}": "}", "$": "$"}
+
+
+def plain_text(s: str) -> str:
+    """TeX-ish text as plain Unicode: ``$`` dropped, ``\\name`` → its symbol (or the name), groups
+    ``{…}`` unwrapped (``x_{ab}`` → ``x_ab``)."""
+    s = re.sub(r"\\([A-Za-z]+|.)", lambda m: TEX_WORDS.get(m[1], m[1]), str(s).replace(r"\$", "\0"))
+    s = s.replace("$", "").replace("\0", "$")
+    for _ in range(3):
+        s = re.sub(r"([_^])\{([^{}]*)\}", lambda m: m[1] + (m[2] if len(m[2]) == 1 else f"({m[2]})"), s)
+    return s.replace("{", "").replace("}", "")
+
+
+def sanitize_text(fig):
+    """Replace every text of ``fig`` that mathtext cannot render by its `plain_text`."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        s = t.get_text()
+        if "$" in s and not mathtext_ok(s):
+            t.set_text(plain_text(s))
+
+
 def mpl_text(s) -> str:
-    """Data text for matplotlib: ``$`` escaped so it never starts mathtext."""
-    return str(s).replace("$", r"\$")
+    """Data text (a series name, a parameter label) for matplotlib: ``$…$`` or TeX-ish markup
+    (``x_{ab}``, ``\\alpha``) rendered as mathtext when it parses, else shown as `plain_text`; a lone
+    ``$`` escaped so it never starts mathtext by accident."""
+    s = str(s)
+    if s.count("$") >= 2 and "\\$" not in s:  # already mathtext: render it if it parses, else plain text
+        return s if mathtext_ok(s) else plain_text(s)
+    if re.search(r"[_^]\{|\\[A-Za-z]", s) and "$" not in s:
+        candidate = "$" + re.sub(r"(?<!\\) ", r"\\ ", s) + "$"
+        return candidate if mathtext_ok(candidate) else plain_text(s)
+    return s.replace("$", r"\$")
 
 
 def plot_instance(instance: dict) -> bytes | None:
@@ -705,14 +943,35 @@ def target_float(target, x: list) -> float:
     return math.nan
 
 
-def float_network(net):
-    """``x ↦ 𝒩_θ(x)`` in float arithmetic, for a list of floats ``x``."""
+def relu(y: float) -> float:
+    return y if y > 0 else 0.0
+
+
+def softplus(y: float) -> float:
+    return y + math.log1p(math.exp(-y)) if y > 0 else math.log1p(math.exp(y))
+
+
+ACTIVATIONS = {"softplus": (softplus, "softplus")}  # a word in the claim id -> (σ, its name); else ReLU
+
+
+def activation_of(instance: dict) -> tuple:
+    """(σ, name) of the network of ``instance``: a mutant that swaps the activation (its id names it,
+    e.g. ``cjrr21.lyapunov-identity~softplus``) is drawn with that activation, everything else with ReLU."""
+    claim = str(instance.get("claim") or "") if isinstance(instance, dict) else ""
+    for word, act in ACTIVATIONS.items():
+        if word in claim.split("~", 1)[-1].split("@")[0] and "~" in claim:
+            return act
+    return relu, "ReLU"
+
+
+def float_network(net, sigma=relu):
+    """``x ↦ 𝒩_θ(x)`` in float arithmetic with activation ``sigma``, for a list of floats ``x``."""
     fnet = net.with_theta(floats(net.theta))
     if not all(math.isfinite(t) for t in fnet.theta):
         raise Unplottable("θ has a non-finite entry")
 
     def realization(x):
-        return fnet.forward(list(x), lambda y: y if y > 0 else 0.0, None, grad=False)[0]
+        return fnet.forward(list(x), sigma, None, grad=False)[0]
     return realization
 
 
@@ -765,8 +1024,35 @@ def draw_instance(fig, instance: dict):
     if inst.net.d == 1 and inst.net.is_shallow and isinstance(inst.params.get("other"), dict):
         draw_pair(fig, inst)
         return
+    sigma = activation_of(instance)
+    if sigma[0] is not relu and inst.net.d == 1:
+        draw_1d_activation(fig.add_subplot(), inst, sigma)
+        return
     draw = {1: draw_1d, 2: draw_2d}.get(inst.net.d, draw_diagonal)
     draw(fig.add_subplot(), inst, fig)
+
+
+def draw_1d_activation(ax, inst, sigma):
+    """A mutant with another activation σ (e.g. softplus): 𝒩_θ with σ, with ReLU (dotted) and the
+    target f — the claim holds for ReLU and the σ-realization is where the violation comes from."""
+    fn, name = sigma
+    box, support = plot_domain(inst)
+    (a, b), = box
+    xs = grid(a, b, 200)
+    xf = floats(xs)
+    if support:
+        lo, hi = floats(support[0])
+        ax.axvspan(lo, hi, color="0.92", label=r"support of $\mu$")
+    ax.plot(xf, [float_network(inst.net, fn)([x]) for x in xf], color="C0", lw=1.8,
+            label=rf"realization with $\sigma$ = {name}")
+    ax.plot(xf, [float_network(inst.net)([x]) for x in xf], color="C2", lw=1.2, ls=":",
+            label=r"realization with $\sigma$ = ReLU (the claim's)")
+    ax.plot(xf, [target_float(inst.target, [x]) for x in xs], color="C1", lw=1.4, ls="--", label=r"target $f(x)$")
+    ax.set_xlim(xf[0], xf[-1])
+    ax.set_xlabel(r"input $x$")
+    ax.set_ylabel(r"$\mathcal{N}_\theta(x)$ and $f(x)$")
+    ax.set_title(rf"realization $\mathcal{{N}}_\theta$ with $\sigma$ = {name} vs ReLU and target $f$")
+    ax.legend(fontsize=7, loc="best")
 
 
 def draw_1d(ax, inst, fig):
@@ -789,7 +1075,7 @@ def draw_1d(ax, inst, fig):
                    color="C3", zorder=3, label=r"atoms $(x_k, f(x_k))$, size ∝ weight")
     ax.set_xlim(xf[0], xf[-1])
     ax.set_xlabel(r"input $x$")
-    ax.set_ylabel("value (dimensionless)")
+    ax.set_ylabel(r"$\mathcal{N}_\theta(x)$ and $f(x)$")
     ax.set_title(TITLE)
     ax.legend(fontsize=7, loc="best")
 
@@ -856,7 +1142,7 @@ def draw_diagonal(ax, inst, fig):
     ax.plot(tf, [net(floats(p)) for p in points], color="C0", lw=1.6, label=r"realization $\mathcal{N}_\theta(x(t))$")
     ax.plot(tf, [target_float(inst.target, p) for p in points], color="C1", lw=1.4, ls="--", label=r"target $f(x(t))$")
     ax.set_xlabel(rf"position $t$ on the box diagonal $x(t) = a + t\,(b - a)$, input dimension {inst.net.d}")
-    ax.set_ylabel("value (dimensionless)")
+    ax.set_ylabel(r"$\mathcal{N}_\theta(x(t))$ and $f(x(t))$")
     ax.set_title(TITLE + " along the box diagonal")
     ax.legend(fontsize=7, loc="best")
 
@@ -898,9 +1184,22 @@ def draw_series(fig, series: dict):
         ax.set_yscale("log")
     ax.set_xlabel(r"iteration $n$")
     integer_ticks(ax)
-    ax.set_ylabel("value (dimensionless)")
-    ax.set_title("the quantity along the iterates")
+    ax.set_ylabel(quantity_label(curves))
+    ax.set_title(mpl_text(f"{names_of(curves)} along the iterates"))
     ax.legend(fontsize=8)
+
+
+def names_of(curves: dict, limit: int = 70) -> str:
+    """The series names joined by ', ' (shortened past ``limit`` characters)."""
+    text = ", ".join(curves)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quantity_label(curves: dict, limit: int = 40) -> str:
+    """A y-axis label naming the quantity: the series' name, or the first one's with '+ k more'."""
+    first = next(iter(curves))
+    first = first if len(first) <= limit else first[: limit - 1] + "…"
+    return mpl_text(first) + (f" (+ {len(curves) - 1} more, see legend)" if len(curves) > 1 else "")
 
 
 def draw_family(fig, xs: list, xlabel: str, curves: dict):
@@ -919,8 +1218,8 @@ def draw_family(fig, xs: list, xlabel: str, curves: dict):
         ax.set_xscale("log")
         ax.set_yscale("log")
     ax.set_xlabel(mpl_text(xlabel))
-    ax.set_ylabel("value")
-    ax.set_title(mpl_text(f"against {xlabel}"))
+    ax.set_ylabel(quantity_label(curves))
+    ax.set_title(mpl_text(f"{names_of(curves, 50)} against {xlabel}"))
     ax.legend(fontsize=8)
 
 
@@ -940,7 +1239,7 @@ def draw_pair(fig, inst):
         top.plot(xs, ys, color=color, lw=1.5, label=label)
         for x0, x1, _, slope in pieces:
             bottom.hlines(float(slope), float(x0), float(x1), color=color, lw=1.5)
-    top.set_ylabel("value")
+    top.set_ylabel(r"$R(\Gamma)(x)$, $g(x)$")
     top.legend(fontsize=8)
     top.set_title("realizations and their derivatives on the domain")
     bottom.set_ylabel("derivative (piecewise constant)")
