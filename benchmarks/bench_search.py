@@ -1,20 +1,24 @@
 """Throughput of certified checking and the cost of the main job.
 
-1. For every claim: certified examples per second at H = 2, 4, 8 hidden neurons (d = 1, exact
-   rational data drawn from a seeded RNG, Lebesgue measure on a box; GD claims with 3 steps),
-   i.e. full `verify.check` calls (exact first, balls where needed), and the fraction certified.
+1. For every claim: certified ``verify.check`` calls per second (exact first, balls where needed)
+   on instances drawn from the claim's own strategy (`verify.search.strategy_for`, seeded), and
+   how many were decided; for the cjrr21 claims (one hidden layer, constant targets) also at
+   H = 2, 4, 8 hidden neurons (d = 1, exact rational data from a seeded RNG, Lebesgue measure on
+   a box; GD claims with 3 steps).
 2. For every claim: the search's own throughput (Hypothesis + 53-bit screening + certification)
    on the claim's strategy, ``examples / second`` over one ci-profile search.
 3. Wall time and peak resident memory of ``relu-verify suite --profile ci`` in a subprocess
    (target: under 5 minutes and under 1 GiB on 2 cores).
 
 Prints measurements only; nothing here asserts on time.  Run from the repository root:
-``python3 benchmarks/bench_search.py [--quick]`` (``--quick`` skips part 3).
+``python3 benchmarks/bench_search.py [--quick] [-n N] [--claims GLOB]`` (``--quick`` skips part 3,
+``--claims`` restricts parts 1 and 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import random
 import resource
 import subprocess
@@ -25,7 +29,7 @@ from fractions import Fraction
 
 import verify
 from verify.registry import check
-from verify.search import PROFILES, search
+from verify.search import PROFILES, search, strategy_for
 
 GD_LIKE = ("gd-", "gf-", "pure-bias", "degenerate-frozen")
 
@@ -43,29 +47,66 @@ def instance(rng: random.Random, H: int, cid: str) -> dict:
             "measure": {"kind": "lebesgue", "box": [["-1", "2"]]}, "params": params}
 
 
-def part1(n: int):
-    print(f"1. certified verify.check per second, d = 1, {n} random exact instances per (claim, H)")
-    print(f"{'claim':40s} {'H=2':>14s} {'H=4':>14s} {'H=8':>14s}")
-    for cid in verify.all_claims():
+def drawn(cid: str, n: int, seed: int = 0) -> list[dict]:
+    """``n`` instance dicts from the claim's own strategy (what the search draws), reproducibly."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+
+    out: list[dict] = []
+
+    @hseed(seed)
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(strategy_for(cid))
+    def collect(inst):
+        out.append(inst)
+
+    collect()
+    return out[:n]
+
+
+def timed_checks(cid: str, insts: list[dict]) -> str:
+    t0 = time.perf_counter()
+    decided = errors = 0
+    for inst in insts:
+        try:
+            decided += check(cid, inst).status.value != "UNKNOWN"
+        except Exception:  # noqa: BLE001 -- a benchmark reports, it does not stop
+            errors += 1
+    dt = time.perf_counter() - t0
+    cell = f"{len(insts) / dt:8.1f}/s {decided:2d}/{len(insts)}"
+    return cell + (f" ({errors} errors)" if errors else "")
+
+
+def part1(n: int, claims: list[str]):
+    print(f"1. certified verify.check per second on {n} instances drawn from each claim's own strategy "
+          f"(decided/drawn)")
+    print(f"{'claim':48s} {'own strategy':>14s}")
+    for cid in claims:
+        print(f"{cid:48s} {timed_checks(cid, drawn(cid, n)):>14s}", flush=True)
+    cj = [c for c in claims if c.startswith("cjrr21.")]
+    if not cj:
+        return
+    print(f"\n1b. cjrr21 claims at H = 2, 4, 8 (d = 1, {n} random exact instances per (claim, H))")
+    print(f"{'claim':48s} {'H=2':>14s} {'H=4':>14s} {'H=8':>14s}")
+    for cid in cj:
         cells = []
         for H in (2, 4, 8):
             rng = random.Random(1000 * H + len(cid))
-            insts = [instance(rng, H, cid) for _ in range(n)]
-            t0 = time.perf_counter()
-            certified = sum(check(cid, inst).status.value != "UNKNOWN" for inst in insts)
-            dt = time.perf_counter() - t0
-            cells.append(f"{n / dt:8.1f}/s {certified:2d}/{n}")
-        print(f"{cid:40s} " + " ".join(f"{c:>14s}" for c in cells), flush=True)
+            cells.append(timed_checks(cid, [instance(rng, H, cid) for _ in range(n)]))
+        print(f"{cid:48s} " + " ".join(f"{c:>14s}" for c in cells), flush=True)
 
 
-def part2():
+def part2(claims: list[str]):
     budget = PROFILES["ci"]
     print(f"\n2. search throughput on each claim's own strategy (ci budget: {budget.examples} examples, "
           f"{budget.seconds:g} s)")
-    print(f"{'claim':40s} {'examples/s':>10s} {'certified':>9s} {'screened':>8s} {'unknown':>7s}")
-    for cid in verify.all_claims():
+    print(f"{'claim':48s} {'examples/s':>10s} {'certified':>9s} {'screened':>8s} {'unknown':>7s}")
+    for cid in claims:
         r = search(cid, budget, seed=0, explicit=False)
-        print(f"{cid:40s} {r.examples / r.seconds:10.1f} {r.certified:9d} {r.screened:8d} {r.unknown:7d}", flush=True)
+        rate = r.examples / r.seconds if r.seconds > 0 else float("nan")
+        extra = f"  error: {str(r.error)[:60]}" if getattr(r, "error", None) else ""
+        print(f"{cid:48s} {rate:10.1f} {r.certified:9d} {r.screened:8d} {r.unknown:7d}{extra}", flush=True)
 
 
 def part3():
@@ -84,10 +125,14 @@ def part3():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="skip the full suite run")
-    ap.add_argument("-n", type=int, default=10, help="instances per (claim, H) in part 1")
+    ap.add_argument("-n", type=int, default=10, help="instances per claim (and per H) in part 1")
+    ap.add_argument("--claims", default="*", help="glob over claim ids for parts 1 and 2 (default: all)")
     args = ap.parse_args()
-    part1(args.n)
-    part2()
+    claims = [c for c in verify.all_claims() if fnmatch.fnmatchcase(c, args.claims)]
+    if not claims:
+        ap.error(f"no claim matches {args.claims!r}")
+    part1(args.n, claims)
+    part2(claims)
     if not args.quick:
         part3()
 

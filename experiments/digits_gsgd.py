@@ -22,7 +22,9 @@ Setup (all numpy float64, `verify.gsgd`):
   * evaluation: seeds 0..S−1, trained on the whole training part with the selected rate, test
     accuracy after every epoch.
 
-Outputs in --out (default experiments/digits): test_accuracy.png, results.md, results.json.
+Outputs in --out (default experiments/out/, ignored by git): test_accuracy.png, results.md,
+results.json.  The published results are in experiments/digits/ (tracked); to update them on purpose
+run with ``--out experiments/digits``.
 """
 
 from __future__ import annotations
@@ -54,8 +56,11 @@ SELECT_SEEDS = (1000, 1001)
 
 
 def load():
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    try:
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
+    except ImportError:
+        raise SystemExit("digits_gsgd.py: needs scikit-learn for the 8×8 digits data: pip install '.[experiments]'")
 
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
@@ -141,11 +146,13 @@ def fmt(mean, std):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--width", type=int, default=64)
-    ap.add_argument("--methods", default=",".join(METHODS))
-    ap.add_argument("--out", default="experiments/digits")
+    ap.add_argument("--seeds", type=int, default=5, help="evaluation seeds 0..S-1 (default 5)")
+    ap.add_argument("--epochs", type=int, default=30, help="epochs per run (default 30)")
+    ap.add_argument("--width", type=int, default=64, help="hidden width h of 64-h-h-h-10 (default 64)")
+    ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
+    ap.add_argument("--out", default="experiments/out",
+                    help="output folder (default experiments/out/, untracked; the published results are in "
+                         "experiments/digits/: pass --out experiments/digits to replace them)")
     args = ap.parse_args(argv)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     for m in methods:
