@@ -314,3 +314,15 @@ def test_series_axes_name_the_quantity():
     report.draw_series(fig, {"V(Θ_n)": [3.0, 2.0], "ℒ(Θ_n)": [1.0, 0.5]})
     assert fig.axes[0].get_ylabel() == "V(Θ_n) (+ 1 more, see legend)"
     assert "value" not in fig.axes[0].get_ylabel() and "the quantity" not in fig.axes[0].get_title()
+
+
+@pytest.mark.parametrize("network", [{"kind": "d0"}, {"kind": "d0", "init": ["0", "-1"]}])
+def test_d0_snapshots_match_one_long_run(network):
+    from verify.d0 import D0, gd_float
+    from verify.d0_plots import snapshots_gd
+
+    cfg = D0.from_json(network, "network")
+    times = [0, 16, 256]
+    segmented, whole = snapshots_gd(cfg, times), gd_float(cfg, 256, record=set(times))
+    assert segmented.times == whole.times == times
+    assert [[float(v) for v in th] for th in segmented.thetas] == [[float(v) for v in th] for th in whole.thetas]

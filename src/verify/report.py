@@ -661,6 +661,7 @@ def render_html(report: dict, images: dict | None = None) -> str:
     toc = "".join(f'<li><a href="#{key}">{esc(title)}</a></li>' for key, title in sections(report))
     body = ["<h1>relu-verify report</h1>", f'<dl class="meta">{meta}</dl>',
             f'<nav class="toc" aria-label="contents"><strong>Contents</strong><ol>{toc}</ol></nav>',
+            f'<p class="note">{esc(PROOF_NOTES_WHERE)}</p>',
             '<h2 id="summary">Summary</h2>',
             "<p>Failures first (ERROR, FAIL, NOT REFUTED), then the passes; each id links to its section. "
             "<em>decided</em> = certified examples of all examples: green every example decided, yellow some, "
@@ -691,7 +692,7 @@ def render_html(report: dict, images: dict | None = None) -> str:
                 body.append(html_plot(plot, f"series of the best instance for {name}", images[plot]))
     errs = [f'<li id="{anchor(r)}"><code>{esc(r["id"])}</code>: {esc(one_line(r["error"]))}</li>' for r in errors(report)]
     body += ['<h2 id="errors">Errors</h2>', "<ul>" + "".join(errs) + "</ul>" if errs else "<p>None.</p>"]
-    body += ['<h2 id="results">Other results</h2>', f'<p class="note">{esc(PROOF_NOTES_WHERE)}</p>']
+    body.append('<h2 id="results">Other results</h2>')
     for r in others(report):
         body += [f'<section id="{anchor(r)}"><h3><code>{esc(r["id"])}</code> — {esc(outcome(r))}</h3>',
                  html_items(result_items(r)), "</section>"]
@@ -1264,7 +1265,7 @@ def draw_margins(fig, margins: list, found_at):
     ax.set_xlabel("example #")
     integer_ticks(ax)
     ax.set_ylabel("relative margin (negative = violated)")
-    ax.set_title("the margin over the search")
+    ax.set_title("relative margin per example of the search")
     ax.legend(fontsize=8)
 
 
