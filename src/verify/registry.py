@@ -159,9 +159,9 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -
     elapsed = time.perf_counter() - t0
     label = f"ball{used}" if used is not None else (
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
+    statement = mutant.statement if mutant else claim.statement_for(variants)
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
-                   ev.variant_names or variant_names, claim.provenance, mutant.statement if mutant else claim.statement_for(variants),
-                   notes, reverified, ev.series)
+                   ev.variant_names or variant_names, claim.provenance, statement, notes, reverified, ev.series)
 
 
 def _precision_can_help(result, prec) -> bool:
