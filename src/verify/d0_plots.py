@@ -1,7 +1,7 @@
 """Figures of the yoneda23 D0 construction (spec 004 §2.2–2.3, claims 3.10–3.11).
 
 * `draw_snapshots(fig, instance)`: the network output f_N(θ^t, ·) of float GD from θ^0 at a few
-  snapshots t ∈ {0, 2^4, 2^8, 2^12, …, T} (T = ``params.t``, default 2^14) against the target
+  snapshots t ∈ {0, 2^4, 2^8, 2^12, …, T} (T = ``params.t``, default 2^12) against the target
   f°(x) = 1{|x| ≤ 1/2} and the limit f°_N(x) = 1{r_N(x) < 1/4} on [−1, 1), with the ramp region
   0 < f_N < 1 of the last snapshot shaded (d = 1); for d = 2 a heat map of f at θ^0 and at T with
   the circle |x| = 1/2.  `verify.report.draw_instance` draws every instance whose network is
@@ -145,7 +145,7 @@ def _config_text(cfg: D0) -> str:
 
 
 def _horizon(value, cfg: D0) -> tuple[int, bool]:
-    """(T, capped): ``params.t`` (default 2^14), capped so that a plot stays cheap."""
+    """(T, capped): ``params.t`` (default 2^12), capped so that a plot stays cheap."""
     if value is None:
         T = DEFAULT_T
     else:
@@ -162,7 +162,7 @@ def _horizon(value, cfg: D0) -> tuple[int, bool]:
 def draw_snapshots(fig, instance: dict):
     """f_N(θ^t, ·) under float GD from θ^0 at t ∈ {0, 2^4, 2^8, …, T} against f° and f°_N (d = 1),
     or the heat maps of f at θ^0 and θ^T (d = 2).  ``instance["network"]`` is a D0 object
-    (``{"kind": "d0", ...}``, its knobs), ``instance["params"]["t"]`` the horizon T (default 2^14)."""
+    (``{"kind": "d0", ...}``, its knobs), ``instance["params"]["t"]`` the horizon T (default 2^12)."""
     net = instance.get("network") if isinstance(instance, dict) else None
     if not isinstance(net, dict) or net.get("kind") != "d0":
         raise Unplottable("not a D0 instance (network kind 'd0')")

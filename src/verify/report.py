@@ -6,7 +6,7 @@ only, so ``relu-verify report DIR`` re-creates every derived file from it:
 
     DIR/report.json              the run (input of `render`)
     DIR/witness-<id>.json        an instance file per counterexample (``relu-verify check`` input)
-    DIR/plots/<id>-realization.png, <id>-iterates.png, <id>-margins.png, summary.png
+    DIR/plots/<id>-realization.png, <id>-iterates.png, <id>-margins.png, <id>-objective-<k>.png
     DIR/report.md, report.html   the same content; the HTML embeds its plots (no external files)
     DIR/junit.xml                one test case per result, for CI dashboards
 
