@@ -22,6 +22,15 @@ from .files import read_json
 from .numbers import short
 
 
+DESCRIPTION = """Certified checks of claims about ReLU networks and their training: each verdict is HOLDS
+(certified), VIOLATED (a certified, independently re-verified counterexample) or UNKNOWN.
+
+start here:
+  relu-verify list                        the claims, their provenance tags and planted violations
+  relu-verify check CLAIM instance.json   decide one claim on one instance
+  relu-verify search CLAIM                search adversarially for a counterexample
+  relu-verify suite                       search every claim and planted violation (the main job)"""
+
 EXIT_CODES_HELP = """exit codes:
   0  HOLDS / no counterexample found      1  VIOLATED: certified, re-verified counterexample
   2  bad input (one line on stderr)       3  UNKNOWN (undecided, or a time/memory limit hit)
@@ -466,6 +475,8 @@ def cmd_search(args) -> int:
               + (f" of which {r.timeouts} at the per-example time limit" if r.timeouts else "")
               + f"; {r.duplicates} duplicate draws not re-decided; stopped by "
               f"{'the time budget' if r.stop == 'time' else 'the example budget'})")
+    for name, best in r.objectives.items():  # e.g. the largest certified κ of beg19's Theorem 3.1
+        print(f"search objective {name}: largest value found {best['value']:.6g} (its instance is in report.md)")
     print(f"report: {out / 'report.md'}")
     if r.error:
         return EXIT_INTERNAL
@@ -1038,7 +1049,7 @@ def cmd_report(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="relu-verify", description=__doc__.splitlines()[0], epilog=EXIT_CODES_HELP,
+    p = _Parser(prog="relu-verify", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     from . import __version__
 
@@ -1085,7 +1096,8 @@ def build_parser() -> argparse.ArgumentParser:
     pa = sub.add_parser("paths", parents=[limits], help="path values, structure-matrix rank, basis paths, exponents (gsgd19)")
     pa.add_argument("file", help="a network JSON ({'kind': 'mlp' | 'dag', ...}) or an instance file")
     pa.add_argument("--x", help="input point for the activation statuses, comma-separated")
-    pa.add_argument("--basis", default="auto", choices=("auto", "skeleton", "tree", "rref"))
+    pa.add_argument("--basis", default="auto", choices=("auto", "skeleton", "tree", "rref"),
+                    help="how to choose the basis paths (default auto: skeleton where it applies, else tree, else rref)")
     pa.add_argument("--scale", help="print g_c(w) for the comma-separated factors c (one per hidden node)")
     pa.add_argument("--pathnorm", help="also the L^q path-norm for this q (exact for integer q, log10 enclosure)")
     pa.add_argument("--limit", type=int, default=2000, help="enumerate paths only up to this many (default 2000)")
@@ -1098,13 +1110,15 @@ def build_parser() -> argparse.ArgumentParser:
     pf = sub.add_parser("flow", parents=[limits], help="integrate the standard / normalized gradient flow of an ejrw22 instance "
                                      "(certified enclosure, float, or (projected) GD)")
     pf.add_argument("file", help="an instance file with a 1-H-1 network, a target and a density measure")
-    pf.add_argument("--flow", choices=("normalized", "standard"), default="normalized")
+    pf.add_argument("--flow", choices=("normalized", "standard"), default="normalized",
+                    help="the normalized flow on M_A / M_B (default) or the standard gradient flow")
     pf.add_argument("--manifold", choices=("A", "B"), default="A", help="M_A (default) or M_B")
-    pf.add_argument("--mode", choices=("certified", "float", "gd"), default="certified")
+    pf.add_argument("--mode", choices=("certified", "float", "gd"), default="certified",
+                    help="certified enclosure of every solution (default), a float solve_ivp run, or (projected) GD")
     pf.add_argument("--T", default="1", help="horizon (certified, float; default 1)")
     pf.add_argument("--h0", default="1/16", help="largest step of the certified stepper (default 1/16)")
     pf.add_argument("--tol", type=float, default=1e-5, help="local error per unit time steering the step size")
-    pf.add_argument("--max-steps", type=int, default=100000)
+    pf.add_argument("--max-steps", type=int, default=100000, help="most certified steps (default 100000, at most 10^6)")
     pf.add_argument("--prec", type=int, default=128, help="ball precision in bits (default 128)")
     pf.add_argument("--eta", help="GD step size (--mode gd)")
     pf.add_argument("--steps", type=int, help="GD steps (--mode gd)")
