@@ -626,7 +626,28 @@ def cmd_distance(args) -> int:
     out["restricted_violations"] = {"first": [list(map(str, r)) for r in fibre.restricted_violations(a, D)],
                                     "second": [list(map(str, r)) for r in fibre.restricted_violations(b, D)]}
     print(json.dumps(out, indent=2, ensure_ascii=False))
+    print(_distance_summary(out), file=sys.stderr)  # for people: decimals next to the exact values
     return 0
+
+
+def _decimal(text) -> str:
+    """``"p/q ≈ 0.0123457"`` for an exact rational string (its decimal rounded to 6 digits)."""
+    from .numbers import parse_rational, to_float
+
+    if text is None:
+        return "-"
+    q = parse_rational(text)
+    return str(text) if q.q == 1 else f"{short(q) if len(str(text)) > 40 else text} ≈ {to_float(q):.6g}"
+
+
+def _distance_summary(out: dict) -> str:
+    lines = [f"L∞ distance on [-{out['D']}, {out['D']}]^{out['d']}: {_decimal(out['linf'])}",
+             "W^{1,∞} distance: " + ", ".join(f"{k} {_decimal(v)}" for k, v in out["w1inf"].items()),
+             f"parameter distance: {_decimal(out['param_distance'])}; up to symmetries: {_decimal(out['d_sym'])}"]
+    fd = out.get("fibre_distance") or {}
+    if "lower" in fd:
+        lines.append(f"fibre distance in [{_decimal(fd['lower'])}, {_decimal(fd['upper'])}]")
+    return "\n".join(lines)
 
 
 def _bounds_json(x) -> list:
