@@ -93,3 +93,31 @@ def test_malformed_reproduce_blob_is_bad_input_without_a_report_folder(tmp_path,
                  "--out", str(tmp_path / "r")])
     assert code == 2 and "--reproduce" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+def test_rerun_into_the_same_out_moves_the_earlier_report_aside(tmp_path, capsys):
+    from verify.cli import main
+
+    out = tmp_path / "r"
+    assert main(["search", "cjrr21.lyapunov-identity", "--examples", "3", "--out", str(out)]) == 0
+    first = (out / "report.json").read_text()
+    assert main(["search", "cjrr21.lyapunov-identity", "--examples", "3", "--out", str(out)]) == 0
+    assert "moved the earlier report" in capsys.readouterr().err
+    (previous,) = out.glob("previous-*")
+    assert (previous / "report.json").read_text() == first and (out / "report.json").exists()
+
+
+def test_without_out_the_project_database_replays_yesterdays_counterexample(tmp_path, monkeypatch, capsys):
+    from verify.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    argv = ["search", "cjrr21.gradient-bound~no-constant-term", "--seed", "1", "--profile", "ci"]
+    assert main(argv) == 1
+    first = capsys.readouterr().out
+    assert (tmp_path / ".relu-verify" / "hypothesis-db").is_dir()
+    assert main(argv) == 1
+    second = capsys.readouterr().out
+    assert "at example #1," in second  # replayed first from the project-level database
+    reports = sorted((tmp_path / "reports").iterdir())
+    assert len(reports) == 2 and all((r / "hypothesis-db").is_dir() for r in reports)
+    assert "certified counterexample" in first

@@ -124,7 +124,7 @@ class Hypothesis:
 
 @dataclass
 class Instance:
-    """Everything a claim quantifies over; round-trips through the JSON of DESIGN.md exactly."""
+    """Everything a claim quantifies over; round-trips exactly through the instance JSON (README, "Instance files")."""
 
     net: Network
     target: Target

@@ -1092,7 +1092,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                         "meaning)")
     pc = sub.add_parser("check", parents=[limits], help="decide one claim on one instance file")
     pc.add_argument("claim", nargs="?", help="CLAIM[@VARIANT...][~MUTANT]; default: the file's 'claim'")
-    pc.add_argument("file", help="instance JSON (DESIGN.md, 'Instance files')")
+    pc.add_argument("file", help="an instance file (README, 'Instance files'; examples/ has some)")
     pc.add_argument("--json", action="store_true", help="print the verdict as JSON")
     pc.add_argument("--max-prec", type=int, help="highest ball precision in bits (default 1024)")
     pr = sub.add_parser("search", help="search one claim (or mutant) for a certified counterexample")

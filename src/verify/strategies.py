@@ -187,7 +187,7 @@ def shallow_instances(draw, d: int | None = None, max_width: int = 4, measure_ki
                                                                                        "empirical"),
                       constant_target: bool = True, params=None, target_kinds=None,
                       zero_probability: float = 0.1, critical_bias: float = 0.0, degenerate: float = 0.0):
-    """An instance dict (DESIGN.md "Instance files") for the one-hidden-layer claims.
+    """An instance dict (README, "Instance files") for the one-hidden-layer claims.
 
     ``target_kinds`` (default: constant only, or polynomial if not ``constant_target``) as in
     `targets`; ``params`` a dict of values or of strategies (drawn); with probability
