@@ -85,3 +85,22 @@ def test_thm31_search_reports_its_largest_certified_ratio(tmp_path):
     assert best["value"] > 0 and "κ" in name
     v = verify.check("beg19.thm31-inverse-stability", best["instance"])
     assert v.status == "UNKNOWN" and all(h.holds for h in v.hypotheses)
+
+
+def test_prop12_without_is_never_vacuous_from_its_own_certificate_condition():
+    """The premise 'Γ is an r-local minimum' is certified only when every Φ of the r-ball is dead on Ω;
+    where some Φ is alive the premise is undecided (UNKNOWN), never false: here it is in fact true
+    (y = −16ρ(x − ½), Γ dead, r = 3/4, by hand) and the conclusion fails, so a vacuous HOLDS was wrong."""
+    inst = {"network": {"widths": [1, 1, 1], "theta": ["1", "-2", "1", "-1"]},
+            "params": {"y": {"widths": [1, 1, 1], "theta": ["1", "-1/2", "-16", "0"]},
+                       "other": {"widths": [1, 1, 1], "theta": ["1", "-1/2", "-8/5", "-9/10"]}, "r": "3/4"}}
+    v = verify.check("beg19.prop12-transfer~without-is", inst)
+    assert v.status.value == "UNKNOWN" and not v.vacuous
+
+
+def test_no_redundancy_mutant_on_a_width_one_gamma():
+    """The report's built-in family does not fit a width-1 Γ; that must not turn a valid instance into
+    bad input (the check itself HOLDS: Φ = other is within s²‖·‖)."""
+    inst = {"network": {"widths": [1, 1, 1], "theta": ["3/2", "-15/16", "3/2", "1"]},
+            "params": {"other": {"widths": [1, 1, 1], "theta": ["3/2", "-15/16", "3/2", "65/64"]}, "s": "63/500"}}
+    assert verify.check("beg19.pathology-redundant~no-redundancy", inst).status.value == "HOLDS"
