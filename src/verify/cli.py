@@ -260,8 +260,6 @@ def _check_limit(args, reason: str) -> int:
     """The UNKNOWN verdict of a ``check`` that its time or memory budget ended."""
     ref = args.claim
     try:
-        from .files import read_json
-
         obj = read_json(args.file)
         ref = ref or (obj.get("claim") if isinstance(obj, dict) else None)
     except InputError:
@@ -395,15 +393,6 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
     return results, doc, interrupted
 
 
-def _decision_rate(results) -> str:
-    n = sum(r.examples for r in results)
-    c = sum(r.certified for r in results)
-    return f"{c}/{n} examples decided ({100 * c / n:.0f}%)" if n else "no examples"
-
-
-TAGS = {"ABSTRACT": "ABS", "PAPER-FAMILY": "FAM", "RECONSTRUCTED": "REC", "DERIVED": "DER"}
-
-
 def _table(title: str, results):
     """claim | tag | n | cert | unk | cex | s | result: readable at 80 columns (long ids fold,
     numbers never do); a claim none of whose examples was decided is shown in yellow."""
@@ -417,7 +406,7 @@ def _table(title: str, results):
         table.add_column(col, no_wrap=True, justify="right")
     table.add_column("result", no_wrap=True)
     for r in results:
-        tag = ("~" if r.kind == "mutant" else "") + TAGS.get(r.provenance, r.provenance)
+        tag = ("~" if r.kind == "mutant" else "") + PROV_TAGS.get(r.provenance, r.provenance)
         style = "green" if r.passed else "bold red"
         cert = f"[yellow]{r.certified}[/yellow]" if r.examples and r.certified == 0 else str(r.certified)
         table.add_row(r.id, tag, str(r.examples), cert, str(r.unknown), str(int(r.counterexample is not None)),
@@ -501,7 +490,9 @@ def cmd_suite(args) -> int:
     _print_findings(results)
     failed = [r.id for r in results if not r.passed]
     n_claims = sum(r.kind == "claim" for r in results)
-    print(f"decision rate: {_decision_rate(results)}")
+    from .report import decision_rate
+
+    print(f"decision rate: {decision_rate(doc['results'])}")
     print(f"{n_claims} claims, {len(results) - n_claims} mutants, {sum(r.examples for r in results)} examples in "
           f"{doc['seconds']:.1f} s: " + ("all passed" if not failed else f"FAILED: {', '.join(failed)}")
           + (f" (INTERRUPTED: {len(refs) - len(results)} not run)" if interrupted else ""))
