@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: certified mini-batch GD on the yoneda23 construction D0 (verify.d0).
+"""Benchmark: certified mini-batch GD on the yoneda23 construction D0 (verify.yoneda23.d0).
 
 Problem (spec shared/claims/004-pointwise-indicator.md §2.2, claim 3.13): d = 1, N = 2, head wc,
 θ^0 = (−4, 8/5), η = 1/20, batch cells(m = 2) (L_t on the dyadic cell Q_{t mod 4}, normalized).
@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from verify.d0 import D0, Batch, gd_ball, gd_float
+from verify.yoneda23.d0 import D0, Batch, gd_ball, gd_float
 from verify.numbers import precision
 
 CFG = D0(d=1, N=2, batch=Batch.cells(2))

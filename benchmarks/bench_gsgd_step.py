@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: one G-SGD step against one SGD step (numpy float64, `verify.gsgd`).
+"""Benchmark: one G-SGD step against one SGD step (numpy float64, `verify.gsgd19.gsgd`).
 
 For each equal-width MLP (bias-free, He init, softmax cross-entropy on a random minibatch):
   * "bp+update": backprop (`softmax_xent_grad`) followed by the optimizer's update — the cost of a
@@ -32,7 +32,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from verify.gsgd import GSGD, SGD, GSGDGeneral, init_mlp, overwrite_one_np, softmax_xent_grad
+from verify.gsgd19.gsgd import GSGD, SGD, GSGDGeneral, init_mlp, overwrite_one_np, softmax_xent_grad
 
 TARGET = 2.0
 

@@ -32,7 +32,7 @@ import numpy as np
 from flint import arb
 
 from verify.numbers import ball_bounds, precision
-from verify.pathnorm import (
+from verify.gsgd19.pathnorm import (
     float_in_enclosure, log10_pathnorm, log_pathnorm_fast, mlp_from_floats, pathnorm_float_toolkit,
     toolkit_rounding_bound, widen_relative,
 )

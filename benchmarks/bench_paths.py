@@ -23,7 +23,7 @@ import time
 import numpy as np
 from flint import fmpq
 
-from verify import paths
+from verify.gsgd19 import paths
 from verify.dag import DagNetwork
 
 

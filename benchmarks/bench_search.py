@@ -28,7 +28,7 @@ import time
 from fractions import Fraction
 
 import verify
-from verify.registry import check
+from verify.checking import check
 from verify.search import PROFILES, search, strategy_for
 
 GD_LIKE = ("gd-", "gf-", "pure-bias", "degenerate-frozen")

@@ -9,7 +9,7 @@
     evaluation (cumulative sums of slopes/intercepts, all H).  Then 20 random pairs at H = 100 with
     kinks at random rationals: how often the dense grid value misses the exact value by more than
     1e-9 relative, and the worst relative miss.
-(2) d = 2 on [−1, 1]²: the exact arrangement engine (`verify.arrangement.w1inf_report`, vertices
+(2) d = 2 on [−1, 1]²: the exact arrangement engine (`verify.beg19.arrangement.w1inf_report`, vertices
     + all cells) for m = m′ = 5, 10, 20, 40 (hyperplanes through random points of the square; the
     neuron cap is lifted with ``max_neurons=None``), and the exact branch and bound
     (`w1inf_bnb`, norm max, tol 1e-6, ≤ 20000 boxes) on the same instances: time and final gap.
@@ -27,7 +27,8 @@ import time
 import numpy as np
 from flint import fmpq
 
-from verify import arrangement, realization
+from verify.beg19 import arrangement
+from verify import realization
 from verify.nets import Network
 
 GRID = 10 ** 6

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Small-scale reproduction of the G-SGD MLP experiment (gsgd19 §7) on scikit-learn's 8×8 digits.
 
-Setup (all numpy float64, `verify.gsgd`):
+Setup (all numpy float64, `verify.gsgd19.gsgd`):
   * data: `sklearn.datasets.load_digits` (1797 images, 64 pixels scaled to [0, 1], 10 classes);
     fixed stratified train/test split (75/25, seed 0); for learning-rate selection the training
     part is split again, stratified, into 80% fit / 20% validation (seed 0);
@@ -41,7 +41,7 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from verify.gsgd import (GSGD, SGD, Undefined, accuracy, gauge_pm1_np, init_mlp, overwrite_one_np,  # noqa: E402
+from verify.gsgd19.gsgd import (GSGD, SGD, Undefined, accuracy, gauge_pm1_np, init_mlp, overwrite_one_np,  # noqa: E402
                          softmax_xent_grad)
 
 METHODS = {

@@ -18,7 +18,7 @@ def false_claim():
     """A deliberately false claim, ℒ(θ) = 0, registered for one test only."""
     from verify import strategies as vst
     from verify.claim import Claim, relation
-    from verify.claims.cjrr21 import _rg, _setup
+    from verify.cjrr21.claims import _rg, _setup
     from verify.registry import CLAIMS
 
     def evaluate(ev):

@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 
 import verify
-from verify.cli import _table
+from verify.cli.runs import _table
 from verify.search import PROFILES, SearchResult
 
 

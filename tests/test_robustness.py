@@ -17,7 +17,8 @@ from verify.cli import main
 from verify.errors import InputError
 from verify.files import output_dir, output_file, read_json
 from verify.numbers import exact_key, parse_number, sign, to_json
-from verify.registry import CLAIMS, check, register
+from verify.checking import check
+from verify.registry import CLAIMS, register
 
 from test_cli import GOOD, run  # the CLI tests' instance and in-process runner
 

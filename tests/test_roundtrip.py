@@ -158,7 +158,7 @@ def test_widths_must_match_the_layout():
 
 @given(st.integers(1, 3), st.integers(1, 4))
 def test_d0_round_trips(d, N):
-    from verify.d0 import D0
+    from verify.yoneda23.d0 import D0
 
     js = D0.from_json({"kind": "d0", "d": d, "N": N}).to_json()
     back = network_from_json(js)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import verify
 from verify.errors import InputError
-from verify.registry import check
+from verify.checking import check
 from verify.search import _ExampleTimeout, _is_timeout, _time_limit, strategy_for
 
 CLAIM_IDS = sorted(verify.all_claims())

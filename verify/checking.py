@@ -1,0 +1,101 @@
+"""The certified `check` driver (layer 7).
+
+`check` runs a claim on an instance: exactly where the data are rational, otherwise in balls with
+precision escalation (64 → … → 1024 bits) until the verdict is decided; a VIOLATED verdict is
+re-verified by an independent evaluation (balls for an exact verdict, a higher precision for a ball
+verdict) before it is returned.
+"""
+
+from __future__ import annotations
+
+import time
+
+from .claim import Claim, Evaluation, Instance, Mutant, Status, Verdict, combine
+from .errors import SoundnessError
+from .numbers import DEFAULT_PRECISIONS, Undecided
+from .registry import resolve
+
+
+def _evaluate(claim: Claim, mutant: Mutant | None, inst: Instance, variants: dict, prec, independent=False):
+    ev = Evaluation(inst, variants, prec, independent)
+    fn = mutant.evaluate if mutant is not None else claim.evaluate
+    relations, hypotheses = fn(ev)
+    status, vacuous = combine(relations, hypotheses)
+    return status, vacuous, relations, hypotheses, ev
+
+
+def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -> Verdict:
+    """Certified verdict of claim ``ref`` (an id string or a `Claim`) on ``instance`` (an
+    `Instance`, a JSON dict, or a path to an instance file)."""
+    if isinstance(ref, Claim):
+        ref = ref.id
+    if isinstance(instance, dict):
+        instance = Instance.from_json(instance)
+    elif not isinstance(instance, Instance):
+        instance = Instance.load(instance)
+    claim, mutant, variants = resolve(ref, instance.variants)
+    cid = mutant.id if mutant else claim.id
+    variant_names = sorted(variants[k] for k in variants if k.endswith(":name"))
+    t0 = time.perf_counter()
+    attempts = ([None] if instance.is_exact() else []) + list(precisions)
+    result, used, last_undecided = None, None, ""
+    for prec in attempts:
+        try:
+            result = _evaluate(claim, mutant, instance, variants, prec)
+        except Undecided as e:
+            last_undecided = str(e)
+            continue
+        used = prec
+        if result[0] != Status.UNKNOWN or not _precision_can_help(result, prec):
+            break
+    if result is None:
+        elapsed = time.perf_counter() - t0
+        return Verdict(cid, Status.UNKNOWN, [], [], False, f"ball{precisions[-1]}", [], elapsed,
+                       instance.to_json(), variant_names, claim.provenance,
+                       mutant.statement if mutant else claim.statement_for(variants),
+                       [f"undecided at every precision up to {precisions[-1]} bits: {last_undecided}"])
+    status, vacuous, relations, hypotheses, ev = result
+    notes = list(ev.notes)
+    if not instance.target_given and claim.uses_target and not getattr(instance.net, "defines_target", False):
+        notes.append("the instance has no 'target': the constant target f = 0 is used")
+    reverified = ""
+    if status == Status.VIOLATED and reverify:
+        reverified = _reverify(claim, mutant, instance, variants, used, precisions)
+        if not reverified.startswith("confirmed"):
+            status = Status.UNKNOWN
+            notes.append("certified VIOLATED by one evaluation, but no independent evaluation path confirmed it, "
+                         "so it is not reported as a counterexample")
+    elapsed = time.perf_counter() - t0
+    label = f"ball{used}" if used is not None else (
+        "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
+    statement = mutant.statement if mutant else claim.statement_for(variants)
+    return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
+                   ev.variant_names or variant_names, claim.provenance, statement, notes, reverified, ev.series)
+
+
+def _precision_can_help(result, prec) -> bool:
+    """More bits cannot decide what exact arithmetic left open, nor a relation no engine can
+    certify (op "?")."""
+    _, _, relations, hypotheses, ev = result
+    open_rel = [r for r in relations if r.status == Status.UNKNOWN]
+    if open_rel and all(r.op == "?" for r in open_rel):
+        return False
+    return not (prec is None and not any("ball" in e for e in ev.engines))
+
+
+def _reverify(claim, mutant, inst, variants, used, precisions) -> str:
+    """Independent second evaluation of a VIOLATED verdict; raises `SoundnessError` if it
+    certifies the opposite."""
+    tries = [256, 1024, None] if used is None else [min(4 * used, 4096)]
+    for prec in tries:
+        try:
+            status, _, _, _, ev = _evaluate(claim, mutant, inst, variants, prec, independent=True)
+        except Undecided:
+            continue
+        how = f"ball evaluation at {prec} bits" if prec else "exact evaluation"
+        how += f" ({', '.join(sorted(ev.engines))})" if ev.engines else ""
+        if status == Status.HOLDS:
+            raise SoundnessError(f"{claim.id}: the independent {how} certifies HOLDS where the verdict was VIOLATED")
+        if status == Status.VIOLATED:
+            return f"confirmed by an independent {how}"
+    return "inconclusive: no independent evaluation path decided it"

@@ -1,0 +1,233 @@
+"""``relu-verify list`` and ``relu-verify check``: the registered claims, and one verdict on one instance file."""
+
+from __future__ import annotations
+
+import json
+
+from ..claim import Verdict
+from ..errors import InputError
+from ..files import read_json
+from ..numbers import short
+from .common import console
+
+
+def cmd_list(args) -> int:
+    import verify
+
+    claims, mutants = verify.all_claims(), verify.all_mutants()
+    families = sorted({c.family for c in claims.values()})
+    if args.family and args.family not in families:
+        raise InputError(f"unknown family {args.family!r} (families: {', '.join(families)})", "--family")
+    if args.claim:
+        return _list_one(args.claim, args.json)
+    shown = [c for c in claims.values() if not args.family or c.family == args.family]
+    if args.json:
+        print(json.dumps([_claim_json(c) for c in shown], indent=2, ensure_ascii=False))
+        return 0
+    width = max(console().width, 40)
+    ids = [c.id for c in shown] + ([m.id for c in shown for m in c.mutants] if args.mutants else [])
+    id_w = min(max(map(len, ids), default=10), max(width - 37, max(map(len, claims))))  # ≥ 30 columns of text
+    print(f"{'claim':<{id_w}}  tag  statement")
+    for c in shown:
+        print(_one_line(c.id, PROV_TAGS.get(c.provenance, c.provenance), c.statement, id_w, width))
+        if args.mutants:
+            for m in c.mutants:
+                print(_one_line("  " + m.id, "MUT", m.statement, id_w, width))
+    n_mut = sum(len(c.mutants) for c in shown)
+    print(f"{len(shown)} claims, {n_mut} mutants" + ("" if args.mutants else " (show them with --mutants)")
+          + "; the full entry of one: relu-verify list CLAIM")
+    print("tags: " + ", ".join(f"{t} {p}" for p, t in PROV_TAGS.items()))
+    if args.mutants:
+        print("      MUT a planted violation (a mutant CLAIM~NAME)")
+    return 0
+
+
+PROV_TAGS = {"ABSTRACT": "ABS", "PAPER-FAMILY": "FAM", "RECONSTRUCTED": "REC", "DERIVED": "DER"}
+
+
+def _one_line(ident: str, tag: str, text: str, id_w: int, width: int) -> str:
+    """``ident  TAG  text`` in ``width`` columns: the id is never cut (a longer one moves the text to
+    the next line); the text is cut at a word boundary with an ellipsis."""
+    from rich.cells import cell_len
+
+    head = f"{ident:<{id_w}}  {tag:<3}  "
+    if cell_len(ident) > id_w:
+        head = ident + "\n" + " " * (id_w + 2) + f"{tag:<3}  "
+    room = width - (id_w + 7)
+    if room < 20:  # too narrow for a statement beside the id: under it
+        return head.rstrip() + "\n    " + _cut(text, width - 4)
+    return head + _cut(text, room)
+
+
+def _cut(text: str, room: int) -> str:
+    from rich.cells import cell_len
+
+    if cell_len(text) <= room:
+        return text
+    out = ""
+    for word in text.split(" "):
+        if cell_len(out + " " + word) + 1 > room:
+            break
+        out = (out + " " + word) if out else word
+    if not out:  # one very long word
+        out = text[:max(room - 1, 1)]
+    return out.rstrip(",;:") + "…"
+
+
+def _claim_json(c) -> dict:
+    from ..registry import VARIANT_GROUPS
+
+    return {"id": c.id, "family": c.family, "provenance": c.provenance, "statement": c.statement,
+            "source": c.source, "note": c.note, "variants": list(c.variant_groups),
+            "variant_options": {g: {"options": list(VARIANT_GROUPS[g].options), "default": VARIANT_GROUPS[g].default,
+                                    "doc": VARIANT_GROUPS[g].doc} for g in c.variant_groups},
+            "params": {k: p.to_json() for k, p in c.params.items()}, "params_doc": c.params_doc,
+            "mutants": [m.id for m in c.mutants]}
+
+
+def _list_one(ref: str, as_json: bool) -> int:
+    """The full entry of one claim (or of a mutant and its parent), with the variants of ``ref``
+    in force in the statement."""
+    import textwrap
+
+    from ..registry import VARIANT_GROUPS, resolve
+
+    claim, mutant, values = resolve(ref)
+    if as_json:
+        out = _claim_json(claim)
+        out["statement_in_force"] = claim.statement_for(values)
+        if mutant is not None:
+            out["mutant"] = {"id": mutant.id, "spec": mutant.spec_name, "statement": mutant.statement,
+                             "forced_variants": mutant.forced_variants}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    width = max(min(console().width, 120), 40)
+
+    def put(label, text, indent=2):
+        pad = " " * indent
+        print(textwrap.fill(text, width, initial_indent=f"{pad}{label:<11} ", subsequent_indent=pad + " " * 12))
+
+    if mutant is not None:
+        print(f"{mutant.id}  [planted violation {mutant.spec_name}]")
+        put("statement", mutant.statement)
+        if mutant.forced_variants:
+            put("variants", ", ".join("@" + v for v in mutant.forced_variants.values()))
+        print(f"  mutant of {claim.id}:")
+        print()
+    print(f"{claim.id}  [{claim.provenance}]")
+    put("statement", claim.statement_for(values))
+    if claim.statement_for(values) != claim.statement:
+        put("(default)", claim.statement)
+    put("source", claim.source)
+    put("note", claim.note)
+    put("family", claim.family)
+    put("examples", f"{len(claim.examples)} built-in")
+    if claim.variant_groups:
+        print("  variant groups (CLAIM@OPTION; * default, > selected)")
+        for g in claim.variant_groups:
+            grp = VARIANT_GROUPS[g]
+            sel = values.get(g + ":name")
+            opts = "  ".join(("> " if o == sel and values.get(g + ":explicit") else "")
+                             + o + ("*" if o == grp.default else "") for o in grp.options)
+            put(g, opts, 4)
+            if grp.doc:
+                print(textwrap.fill(grp.doc, width, initial_indent=" " * 16, subsequent_indent=" " * 16))
+    else:
+        put("variants", "none")
+    if claim.params:
+        print("  params (the instance's \"params\" object)")
+        for k, prm in claim.params.items():
+            default = "none" if prm.default is None else json.dumps(prm.default, ensure_ascii=False)
+            put(k, f"{prm.type}; default {default}; {prm.doc}", 4)
+    else:
+        put("params", "none")
+    if claim.params_doc:
+        put("params doc", claim.params_doc)
+    if claim.mutants:
+        print("  mutants (planted violations)")
+        for m in claim.mutants:
+            put(m.id, f"[{m.spec_name}] {m.statement}", 4) if len(m.id) <= 10 else (
+                print(f"    {m.id}"), print(textwrap.fill(f"[{m.spec_name}] {m.statement}", width,
+                                                   initial_indent=" " * 8, subsequent_indent=" " * 8)))
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# check
+
+
+def format_verdict(v: Verdict) -> str:
+    lines = [f"{v.claim}: {v.status.value}" + (" (vacuously: a hypothesis fails)" if v.vacuous else ""),
+             f"  statement   [{v.provenance}] {v.statement}"]
+    if v.variants:
+        lines.append(f"  variants    {', '.join('@' + x for x in v.variants)}")
+    lines.append(f"  arithmetic  {v.precision}   engines: {', '.join(v.engines) or '-'}   time: {v.seconds:.3f} s")
+    if v.hypotheses:
+        lines.append("  hypotheses")
+        for h in v.hypotheses:
+            mark = {True: "yes", False: "NO", None: "undecided"}[h.holds]
+            lines.append(f"    [{mark}] {h.name}" + (f"  ({h.detail})" if h.detail else ""))
+    lines.append("  relations")
+    for r in v.relations:
+        lines.append(f"    [{r.status.value}] {r.name}")
+        if r.op == "?":
+            lines.append(f"        {r.note}")
+            continue
+        lines.append(f"        lhs = {short(r.lhs)}")
+        lines.append(f"        rhs = {short(r.rhs)}")
+        lines.append(f"        margin = {short(r.margin)}")
+        if r.given is not None:
+            lines.append(f"        given [{r.given.status.value}] {r.given.name}")
+    if v.reverified:
+        lines.append(f"  re-verified {v.reverified}")
+    for n in v.notes:
+        lines.append(f"  note        {n}")
+    return "\n".join(lines)
+
+
+MIN_PREC, MAX_PREC = 16, 1 << 16
+
+
+def _precisions(max_prec):
+    """The ball precisions ``check`` tries, up to ``--max-prec`` bits."""
+    from ..numbers import DEFAULT_PRECISIONS
+
+    if max_prec is None:
+        return DEFAULT_PRECISIONS
+    if not MIN_PREC <= max_prec <= MAX_PREC:
+        raise InputError(f"must be between {MIN_PREC} and {MAX_PREC} bits, got {max_prec}", "--max-prec")
+    return tuple(p for p in DEFAULT_PRECISIONS if p <= max_prec) or (max_prec,)
+
+
+def cmd_check(args) -> int:
+    from ..claim import Instance
+    from ..checking import check
+
+    precs = _precisions(args.max_prec)
+    inst = Instance.load(args.file)
+    ref = args.claim or inst.claim
+    if not ref:
+        raise InputError("no claim given: name one on the command line or put 'claim' in the file", args.file)
+    v = check(ref, inst, precisions=precs)
+    if args.json:
+        print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(format_verdict(v))
+    return v.exit_code
+
+
+def check_limit(args, reason: str) -> int:
+    """The UNKNOWN verdict of a ``check`` that its time or memory budget ended."""
+    ref = args.claim
+    try:
+        obj = read_json(args.file)
+        ref = ref or (obj.get("claim") if isinstance(obj, dict) else None)
+    except InputError:
+        obj = None
+    if args.json:
+        print(json.dumps({"claim": ref, "status": "UNKNOWN", "vacuous": False, "limit": reason,
+                          "notes": [f"stopped: {reason}"], "relations": [], "hypotheses": [],
+                          "instance": obj}, indent=2, ensure_ascii=False))
+    else:
+        print(f"{ref}: UNKNOWN\n  note        stopped: {reason}; nothing was decided")
+    return 3

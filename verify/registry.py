@@ -1,0 +1,214 @@
+"""The registries through which claim families (and users' plugins) extend the core.
+
+The core never imports a family: a family is a module that, when imported, registers what it adds
+through the functions here —
+
+* claims and their mutants (`register`), definition variants (`register_variants`);
+* network kinds of instance files, ``{"kind": NAME, ...}`` (`register_network_kind`);
+* report plots of counterexample instances (`register_instance_plot`);
+* command-line subcommands (`register_command`).
+
+The five papers' families are installed plugins like any other: `load_plugins` imports every module
+named in the ``relu_verify.claims`` entry-point group (see ``pyproject.toml``), in the order of the
+entry-point names.  Claims are addressed as ``CLAIM[@VARIANT…][~MUTANT]``, e.g.
+``cjrr21.degenerate-frozen@deriv0-half`` or ``cjrr21.lyapunov-identity~any-target`` (`resolve`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import time
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING, Callable
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from .claim import Claim, Mutant
+
+
+@dataclass(frozen=True)
+class VariantGroup:
+    """Mutually exclusive definition variants; ``options`` maps a variant name to its value."""
+
+    name: str
+    options: dict
+    default: str
+    doc: str = ""
+
+
+CLAIMS: dict[str, Claim] = {}
+MUTANTS: dict[str, Mutant] = {}
+VARIANT_GROUPS: dict[str, VariantGroup] = {}
+
+
+def register(claim: Claim) -> Claim:
+    if claim.id in CLAIMS:
+        raise ValueError(f"claim {claim.id} registered twice")
+    CLAIMS[claim.id] = claim
+    for m in claim.mutants:
+        MUTANTS[m.id] = m
+    return claim
+
+
+def register_variants(*groups: VariantGroup):
+    for g in groups:
+        VARIANT_GROUPS[g.name] = g
+
+
+@dataclass(frozen=True)
+class NetworkKind:
+    """A network kind of instance files: ``from_json(obj, where)`` builds the network object of a
+    JSON object ``{"kind": name, ...}`` (an `InputError` naming ``where`` for bad input)."""
+
+    name: str
+    from_json: Callable
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class InstancePlot:
+    """A report plot for counterexample instances: ``draw(fig, instance)`` draws the instance
+    (a JSON dict) on a matplotlib figure wherever ``applies(instance)`` is true; the first
+    registered plot that applies wins, and the core's realization plot is the fallback."""
+
+    name: str
+    applies: Callable
+    draw: Callable
+
+
+@dataclass(frozen=True)
+class Command:
+    """A ``relu-verify`` subcommand.  ``configure(subparsers, limits)`` adds its parser(s) to the
+    argparse subparsers (``limits``: the parent parser with ``--seconds``/``--max-memory``, to be
+    given as ``parents=[limits]`` where the budget applies); ``run(args)`` returns the exit code.
+    ``guarded``: run under the time and memory watchdog; ``output_options``: options naming
+    output files, validated before any computation."""
+
+    name: str
+    configure: Callable
+    run: Callable
+    guarded: bool = True
+    output_options: tuple = ()
+
+
+NETWORK_KINDS: dict[str, NetworkKind] = {}
+INSTANCE_PLOTS: list[InstancePlot] = []
+COMMANDS: dict[str, Command] = {}
+ENTRY_POINT_GROUP = "relu_verify.claims"
+
+
+def _same_module(a, b) -> bool:
+    """Whether two registered functions come from the same module (a re-import replaces)."""
+    return getattr(a, "__module__", None) == getattr(b, "__module__", None)
+
+
+def register_network_kind(kind: NetworkKind) -> NetworkKind:
+    old = NETWORK_KINDS.get(kind.name)
+    if old is not None and not _same_module(old.from_json, kind.from_json):
+        raise ValueError(f"network kind {kind.name!r} registered by two modules")
+    NETWORK_KINDS[kind.name] = kind
+    return kind
+
+
+def register_instance_plot(plot: InstancePlot) -> InstancePlot:
+    for k, old in enumerate(INSTANCE_PLOTS):
+        if old.name == plot.name:
+            if not _same_module(old.draw, plot.draw):
+                raise ValueError(f"instance plot {plot.name!r} registered by two modules")
+            INSTANCE_PLOTS[k] = plot
+            return plot
+    INSTANCE_PLOTS.append(plot)
+    return plot
+
+
+def register_command(command: Command) -> Command:
+    old = COMMANDS.get(command.name)
+    if command.name in CORE_COMMANDS or (old is not None and not _same_module(old.run, command.run)):
+        raise ValueError(f"command {command.name!r} registered twice")
+    COMMANDS[command.name] = command
+    return command
+
+
+CORE_COMMANDS = ("list", "check", "search", "suite", "report")
+PLUGINS: list[str] = []  # modules loaded by `load_plugins`, in order
+_loading = [False]
+
+
+def load_plugins():
+    """Import every module of the ``relu_verify.claims`` entry-point group once, in the order of
+    the entry-point names (importing a plugin registers its claims, network kinds, plots and
+    commands).  `InputError` if the group is empty: relu-verify is not installed."""
+    if _loading[0]:
+        return
+    from importlib.metadata import entry_points
+
+    _loading[0] = True
+    try:
+        eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
+        for ep in eps:
+            if ep.value not in PLUGINS:  # the same plugin seen through two installs
+                ep.load()
+                PLUGINS.append(ep.value)
+        if not PLUGINS:
+            raise InputError(f"no claim families found: the entry points of '{ENTRY_POINT_GROUP}' are missing — "
+                             f"install relu-verify (python3 -m pip install .) instead of running it from a source tree",
+                             "install")
+    except BaseException:
+        _loading[0] = False
+        raise
+
+
+_ID = re.compile(r"^([A-Za-z0-9_.\-]+?)((?:[@~][A-Za-z0-9_.\-]+)*)$")
+
+
+def resolve(ref: str, extra_variants=()) -> tuple[Claim, Mutant | None, dict]:
+    """Parse ``CLAIM[@VARIANT…][~MUTANT]`` into the claim, the mutant (or None) and the selected
+    variant values {group: value} (defaults filled in)."""
+    load_plugins()
+    m = _ID.match(ref.strip())
+    if not m:
+        raise InputError(f"malformed claim reference {ref!r} (CLAIM[@VARIANT...][~MUTANT])", "claim")
+    base = m.group(1)
+    if base not in CLAIMS:
+        close = difflib.get_close_matches(base, list(CLAIMS), n=1, cutoff=0.6) or [
+            c for c in CLAIMS if base.split(".")[-1] in c]
+        hint = f"; did you mean {close[0]}?" if close else "; see `relu-verify list`"
+        raise InputError(f"unknown claim id {base!r}{hint}", "claim")
+    claim = CLAIMS[base]
+    mutant, names = None, list(extra_variants)
+    for tok in re.findall(r"[@~][^@~]+", m.group(2)):
+        if tok[0] == "~":
+            mid = f"{base}~{tok[1:]}"
+            if mid not in MUTANTS:
+                known = [x.id for x in claim.mutants]
+                close = difflib.get_close_matches(mid, known, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}? " if close else ""
+                raise InputError(f"unknown mutant {mid!r} ({hint}mutants of {base}: {', '.join(known) or 'none'})",
+                                 "claim")
+            mutant = MUTANTS[mid]
+        else:
+            names.append(tok[1:])
+    chosen: dict = {}
+    for name in names:
+        group = next((g for g in VARIANT_GROUPS.values() if name in g.options), None)
+        if group is None or group.name not in claim.variant_groups:
+            allowed = [o for g in claim.variant_groups for o in VARIANT_GROUPS[g].options]
+            raise InputError(f"variant '@{name}' does not apply to {base} (its variants: "
+                             f"{', '.join('@' + a for a in allowed) or 'none'})", "claim")
+        if group.name in chosen and chosen[group.name][0] != name:
+            raise InputError(f"variants '@{chosen[group.name][0]}' and '@{name}' exclude each other", "claim")
+        chosen[group.name] = (name, group.options[name])
+    if mutant is not None:
+        for gname, name in mutant.forced_variants.items():
+            chosen[gname] = (name, VARIANT_GROUPS[gname].options[name])
+    values = {}
+    for gname in claim.variant_groups:
+        g = VARIANT_GROUPS[gname]
+        name, value = chosen.get(gname, (g.default, g.options[g.default]))
+        values[gname] = value
+        values[gname + ":name"] = name
+        values[gname + ":explicit"] = gname in chosen
+    return claim, mutant, values

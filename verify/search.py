@@ -1,0 +1,486 @@
+"""Adversarial search for counterexamples with Hypothesis (layer 8).
+
+`search` draws instances from a claim's strategy (``Claim.instances``, or the parent claim's for a
+mutant) and, for each one:
+
+1. **screens** it: the claim is evaluated once at ``SCREEN_BITS`` = 53 bits (the float64
+   significand).  The midpoints of the relations' margins, as floats, give the *relative slack*
+
+       slack = margin / (1 + |lhs| + |rhs|)        for ≤ < ≥ >   (margin oriented: ≥ 0 holds)
+       slack = −|lhs − rhs| / (1 + |lhs| + |rhs|)  for =
+
+   minimised over the relations, and ``hypothesis.target(−slack)`` steers the search toward the
+   smallest margin.  A 53-bit evaluation that already certifies HOLDS (its balls exclude the
+   boundary) is a certified HOLDS; everything else goes to step 2.  Floats never decide.
+2. **certifies** it with `registry.check` (exact first where the data are rational, then balls with
+   precision escalation).  Only a certified VIOLATED counts as a counterexample.
+
+A counterexample is shrunk by Hypothesis to a minimal instance, which is then serialized to the
+instance-file JSON, read back, and checked once more with the independent re-verification of
+`registry.check` (exact ↔ balls, or 4× the bits); only a confirmed verdict is reported.
+
+Reproducibility: the search of claim ``ID`` with run seed ``K`` uses the Hypothesis seed
+`claim_seed(K, ID)` (so ``relu-verify search ID --seed K`` repeats what ``suite --seed K`` did
+for ``ID``, up to the time budget), a Hypothesis example database directory per claim, and reports
+the ``@reproduce_failure`` blob of the minimal example (``search --reproduce BLOB`` replays it).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import math
+import re
+import shlex
+import signal
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .claim import OBJECTIVE, Instance, Relation, Status, Verdict
+from .errors import InputError, SoundnessError
+from .numbers import Undecided, to_float
+from .problems import Empirical
+
+SCREEN_BITS = 53
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Examples per claim and wall-clock seconds per claim (shrinking gets half as much again).
+    One example may take at most `per_example` seconds; past that it counts as UNKNOWN."""
+
+    examples: int
+    seconds: float
+
+    @property
+    def per_example(self) -> float:
+        return max(1.0, self.seconds / 5)
+
+
+PROFILES = {
+    "ci": Budget(examples=200, seconds=10.0),
+    "dev": Budget(examples=200, seconds=60.0),
+    "thorough": Budget(examples=2000, seconds=600.0),
+}
+
+
+def claim_seed(run_seed: int, ref: str) -> int:
+    """The Hypothesis seed of claim ``ref`` in a run with seed ``run_seed``."""
+    return (int(run_seed) * 1_000_003 + zlib.crc32(ref.encode())) % 2 ** 32
+
+
+@dataclass
+class Counterexample:
+    verdict: Verdict
+    found_at: int  # 1-based index of the example where the first violation appeared
+    shrinks: int  # calls made while shrinking
+    reproduce_failure: str | None
+
+    def to_json(self, ref: str, witness_file: str) -> dict:
+        return {"witness_file": witness_file, "recheck": f"relu-verify check {shlex.quote(ref)} {witness_file}",
+                "reproduce_failure": self.reproduce_failure, "found_at": self.found_at, "shrinks": self.shrinks,
+                "verdict": self.verdict.to_json()}
+
+
+@dataclass
+class SearchResult:
+    """What one search found; ``passed``: a claim with no counterexample, a refuted mutant."""
+
+    id: str
+    kind: str  # "claim" | "mutant"
+    family: str
+    provenance: str
+    spec_name: str | None
+    statement: str
+    note: str
+    seed: int
+    budget: Budget
+    examples: int = 0
+    screened: int = 0  # certified HOLDS already by the 53-bit screen
+    holds: int = 0
+    vacuous: int = 0
+    unknown: int = 0
+    timeouts: int = 0  # examples stopped at `Budget.per_example` (counted in ``unknown`` too)
+    duplicates: int = 0  # draws of an instance already decided in this run (not in ``examples``)
+    shrink_cut: bool = False  # shrinking ran past 1.5 × the time budget and was cut (no reproduce blob)
+    violated: int = 0
+    seconds: float = 0.0
+    stop: str = "examples"  # examples | time | counterexample | error
+    margins: list = field(default_factory=list)
+    counterexample: Counterexample | None = None
+    error: str | None = None
+    objectives: dict = field(default_factory=dict)  # name -> {"value", "instance", "relations", "notes", "series"}
+
+    @property
+    def certified(self) -> int:
+        return self.holds + self.vacuous + self.violated
+
+    @property
+    def best_margin(self) -> float | None:
+        finite = [m for m in self.margins if m is not None]
+        return min(finite) if finite else None
+
+    @property
+    def passed(self) -> bool:
+        if self.error is not None:
+            return False
+        return (self.counterexample is not None) if self.kind == "mutant" else (self.counterexample is None)
+
+    @property
+    def outcome(self) -> str:
+        if self.error is not None:
+            return "ERROR"
+        if self.kind == "mutant":
+            return "refuted" if self.passed else "NOT REFUTED"
+        return "pass" if self.passed else "FAIL"
+
+    def to_json(self, witness_file: str) -> dict:
+        return {"id": self.id, "kind": self.kind, "family": self.family, "provenance": self.provenance,
+                "spec_name": self.spec_name, "statement": self.statement, "note": self.note, "seed": self.seed,
+                "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
+                "examples": self.examples, "screened": self.screened, "certified": self.certified,
+                "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "timeouts": self.timeouts,
+                "duplicates": self.duplicates, "shrink_cut": self.shrink_cut,
+                "violated": self.violated,
+                "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
+                "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
+                "passed": self.passed, "outcome": self.outcome, "error": self.error,
+                "objectives": self.objectives,
+                "counterexample": None if self.counterexample is None
+                else self.counterexample.to_json(self.id, witness_file)}
+
+
+# --------------------------------------------------------------------------------------------
+# slack
+
+
+def relative_slack(relations: list[Relation], hypotheses=()) -> float | None:
+    """min over the relations of the relative slack (module doc); ``None`` where nothing is
+    comparable (every relation vacuous or undecidable, or a hypothesis certified false)."""
+    if any(h.holds is False for h in hypotheses):
+        return None
+    out = None
+    for r in relations:
+        if r.op == "?" or (r.given is not None and r.given.status == Status.VIOLATED):
+            continue
+        lhs, rhs, m = to_float(r.lhs), to_float(r.rhs), to_float(r.margin)
+        if lhs is None or rhs is None or m is None:
+            continue
+        scale = 1.0 + abs(lhs) + abs(rhs)
+        if r.op == "=":
+            s = -abs(m) / scale
+        elif r.op == "≠":
+            s = abs(m) / scale
+        else:
+            s = m / scale
+        if math.isfinite(s):
+            out = s if out is None else min(out, s)
+    return out
+
+
+def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
+    """The 53-bit screening evaluation: (status, relative slack); (None, None) where it is
+    skipped (box measures in d ≥ 2, whose ball engine is slow) or cannot decide an order."""
+    from .checking import _evaluate
+    from .registry import resolve
+
+    m = inst.measure
+    if m is not None and m.d >= 2 and not isinstance(m, Empirical):
+        return None, None
+    claim, mutant, variants = resolve(ref, inst.variants)
+    try:
+        status, _, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
+    except Undecided:
+        return None, None
+    return status, relative_slack(relations, hypotheses)
+
+
+def strategy_for(ref: str):
+    """The Hypothesis strategy of instance dicts that ``search`` draws for ``ref``."""
+    from .registry import resolve
+
+    claim, mutant, _ = resolve(ref)
+    make = (mutant.instances if mutant is not None and mutant.instances is not None else claim.instances)
+    if make is None:
+        raise InputError(f"{claim.id} has no instance strategy to search (Claim.instances)", "claim")
+    return make()
+
+
+# --------------------------------------------------------------------------------------------
+# the search
+
+
+class _Found(Exception):
+    """Raised inside the Hypothesis test on a certified VIOLATED, so that Hypothesis shrinks it."""
+
+
+class _OutOfTime(BaseException):
+    """Ends a search at its time budget; a BaseException, so Hypothesis does not shrink it."""
+
+
+class _ShrinkCut(BaseException):
+    """Ends shrinking that outlives its time (Hypothesis' shrinker keeps replaying cheaply for long
+    after the search stops deciding new instances); the smallest counterexample so far is kept."""
+
+
+SHRINK_GRACE = 2.0  # seconds Hypothesis gets past the shrink budget to end on its own (and print its blob)
+
+
+class _ExampleTimeout(Exception):
+    """One example took longer than `Budget.per_example`."""
+
+
+def _is_timeout(e: BaseException) -> bool:
+    """`_ExampleTimeout` or `MemoryError` (a resource limit: the example counts as UNKNOWN), also when it surfaced through C code as another exception (python-flint
+    turns an exception raised in an `acb.integral` callback into a SystemError caused by it)."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        if isinstance(e, (_ExampleTimeout, MemoryError)):  # the per-example or the process memory limit
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise `_ExampleTimeout` in the block after ``seconds`` (SIGALRM; main thread only, elsewhere
+    no limit).  The signal lands between Python bytecodes, so a long single C call finishes first;
+    an interrupted evaluation is discarded, never half-used."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _ExampleTimeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+_BLOB = re.compile(r"@reproduce_failure\('([^']+)', (b'[^']*')\)")
+
+
+def parse_reproduce(text: str) -> tuple[str, bytes]:
+    """(version, blob) of a report's ``@reproduce_failure('VERSION', b'BLOB')`` line; `InputError`
+    when the text is not one."""
+    m = _BLOB.search(text or "")
+    try:
+        blob = ast.literal_eval(m.group(2)) if m else None
+    except (ValueError, SyntaxError):
+        blob = None
+    if not isinstance(blob, bytes):
+        raise InputError("expected @reproduce_failure('VERSION', b'BLOB') as printed in a report", "--reproduce")
+    return m.group(1), blob
+
+
+def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None = None,
+           on_example: Callable[[SearchResult], None] | None = None, reproduce: str | None = None,
+           explicit: bool = True) -> SearchResult:
+    """Search claim (or mutant) ``ref`` for a certified counterexample within ``budget``.
+
+    ``seed`` is the run seed (the Hypothesis seed is `claim_seed(seed, ref)`); ``database`` a
+    directory for Hypothesis' example database (None: no database); ``on_example`` is called
+    after every example (progress bars); ``reproduce`` an ``@reproduce_failure(...)`` line to
+    replay.  With ``explicit``, a claim's built-in examples are tried first (never a mutant's
+    witness: the search has to find a planted violation by itself).  Raises `InputError` for an
+    unknown claim; every other failure is recorded in ``result.error``."""
+    import hypothesis
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    from .checking import check
+    from .registry import resolve
+
+    claim, mutant, chosen = resolve(ref)
+    strategy = strategy_for(ref)
+    hseed = claim_seed(seed, ref)
+    res = SearchResult(id=ref, kind="mutant" if mutant else "claim", family=claim.family,
+                       provenance=claim.provenance, spec_name=mutant.spec_name if mutant else None,
+                       statement=mutant.statement if mutant else claim.statement_for(chosen), note=claim.note, seed=hseed,
+                       budget=budget)
+    state = {"found": None, "found_at": None, "shrinks": 0, "errored": None}
+    t0 = time.perf_counter()
+
+    decided: dict[str, bool] = {}  # instance (JSON text) -> certified VIOLATED; replays never re-decide
+
+    def body(inst_dict):
+        key = json.dumps(inst_dict, sort_keys=True)
+        elapsed = time.perf_counter() - t0
+        found = state["found"] is not None
+        if not found and elapsed > budget.seconds:
+            raise _OutOfTime
+        if key in decided:  # a duplicate draw (or a replay while shrinking): never decided twice
+            violated = decided[key]
+            res.duplicates += not found
+        elif found and elapsed > 1.5 * budget.seconds:
+            # out of shrinking time: only known counterexamples still fail, so Hypothesis ends
+            # the shrink at the smallest so far and still replays and reports it (with its blob);
+            # if it has not ended SHRINK_GRACE later, the shrink is cut (no blob then)
+            if elapsed > 1.5 * budget.seconds + SHRINK_GRACE:
+                raise _ShrinkCut
+            violated = False
+        else:
+            violated = decided[key] = _step(inst_dict)
+        if violated:  # one raise site: Hypothesis tells failures apart by where they are raised
+            state["found"] = inst_dict
+            if state["found_at"] is None:
+                state["found_at"] = res.examples
+            raise _Found
+
+    def _step(inst_dict) -> bool:
+        """Decide one instance, count it, steer the search; True if certified VIOLATED."""
+        shrinking = state["found_at"] is not None
+        if shrinking:
+            state["shrinks"] += 1
+        else:
+            res.examples += 1
+        try:
+            with _time_limit(budget.per_example):
+                verdict, slack, status = _decide(ref, inst_dict, check)
+        except Exception as e:
+            if not _is_timeout(e):
+                state["errored"] = inst_dict
+                raise
+            verdict, slack, status = None, None, Status.UNKNOWN
+            res.timeouts += not shrinking
+        if not shrinking:
+            res.margins.append(slack)
+            _count(res, verdict, status)
+            _objectives(res, verdict, inst_dict)
+            if on_example is not None:
+                on_example(res)
+        if slack:  # an exact 0 (an identity that holds) carries no direction to steer in
+            hypothesis.target(-max(-1e300, min(1e300, slack)), label="violation (−relative slack)")
+        return status == Status.VIOLATED
+
+    db = DirectoryBasedExampleDatabase(str(database)) if database is not None else None
+    test = given(strategy)(body)
+    if explicit and mutant is None:
+        for ex in reversed(claim.examples):
+            test = hypothesis.example(ex)(test)
+    if reproduce:
+        test = hypothesis.reproduce_failure(*parse_reproduce(reproduce))(test)
+    test = hypothesis.seed(hseed)(test)  # before settings: @seed alone would switch the database off
+    test = settings(max_examples=budget.examples, database=db, deadline=None, derandomize=False, print_blob=True,
+                    verbosity=Verbosity.quiet, report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
+                    phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink))(test)
+    blob = None
+    try:
+        test()
+    except _Found as e:
+        blob = next((m.group(0) for n in getattr(e, "__notes__", []) for m in [_BLOB.search(n)] if m), None)
+    except _OutOfTime:
+        res.stop = "time"
+    except _ShrinkCut:
+        res.shrink_cut = True
+    except InputError as e:
+        res.error = f"the strategy drew an instance the claim rejects: {e}; instance: {json.dumps(state['errored'])}"
+    except SoundnessError as e:
+        res.error = f"SOUNDNESS: {e}"
+    except Exception as e:  # a bug in a claim or engine: report it with the instance that triggers it
+        res.error = f"{type(e).__name__}: {e}; instance: {json.dumps(state['errored'])}"
+    if state["found"] is not None and res.error is None:
+        _confirm(ref, res, state, blob, check)
+    res.seconds = time.perf_counter() - t0
+    if res.error is not None:
+        res.stop = "error"
+    elif res.counterexample is not None:
+        res.stop = "counterexample"
+    return res
+
+
+def _decide(ref, inst_dict, check) -> tuple[Verdict | None, float | None, Status]:
+    """Screen, then certify what the screen did not certify as HOLDS."""
+    inst = Instance.from_json(inst_dict)
+    status, slack = screen(ref, inst)
+    if status == Status.HOLDS:
+        return None, slack, status
+    v = check(ref, inst, reverify=False)
+    return v, relative_slack(v.relations, v.hypotheses), v.status
+
+
+def _objectives(res: SearchResult, verdict: Verdict | None, inst_dict: dict):
+    """Steer towards, and keep the best instance of, every `Evaluation.objective` the claim set."""
+    import hypothesis
+
+    for key, values in (verdict.series.items() if verdict is not None else ()):
+        if not key.startswith(OBJECTIVE) or not values or values[0] is None or not math.isfinite(values[0]):
+            continue
+        name, value = key[len(OBJECTIVE):], values[0]
+        hypothesis.target(max(-1e300, min(1e300, value)), label=name)
+        best = res.objectives.get(name)
+        if best is None or value > best["value"]:
+            res.objectives[name] = {"value": value, "instance": inst_dict,
+                                    "relations": [r.to_json() for r in verdict.relations],
+                                    "notes": list(verdict.notes),
+                                    "series": {k: v for k, v in verdict.series.items() if not k.startswith(OBJECTIVE)}}
+
+
+def _count(res: SearchResult, verdict: Verdict | None, status: Status):
+    if status == Status.VIOLATED:
+        res.violated += 1
+    elif status == Status.UNKNOWN:
+        res.unknown += 1
+    elif verdict is None:  # certified HOLDS by the 53-bit screen
+        res.screened += 1
+        res.holds += 1
+    elif verdict.vacuous:
+        res.vacuous += 1
+    else:
+        res.holds += 1
+
+
+def _confirm(ref, res: SearchResult, state, blob, check):
+    """Round-trip the minimal counterexample through JSON and re-check it with independent
+    re-verification; only a confirmed VIOLATED becomes ``res.counterexample``."""
+    text = json.dumps({**state["found"], "claim": ref})
+    inst = Instance.from_json(json.loads(text))
+    try:
+        v = check(ref, inst, reverify=True)
+    except SoundnessError as e:
+        res.error = f"SOUNDNESS: {e}"
+        return
+    if v.status != Status.VIOLATED:
+        res.error = f"the shrunk counterexample re-checks as {v.status.value}: {text}"
+        return
+    if not v.reverified.startswith("confirmed"):
+        res.error = f"counterexample not confirmed independently ({v.reverified}): {text}"
+        return
+    res.counterexample = Counterexample(v, state["found_at"], state["shrinks"], blob)
+
+
+def run_report(command: str, argv: list, results: list[SearchResult], *, profile: str | None, budget: Budget,
+               seed: int, started: str, seconds: float, witness_name: Callable[[str], str],
+               database: str | None) -> dict:
+    """The report.json document of a ``search`` or ``suite`` run (schema in `verify.report`)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    def ver(pkg):
+        try:
+            return version(pkg)
+        except PackageNotFoundError:
+            return None
+
+    return {"tool": "relu-verify", "version": ver("relu-verify"), "format": 1, "command": command, "argv": argv,
+            "profile": profile, "budget": {"examples": budget.examples, "seconds": budget.seconds}, "seed": seed,
+            "database": database, "started": started, "seconds": round(seconds, 3),
+            "passed": all(r.passed for r in results),
+            "versions": {"python": platform.python_version(), **{p: ver(p) for p in (
+                "python-flint", "hypothesis", "mpmath", "numpy")}},
+            "results": [r.to_json(witness_name(r.id)) for r in results]}
+
+
+__all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen",
+           "strategy_for", "relative_slack", "claim_seed", "run_report"]

@@ -1,0 +1,262 @@
+"""Public Hypothesis strategies for instances of relu-verify claims (layer 8).
+
+Every strategy draws exact data (`fractions.Fraction` → JSON strings ``"p/q"``) so that a drawn
+instance is a valid instance file and its verdict is reproducible; "float parameters" are drawn as
+float64 values and kept as the exact rationals they denote.  Adversarial cases (cjrr21 §2.7,
+bundles S-PAR and S-EDGE) are drawn on purpose: exact zeros, kinks exactly on the box ends or on
+atoms, neurons with 𝔴_i = 0 (𝔟_i > 0, = 0, < 0), fully degenerate neurons, neurons dead on the
+whole box, the all-zero hidden layer, exactly and nearly cancelling pairs, an output bias at its
+critical value, and huge and tiny magnitudes.
+
+The strategies compose: `shallow_instances` = `boxes` → `shallow_networks` (→ `neurons` →
+`rationals`) + `targets` + `measures`, and `deep_instances` does the same with `deep_networks`.
+Claims attach their own strategy (``Claim.instances``), usually one of these with claim-specific
+``params``; ``relu-verify search`` draws from it.
+
+    >>> from hypothesis import given
+    >>> from verify import strategies as vst
+    >>> @given(vst.shallow_instances(d=1))
+    ... def test_identity(inst):
+    ...     assert verify.check("cjrr21.lyapunov-identity", inst).status != "VIOLATED"
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import strategies as st
+
+
+def text(q: Fraction) -> str:
+    """The exact JSON text of a rational: ``"p/q"`` or an integer string."""
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+@st.composite
+def rationals(draw, max_denominator: int = 16, zero_probability: float = 0.3, extreme: bool = True,
+              bound: int = 8, floats: bool = True) -> Fraction:
+    """A rational with small denominator; exact zeros about ``zero_probability`` of the time;
+    with ``extreme``, occasionally huge (10³..10⁶, 2^±60) or tiny values; with ``floats``,
+    occasionally a float64 in [−bound, bound] (its exact binary value, denominator up to 2⁵²)."""
+    u = draw(st.floats(0, 1))
+    if u < zero_probability:
+        return Fraction(0)
+    if floats and 0.90 < u <= 0.93:
+        return Fraction(draw(st.floats(-bound, bound, allow_nan=False, allow_infinity=False)))
+    if extreme and u > 0.95:
+        mag = draw(st.sampled_from([Fraction(10 ** 3), Fraction(10 ** 6), Fraction(2 ** 60), Fraction(1, 2 ** 60),
+                                    Fraction(1, 10 ** 9)]))
+        return mag * draw(st.sampled_from([1, -1])) * draw(st.integers(1, 7))
+    den = draw(st.integers(1, max_denominator))
+    num = draw(st.integers(-bound * den, bound * den))
+    return Fraction(num, den)
+
+
+@st.composite
+def boxes(draw, d: int) -> list[tuple[Fraction, Fraction]]:
+    """[a_j, b_j] with a_j < b_j: containing 0, excluding 0, narrow (width 10⁻³) and wide."""
+    out = []
+    for _ in range(d):
+        kind = draw(st.sampled_from(["unit", "sym", "positive", "negative", "narrow", "random"]))
+        if kind == "unit":
+            a, b = Fraction(0), Fraction(1)
+        elif kind == "sym":
+            m = draw(st.integers(1, 3))
+            a, b = Fraction(-m), Fraction(m)
+        elif kind == "positive":
+            a = Fraction(draw(st.integers(1, 8)), draw(st.integers(1, 4)))
+            b = a + Fraction(draw(st.integers(1, 8)), draw(st.integers(1, 4)))
+        elif kind == "negative":
+            b = -Fraction(draw(st.integers(0, 8)), draw(st.integers(1, 4)))
+            a = b - Fraction(draw(st.integers(1, 8)), draw(st.integers(1, 4)))
+        elif kind == "narrow":
+            a = Fraction(draw(st.integers(-4, 4)), 2)
+            b = a + Fraction(1, 1000)
+        else:
+            a = draw(rationals(extreme=False, zero_probability=0.2))
+            b = a + Fraction(draw(st.integers(1, 16)), draw(st.integers(1, 8)))
+        out.append((a, b))
+    return out
+
+
+@st.composite
+def neurons(draw, d: int, box) -> tuple[list[Fraction], Fraction, Fraction]:
+    """(𝔴_i, 𝔟_i, 𝔳_i) for one hidden neuron, with the adversarial cases of S-EDGE."""
+    kind = draw(st.sampled_from(["generic"] * 5 + ["kink-at-a", "kink-at-b", "w-zero", "degenerate", "dead",
+                                                   "v-zero"]))
+    w = [draw(rationals()) for _ in range(d)]
+    b = draw(rationals())
+    v = draw(rationals(zero_probability=0.1))
+    if kind in ("kink-at-a", "kink-at-b"):
+        j = 0
+        if w[j] == 0:
+            w[j] = Fraction(draw(st.sampled_from([1, -1, 2, -3])))
+        end = box[j][0] if kind == "kink-at-a" else box[j][1]
+        b = -w[j] * end - sum((w[k] * box[k][0] for k in range(1, d)), Fraction(0))
+    elif kind == "w-zero":
+        w = [Fraction(0)] * d
+        b = draw(st.sampled_from([Fraction(1), Fraction(0), Fraction(-1)])) * draw(st.integers(1, 3))
+    elif kind == "degenerate":
+        w, b = [Fraction(0)] * d, Fraction(0)
+        v = v or Fraction(1)
+    elif kind == "dead":
+        # pre-activation ≤ 0 on the box, with maximum exactly 0 at a corner
+        corner_max = sum((max(wj * a, wj * bb) for wj, (a, bb) in zip(w, box)), Fraction(0))
+        b = -corner_max - draw(st.sampled_from([Fraction(0), Fraction(1, 2)]))
+    elif kind == "v-zero":
+        v = Fraction(0)
+    return w, b, v
+
+
+@st.composite
+def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: float = 0.1,
+                     degenerate: float = 0.0):
+    """{"widths": [d, H, 1], "theta": [...]} in the block layout of cjrr21 §2.1; with probability
+    about ``zero_probability`` every hidden parameter is 0 (only the output bias 𝔠 is free), and
+    with probability about ``degenerate`` the first neuron is fully degenerate (𝔴 = 0, 𝔟 = 0, 𝔳 ≠ 0)."""
+    H = draw(st.integers(1, max_width))
+    zero = draw(st.floats(0, 1)) < zero_probability
+    if zero:
+        ns = [([Fraction(0)] * d, Fraction(0), Fraction(0)) for _ in range(H)]
+    else:
+        ns = [draw(neurons(d, box)) for _ in range(H)]
+        if H >= 2 and draw(st.integers(0, 5)) == 0:  # a cancelling pair: same (𝔴, 𝔟), opposite 𝔳
+            tiny = draw(st.sampled_from([Fraction(0), Fraction(1, 2 ** 40)]))  # exact or near cancellation
+            ns[1] = (list(ns[0][0]), ns[0][1], -ns[0][2] + tiny)
+        if draw(st.floats(0, 1)) < degenerate:
+            ns[0] = ([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1))
+    c = draw(rationals(zero_probability=0 if zero else 0.3))  # with 𝔠 = 0 too, 𝒩 ≡ 0 is a duller case
+    theta = [x for w, _, _ in ns for x in w] + [b for _, b, _ in ns] + [v for _, _, v in ns] + [c]
+    return {"widths": [d, H, 1], "theta": [text(t) for t in theta]}
+
+
+@st.composite
+def measures(draw, d: int, box, kinds=("lebesgue", "uniform", "empirical")):
+    kind = draw(st.sampled_from(kinds))
+    if kind in ("lebesgue", "uniform"):
+        return {"kind": kind, "box": [[text(a), text(b)] for a, b in box]}
+    n = draw(st.integers(1, 5))
+    pts = []
+    for _ in range(n):
+        p = []
+        for a, b in box:
+            p.append(draw(st.sampled_from([a, b, (a + b) / 2, a + (b - a) * Fraction(draw(st.integers(0, 8)), 8)])))
+        pts.append([text(t) for t in p])
+    if n > 1 and draw(st.booleans()):
+        pts[-1] = pts[0]  # a repeated atom
+    weights = [text(Fraction(draw(st.integers(0, 4)), draw(st.integers(1, 4)))) for _ in pts]
+    if all(w == "0" for w in weights):
+        weights[0] = "1"
+    return {"kind": "empirical", "points": pts, "weights": weights}
+
+
+@st.composite
+def deep_networks(draw, d: int, widths=None, max_depth: int = 3, max_width: int = 3, zero_probability: float = 0.15):
+    """{"widths": [d, H_1, …, H_L, 1], "theta": [...]}: L ≥ 2 hidden layers (layer by layer, each
+    weight matrix row-major then its bias), exact zeros (about ``zero_probability`` of the
+    entries) and dead units included."""
+    if widths is None:
+        L = draw(st.integers(2, max_depth))
+        widths = [d] + [draw(st.integers(1, max_width)) for _ in range(L)] + [1]
+    n = sum((widths[k] + 1) * widths[k + 1] for k in range(len(widths) - 1))
+    theta = [draw(rationals(bound=3, extreme=False, zero_probability=zero_probability)) for _ in range(n)]
+    return {"widths": list(widths), "theta": [text(t) for t in theta]}
+
+
+@st.composite
+def targets(draw, d: int, box, kinds=("constant",)):
+    """A target of one of ``kinds``: "constant", "polynomial" (d = 1, degree ≤ 2),
+    "piecewise-linear" (d = 1, knots in the box, one possibly on a box end)."""
+    kind = draw(st.sampled_from([k for k in kinds if d == 1 or k == "constant"] or ["constant"]))
+    if kind == "constant":
+        xi = draw(st.one_of(st.just(Fraction(0)), rationals(zero_probability=0)))
+        return {"kind": "constant", "value": text(xi)}
+    if kind == "polynomial":
+        coeffs = [draw(rationals(extreme=False)) for _ in range(draw(st.integers(2, 3)))]
+        if coeffs[-1] == 0:
+            coeffs[-1] = Fraction(1)
+        return {"kind": "polynomial", "coefficients": [text(c) for c in coeffs]}
+    a, b = box[0]
+    xs = sorted({a, b, a + (b - a) * Fraction(draw(st.integers(1, 7)), 8)})
+    return {"kind": "piecewise-linear",
+            "knots": [[text(x), text(draw(rationals(extreme=False)))] for x in xs]}
+
+
+@st.composite
+def shallow_instances(draw, d: int | None = None, max_width: int = 4, measure_kinds=("lebesgue", "uniform",
+                                                                                       "empirical"),
+                      constant_target: bool = True, params=None, target_kinds=None,
+                      zero_probability: float = 0.1, critical_bias: float = 0.0, degenerate: float = 0.0):
+    """An instance dict (README, "Instance files") for the one-hidden-layer claims.
+
+    ``target_kinds`` (default: constant only, or polynomial if not ``constant_target``) as in
+    `targets`; ``params`` a dict of values or of strategies (drawn); with probability
+    ``critical_bias`` the output bias 𝔠 is moved to its critical value (𝒢_𝔠 = 0, solved
+    exactly, rational data only) -- the places where 𝒢 can vanish; ``zero_probability`` and
+    ``degenerate`` as in `shallow_networks`."""
+    if d is None:
+        d = draw(st.sampled_from([1, 1, 1, 2]))
+    box = draw(boxes(d))
+    net = draw(shallow_networks(d, box, max_width, zero_probability, degenerate))
+    kinds = target_kinds or (("constant",) if constant_target else ("polynomial",))
+    out = {"network": net, "target": draw(targets(d, box, kinds)), "measure": draw(measures(d, box, measure_kinds)),
+           "params": draw_params(draw, params)}
+    if critical_bias and draw(st.floats(0, 1)) < critical_bias:
+        out = with_critical_bias(out)
+    return out
+
+
+@st.composite
+def deep_instances(draw, d: int = 1, max_depth: int = 3, max_width: int = 3,
+                   measure_kinds=("lebesgue", "uniform", "empirical"), target_kinds=("constant",), params=None,
+                   zero_probability: float = 0.15):
+    """An instance dict with a network of two or more hidden layers (d = 1 integrates exactly)."""
+    box = draw(boxes(d))
+    return {"network": draw(deep_networks(d, max_depth=max_depth, max_width=max_width,
+                                          zero_probability=zero_probability)),
+            "target": draw(targets(d, box, target_kinds)), "measure": draw(measures(d, box, measure_kinds)),
+            "params": draw_params(draw, params)}
+
+
+def draw_params(draw, params) -> dict:
+    """``params`` with every Hypothesis strategy among its values drawn (Fractions as text)."""
+    out = {}
+    for k, v in (params or {}).items():
+        if isinstance(v, st.SearchStrategy):
+            v = draw(v)
+        if v is not None:
+            out[k] = text(v) if isinstance(v, Fraction) else v
+    return out
+
+
+def with_critical_bias(inst: dict) -> dict:
+    """``inst`` with the output bias 𝔠 replaced by the root of the affine map 𝔠 ↦ 𝒢_𝔠(θ) (exact);
+    unchanged where ℒ is not exactly computable or 𝒢_𝔠 does not depend on 𝔠."""
+    from .claim import Instance
+    from .errors import InputError
+    from .integrate import Problem, risk_and_gradient
+    from .numbers import Undecided, to_json
+    from .problems import Empirical
+
+    try:
+        parsed = Instance.from_json(inst)
+        net = parsed.net
+        if parsed.measure is None or not net.is_shallow:
+            return inst
+        if parsed.measure.d >= 2 and not isinstance(parsed.measure, Empirical):
+            return inst
+        g = []
+        for c in (0, 1):
+            prob = Problem(net.with_theta(net.theta[:-1] + (c,)), parsed.target, parsed.measure)
+            rg = risk_and_gradient(prob)
+            if not rg.exact:
+                return inst
+            g.append(rg.G[-1])
+    except (InputError, Undecided):
+        return inst
+    if g[1] == g[0]:
+        return inst
+    c_star = -g[0] / (g[1] - g[0])
+    theta = list(inst["network"]["theta"])
+    theta[-1] = to_json(c_star)
+    return {**inst, "network": {**inst["network"], "theta": theta}}
