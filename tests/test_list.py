@@ -230,3 +230,18 @@ def test_every_statement_substitution_is_live():
         changed = [c.id for c in cs if group.name in c.variant_groups
                    and c.statement_for(registry.resolve(f"{c.id}@{name}")[2]) != c.statement]
         assert changed, name
+
+
+def test_every_claim_says_where_its_code_is():
+    """`list --json`'s "code" names the file and line of the claim's evaluation, inside its
+    family's package, and the named function is defined on that line."""
+    out = json.loads(run("list", "--json").stdout)
+    assert len(out) == len(CLAIMS)
+    for c in out:
+        m = re.fullmatch(r"(verify/(\w+)/\S+\.py):(\d+) \(([\w.<>]+)\)", c["code"] or "")
+        assert m, c["code"]
+        path, family, line, name = m.group(1), m.group(2), int(m.group(3)), m.group(4)
+        assert family == c["family"], (c["id"], path)
+        source = (Path(verify.__file__).parent.parent / path).read_text().splitlines()
+        defined = "lambda" if name.endswith("<lambda>") else rf"def {name.split('.')[-1]}\("
+        assert re.search(defined, source[line - 1]), (c["id"], source[line - 1])

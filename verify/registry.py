@@ -6,7 +6,8 @@ through the functions here —
 * claims and their mutants (`register`), definition variants (`register_variants`);
 * network kinds of instance files, ``{"kind": NAME, ...}`` (`register_network_kind`);
 * report plots of counterexample instances (`register_instance_plot`);
-* command-line subcommands (`register_command`).
+* command-line subcommands (`register_command`);
+* Hypothesis strategies, re-exported by `verify.strategies` (`register_strategies`).
 
 The five papers' families are installed plugins like any other: `load_plugins` imports every module
 named in the ``relu_verify.claims`` entry-point group (see ``pyproject.toml``), in the order of the
@@ -95,6 +96,7 @@ class Command:
 
 
 NETWORK_KINDS: dict[str, NetworkKind] = {}
+STRATEGY_MODULES: dict[str, object] = {}  # module name -> a family's strategies module
 INSTANCE_PLOTS: list[InstancePlot] = []
 COMMANDS: dict[str, Command] = {}
 ENTRY_POINT_GROUP = "relu_verify.claims"
@@ -122,6 +124,13 @@ def register_instance_plot(plot: InstancePlot) -> InstancePlot:
             return plot
     INSTANCE_PLOTS.append(plot)
     return plot
+
+
+def register_strategies(module):
+    """Make the public strategies of a family's module reachable as ``verify.strategies.NAME`` as
+    well (the module's own path stays the canonical one)."""
+    STRATEGY_MODULES[module.__name__] = module
+    return module
 
 
 def register_command(command: Command) -> Command:

@@ -11,7 +11,9 @@ critical value, and huge and tiny magnitudes.
 The strategies compose: `shallow_instances` = `boxes` → `shallow_networks` (→ `neurons` →
 `rationals`) + `targets` + `measures`, and `deep_instances` does the same with `deep_networks`.
 Claims attach their own strategy (``Claim.instances``), usually one of these with claim-specific
-``params``; ``relu-verify search`` draws from it.
+``params``; ``relu-verify search`` draws from it.  Each paper's own strategies live in its package
+(``verify.gsgd19.strategies.path_instances``, …) and are reachable here by name as well
+(``verify.strategies.path_instances``), through `verify.registry.register_strategies`.
 
     >>> from hypothesis import given
     >>> from verify import strategies as vst
@@ -260,3 +262,16 @@ def with_critical_bias(inst: dict) -> dict:
     theta = list(inst["network"]["theta"])
     theta[-1] = to_json(c_star)
     return {**inst, "network": {**inst["network"], "theta": theta}}
+
+
+def __getattr__(name: str):
+    """A strategy a family registered (`verify.registry.register_strategies`), by name."""
+    if not name.startswith("_"):
+        from .registry import STRATEGY_MODULES, load_plugins
+
+        load_plugins()
+        for module in STRATEGY_MODULES.values():
+            found = vars(module).get(name)
+            if callable(found) and getattr(found, "__module__", None) == module.__name__:
+                return found
+    raise AttributeError(f"module 'verify.strategies' has no attribute {name!r}")

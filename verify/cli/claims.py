@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ..claim import Verdict
 from ..errors import InputError
@@ -82,7 +83,25 @@ def _claim_json(c) -> dict:
             "variant_options": {g: {"options": list(VARIANT_GROUPS[g].options), "default": VARIANT_GROUPS[g].default,
                                     "doc": VARIANT_GROUPS[g].doc} for g in c.variant_groups},
             "params": {k: p.to_json() for k, p in c.params.items()}, "params_doc": c.params_doc,
-            "mutants": [m.id for m in c.mutants]}
+            "mutants": [m.id for m in c.mutants], "code": where_defined(c.evaluate)}
+
+
+def where_defined(fn) -> str | None:
+    """``verify/cjrr21/claims/identity.py:120 (eval_identity)``: where a claim's evaluation is
+    written, relative to the folder that holds the package (None for what has no source)."""
+    import inspect
+    import sys
+
+    fn = inspect.unwrap(fn)
+    try:
+        path = Path(inspect.getsourcefile(fn)).resolve()
+        line = inspect.getsourcelines(fn)[1]
+    except (TypeError, OSError):
+        return None
+    top = sys.modules.get(fn.__module__.split(".")[0])
+    root = Path(top.__file__).resolve().parent.parent if top is not None and getattr(top, "__file__", None) else None
+    shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+    return f"{shown.as_posix()}:{line} ({fn.__qualname__})"
 
 
 def _list_one(ref: str, as_json: bool) -> int:
@@ -121,6 +140,7 @@ def _list_one(ref: str, as_json: bool) -> int:
     put("source", claim.source)
     put("note", claim.note)
     put("family", claim.family)
+    put("code", where_defined(claim.evaluate) or "(no source)")
     put("examples", f"{len(claim.examples)} built-in")
     if claim.variant_groups:
         print("  variant groups (CLAIM@OPTION; * default, > selected)")
