@@ -1,4 +1,4 @@
-"""ejrw22 planted violations 1, 2, 4, 5, 11 -- false neighbours of claims 13, 2 and 9, refuted exactly.
+"""ejrw22 planted violations 1, 2, 4, 5, 11 -- false neighbours of claims 13, 2 and 9, decided exactly.
 
 Planted 1 (coercive-sublevel): {θ ∈ M : L(θ) ≤ λ} bounded by params.bound; planted 2 (uniform-bound):
 sup_t|Θ_t| ≤ C(L(Θ_0), Lip f, A, B, p); planted 4 (gradient-continuous): 𝒢 continuous on ℝ^𝔡, refuted
