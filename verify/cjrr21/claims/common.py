@@ -231,7 +231,6 @@ def _need_measure(ev):
         raise InputError("this claim integrates over a measure: the instance needs 'measure'", "measure")
 
 
-
 # --------------------------------------------------------------------------------------------
 # helpers of several claim groups
 

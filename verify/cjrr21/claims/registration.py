@@ -15,8 +15,8 @@ from .gradient import (eval_degenerate_frozen, eval_gradient_bound, eval_gradien
 from .identity import (eval_balancedness, eval_family_phi_square, eval_identity_no_output_bias, eval_identity_softplus,
                        eval_identity_two_layers, eval_lyapunov_family, eval_lyapunov_function, eval_lyapunov_identity,
                        eval_lyapunov_pointwise)
-from .instances import (ATOMS, DEAD, DEGENERATE, DESIGN, EXAMPLES, KINK_AT_ENDS, P1, P2, P3, P4, P5, P6, P7, P8, P9,
-                        P10, P11, THREE_D, UNIFORM, ZERO, P5b, _deep, _gamma_one_over_lambda, _inst, _maybe_step,
+from .instances import (ATOMS, DEAD, DEGENERATE, DESIGN, EXAMPLES, KINK_AT_ENDS, P1, P2, P3, P4, P5, P5b, P6, P7, P8,
+                        P9, P10, P11, THREE_D, UNIFORM, ZERO, _deep, _gamma_one_over_lambda, _inst, _maybe_step,
                         _positive, _shallow, _steps_st)
 from .trajectories import eval_gd, eval_gf_integral, eval_pure_bias, eval_risk_to_zero, eval_sgd
 
