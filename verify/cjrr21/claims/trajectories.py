@@ -1,0 +1,433 @@
+"""cjrr21 claims 11–18: GD, gradient-flow and SGD trajectories Θ_0, Θ_1, ….
+
+* 11–14. gd-lyapunov-decrease, gd-bounded, gd-summable, gd-minrate [DERIVED]: finite-horizon
+  certificates for Θ_{n+1} = Θ_n − γ_n𝒢(Θ_n) with 0 < γ_n ≤ γ̄ (``gd_trajectory``: exact, rounded
+  to a dyadic grid with the V-changes δ_k carried, or balls; P6 drops the step bound);
+* 15. gd-risk-to-zero [ABSTRACT]: ℒ(Θ_n) → 0, UNKNOWN at best, refuted by a certified periodic
+  orbit with positive risk (P7: γ = 1/λ);
+* 16. gf-lyapunov-integral [DERIVED]: V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow
+  (the telescoped discrete identity as evidence; enclosures of the flow by `verify.flows`);
+* 17. sgd-sure-decrease [DERIVED]: V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path, γ ≤ γ̄ with λ := 1;
+* 18. pure-bias-dynamics [DERIVED]: 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ) when the hidden parameters are 0.
+"""
+
+from __future__ import annotations
+
+from flint import arb, fmpq
+
+from ...claim import Evaluation, Hypothesis, Relation, relation, undecidable
+from ...errors import InputError
+from ...nets import Network
+from ...numbers import EXACT, Undecided, parse_number, parse_rational, sign, sum_squares, to_json
+from ...problems import per_sample_gradient
+from .common import (MAX_STEPS, K, V, _all_zero, _ball_ctx, _Budget, _gamma, _int_param, _lam_M, _need_measure,
+                     _parse_points, _points, _rg, _round_dyadic, _rounded_out, _rounding_bits, _setup, _short,
+                     gamma_bar)
+
+
+# --------------------------------------------------------------------------------------------
+# 11-14. finite-horizon GD certificates
+
+
+def _gammas(ev: Evaluation, N, default):
+    """γ_0, …, γ_N (one more than the steps, for the current-index variant)."""
+    raw = ev.inst.params.get("gammas")
+    if raw is not None:
+        if not isinstance(raw, list) or len(raw) < N + 1:
+            raise InputError(f"gammas must list at least {N + 1} step sizes (γ_0..γ_N)", "params.gammas")
+        return [parse_number(g, f"params.gammas[{k}]") for k, g in enumerate(raw)]
+    g = ev.param("gamma", default)
+    return [g] * (N + 1)
+
+
+def gd_trajectory(ev: Evaluation, N: int):
+    """Θ_0..Θ_N with ℒ, 𝒢 at Θ_0..Θ_{N−1}; exact (optionally rounded to a dyadic grid after
+    each step, params.rounding_bits, with the V-change δ_k of the rounding recorded) or balls.
+
+    ``exact_upto`` = m: Θ_0..Θ_m are the GD iterates themselves (no rounding changed them);
+    ``stop``: the reason the run ended before N steps (the work budget `WORK_LIMIT`), or None."""
+    net, xi, s, hyps = _setup(ev)
+    lam, M = _lam_M(ev)
+    V0 = V(net.theta, xi)
+    gbar = gamma_bar(V0, lam, net.d, M)
+    gammas = _gammas(ev, N, gbar)
+    current = ev.variants.get("gd") == "current"
+    bits = _rounding_bits(ev, N)
+    nets, Ls, Gs, used, deltas = [net], [], [], [], []
+    exact_upto, stop = N, None
+    budget = _Budget(ev, net.H + 1)
+    for n in range(N):
+        stop = budget.charge(nets[-1].theta, n)
+        if stop:
+            exact_upto = min(exact_upto, n)
+            break
+        L, G = _rg(ev, nets[-1], s)
+        g = gammas[n + 1] if current else gammas[n]
+        th = [t - g * gk for t, gk in zip(nets[-1].theta, G)]
+        delta = 0
+        if bits is not None and ev.exact:
+            rounded = [_round_dyadic(t, bits) for t in th]
+            if rounded != th and exact_upto == N:
+                exact_upto = n  # Θ_{n+1} is the rounded image of the GD step from Θ_n
+            delta = V(rounded, xi) - V(th, xi)
+            th = rounded
+        Ls.append(L)
+        Gs.append(G)
+        used.append(g)
+        deltas.append(delta)
+        nets.append(net.with_theta(th))
+    ev.record("V(Θ_n)", [V(n.theta, xi) for n in nets])
+    ev.record("ℒ(Θ_n)", Ls)
+    mode = f"balls at {ev.prec} bits" if not ev.exact else (
+        "exact rationals" if bits is None else f"exact steps, iterates rounded to the grid 2^-{bits}")
+    ev.notes.append(f"GD mode: {mode}; {len(Ls)} of {N} steps computed")
+    if bits is not None and ev.exact:
+        ev.notes.append(f"iterates rounded to the dyadic grid 2^-{bits} after each step; the certificate covers "
+                        "the rounded trajectory, with the V-change of each rounding carried as δ_k; a failure "
+                        f"at an iterate past Θ_{exact_upto} (the first rounded one) is reported UNKNOWN, not VIOLATED")
+    return dict(nets=nets, L=Ls, G=Gs, gammas=used, deltas=deltas, xi=xi, s=s, hyps=hyps, lam=lam, M=M,
+                gbar=gbar, V0=V0, exact_upto=exact_upto, stop=stop, N=N, bits=bits)
+
+
+def _on_trajectory(tr, k: int, rel: Relation) -> Relation:
+    """``rel`` involves the iterates Θ_0..Θ_k: a failure is certified only if they are exact GD
+    iterates."""
+    if k <= tr["exact_upto"]:
+        return rel
+    return _rounded_out(rel, f"involves Θ_{k}, an iterate rounded to the grid 2^-{tr['bits']}: not a GD "
+                             "iterate; rerun with rounding_bits: null to decide")
+
+
+def _all_le(pairs) -> bool | None:
+    """Certified: 0 < g ≤ bound for every (g, bound); None if some comparison is undecided."""
+    out = True
+    for g, bound in pairs:
+        s1, s2 = sign(g), sign(bound - g)
+        if s1 is None or s2 is None:
+            out = None
+            continue
+        if s1 != 1 or s2 < 0:
+            return False
+    return out
+
+
+def _step_hypothesis(ev, tr, which="step"):
+    mode = ev.variants.get("step", "derived")
+    gs = tr["gammas"]
+    if mode == "derived":
+        ok = _all_le((g, tr["gbar"]) for g in gs)
+        return Hypothesis("0 < γ_n ≤ γ̄ for all n (γ̄ our derived constant, not the paper's)", ok,
+                          f"γ̄ = {_short(tr['gbar'])}")
+    if mode == "local":
+        ks = [K(n, tr["lam"], tr["M"]) for n in tr["nets"][:len(gs)]]
+        ok = _all_le((g, 4 / k) for g, k in zip(gs, ks))  # K(θ) ≥ 8λ > 0
+        return Hypothesis("0 < γ_n ≤ 4/K(Θ_n) for all n", ok)
+    bound = ev.param("step_bound")
+    if bound is None:
+        raise InputError("variant @step-paper needs params.step_bound (the paper's constant)", "params.step_bound")
+    ok = _all_le((g, bound) for g in gs)
+    ev.notes.append(f"@step-paper: the step hypothesis is the user's constant params.step_bound = {to_json(bound)}; "
+                    "a VIOLATED verdict refutes that user-supplied constant (the statement with it), not the "
+                    "paper's theorem, whose constant is unknown, nor our γ̄")
+    return Hypothesis(f"0 < γ_n ≤ {to_json(bound)} (user's constant params.step_bound, not the paper's)", ok)
+
+
+def _steps(ev, default=20):
+    return int(ev.param("steps", default, parse=lambda v, w: _int_param(v, w, 1, MAX_STEPS)))
+
+
+def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
+    _need_measure(ev)
+    N = _steps(ev)
+    tr = gd_trajectory(ev, N)
+    hyps = list(tr["hyps"])
+    if step_hypothesis:
+        hyps.append(_step_hypothesis(ev, tr))
+    else:  # the mutant's statement is about positive steps only
+        pos = [sign(g) for g in tr["gammas"]]
+        hyps.append(Hypothesis("γ_n > 0 for all n", False if any(t in (0, -1) for t in pos) else
+                               (None if None in pos else True),
+                               "" if all(t == 1 for t in pos) else "outside the statement's scope: a step γ_n ≤ 0"))
+    xi, nets = tr["xi"], tr["nets"]
+    Nc = len(tr["L"])  # steps computed
+    Vs = [V(n.theta, xi) for n in nets]
+    slack = 0
+    rels = []
+    for n in range(Nc):
+        pre = Vs[n + 1] - tr["deltas"][n]  # V of the unrounded step
+        if which == "decrease":
+            rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n}) − 4γ_{n}ℒ(Θ_{n})", pre, "≤",
+                                                       Vs[n] - 4 * tr["gammas"][n] * tr["L"][n])))
+        elif which == "nonincreasing":
+            rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n + 1}) ≤ V(Θ_{n})", pre, "≤", Vs[n])))
+        slack = slack + (tr["deltas"][n] if sign(tr["deltas"][n]) == 1 else 0)
+    Vmax = Vs[0] + slack  # ≥ V(Θ_0): relations on exact iterates stay (weaker) statements of the theorem
+    if which == "bounded":
+        for n in range(Nc + 1):
+            rels.append(_on_trajectory(tr, n, relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺",
+                                                       sum_squares(nets[n].theta), "≤", Vs[n])))
+            rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺ (n = {n})", Vs[n], "≤", Vmax)))
+    if which in ("summable", "minrate"):
+        total, gsum = 0, 0
+        for n in range(Nc):
+            total = total + tr["gammas"][n] * tr["L"][n]
+            gsum = gsum + tr["gammas"][n]
+            if which == "summable":
+                rel = relation(f"Σ_(k<{n + 1}) γ_kℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/4", total, "≤",
+                               (Vmax - 2 * xi * xi) / 4)
+            elif sign(gsum) == 1:
+                rel = relation(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
+                               _certified_min(tr["L"][:n + 1]), "≤", (Vmax - 2 * xi * xi) / (4 * gsum))
+            else:  # outside the step hypothesis (γ_k > 0), or undecided: no bound to compare with
+                rel = undecidable(f"min_(k<{n + 1}) ℒ(Θ_k) ≤ (V(Θ_0) + Σδ⁺ − 2ξ²)/(4Σγ_k)",
+                                  "Σγ_k is not certified > 0")
+            rels.append(_on_trajectory(tr, n, rel))
+    if tr["stop"]:
+        rels.append(undecidable(f"steps {Nc}..{N - 1}", tr["stop"]))
+    return rels, hyps
+
+
+def _certified_min(xs):
+    """min of exact numbers exactly; of balls as an enclosure (arb.min)."""
+    out = xs[0]
+    for x in xs[1:]:
+        if isinstance(out, fmpq) and isinstance(x, fmpq):
+            out = x if x < out else out
+        else:
+            out = arb(out).min(arb(x))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 15, 16. asymptotic statements
+
+
+def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
+    """Exact GD (no rounding) and a search for a repeat Θ_n = Θ_m.  A repeat certifies a periodic
+    orbit only when every future step is the same: a constant step (``gamma`` or the default),
+    never a ``gammas`` list, whose continuation past the list is unspecified."""
+    _need_measure(ev)
+    if not (ev.exact and ev.inst.is_exact()):
+        raise Undecided("the periodic-orbit search runs in exact arithmetic only")
+    N = _steps(ev, 6)
+    ev.inst = ev.inst.replace(params={**ev.inst.params, "rounding_bits": None})
+    tr = gd_trajectory(ev, N)
+    hyps = list(tr["hyps"])
+    if step_rule == "derived":
+        hyps.append(_step_hypothesis(ev, tr))
+    else:
+        lam = tr["lam"]
+        hyps.append(Hypothesis("0 < γ_n ≤ 1/λ for all n", _all_le((g, 1 / lam) for g in tr["gammas"]), f"λ = {lam}"))
+    nets = tr["nets"]
+    seen = {}
+    constant_steps = "gammas" not in ev.inst.params and all(g == tr["gammas"][0] for g in tr["gammas"])
+    for n, net in enumerate(nets[:len(tr["L"])] if constant_steps else []):
+        key = tuple(net.theta)
+        if key in seen:
+            m = seen[key]
+            Lm = tr["L"][m]
+            return [relation(f"no periodic orbit with positive risk (Θ_{n} = Θ_{m} under the constant step "
+                             f"γ = {to_json(tr['gammas'][0])}, so ℒ(Θ_k) = ℒ(Θ_{m}) infinitely often; "
+                             "ℒ(Θ_{m}) > 0 keeps ℒ(Θ_n) away from 0)", Lm, "=", 0)], hyps
+        seen[key] = n
+    why = f"no periodic orbit within {len(tr['L'])} steps" if constant_steps else \
+        "no periodic-orbit test: the steps are not one constant γ"
+    rels = [undecidable("lim ℒ(Θ_n) = 0", f"asymptotic: no finite run certifies it; ℒ(Θ_{len(tr['L']) - 1}) = "
+                        f"{_short(tr['L'][-1])}, ℒ(Θ_0) = {_short(tr['L'][0])}; {why}")] if tr["L"] else []
+    if tr["stop"]:
+        rels.append(undecidable(f"steps {len(tr['L'])}..{N - 1}", tr["stop"]))
+    return rels, hyps
+
+
+def eval_gf_integral(ev: Evaluation):
+    _need_measure(ev)
+    N = _steps(ev, 3)
+    params = dict(ev.inst.params)  # a copy: the caller's instance must not change
+    if "gamma" not in params and "gammas" not in params:
+        params["gamma"] = "1/100000000"
+    params.setdefault("rounding_bits", None)
+    ev.inst = ev.inst.replace(params=params)
+    tr = gd_trajectory(ev, N)
+    xi = tr["xi"]
+    Nc = len(tr["L"])
+    lhs = V(tr["nets"][-1].theta, xi) + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
+    rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (sum_squares(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
+                                         fmpq(0))
+    rhs = rhs + sum(tr["deltas"], fmpq(0))
+    # evidence, not the statement: its failure would refute claim 9 at some Θ_k, not the flow
+    rels = [_rounded_out(relation(f"evidence: V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) + Σδ_k "
+                                  f"(N = {Nc} GD steps, telescoped claim 9)", lhs, "=", rhs),
+                         "the discrete identity is evidence about GD, not a statement about the flow")]
+    if tr["stop"]:
+        rels.append(undecidable(f"evidence steps {Nc}..{N - 1}", tr["stop"]))
+    T = ev.param("T", None, parse=parse_rational)
+    if T is None:
+        rels.append(undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along every gradient-flow solution",
+                                "continuous time: give params.T for a certified enclosure of the flow on [0, T] "
+                                "(d = 1, density measure, ℒ with s = 1)"))
+    else:
+        rels += _gf_enclosure(ev, tr, T)
+    return rels, tr["hyps"]
+
+
+def _gf_enclosure(ev: Evaluation, tr, T) -> list:
+    """The flow form on [0, T] from a certified enclosure of the standard flow (`verify.flows`; the
+    same stepper as ejrw22): d/dt V(Θ_t) = −⟨∇V, 𝒢⟩ = −8ℒ(Θ_t) a.e. (claim 9 holds at every θ), so the
+    box enclosure of V(Θ_T) must meet V(Θ_0) − 8Σ_n h_n ℒ(X_n) (Θ_t ∈ X_n on step n); disjoint
+    enclosures are VIOLATED."""
+    from ...flows import FlowSystem, _sq
+    from ...numbers import ball_gap, precision
+    from ...problems import Constant, Empirical
+
+    net, xi, s = tr["nets"][0], tr["xi"], tr["s"]
+    if T <= 0:
+        raise InputError(f"the horizon T must be > 0, got {to_json(T)}", "params.T")
+    if net.d != 1 or s != 1 or isinstance(ev.inst.measure, Empirical) or not ev.exact:
+        return [undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
+                            "the certified flow enclosure needs d = 1, a density measure, ℒ with s = 1 and exact data")]
+    system = FlowSystem(Constant(xi), ev.inst.measure, net.H)
+    enc = system.enclose(net.theta, T, "standard", max_steps=int(ev.param("max_steps", 4000, parse=parse_rational)))
+    with precision(enc.prec):
+        VT = sum((_sq(y) for y in enc.final), arb(0)) + _sq(enc.final[-1] - 2 * xi)
+        energy = arb(V(net.theta, xi))
+        for st in enc.steps:
+            energy -= 8 * arb(st.t1 - st.t0) * system._risk_box(st.X).nonnegative_part()
+    gap = ball_gap(VT, energy)
+    name = "V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along every gradient-flow solution"
+    if gap is None:
+        return [undecidable(name, "an enclosure is not finite")]
+    where = f"T = {to_json(enc.t_reached)}, {len(enc.steps)} certified steps"
+    regular = all(_regular_box(st.X, net) for st in enc.steps)
+    if gap == 0 or not regular:
+        # overlapping enclosures are consistent with the equality but certify nothing; disjoint
+        # ones near the singular set (w_i, b_i) = 0 leave open whether any solution exists there
+        why = (f"the enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ overlap ({where}): consistent, but an equality "
+               "is never certified by enclosures" if gap == 0 else
+               f"the enclosures are disjoint (gap ≥ {to_json(gap)}) but some box meets the singular set "
+               "(𝔴_i, 𝔟_i) = 0, where the existence of a solution inside it is not certified")
+        rels = [undecidable(name, why)]
+    else:
+        # every solution stays in the boxes (verify.flows, step 1), and boxes inside the regular
+        # set contain one (the field is locally Lipschitz there): it violates the identity
+        rels = [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; every gradient-flow "
+                         f"solution, {where})", gap, "=", fmpq(0))]
+    if not enc.complete:
+        rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
+    return rels
+
+
+def _regular_box(X, net: Network) -> bool:
+    """Certified: no point of the box X has (𝔴_i, 𝔟_i) = (0, 0) for any neuron (d = 1)."""
+    H = net.H
+    return all(sign(X[i]) not in (0, None) or sign(X[H + i]) not in (0, None) for i in range(H))
+
+
+# --------------------------------------------------------------------------------------------
+# 17. SGD
+
+
+def _samples(ev: Evaluation, net: Network):
+    """Batches of sample points: params.batches (list of lists of points) or params.samples
+    (one point per step), else one step per support point."""
+    raw = ev.inst.params.get("batches")
+    if raw is None:
+        single = ev.inst.params.get("samples")
+        if single is None:
+            return [[p] for p in _points(ev, net)]
+        raw = [[p] for p in single] if isinstance(single, list) else single
+    if not isinstance(raw, list) or not raw:
+        raise InputError("batches must be a non-empty list of lists of points", "params.batches")
+    return [_parse_points(batch, net.d, f"params.batches[{k}]") for k, batch in enumerate(raw)]
+
+
+def eval_sgd(ev: Evaluation):
+    net, xi, s, hyps = _setup(ev)
+    deriv0 = ev.variants["deriv0"]
+    batches = _samples(ev, net)
+    if ev.variants.get("sgd") == "single" and any(len(b) > 1 for b in batches):
+        raise InputError("batches of more than one sample need the variant @sgd-minibatch", "params.batches")
+    M = max(abs(t) for b in batches for p in b for t in p)
+    if ev.inst.measure is not None:
+        M = max(M, ev.inst.measure.coordinate_bound())
+    d = net.d
+    gbar = gamma_bar(V(net.theta, xi), 1, d, M)
+    gamma = _gamma(ev, gbar)
+    hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", _all_le([(gamma, gbar)]),
+                           f"γ̄ = {_short(gbar)}"))
+    ctx = EXACT if ev.exact else _ball_ctx(ev)
+    bits = _rounding_bits(ev, len(batches))
+    rels = []
+    cur = net
+    Vs = [V(net.theta, xi)]
+    exact_path = True  # cur is the SGD iterate itself (no rounding has changed it)
+    budget = _Budget(ev, 1)
+    for n, batch in enumerate(batches):
+        budget.per_step = len(batch)  # one pointwise gradient per sample
+        stop = budget.charge(cur.theta, n)
+        if stop:
+            rels.append(undecidable(f"SGD steps {n + 1}..{len(batches)}", stop))
+            break
+        gs, rs = [], []
+        for x in batch:
+            g, r = per_sample_gradient(cur, ev.inst.target, x, ctx, deriv0)
+            gs.append([s * t for t in g])
+            rs.append(r)
+            kk = 4 * r * r * ((1 + d * M * M) * (sum_squares(cur.theta) - cur.theta[-1] ** 2) + 2)
+            rels.append(relation(f"step {n + 1}: ‖g‖² + g_𝔡² ≤ 4r²[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2] at x = "
+                                 f"({', '.join(map(str, x))})", sum_squares(gs[-1]) + gs[-1][-1] ** 2, "≤", s * s * kk))
+        k = len(batch)
+        gbar_vec = [sum((g[i] for g in gs), 0) / k for i in range(len(cur.theta))]
+        r2 = sum((s * r * r for r in rs), 0) / k
+        new = [t - gamma * g for t, g in zip(cur.theta, gbar_vec)]
+        V0, V1 = V(cur.theta, xi), V(new, xi)
+        rels.append(relation(f"step {n + 1}: V(Θ_n) = V(Θ_n−1) − 8γ·mean(r²) + γ²(‖ḡ‖² + ḡ_𝔡²)", V1, "=",
+                             V0 - 8 * gamma * r2 + gamma ** 2 * (sum_squares(gbar_vec) + gbar_vec[-1] ** 2)))
+        dec = relation(f"step {n + 1}: V(Θ_n) ≤ V(Θ_n−1) − 4γ·mean(r²)", V1, "≤", V0 - 4 * gamma * r2)
+        # the decrease rests on V(Θ_{n−1}) ≤ V(Θ_0) (induction along the exact path); the
+        # per-sample bound and the expansion hold at every θ
+        rels.append(dec if exact_path else _rounded_out(
+            dec, f"Θ_{n} was rounded to the grid 2^-{bits}: not an SGD iterate; rerun with rounding_bits: null"))
+        Vs.append(V1)
+        if bits is not None and ev.exact:
+            rounded = [_round_dyadic(t, bits) for t in new]
+            exact_path = exact_path and rounded == new
+            new = rounded
+        cur = cur.with_theta(new)
+    if bits is not None and ev.exact and len(batches) > 1:
+        ev.notes.append(f"the iterate is rounded to the dyadic grid 2^-{bits} before each next step; every "
+                        "relation is about one step from the point it names, so each is certified exactly")
+    ev.record("V(Θ_n)", Vs)
+    ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
+    return rels, hyps
+
+
+# --------------------------------------------------------------------------------------------
+# 18. pure-bias dynamics
+
+
+def eval_pure_bias(ev: Evaluation):
+    _need_measure(ev)
+    net, xi, s, hyps = _setup(ev)
+    hidden_zero = _all_zero(net.theta[:-1])
+    hyps.append(Hypothesis("all hidden parameters are 0", hidden_zero))
+    lam, _ = _lam_M(ev)
+    gamma = _gamma(ev, 1 / lam)
+    N = _steps(ev, 6)
+    factor = 1 - 2 * s * gamma * lam
+    cur = net
+    rels = []
+    budget = _Budget(ev, net.H + 1)
+    for n in range(1, N + 1):
+        stop = budget.charge(cur.theta, n - 1)
+        if stop:
+            rels.append(undecidable(f"steps {n}..{N}", stop))
+            break
+        _, G = _rg(ev, cur, s)
+        cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, G)])
+        rels.append(relation(f"𝔠_{n} − ξ = (1 − 2sγλ)^{n}(𝔠_0 − ξ)", cur.c - xi, "=", factor ** n * (net.c - xi)))
+        rels.append(relation(f"hidden parameters of Θ_{n} are 0", sum_squares(cur.theta[:-1]), "=", 0))
+    conv, crit = sign(1 - abs(factor)), sign(1 / (s * lam) - gamma)
+    if conv is not None and crit is not None and sign(gamma) is not None:
+        crit_ok = sign(gamma) == 1 and crit == 1
+        rels.append(relation("[|1 − 2sγλ| < 1] ⇔ [0 < γ < 1/(sλ)]", fmpq(int((conv == 1) == crit_ok)), "=", fmpq(1)))
+    return rels, hyps
