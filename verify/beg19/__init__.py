@@ -12,9 +12,8 @@ Importing the package registers all of this (`verify.registry`); it is the entry
 ``beg19 = "verify.beg19"`` of the ``relu_verify.claims`` group in ``pyproject.toml``.
 """
 
-from . import claims, cli  # noqa: F401  (importing registers)
-
-from ..registry import InstancePlot, register_instance_plot
+from ..registry import InstancePlot, register_instance_plot, register_strategies
+from . import claims, cli, strategies  # noqa: F401  (importing registers the claims and commands)
 
 
 def _draw_pair(fig, instance):
@@ -30,3 +29,4 @@ def _is_pair(instance) -> bool:
 
 
 register_instance_plot(InstancePlot("beg19-pair", _is_pair, _draw_pair))
+register_strategies(strategies)

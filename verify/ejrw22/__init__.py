@@ -11,4 +11,8 @@ Importing the package registers all of this (`verify.registry`); it is the entry
 ``ejrw22 = "verify.ejrw22"`` of the ``relu_verify.claims`` group in ``pyproject.toml``.
 """
 
-from . import claims, cli  # noqa: F401  (importing registers)
+from ..registry import register_strategies
+from . import claims, cli, strategies  # noqa: F401  (importing registers the claims and commands)
+
+
+register_strategies(strategies)

@@ -130,12 +130,13 @@ def cmd_flow(args) -> int:
         if not enc.complete:
             stopped = f"certified only on [0, {enc.t_reached}] of [0, {T}]: {enc.reason}"
     if args.out:
-        from ..report import write_atomic
+        from ..files import write_atomic
 
         write_atomic(Path(args.out), json.dumps(out, indent=1, ensure_ascii=False) + "\n")
         con.print(f"wrote {args.out}")
     if args.plot:
-        from ..report import draw_series, png_of, write_atomic_bytes
+        from ..files import write_atomic_bytes
+        from ..report import draw_series, png_of
 
         write_atomic_bytes(Path(args.plot), png_of(draw_series, series))
         con.print(f"wrote {args.plot}")

@@ -23,7 +23,6 @@ Modules: ``model`` (the report dict as data: outcomes, decisions, the lines ever
 ``drawings`` and ``plots`` (what is drawn), ``folder`` (`write`, `render`, `load_report`).
 """
 
-from ..files import write_atomic, write_atomic_bytes  # noqa: F401  (re-exported)
 from .drawings import (activation_of, draw_instance, draw_series, float_network, plot_instance, plot_margins, plot_series,
                        plot_summary, softplus)
 from .figures import Unplottable, fixed_margins, mathtext_ok, mpl_text, plain_text, png_of

@@ -13,9 +13,8 @@ Importing the package registers all of this (`verify.registry`); it is the entry
 ``yoneda23 = "verify.yoneda23"`` of the ``relu_verify.claims`` group in ``pyproject.toml``.
 """
 
-from . import claims, cli  # noqa: F401  (importing registers)
-
-from ..registry import InstancePlot, NetworkKind, register_instance_plot, register_network_kind
+from ..registry import InstancePlot, NetworkKind, register_instance_plot, register_network_kind, register_strategies
+from . import claims, cli, strategies  # noqa: F401  (importing registers the claims and commands)
 from .d0 import D0
 
 
@@ -32,3 +31,4 @@ def _is_d0(instance) -> bool:
 
 register_network_kind(NetworkKind("d0", D0.from_json, "the D0 construction given by its knobs; its θ is θ^0 (spec 004 §2.2)"))
 register_instance_plot(InstancePlot("yoneda23-d0-snapshots", _is_d0, _draw_snapshots))
+register_strategies(strategies)

@@ -147,7 +147,7 @@ def _d0_build(args, cfg) -> int:
         t.add_row("ramp coordinates at θ^0", f"a = {to_json(a)}, λ = {to_json(lam)}")
         console().print(t)
     if args.out:
-        from ..report import write_atomic
+        from ..files import write_atomic
 
         write_atomic(Path(args.out), json.dumps(cfg.network().to_json(), indent=1) + "\n")
         msg = f"wrote {args.out} (an ordinary 'mlp' network with θ = θ^0; every other command reads it)"
@@ -295,7 +295,7 @@ def _d0_gd(args, cfg) -> int:
     if not tr.complete:
         con.print(f"[bold red]incomplete run[/bold red]: {tr.reason}")
     if args.out:
-        from ..report import write_atomic
+        from ..files import write_atomic
 
         out = {"config": cfg.to_json(), "arithmetic": ar, "steps": steps, "prec": tr.prec if ar == "ball" else None,
                "complete": tr.complete, "reason": tr.reason, "seconds": tr.seconds, "engine_steps": tr.engine_steps,
@@ -314,7 +314,8 @@ def _d0_gd(args, cfg) -> int:
         con.print(f"wrote {args.out}")
     if args.plot:
         from .plots import draw_run
-        from ..report import png_of, write_atomic_bytes
+        from ..files import write_atomic_bytes
+        from ..report import png_of
 
         write_atomic_bytes(Path(args.plot), png_of(draw_run, tr, [p if cfg.d > 1 else p[0] for p in points]))
         con.print(f"wrote {args.plot}")
