@@ -405,3 +405,24 @@ def exact_sqrt(q) -> fmpq | None:
     if rp * rp == p and rd * rd == d:
         return fmpq(rp, rd)
     return None
+
+
+def ball_hull(lo, hi=None) -> arb:
+    """A ball containing the rational interval [lo, hi] (at the current precision); ``arb(lo)``
+    when ``hi`` is None or equal to ``lo``."""
+    if hi is None or hi == lo:
+        return arb(lo)
+    return arb(lo).union(arb(hi))
+
+
+def square_enclosure(x: arb) -> arb:
+    """An enclosure of {y² : y ∈ x}: the hull of the exact squares of the end points (and 0 when x
+    contains 0), so for x ∋ 0 it reaches below 0 only by the rounding of the ball's radius, where
+    ``x * x`` reaches down to −|x|²."""
+    bd = ball_bounds(x)
+    if bd is None:
+        return x * x
+    lo, hi = bd
+    top = max(lo * lo, hi * hi)
+    bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
+    return ball_hull(bottom, top)

@@ -10,7 +10,7 @@ import numpy as np
 from flint import arb, fmpq
 
 from ..errors import InputError, SoundnessError
-from ..numbers import ball_bounds, parse_rational
+from ..numbers import ball_bounds, ball_hull, parse_rational
 
 
 FLOWS = ("standard", "normalized")
@@ -42,13 +42,6 @@ GD_MAX_STEPS = {"exact": 50, "ball": 20_000, "float": 50_000}  # hard limits of 
 EXACT_GD_MAX_BITS = 100_000  # soft: exact GD stops before a step whose iterate needs more bits
 
 
-def _ball(lo, hi=None) -> arb:
-    """A ball containing the rational interval [lo, hi] (at the current precision)."""
-    if hi is None or hi == lo:
-        return arb(lo)
-    return arb(lo).union(arb(hi))
-
-
 def _unit() -> arb:
     """The ball [0, 1] (exactly): the value set of κ where a neuron's activity is undecided."""
     return arb(fmpq(1, 2), fmpq(1, 2))
@@ -60,17 +53,6 @@ def _peval(coeffs, x):
     for a in reversed(coeffs):
         s = s * x + a
     return s
-
-
-def _sq(x: arb) -> arb:
-    """An enclosure of {y² : y ∈ x}, nonnegative when x contains 0."""
-    bd = ball_bounds(x)
-    if bd is None:
-        return x * x
-    lo, hi = bd
-    top = max(lo * lo, hi * hi)
-    bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
-    return _ball(bottom, top)
 
 
 def _intersect(a: arb, b: arb, what: str) -> arb:
@@ -90,7 +72,7 @@ def _clip(x: arb, lo: fmpq | None, hi: fmpq | None, what: str) -> arb:
     if bd is None:
         if lo is None or hi is None:
             return x
-        return _ball(lo, hi)
+        return ball_hull(lo, hi)
     xl, xh = bd
     nl = xl if lo is None else max(xl, lo)
     nh = xh if hi is None else min(xh, hi)
@@ -98,7 +80,7 @@ def _clip(x: arb, lo: fmpq | None, hi: fmpq | None, what: str) -> arb:
         raise SoundnessError(f"{what}: the enclosure {x} misses the exact invariant set [{lo}, {hi}]")
     if nl == xl and nh == xh:
         return x
-    return _ball(nl, nh)
+    return ball_hull(nl, nh)
 
 
 def _inside_interior(z: arb, x: arb) -> bool:
@@ -113,7 +95,7 @@ def _inflate(x: arb, rel: fmpq = fmpq(1, 8), eps: fmpq = fmpq(1, 2 ** 60)) -> ar
         return x
     lo, hi = bd
     d = (hi - lo) * rel + eps * (1 + max(abs(lo), abs(hi)))
-    return _ball(lo - d, hi + d)
+    return ball_hull(lo - d, hi + d)
 
 
 WIDE = 1e30  # a ball with radius or midpoint beyond this has lost all information (steering only)

@@ -11,8 +11,8 @@ import numpy as np
 from flint import arb, fmpq
 
 from ..errors import InputError
-from ..numbers import ball_bounds, contains, precision
-from .common import _ball, _intersect, _sq, _to_fmpq
+from ..numbers import ball_bounds, ball_hull, contains, precision, square_enclosure
+from .common import _intersect, _to_fmpq
 
 
 @dataclass
@@ -117,7 +117,7 @@ class Enclosure:
             boxes = [s.X for s in self.steps] or [self.points[0][1]]
             upper = max([fmpq(0)] + [bound(balls, 1) for balls in boxes])
             lower = max([fmpq(0)] + [bound(balls, 0) for _, balls in self.points])
-            return _ball(min(lower, upper), upper)
+            return ball_hull(min(lower, upper), upper)
 
     def risk_final(self) -> arb:
         """Enclosure of ℒ(Θ_{t_reached}) (box evaluation of ℒ over Y_N)."""
@@ -135,7 +135,7 @@ class Enclosure:
         with precision(self.prec):
             out = [arb(L0)]
             for st in self.steps:
-                E = arb(st.t1 - st.t0) * sum((_sq(f) for f in st.F), arb(0))
+                E = arb(st.t1 - st.t0) * sum((square_enclosure(f) for f in st.F), arb(0))
                 if st.E is not None:
                     E = _intersect(E, st.E, "∫|F|²")
                 out.append(out[-1] - E)
@@ -157,13 +157,13 @@ class Enclosure:
             for st in self.steps:
                 X = st.X
                 if self.flow == "standard":
-                    vals = [_sq(X[i]) + _sq(X[H + i]) - _sq(X[2 * H + i]) for i in range(H)]
+                    vals = [square_enclosure(X[i]) + square_enclosure(X[H + i]) - square_enclosure(X[2 * H + i]) for i in range(H)]
                     exact = [th[i] ** 2 + th[H + i] ** 2 - th[2 * H + i] ** 2 for i in range(H)]
                 elif self.manifold == "A":
-                    vals = [_sq(X[i]) + _sq(X[H + i]) - 1 for i in range(H)]
+                    vals = [square_enclosure(X[i]) + square_enclosure(X[H + i]) - 1 for i in range(H)]
                     exact = [fmpq(0)] * H
                 else:
-                    vals = [_sq(X[i]) - 1 for i in range(H)]
+                    vals = [square_enclosure(X[i]) - 1 for i in range(H)]
                     exact = [fmpq(0)] * H
                 good = all(contains(v, e) for v, e in zip(vals, exact))
                 ok = ok and good

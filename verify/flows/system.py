@@ -16,9 +16,9 @@ from flint import arb, arb_mat, fmpq
 from ..errors import InputError
 from ..integrate import Problem, risk_and_gradient
 from ..nets import Network
-from ..numbers import arb_to_fmpq, ball_bounds, contains, precision, sign
+from ..numbers import arb_to_fmpq, ball_bounds, ball_hull, contains, precision, sign, square_enclosure
 from ..problems import BoxMeasure, Constant, Density, Empirical, Indicator, PiecewiseLinear, Polynomial, Target, poly_add, poly_integral, poly_mul, poly_nonnegative
-from .common import FLOAT_MAX_EVALS, FLOAT_MAX_T, WIDE, _Budget, _ball, _check_flow, _clip, _inflate, _inside_interior, _intersect, _peval, _pint_float, _sq, _to_float, _to_fmpq, _too_wide, _unit, check_max_steps, check_prec, check_tol
+from .common import FLOAT_MAX_EVALS, FLOAT_MAX_T, WIDE, _Budget, _check_flow, _clip, _inflate, _inside_interior, _intersect, _peval, _pint_float, _to_float, _to_fmpq, _too_wide, _unit, check_max_steps, check_prec, check_tol
 from .results import BoxEval, Enclosure, Simulation, Step
 
 
@@ -264,7 +264,7 @@ class FlowSystem:
             plo, phi = piece[0], piece[1]
             if phi < lo or plo > hi:
                 continue
-            val = _peval(piece[which], _ball(max(lo, plo), min(hi, phi)))
+            val = _peval(piece[which], ball_hull(max(lo, plo), min(hi, phi)))
             out = val if out is None else out.union(val)
         return out
 
@@ -276,7 +276,7 @@ class FlowSystem:
             raise InputError(f"the box has {len(X)} coordinates, a 1-{H}-1 network needs {D}", "box")
         X = [x if isinstance(x, arb) else arb(x) for x in X]
         W, Bb, V, C = X[:H], X[H:2 * H], X[2 * H:3 * H], X[3 * H]
-        dom = _ball(A, B)
+        dom = ball_hull(A, B)
         modes, strips, pos, kin = [], [None] * H, [None] * H, [None] * H
         jac_ok = jac
         pts = set(self.bps)
@@ -361,7 +361,7 @@ class FlowSystem:
                             for j in on:
                                 M[k][i][j] += mk[k]
             else:
-                xb = _ball(lo, hi)
+                xb = ball_hull(lo, hi)
                 ln = arb(hi - lo)
                 fX, pX = _peval(fco, xb), _peval(pco, xb)
                 rX = C - fX
@@ -445,7 +445,7 @@ class FlowSystem:
                 if klo > B or khi < A:
                     continue
                 lo_, hi_ = max(klo, A), min(khi, B)
-                X0 = _ball(lo_, hi_)
+                X0 = ball_hull(lo_, hi_)
                 rX0 = C - self._hull_eval(2, lo_, hi_)
                 for j in range(H):
                     if j != i:  # neuron i's own term vanishes at its kink
@@ -584,7 +584,7 @@ class FlowSystem:
 
     def _apriori(self, Y, h: fmpq, flow: str, manifold: str, centred: bool):
         """A box Z ⊇ Θ([t, t + h]) for every solution with Θ_t ∈ Y, or None (step too large)."""
-        hb = _ball(fmpq(0), h)
+        hb = ball_hull(fmpq(0), h)
         FY, _ = self._field_jac(Y, flow, manifold, centred)
         X = [_inflate(y + hb * f) for y, f in zip(Y, FY)]
         for _ in range(4):
@@ -612,8 +612,8 @@ class FlowSystem:
             # inclusion) and ∫₀ʰ|F|² ∈ h|F(Y)|² + h²⟨F(Y), δ⟩ + (h³/3)|δ|²
             D = self.D
             JF = [sum((J[k][l_] * FX[l_] for l_ in range(D)), arb(0)) for k in range(D)]
-            E = (hq * sum((_sq(f) for f in FY), arb(0)) + hq * hq * sum((f * d for f, d in zip(FY, JF)), arb(0))
-                 + hq * hq * hq / 3 * sum((_sq(d) for d in JF), arb(0)))
+            E = (hq * sum((square_enclosure(f) for f in FY), arb(0)) + hq * hq * sum((f * d for f, d in zip(FY, JF)), arb(0))
+                 + hq * hq * hq / 3 * sum((square_enclosure(d) for d in JF), arb(0)))
         Y1 = [y + hq * f for y, f in zip(Y, FX)]
         new_par, err = None, None
         if J is not None:

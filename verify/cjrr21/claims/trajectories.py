@@ -275,7 +275,8 @@ def _gf_enclosure(ev: Evaluation, tr, T) -> list:
     same stepper as ejrw22): d/dt V(Θ_t) = −⟨∇V, 𝒢⟩ = −8ℒ(Θ_t) a.e. (claim 9 holds at every θ), so the
     box enclosure of V(Θ_T) must meet V(Θ_0) − 8Σ_n h_n ℒ(X_n) (Θ_t ∈ X_n on step n); disjoint
     enclosures are VIOLATED."""
-    from ...flows import FlowSystem, _sq
+    from ...flows import FlowSystem
+    from ...numbers import square_enclosure
     from ...numbers import ball_gap, precision
     from ...problems import Constant, Empirical
 
@@ -288,7 +289,7 @@ def _gf_enclosure(ev: Evaluation, tr, T) -> list:
     system = FlowSystem(Constant(xi), ev.inst.measure, net.H)
     enc = system.enclose(net.theta, T, "standard", max_steps=int(ev.param("max_steps", 4000, parse=parse_rational)))
     with precision(enc.prec):
-        VT = sum((_sq(y) for y in enc.final), arb(0)) + _sq(enc.final[-1] - 2 * xi)
+        VT = sum((square_enclosure(y) for y in enc.final), arb(0)) + square_enclosure(enc.final[-1] - 2 * xi)
         energy = arb(V(net.theta, xi))
         for st in enc.steps:
             energy -= 8 * arb(st.t1 - st.t0) * system._risk_box(st.X).nonnegative_part()

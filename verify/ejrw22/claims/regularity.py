@@ -71,7 +71,8 @@ def eval_regularity(ev: Evaluation, bounded=True):
     params.K when given: K_X ≤ K HOLDS; a pair with quotient > K is VIOLATED.  Planted 12 (``bounded``
     False): the same statement for an unbounded integrable p, refuted by a pair with certified
     quotient > K (arb, `verify.ejrw22.powerdensity`)."""
-    from ...flows import FlowSystem, _ball, _sq
+    from ...flows import FlowSystem
+    from ...numbers import ball_hull, square_enclosure
     from ...problems import PowerDensity
 
     net = _exact(ev)
@@ -97,8 +98,8 @@ def eval_regularity(ev: Evaluation, bounded=True):
                                                                  "(the kink boundary term is unbounded near A)"))
     else:
         system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
-        J = system.jacobian_enclosure([_ball(t - r, t + r) for t in net.theta], "normalized", man)
-        fro = None if J is None else ball_bounds(sum((_sq(x) for row in J for x in row), fmpq(0)).sqrt())
+        J = system.jacobian_enclosure([ball_hull(t - r, t + r) for t in net.theta], "normalized", man)
+        fro = None if J is None else ball_bounds(sum((square_enclosure(x) for row in J for x in row), fmpq(0)).sqrt())
         if fro is None:
             rels.append(undecidable("a Lipschitz bound of P𝒢 on X", "X meets the singular set or a w-ball contains 0 "
                                                                      "(no finite interval Jacobian)"))
