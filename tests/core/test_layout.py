@@ -76,3 +76,32 @@ def test_the_import_reader_sees_planted_family_imports():
     assert {family_of(m) for m in found} >= {"verify.yoneda23", "verify.gsgd19", "verify.beg19"}
     inside = imports_of("from ..cjrr21.claims import X\n", "verify.ejrw22.claims", False)
     assert family_of("verify.cjrr21.claims") in {family_of(m) for m in inside}
+
+
+def test_every_import_of_the_package_resolves():
+    """Imports inside functions run only when their branch does: check all of them up front (a
+    module moved in the layout must not leave a lazy import pointing at its old place)."""
+    import importlib
+    import importlib.util
+
+    bad = []
+    for path in sorted(ROOT.rglob("*.py")):
+        here = module_name(path)
+        package = here if path.name == "__init__.py" else here.rsplit(".", 1)[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.ImportFrom) and node.module != "__future__"):
+                continue
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module
+            if not mod.startswith("verify"):
+                continue
+            if importlib.util.find_spec(mod) is None:
+                bad.append(f"{here}:{node.lineno} {mod}")
+                continue
+            m = importlib.import_module(mod)
+            bad += [f"{here}:{node.lineno} {mod}.{a.name}" for a in node.names
+                    if not hasattr(m, a.name) and importlib.util.find_spec(f"{mod}.{a.name}") is None]
+    assert not bad, bad

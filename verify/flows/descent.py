@@ -38,8 +38,8 @@ def descent(system: "FlowSystem", theta0, eta, steps: int, flow: str = "normaliz
     ``ball``: every iterate is a box of `arb` balls containing the exact iterate: 𝒢 is enclosed over
     the previous box (`FlowSystem._box`, valid for every point of it), the step and Ψ are evaluated in
     interval arithmetic.  ``float``: numpy (exploration)."""
-    from .numbers import exact_sqrt
-    from .numbers import Undecided
+    from ..numbers import exact_sqrt
+    from ..numbers import Undecided
 
     _check_flow(flow, manifold)
     if arithmetic not in ("exact", "ball", "float"):
