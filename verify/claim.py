@@ -14,8 +14,10 @@ never asserted:
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Callable
 
 from flint import arb, fmpq
@@ -161,7 +163,13 @@ class Instance:
 
     @classmethod
     def load(cls, path) -> "Instance":
-        return cls.from_json(read_json(path), str(path))
+        """The instance file at ``path``; files it names (a network kind with a ``"path"``, e.g. an
+        ONNX model) are read relative to its folder (`instance_dir`)."""
+        token = _INSTANCE_DIR.set(Path(path).resolve().parent)
+        try:
+            return cls.from_json(read_json(path), str(path))
+        finally:
+            _INSTANCE_DIR.reset(token)
 
     def to_json(self) -> dict:
         out = {}
@@ -184,6 +192,15 @@ class Instance:
 
     def is_exact(self) -> bool:
         return all(is_exact(t) for t in self.net.theta) and self.target.is_exact()
+
+
+_INSTANCE_DIR: contextvars.ContextVar = contextvars.ContextVar("instance_dir", default=None)
+
+
+def instance_dir() -> Path:
+    """The folder of the instance file being read (`Instance.load`), else the working directory:
+    where a network kind resolves a relative ``"path"``."""
+    return _INSTANCE_DIR.get() or Path.cwd()
 
 
 def network_from_json(obj, where: str = "network"):
