@@ -1,7 +1,7 @@
 """Throughput of certified checking and the cost of the main job.
 
 1. For every claim: certified ``verify.check`` calls per second (exact first, balls where needed)
-   on instances drawn from the claim's own strategy (`verify.search.strategy_for`, seeded), and
+   on instances drawn from the claim's own strategy (`verify.searching.strategy_for`, seeded), and
    how many were decided; for the cjrr21 claims (one hidden layer, constant targets) also at
    H = 2, 4, 8 hidden neurons (d = 1, exact rational data from a seeded RNG, Lebesgue measure on
    a box; GD claims with 3 steps).
@@ -29,7 +29,7 @@ from fractions import Fraction
 
 import verify
 from verify.checking import check
-from verify.search import PROFILES, search, strategy_for
+from verify.searching import PROFILES, search, strategy_for
 
 GD_LIKE = ("gd-", "gf-", "pure-bias", "degenerate-frozen")
 

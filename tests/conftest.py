@@ -17,7 +17,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def false_claim():
     """A deliberately false claim, ℒ(θ) = 0, registered for one test only."""
     from verify import strategies as vst
-    from verify.claim import Claim, relation
+    from verify.framework import Claim, relation
     from verify.cjrr21.claims import _rg, _setup
     from verify.registry import CLAIMS
 

@@ -14,7 +14,7 @@ from rich.console import Console
 
 import verify
 from verify.cli.runs import _table
-from verify.search import PROFILES, SearchResult
+from verify.searching import PROFILES, SearchResult
 
 
 def _results():

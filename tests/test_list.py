@@ -15,7 +15,7 @@ from rich.cells import cell_len
 
 import verify
 from verify import checking, registry
-from verify.claim import Evaluation, Instance, Param
+from verify.framework import Evaluation, Instance, Param
 from verify.numbers import Undecided
 
 ROOT = Path(__file__).resolve().parents[1]

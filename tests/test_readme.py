@@ -58,6 +58,11 @@ EXPECTED = {
     "relu-verify d0 gd --steps 100000 --points 3/10,9/20,11/20 --out run.json --plot run.png": 0,
     "relu-verify d0 gd --steps 8 --arithmetic exact": 0,
     "relu-verify d0 gd --steps 65536 --arithmetic float --batch cells:2 --eta 1/10 --init -4,8/5 --plot run.png": 0,
+    "relu-verify --plugin examples/my_claims.py list --family me": 0,
+    "relu-verify --plugin examples/my_claims.py search me.output-bias-gradient-zero --out reports/mine": 1,
+    "relu-verify --plugin examples/my_claims.py check me.output-bias-gradient-zero "
+    "reports/mine/witness-me.output-bias-gradient-zero.json": 1,
+    "relu-verify --plugin examples/my_claims.py search me.output-bias-gradient-formula": 0,
 }
 
 # Reduced budgets for the test only (the README shows the user's command): (old, new) token runs.
@@ -72,6 +77,8 @@ REDUCE = {
         [("--steps 100000", "--steps 10000")],
     "relu-verify d0 gd --steps 65536 --arithmetic float --batch cells:2 --eta 1/10 --init -4,8/5 --plot run.png":
         [("--steps 65536", "--steps 4096")],
+    "relu-verify --plugin examples/my_claims.py search me.output-bias-gradient-formula":
+        [("formula", "formula --examples 30 --seconds 10")],
 }
 
 OUTPUT_FILES = ("enclosure.json", "enclosure.png", "traj.png", "d0.json", "run.json", "run.png")
@@ -98,9 +105,11 @@ def rewrite(cmd: str, tmp: Path) -> list[str]:
         assert old in cmd, (cmd, old)
         cmd = cmd.replace(old, new, 1)
     argv = shlex.split(cmd)
-    argv = [str(tmp / "today") if a == "reports/today" else str(tmp / a) if a in OUTPUT_FILES else a for a in argv]
-    if argv[:2] == ["relu-verify", "search"] and "--out" not in argv:
-        argv += ["--out", str(tmp / ("search-" + argv[2].replace("~", "-")))]
+    argv = [str(tmp / a[len("reports/"):]) if a.startswith(("reports/today", "reports/mine")) else
+            str(tmp / a) if a in OUTPUT_FILES else a for a in argv]
+    k = 1 + 2 * sum(1 for a in argv if a == "--plugin")  # the command, after any --plugin FILE
+    if argv[k] == "search" and "--out" not in argv:
+        argv += ["--out", str(tmp / ("search-" + argv[k + 1].replace("~", "-")))]
     exe = shutil.which("relu-verify")
     return ([exe] if exe else [sys.executable, "-m", "verify.cli"]) + argv[1:]
 
@@ -133,6 +142,9 @@ def test_readme_command(cmd, tmp):
         if not (tmp / "today" / "report.json").exists():
             suite = next(c for c in RUNNABLE if c.startswith("relu-verify suite"))
             assert run(rewrite(suite, tmp)).returncode == EXPECTED[suite]
+    if "reports/mine/" in cmd and not (tmp / "mine" / "report.json").exists():  # needs the plugin search's witness
+        search = next(c for c in RUNNABLE if "--out reports/mine" in c)
+        assert run(rewrite(search, tmp)).returncode == EXPECTED[search]
     before = set(os.listdir(ROOT))
     res = run(rewrite(cmd, tmp))
     assert "Traceback" not in res.stderr + res.stdout, res.stderr[-2000:]

@@ -12,7 +12,7 @@ from flint import arb, fmpq
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verify.claim import Claim, Hypothesis, relation
+from verify.framework import Claim, Hypothesis, relation
 from verify.cli import main
 from verify.errors import InputError
 from verify.files import output_dir, output_file, read_json
@@ -152,7 +152,7 @@ def test_internal_error_exits_4_not_1(capsys, tmp_path, boom_claim):
 
 SLOW = textwrap.dedent("""
     import sys, time
-    from verify.claim import Claim
+    from verify.framework import Claim
     from verify.registry import register
     from verify.cli import main
 
@@ -190,7 +190,7 @@ def test_exact_keys_separate_balls_that_print_alike():
 
 
 def test_risk_cache_distinguishes_balls_with_equal_printed_form():
-    from verify.claim import Evaluation, Instance
+    from verify.framework import Evaluation, Instance
     from verify.nets import Network
 
     inst = Instance.from_json(GOOD)
@@ -232,7 +232,7 @@ def test_sign_of_a_ball_with_a_huge_exponent_is_immediate():
 
 
 def test_nothing_checked_is_unknown_not_holds():
-    from verify.claim import combine
+    from verify.framework import combine
 
     assert combine([], [Hypothesis("p bounded below", None)]) == (verify_status("UNKNOWN"), False)
     assert combine([], []) == (verify_status("UNKNOWN"), False)
@@ -240,6 +240,6 @@ def test_nothing_checked_is_unknown_not_holds():
 
 
 def verify_status(name):
-    from verify.claim import Status
+    from verify.framework import Status
 
     return Status(name)

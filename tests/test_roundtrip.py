@@ -6,7 +6,7 @@ Kinds covered: the shallow `verify.nets.Network` (``{"widths", "theta"}``); `Dag
 and without biases; kind "dag" with biases on any subset of non-input nodes listed in any order, skips, dead
 ends and orphans; layered networks built in Python with biases on some nodes only or in a permuted order
 (the two shapes the audit found: rejected JSON, and N(1) changing from 23/2 to 71/3); ReLU6; and the
-yoneda23 "d0" kind through `verify.claim.network_from_json`.
+yoneda23 "d0" kind through `verify.framework.network_from_json`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fractions import Fraction
 from flint import fmpq
 from hypothesis import given, strategies as st
 
-from verify.claim import network_from_json
+from verify.framework import network_from_json
 from verify.dag import DagNetwork
 from verify.nets import Network, n_params
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import verify
 from verify.errors import InputError
 from verify.checking import check
-from verify.search import _ExampleTimeout, _is_timeout, _time_limit, strategy_for
+from verify.searching import _ExampleTimeout, _is_timeout, _time_limit, strategy_for
 
 CLAIM_IDS = sorted(verify.all_claims())
 

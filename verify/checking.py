@@ -10,10 +10,23 @@ from __future__ import annotations
 
 import time
 
-from .claim import Claim, Evaluation, Instance, Mutant, Status, Verdict, combine
-from .errors import SoundnessError
+from .framework import Claim, Evaluation, Instance, Mutant, Status, Verdict, combine
+from .errors import InputError, SoundnessError
 from .numbers import DEFAULT_PRECISIONS, Undecided
-from .registry import resolve
+from .registry import CLAIMS, register, resolve
+
+
+def claim_ref(ref) -> str:
+    """The id of ``ref``: a string as it is, a `Claim` object by its id — registered first if it is
+    not (so ``verify.check(my_claim, …)`` works on a claim built by hand or re-defined in a
+    notebook)."""
+    if isinstance(ref, Claim):
+        if CLAIMS.get(ref.id) is not ref:
+            register(ref)
+        return ref.id
+    if not isinstance(ref, str):
+        raise InputError(f"expected a claim id or a Claim, got {type(ref).__name__}", "claim")
+    return ref
 
 
 def _evaluate(claim: Claim, mutant: Mutant | None, inst: Instance, variants: dict, prec, independent=False):
@@ -27,8 +40,7 @@ def _evaluate(claim: Claim, mutant: Mutant | None, inst: Instance, variants: dic
 def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -> Verdict:
     """Certified verdict of claim ``ref`` (an id string or a `Claim`) on ``instance`` (an
     `Instance`, a JSON dict, or a path to an instance file)."""
-    if isinstance(ref, Claim):
-        ref = ref.id
+    ref = claim_ref(ref)
     if isinstance(instance, dict):
         instance = Instance.from_json(instance)
     elif not isinstance(instance, Instance):

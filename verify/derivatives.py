@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from .claim import Evaluation
+from .framework import Evaluation
 from .errors import InputError
 from .nets import Network
 from .problems import BoxMeasure, Density, Empirical

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -113,3 +114,14 @@ def write_atomic_bytes(path: Path, data: bytes) -> Path:
 def write_atomic(path: Path, text: str) -> Path:
     """`write_atomic_bytes` for UTF-8 text."""
     return write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def safe_name(id: str) -> str:
+    """A file-system-safe name for a result id: ``~`` → ``--``, ``@`` → ``-at-``, anything
+    outside ``[A-Za-z0-9._-]`` → ``_``."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", id.replace("~", "--").replace("@", "-at-"))
+
+
+def witness_name(id: str) -> str:
+    """File name of the witness (instance file) of result ``id``."""
+    return f"witness-{safe_name(id)}.json"

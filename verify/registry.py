@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .claim import Claim, Mutant
+    from .framework import Claim, Mutant
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,21 @@ VARIANT_GROUPS: dict[str, VariantGroup] = {}
 
 
 def register(claim: Claim) -> Claim:
-    if claim.id in CLAIMS:
-        raise ValueError(f"claim {claim.id} registered twice")
+    """Add ``claim`` (and its mutants) to the registry.  Registering an id again from the same
+    module replaces the claim (a notebook cell run twice, a plugin reloaded); from another module
+    it is an error (two definitions of one id)."""
+    old = CLAIMS.get(claim.id)
+    if old is not None:
+        if not _same_module(old.evaluate, claim.evaluate):
+            raise ValueError(f"claim {claim.id} registered twice (by {getattr(old.evaluate, '__module__', '?')} and "
+                             f"{getattr(claim.evaluate, '__module__', '?')})")
+        for m in old.mutants:
+            MUTANTS.pop(m.id, None)
     CLAIMS[claim.id] = claim
     for m in claim.mutants:
         MUTANTS[m.id] = m
+    if _plugin_loading:
+        PLUGIN_OF[claim.id] = _plugin_loading[-1]
     return claim
 
 
@@ -142,6 +152,9 @@ def register_command(command: Command) -> Command:
 
 
 CORE_COMMANDS = ("list", "check", "search", "suite", "report")
+PLUGIN_OF: dict[str, str] = {}  # claim id -> the --plugin spec (file or module) that registered it
+USER_PLUGINS: list[str] = []  # the --plugin specs loaded, in order
+_plugin_loading: list[str] = []
 PLUGINS: list[str] = []  # modules loaded by `load_plugins`, in order
 _loading = [False]
 
@@ -159,7 +172,7 @@ def load_plugins():
         eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
         for ep in eps:
             if ep.value not in PLUGINS:  # the same plugin seen through two installs
-                ep.load()
+                _load_entry_point(ep)
                 PLUGINS.append(ep.value)
         if not PLUGINS:
             raise InputError(f"no claim families found: the entry points of '{ENTRY_POINT_GROUP}' are missing — "
@@ -221,3 +234,89 @@ def resolve(ref: str, extra_variants=()) -> tuple[Claim, Mutant | None, dict]:
         values[gname + ":name"] = name
         values[gname + ":explicit"] = gname in chosen
     return claim, mutant, values
+
+
+def _load_entry_point(ep):
+    """Import an entry point's module; another package's broken plugin is an `InputError` naming
+    it (relu-verify's own families failing to import is a bug and raises as it is)."""
+    if getattr(getattr(ep, "dist", None), "name", None) == "relu-verify":
+        ep.load()
+        return
+    try:
+        ep.load()
+    except (Exception, SystemExit) as e:  # noqa: BLE001  (someone else's code: one line, naming it)
+        dist = getattr(getattr(ep, "dist", None), "name", "?")
+        raise InputError(f"the plugin {ep.name} = {ep.value} (installed by {dist}) failed to load: "
+                         f"{type(e).__name__}: {e}", ENTRY_POINT_GROUP) from None
+
+
+def load_plugin(spec: str) -> str:
+    """Load a user's plugin: a Python file (``my_claims.py``, any folder) or an importable module
+    name (``mypkg.claims``); importing it registers its claims.  Returns the spec as recorded for
+    re-check commands.  A missing file or module, or an exception while importing it, is an
+    `InputError` naming the plugin (the plugin's own error, with its line, in the message)."""
+    import importlib
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    load_plugins()
+    if spec in USER_PLUGINS:
+        return spec
+    is_file = spec.endswith(".py") or "/" in spec or "\\" in spec
+    _plugin_loading.append(spec)
+    try:
+        if is_file:
+            path = Path(spec)
+            if not path.is_file():
+                raise InputError(f"no such plugin file: {spec}", "--plugin")
+            name = "relu_verify_plugin_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+            module_spec = importlib.util.spec_from_file_location(name, path.resolve())
+            if module_spec is None or module_spec.loader is None:
+                raise InputError(f"cannot load {spec} as a Python file", "--plugin")
+            module = importlib.util.module_from_spec(module_spec)
+            sys.modules[name] = module
+            try:
+                module_spec.loader.exec_module(module)
+            except BaseException:
+                sys.modules.pop(name, None)
+                raise
+        else:
+            try:
+                found = importlib.util.find_spec(spec)
+            except (ImportError, ValueError):
+                found = None
+            if found is None:
+                raise InputError(f"no module named {spec!r} (a plugin is a .py file or an importable module)", "--plugin")
+            importlib.import_module(spec)
+    except InputError:
+        raise
+    except (Exception, SystemExit) as e:  # noqa: BLE001  (the user's code: report it in one line)
+        raise InputError(f"plugin {spec} failed to load: {type(e).__name__}: {_where_in(e, spec)}{e}", "--plugin") from None
+    finally:
+        _plugin_loading.pop()
+    USER_PLUGINS.append(spec)
+    return spec
+
+
+def _where_in(e: BaseException, spec: str) -> str:
+    """``line N: `` of the innermost frame of the plugin's own file in the traceback, if any."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.endswith(spec.split("/")[-1])]
+    if isinstance(e, SyntaxError) and e.lineno:
+        return f"line {e.lineno}: "
+    return f"line {frames[-1].lineno}: " if frames else ""
+
+
+def plugin_args(ref: str) -> list[str]:
+    """``["--plugin", NAME]`` for a claim (or mutant) registered by a user's plugin, else []: what a
+    re-check command needs to find the claim.  A plugin file is named by its file name alone — the
+    report folder holds a copy and re-check commands run there; a module by its name."""
+    from pathlib import Path
+
+    base = ref.split("~")[0].split("@")[0]
+    spec = PLUGIN_OF.get(base)
+    if not spec:
+        return []
+    return ["--plugin", Path(spec).name if spec.endswith(".py") else spec]

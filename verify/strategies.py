@@ -234,7 +234,7 @@ def draw_params(draw, params) -> dict:
 def with_critical_bias(inst: dict) -> dict:
     """``inst`` with the output bias 𝔠 replaced by the root of the affine map 𝔠 ↦ 𝒢_𝔠(θ) (exact);
     unchanged where ℒ is not exactly computable or 𝒢_𝔠 does not depend on 𝔠."""
-    from .claim import Instance
+    from .framework import Instance
     from .errors import InputError
     from .integrate import Problem, risk_and_gradient
     from .numbers import Undecided, to_json
@@ -262,6 +262,14 @@ def with_critical_bias(inst: dict) -> dict:
     theta = list(inst["network"]["theta"])
     theta[-1] = to_json(c_star)
     return {**inst, "network": {**inst["network"], "theta": theta}}
+
+
+def as_instances(strategy):
+    """The strategy of `verify.Instance` objects parsed from ``strategy``'s instance dicts (for your
+    own ``@given`` tests; the search itself keeps dicts, which are the witness files)."""
+    from .framework import Instance
+
+    return strategy.map(Instance.from_json)
 
 
 def __getattr__(name: str):

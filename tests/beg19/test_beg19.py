@@ -79,7 +79,7 @@ def test_target_must_be_a_network(tmp_path, capsys):
 
 
 def test_thm31_search_reports_its_largest_certified_ratio(tmp_path):
-    from verify.search import Budget, search
+    from verify.searching import Budget, search
     res = search("beg19.thm31-inverse-stability", Budget(examples=40, seconds=20), seed=1)
     name, best = next(iter(res.objectives.items()))
     assert best["value"] > 0 and "κ" in name

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 import verify
 from verify import strategies as vst
-from verify.claim import Status
+from verify.framework import Status
 from verify.numbers import precision
 
 Q = fmpq

@@ -29,7 +29,7 @@ from flint import fmpq
 
 import verify
 from oracle_poly import p_add, p_int, p_mul
-from verify.claim import Evaluation, Instance, Status
+from verify.framework import Evaluation, Instance, Status
 from verify.errors import InputError
 
 verify.resolve_all()

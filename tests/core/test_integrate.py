@@ -10,7 +10,7 @@ from flint import arb, fmpq
 from hypothesis import given, strategies as st
 
 from verify import strategies as vst
-from verify.claim import Instance
+from verify.framework import Instance
 from verify.integrate import Problem, risk_and_gradient
 from verify.nets import Network
 from verify.numbers import Undecided, contains, precision

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from verify import report
-from verify.claim import Instance
+from verify.framework import Instance
 from verify.errors import InputError
 
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -6,7 +6,7 @@ from flint import fmpq
 from hypothesis import given, strategies as st
 
 from verify import strategies as vst
-from verify.claim import Instance
+from verify.framework import Instance
 from verify.integrate import Problem, risk_and_gradient
 
 

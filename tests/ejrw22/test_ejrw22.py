@@ -6,7 +6,7 @@ import pytest
 from flint import fmpq
 
 import verify
-from verify.claim import Evaluation, Instance
+from verify.framework import Evaluation, Instance
 from verify.ejrw22 import claims as E
 from verify.numbers import contains
 

@@ -256,7 +256,7 @@ N_DIFF = 5000
 
 def _engines(inst):
     """(name, ℒ, 𝒢) from every exact engine that accepts the instance."""
-    from verify.claim import Evaluation, Instance
+    from verify.framework import Evaluation, Instance
 
     I = Instance.from_json(inst)
     out = []
@@ -309,7 +309,7 @@ def test_box_enclosures_contain_the_oracle_at_interior_points():
     box may straddle a kink, an endpoint or the singular set)."""
     from flint import arb, fmpq
 
-    from verify.claim import Instance
+    from verify.framework import Instance
     from verify.flows import FlowSystem
     from verify.numbers import contains, precision
 

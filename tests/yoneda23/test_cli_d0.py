@@ -5,7 +5,7 @@ import json
 import pytest
 from flint import fmpq
 
-from verify.claim import network_from_json
+from verify.framework import network_from_json
 from verify.cli import main
 from verify.yoneda23.d0 import D0, gd_exact, phi
 from verify.numbers import parse_rational

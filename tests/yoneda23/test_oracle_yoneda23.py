@@ -635,7 +635,7 @@ def test_size_limits_refuse_with_one_line():
 
 
 def test_d0_json_round_trips_exactly():
-    from verify.claim import Instance, network_from_json
+    from verify.framework import Instance, network_from_json
     import json
 
     rng = random.Random(3)

@@ -20,7 +20,7 @@ def configure(sub, limits):
 
 
 def _read_network(path: str, where: str):
-    from ..claim import network_from_json
+    from ..framework import network_from_json
 
     obj = read_json(path)
     return network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, where)

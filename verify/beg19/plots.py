@@ -3,7 +3,7 @@ realizations R(Γ), g = R(Φ) and derivatives on [−D, D] (registered as an ins
 
 from __future__ import annotations
 
-from ..claim import Instance
+from ..framework import Instance
 from ..errors import InputError
 from ..nets import Network
 from ..numbers import parse_rational

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..claim import Verdict
+from ..framework import format_verdict
 from ..errors import InputError
 from ..files import read_json
-from ..numbers import short
 from .common import console
 
 
@@ -176,35 +175,6 @@ def _list_one(ref: str, as_json: bool) -> int:
 # check
 
 
-def format_verdict(v: Verdict) -> str:
-    lines = [f"{v.claim}: {v.status.value}" + (" (vacuously: a hypothesis fails)" if v.vacuous else ""),
-             f"  statement   [{v.provenance}] {v.statement}"]
-    if v.variants:
-        lines.append(f"  variants    {', '.join('@' + x for x in v.variants)}")
-    lines.append(f"  arithmetic  {v.precision}   engines: {', '.join(v.engines) or '-'}   time: {v.seconds:.3f} s")
-    if v.hypotheses:
-        lines.append("  hypotheses")
-        for h in v.hypotheses:
-            mark = {True: "yes", False: "NO", None: "undecided"}[h.holds]
-            lines.append(f"    [{mark}] {h.name}" + (f"  ({h.detail})" if h.detail else ""))
-    lines.append("  relations")
-    for r in v.relations:
-        lines.append(f"    [{r.status.value}] {r.name}")
-        if r.op == "?":
-            lines.append(f"        {r.note}")
-            continue
-        lines.append(f"        lhs = {short(r.lhs)}")
-        lines.append(f"        rhs = {short(r.rhs)}")
-        lines.append(f"        margin = {short(r.margin)}")
-        if r.given is not None:
-            lines.append(f"        given [{r.given.status.value}] {r.given.name}")
-    if v.reverified:
-        lines.append(f"  re-verified {v.reverified}")
-    for n in v.notes:
-        lines.append(f"  note        {n}")
-    return "\n".join(lines)
-
-
 MIN_PREC, MAX_PREC = 16, 1 << 16
 
 
@@ -220,7 +190,7 @@ def _precisions(max_prec):
 
 
 def cmd_check(args) -> int:
-    from ..claim import Instance
+    from ..framework import Instance
     from ..checking import check
 
     precs = _precisions(args.max_prec)

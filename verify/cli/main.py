@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from ..errors import InputError
-from ..registry import COMMANDS, load_plugins
+from ..registry import COMMANDS, load_plugin, load_plugins
 from .claims import check_limit, cmd_check, cmd_list
 from .common import EXIT_INTERNAL, Parser
 from .runs import cmd_report, cmd_search, cmd_suite
@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
     p.add_argument("--version", action="version", version=f"relu-verify {__version__}")
+    p.add_argument("--plugin", action="append", default=[], metavar="FILE|MODULE",
+                   help="load your own claims from a Python file or an importable module (repeatable; "
+                        "see the README, 'Your own claim')")
     p.add_argument("--debug", action="store_true", help="show the traceback of an internal error; run "
                                                          "without the time and memory watchdog")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
@@ -156,11 +159,40 @@ def _on_limit(args):
     return report
 
 
+def split_plugins(argv: list) -> tuple[list, list]:
+    """(the ``--plugin`` specs, the other arguments): ``--plugin X`` / ``--plugin=X`` may stand
+    anywhere on the line (before or after the command); plugins load before the parser is built,
+    since they may add commands."""
+    specs, rest, k = [], [], 0
+    while k < len(argv):
+        a = argv[k]
+        if a == "--plugin":
+            if k + 1 >= len(argv) or argv[k + 1].startswith("-"):
+                raise InputError("--plugin needs a Python file or a module name", "--plugin")
+            specs.append(argv[k + 1])
+            k += 2
+            continue
+        if a.startswith("--plugin="):
+            specs.append(a.split("=", 1)[1])
+        else:
+            rest.append(a)
+        k += 1
+    return specs, rest
+
+
 def main(argv=None) -> int:
-    parser = build_parser()
     own_process = argv is None  # the console script, not a call from Python: process-wide limits are ours to set
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv:
+    try:
+        specs, rest = split_plugins(argv)
+        for spec in specs:
+            load_plugin(spec)
+        parser = build_parser()
+    except InputError as e:
+        print(f"relu-verify: error: {e}", file=sys.stderr)
+        return 2
+    argv = [a for spec in specs for a in ("--plugin", spec)] + rest
+    if not rest:
         parser.print_help()
         return 2
     try:

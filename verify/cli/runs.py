@@ -4,12 +4,15 @@ table and report folder."""
 from __future__ import annotations
 
 import fnmatch
+import shlex
 import sys
 import time
 from pathlib import Path
 
 from ..errors import InputError
-from .claims import PROV_TAGS, format_verdict
+from ..framework import format_verdict
+from ..registry import USER_PLUGINS
+from .claims import PROV_TAGS
 from .common import EXIT_INTERNAL, console
 
 
@@ -84,7 +87,7 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
                                TimeRemainingColumn)
 
     from .. import report
-    from ..search import run_report, search
+    from ..searching import checkpoint, interruptible, run_report, search
 
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
@@ -93,7 +96,8 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
     columns = (TextColumn("{task.description}", style="bold"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[stats]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     try:
-        with Progress(*columns, console=console(stderr=True), transient=True, disable=not tty) as progress:
+        with interruptible(), Progress(*columns, console=console(stderr=True), transient=True,
+                                       disable=not tty) as progress:
             overall = progress.add_task("claims", total=len(refs), stats="") if len(refs) > 1 else None
             for k, ref in enumerate(refs, 1):
                 task = progress.add_task(ref, total=budget.examples, stats="")
@@ -103,6 +107,7 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
 
                 r = search(ref, budget, seed, db / report.safe_name(ref), tick, reproduce=reproduce)
                 results.append(r)
+                checkpoint()  # a Ctrl-C swallowed during that search: keep its result, stop here
                 progress.remove_task(task)
                 if overall is not None:
                     progress.advance(overall)
@@ -161,9 +166,9 @@ def _print_findings(results):
 
 def cmd_search(args) -> int:
     from ..registry import resolve
-    from ..search import PROFILES, Budget
+    from ..searching import PROFILES, Budget
 
-    from ..search import parse_reproduce
+    from ..searching import parse_reproduce
 
     resolve(args.claim)  # an unknown id or a malformed blob is bad input: fail before creating a report folder
     if args.reproduce is not None:
@@ -189,7 +194,9 @@ def cmd_search(args) -> int:
         print(f"\ncertified counterexample at example #{r.counterexample.found_at}, shrunk in "
               f"{r.counterexample.shrinks} calls; re-check with:\n  cd {out} && {cx['recheck']}")
         if cx["reproduce_failure"]:
-            print(f"replay: relu-verify search '{args.claim}' --seed {args.seed} --reproduce \"{cx['reproduce_failure']}\"")
+            plugins = "".join(f" --plugin {shlex.quote(spec)}" for spec in USER_PLUGINS)
+            print(f"replay: relu-verify{plugins} search '{args.claim}' --seed {args.seed} --reproduce "
+                  f"\"{cx['reproduce_failure']}\"")
         if r.shrink_cut:
             print("shrinking was cut at its time limit (1.5 × --seconds): the witness is the smallest found by "
                   "then, and Hypothesis printed no reproduce blob")
@@ -211,7 +218,7 @@ def cmd_search(args) -> int:
 def cmd_suite(args) -> int:
     """Search every claim (must find nothing) and every mutant (must be refuted)."""
     import verify
-    from ..search import PROFILES
+    from ..searching import PROFILES
 
     pattern = args.claims or "*"
     refs = [c for c in verify.all_claims() if fnmatch.fnmatch(c, pattern)]

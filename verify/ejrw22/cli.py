@@ -45,7 +45,7 @@ def cmd_flow(args) -> int:
     """Integrate the standard or normalized gradient flow (or run (projected) GD) of an ejrw22
     instance: certified enclosures (default), float trajectories, or GD iterates."""
     from .. import flows
-    from ..claim import Instance
+    from ..framework import Instance
     from ..nets import Network
     from ..numbers import parse_rational, to_float
 

@@ -28,7 +28,7 @@ PATHNORM_MAX_Q = 10_000  # q-th powers of path values: the exact sum's size grow
 
 def cmd_paths(args) -> int:
     from . import paths
-    from ..claim import network_from_json
+    from ..framework import network_from_json
     from ..dag import DagNetwork
     from ..numbers import parse_rational, to_json
 

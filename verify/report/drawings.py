@@ -10,7 +10,7 @@ import math
 
 from flint import arb, fmpq
 
-from ..claim import OBJECTIVE, Instance
+from ..framework import OBJECTIVE, Instance
 from ..nets import Network
 from ..numbers import BallContext, to_float
 from ..problems import Empirical

@@ -35,7 +35,9 @@ def load_report(path: Path) -> dict:
 
 def write(out_dir, report: dict) -> list[Path]:
     """Write ``report.json``, one ``witness-<id>.json`` per counterexample (its verdict's instance
-    with ``claim`` set to the result id) and everything `render` makes; returns the paths."""
+    with ``claim`` set to the result id), a copy of every plugin file the run loaded (the re-check
+    commands say ``--plugin NAME.py``, run in this folder) and everything `render` makes; returns
+    the paths."""
     out = Path(out_dir)
     check_report(report)
     paths = [write_atomic(out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))]
@@ -44,6 +46,10 @@ def write(out_dir, report: dict) -> list[Path]:
             found = r["counterexample"]["verdict"]["instance"]
             instance = {"claim": r["id"], **{k: v for k, v in found.items() if k != "claim"}}
             paths.append(write_atomic(out / witness_name(r["id"]), json.dumps(instance, indent=2, ensure_ascii=False)))
+    for spec in report.get("plugins") or []:  # a copy of each plugin file: the re-check commands name it
+        src = Path(spec)
+        if spec.endswith(".py") and src.is_file() and src.resolve() != (out / src.name).resolve():
+            paths.append(write_atomic(out / src.name, src.read_text(encoding="utf-8")))
     return paths + render(out)
 
 

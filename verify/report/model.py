@@ -9,6 +9,7 @@ import re
 import shlex
 
 from ..errors import InputError
+from ..files import safe_name, witness_name
 
 
 GOOD_OUTCOMES = ("pass", "refuted")
@@ -43,17 +44,6 @@ TITLE = r"realization $\mathcal{N}_\theta$ vs target $f$"  # mathtext: DejaVu ha
 
 
 _FONTS = {"font.family": ["DejaVu Sans", "STIXGeneral"], "font.size": 9, "mathtext.fontset": "dejavusans"}  # STIX: fallback glyphs
-
-
-def safe_name(id: str) -> str:
-    """A file-system-safe name for a result id: ``~`` → ``--``, ``@`` → ``-at-``, anything
-    outside ``[A-Za-z0-9._-]`` → ``_``."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", id.replace("~", "--").replace("@", "-at-"))
-
-
-def witness_name(id: str) -> str:
-    """File name of the witness (instance file) of result ``id``."""
-    return f"witness-{safe_name(id)}.json"
 
 
 def check_report(report, where: str = "report.json") -> dict:

@@ -14,7 +14,7 @@ import itertools
 from flint import arb, fmpq
 
 from ... import realization as R
-from ...claim import Evaluation, Hypothesis, relation, undecidable
+from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import Undecided, parse_rational, precision, to_json

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flint import fmpq
 
 from ... import realization as R
-from ...claim import Evaluation, relation
+from ...framework import Evaluation, relation
 from ...errors import InputError
 from ...numbers import to_json
 from .. import fibre

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flint import fmpq
 
 from ... import realization as R
-from ...claim import Evaluation, Hypothesis, relation
+from ...framework import Evaluation, Hypothesis, relation
 from ...errors import InputError
 from ...numbers import to_json
 from .. import fibre

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ...claim import Claim, Mutant, Param
+from ...framework import Claim, Mutant, Param
 from ...numbers import to_json
 from ...registry import register
 from .common import NOTE, SET, SOURCE

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flint import arb, fmpq
 
 from ... import realization as R
-from ...claim import Evaluation, Hypothesis, relation, undecidable
+from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import ball_bounds, parse_rational, precision, to_json

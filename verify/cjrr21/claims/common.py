@@ -19,7 +19,7 @@ import itertools
 
 from flint import arb, fmpq
 
-from ...claim import Evaluation, Hypothesis, Relation, Status
+from ...framework import Evaluation, Hypothesis, Relation, Status
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import BallContext, parse_rational, short, sign, sum_squares

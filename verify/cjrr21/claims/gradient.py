@@ -16,7 +16,7 @@ import itertools
 
 from flint import fmpq
 
-from ...claim import Evaluation, Hypothesis, relation, undecidable
+from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...derivatives import one_sided_derivatives
 from ...nets import Network
 from ...numbers import Undecided, dot, sign, sum_squares

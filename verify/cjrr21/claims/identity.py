@@ -16,7 +16,7 @@ import itertools
 
 from flint import acb, arb, fmpq
 
-from ...claim import Evaluation, Hypothesis, relation
+from ...framework import Evaluation, Hypothesis, relation
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import EXACT, dot, precision, sum_squares

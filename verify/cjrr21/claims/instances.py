@@ -9,7 +9,7 @@ instance strategies of `relu-verify search`.
 
 from __future__ import annotations
 
-from ...claim import Instance
+from ...framework import Instance
 from ...numbers import to_json
 
 

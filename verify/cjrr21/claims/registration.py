@@ -7,7 +7,7 @@ statements under variants (ReLU′(0), step rule, GD index); the provenance tags
 
 from __future__ import annotations
 
-from ...claim import Claim, Mutant, Param
+from ...framework import Claim, Mutant, Param
 from ...registry import register
 from .common import COMMON, LIMITS_DOC, NOTE, SOURCE
 from .gradient import (eval_degenerate_frozen, eval_gradient_bound, eval_gradient_formula, eval_no_spurious,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from flint import arb, fmpq
 
-from ...claim import Evaluation, Hypothesis, Relation, relation, undecidable
+from ...framework import Evaluation, Hypothesis, Relation, relation, undecidable
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import EXACT, Undecided, parse_number, parse_rational, sign, sum_squares, to_json

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from ...claim import Evaluation, Hypothesis
+from ...framework import Evaluation, Hypothesis
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import Undecided, ball_bounds, to_json

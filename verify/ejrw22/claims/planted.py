@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from ...claim import Evaluation, Hypothesis, Status, relation, undecidable
+from ...framework import Evaluation, Hypothesis, Status, relation, undecidable
 from ...errors import InputError
 from ...numbers import parse_rational, to_json
 from ...problems import Empirical

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flint import fmpq, fmpq_mat
 
-from ...claim import Evaluation, Status, relation, undecidable
+from ...framework import Evaluation, Status, relation, undecidable
 from ...errors import InputError
 from ...nets import Network
 from ...numbers import Undecided

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ...claim import Claim, Param, Hypothesis, Mutant
+from ...framework import Claim, Param, Hypothesis, Mutant
 from ...nets import Network
 from ...numbers import to_json
 from ...registry import VariantGroup, register, register_variants

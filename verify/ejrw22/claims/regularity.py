@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ...claim import Evaluation, Status, relation, undecidable
+from ...framework import Evaluation, Status, relation, undecidable
 from ...errors import InputError, SoundnessError
 from ...numbers import ball_bounds, sign, to_json
 from .common import _LG, _density, _exact, _manifold, _up, density_hypothesis, on_manifold, projected

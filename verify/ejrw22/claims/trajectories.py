@@ -14,7 +14,7 @@ import math
 
 from flint import fmpq
 
-from ...claim import Evaluation, Hypothesis, Status, relation, undecidable
+from ...framework import Evaluation, Hypothesis, Status, relation, undecidable
 from ...errors import InputError
 from ...numbers import ball_bounds, ball_gap, to_json
 from ...problems import Empirical

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flint import fmpq
 
 from .. import paths
-from ...claim import Evaluation, Hypothesis, relation
+from ...framework import Evaluation, Hypothesis, relation
 from ...dag import DagNetwork, layered_data
 from ...errors import InputError
 from ...numbers import Undecided, parse_rational, sign, to_json

@@ -10,7 +10,7 @@ import struct
 
 from flint import fmpq
 
-from ...claim import Evaluation, Hypothesis, relation, undecidable
+from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...dag import DagNetwork
 from ...errors import InputError
 from ...numbers import Undecided, parse_rational, sign, to_json

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flint import fmpq
 
 from .. import paths
-from ...claim import Evaluation, Hypothesis, relation, undecidable
+from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...dag import DagNetwork
 from ...errors import InputError
 from ...numbers import Undecided, sign, to_json

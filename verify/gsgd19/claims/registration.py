@@ -9,7 +9,7 @@ import functools
 
 from flint import fmpq
 
-from ...claim import Claim, Hypothesis, Mutant, Param
+from ...framework import Claim, Hypothesis, Mutant, Param
 from ...dag import DagNetwork
 from ...registry import register
 from .common import NOTE, RISK, SOURCE

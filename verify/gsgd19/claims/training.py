@@ -9,7 +9,7 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from .. import gsgd, paths
-from ...claim import Evaluation, relation, undecidable
+from ...framework import Evaluation, relation, undecidable
 from ...dag import DagNetwork
 from ...errors import InputError
 from ...numbers import Undecided, parse_rational, sign, to_json

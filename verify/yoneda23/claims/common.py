@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ...claim import Evaluation, Hypothesis, undecidable
+from ...framework import Evaluation, Hypothesis, undecidable
 from ...errors import InputError
 from ...numbers import Undecided, ball_bounds, parse_rational
 from ...registry import VariantGroup, register_variants

@@ -15,7 +15,7 @@ import math
 import numpy as np
 from flint import arb
 
-from ...claim import Evaluation, Hypothesis, relation, undecidable
+from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...errors import InputError, SoundnessError
 from ...numbers import Undecided, ball_bounds, precision, sign
 from .. import d0 as D

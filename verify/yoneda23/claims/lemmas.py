@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flint import arb, fmpq
 
-from ...claim import Evaluation, relation, undecidable
+from ...framework import Evaluation, relation, undecidable
 from ...errors import InputError, SoundnessError
 from ...numbers import Undecided, ball_bounds, precision, to_json
 from .. import d0 as D

@@ -5,7 +5,7 @@ variants (STATEMENT_SUBS).
 
 from __future__ import annotations
 
-from ...claim import Claim, Mutant, Param
+from ...framework import Claim, Mutant, Param
 from ...registry import register
 from .common import ALL_GROUPS, NOTE, SOURCE
 from .dynamics import dropping, eval_cells, eval_monotone, eval_pointwise, eval_rate, eval_time_to_exactness

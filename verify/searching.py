@@ -41,10 +41,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .claim import OBJECTIVE, Instance, Relation, Status, Verdict
+from .framework import OBJECTIVE, Instance, Relation, Status, Verdict
 from .errors import InputError, SoundnessError
+from .files import witness_name
 from .numbers import Undecided, to_float
 from .problems import Empirical
+from .registry import USER_PLUGINS, plugin_args
 
 SCREEN_BITS = 53
 
@@ -82,7 +84,8 @@ class Counterexample:
     reproduce_failure: str | None
 
     def to_json(self, ref: str, witness_file: str) -> dict:
-        return {"witness_file": witness_file, "recheck": f"relu-verify check {shlex.quote(ref)} {witness_file}",
+        return {"witness_file": witness_file, "recheck": shlex.join(["relu-verify", *plugin_args(ref), "check", ref,
+                                                                   witness_file]),
                 "reproduce_failure": self.reproduce_failure, "found_at": self.found_at, "shrinks": self.shrinks,
                 "verdict": self.verdict.to_json()}
 
@@ -138,6 +141,29 @@ class SearchResult:
         if self.kind == "mutant":
             return "refuted" if self.passed else "NOT REFUTED"
         return "pass" if self.passed else "FAIL"
+
+    def summary(self) -> str:
+        """One line: outcome, examples, certified/unknown counts, counterexample."""
+        return (f"{self.id}: {self.outcome} — {self.examples} examples, {self.holds + self.vacuous} certified, "
+                f"{self.unknown} unknown" + (", a certified counterexample" if self.counterexample else "")
+                + (f"; error: {self.error}" if self.error else ""))
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        if self.counterexample is not None:
+            cx = self.counterexample.to_json(self.id, witness_name(self.id))
+            lines += [str(self.counterexample.verdict), f"re-check (with the witness file): {cx['recheck']}"]
+            if self.counterexample.reproduce_failure:
+                lines.append(f"replay: {self.counterexample.reproduce_failure}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        body = f"<p><b>{html.escape(self.summary())}</b></p>"
+        if self.counterexample is not None:
+            body += self.counterexample.verdict._repr_html_()
+        return f"<div>{body}</div>"
 
     def to_json(self, witness_file: str) -> dict:
         return {"id": self.id, "kind": self.kind, "family": self.family, "provenance": self.provenance,
@@ -257,6 +283,9 @@ def _time_limit(seconds: float):
         return
 
     def handler(signum, frame):
+        # an exception raised here can be swallowed where it lands (e.g. in a gc callback, which
+        # Python reports as "unraisable" and goes on): fire again until the block is left
+        signal.setitimer(signal.ITIMER_REAL, 0.25)
         raise _ExampleTimeout
 
     old = signal.signal(signal.SIGALRM, handler)
@@ -266,6 +295,37 @@ def _time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+_INTERRUPTED = threading.Event()
+
+
+@contextlib.contextmanager
+def interruptible():
+    """Ctrl-C (SIGINT) in the block raises `KeyboardInterrupt` and is remembered: an exception
+    raised in a signal handler can be swallowed where it lands (Hypothesis' gc callback reports it
+    as "unraisable" and goes on), so `checkpoint` raises it again before the next example."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        _INTERRUPTED.set()
+        raise KeyboardInterrupt
+
+    _INTERRUPTED.clear()
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        _INTERRUPTED.clear()
+
+
+def checkpoint():
+    """Raise `KeyboardInterrupt` if Ctrl-C was pressed inside `interruptible` and swallowed."""
+    if _INTERRUPTED.is_set():
+        raise KeyboardInterrupt
 
 
 _BLOB = re.compile(r"@reproduce_failure\('([^']+)', (b'[^']*')\)")
@@ -284,10 +344,11 @@ def parse_reproduce(text: str) -> tuple[str, bytes]:
     return m.group(1), blob
 
 
-def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None = None,
+def search(ref, budget: Budget | None = None, seed: int = 0, database: str | Path | None = None,
            on_example: Callable[[SearchResult], None] | None = None, reproduce: str | None = None,
            explicit: bool = True) -> SearchResult:
-    """Search claim (or mutant) ``ref`` for a certified counterexample within ``budget``.
+    """Search claim (or mutant) ``ref`` — an id or a `Claim` object — for a certified
+    counterexample within ``budget`` (default: the ``ci`` profile, 200 examples or 10 s).
 
     ``seed`` is the run seed (the Hypothesis seed is `claim_seed(seed, ref)`); ``database`` a
     directory for Hypothesis' example database (None: no database); ``on_example`` is called
@@ -299,9 +360,11 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
     from hypothesis import HealthCheck, Phase, Verbosity, given, settings
     from hypothesis.database import DirectoryBasedExampleDatabase
 
-    from .checking import check
+    from .checking import check, claim_ref
     from .registry import resolve
 
+    ref = claim_ref(ref)
+    budget = PROFILES["ci"] if budget is None else budget
     claim, mutant, chosen = resolve(ref)
     strategy = strategy_for(ref)
     hseed = claim_seed(seed, ref)
@@ -315,6 +378,7 @@ def search(ref: str, budget: Budget, seed: int = 0, database: str | Path | None 
     decided: dict[str, bool] = {}  # instance (JSON text) -> certified VIOLATED; replays never re-decide
 
     def body(inst_dict):
+        checkpoint()
         key = json.dumps(inst_dict, sort_keys=True)
         elapsed = time.perf_counter() - t0
         found = state["found"] is not None
@@ -479,7 +543,7 @@ def run_report(command: str, argv: list, results: list[SearchResult], *, profile
             "passed": all(r.passed for r in results),
             "versions": {"python": platform.python_version(), **{p: ver(p) for p in (
                 "python-flint", "hypothesis", "mpmath", "numpy")}},
-            "results": [r.to_json(witness_name(r.id)) for r in results]}
+            "plugins": list(USER_PLUGINS), "results": [r.to_json(witness_name(r.id)) for r in results]}
 
 
 __all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen",

@@ -27,8 +27,8 @@ from .errors import InputError
 from .files import read_json
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
-from .numbers import Undecided, exact_key, is_exact, precision, parse_number, parse_rational, sign, to_float, to_json
-from .problems import Measure, Target, measure_from_json, target_from_json
+from .numbers import EXACT, BallContext, Undecided, exact_key, is_exact, precision, parse_number, parse_rational, short, sign, to_float, to_json
+from .problems import Empirical, Measure, Target, measure_from_json, target_from_json
 from .registry import NETWORK_KINDS, NetworkKind, load_plugins, register_network_kind
 
 
@@ -74,8 +74,15 @@ def _num(x):
     return None if x is None else to_json(x)
 
 
+_ASCII_OPS = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}
+
+
 def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: str = "") -> Relation:
-    """Decide ``lhs op rhs`` (op in = ≠ ≤ < ≥ >) with certified signs only."""
+    """Decide ``lhs op rhs`` (op in = ≠ ≤ < ≥ >, or ASCII == != <= >=) with certified signs
+    only: HOLDS or VIOLATED where the sign of the difference is certified (exact, or a ball that
+    excludes 0), UNKNOWN otherwise; with ``given`` (a premise), vacuously HOLDS where the premise
+    is certified false."""
+    op = _ASCII_OPS.get(op, op)
     if op == "=":
         diff = lhs - rhs
         s = sign(diff)
@@ -97,7 +104,7 @@ def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: 
         ok = (s is not None) and (s >= 0 if op == "≥" else s > 0)
         st = Status.HOLDS if ok else (Status.UNKNOWN if s is None else Status.VIOLATED)
     else:
-        raise ValueError(f"unknown relation operator {op!r}")
+        raise InputError(f"unknown relation operator {op!r} in {name!r} (= ≠ ≤ < ≥ >, or == != <= >=)", "claim")
     if given is not None and st != Status.HOLDS:
         if given.status == Status.VIOLATED:
             st = Status.HOLDS  # premise certified false: the implication holds vacuously
@@ -276,6 +283,45 @@ class Evaluation:
         largest value it met with its instance.  A float, never used for a verdict."""
         self.series[OBJECTIVE + name] = [to_float(value)]
 
+    @property
+    def ctx(self):
+        """The number system of this evaluation: `EXACT`, or a `BallContext` at ``prec`` bits."""
+        return EXACT if self.prec is None else BallContext(self.prec)
+
+    def theta(self, net=None) -> list:
+        """θ of ``net`` (default: the instance's network) in this evaluation's number system."""
+        net = self.inst.net if net is None else net
+        return [self.num(t) for t in net.theta]
+
+    def realization(self, net, x):
+        """𝒩^θ(x) in this evaluation's number system: a number for a one-output `Network`, the list
+        of the K outputs for a `DagNetwork`.  ``x``: numbers in any form `parse_number` takes."""
+        xs = [self.num(parse_number(v, f"x[{k}]")) for k, v in enumerate(x)]
+        if len(xs) != net.d:
+            raise InputError(f"x has {len(xs)} coordinates, the network takes {net.d}", "x")
+        with self.ctx.active():
+            if isinstance(net, Network):
+                return net.with_theta(self.theta(net)).forward(xs, self.ctx.relu, None, grad=False)[0]
+            return net(xs)
+
+    def gd_step(self, net, gamma, target: Target | None = None, measure: Measure | None = None) -> Network:
+        """One gradient-descent step θ − γ𝒢(θ) on the risk (the instance's target and measure by
+        default; ReLU′(0) from the ``deriv0`` variant), in this evaluation's number system."""
+        gamma = self.num(parse_number(gamma, "gamma"))
+        rg = self.risk_grad(net, target, measure)
+        with self.ctx.active():
+            return net.with_theta([t - gamma * g for t, g in zip(self.theta(net), rg.G)])
+
+    def sgd_step(self, net, gamma, batch, weights=None) -> Network:
+        """One SGD step: a GD step on the empirical measure of the mini-batch ``batch`` (points,
+        each a list of numbers; ``weights`` default uniform 1/|batch|)."""
+        if not batch:
+            raise InputError("the mini-batch is empty", "batch")
+        pts = tuple(tuple(parse_number(v, f"batch[{k}]") for v in p) for k, p in enumerate(batch))
+        ws = tuple(fmpq(1, len(pts)) for _ in pts) if weights is None else tuple(
+            parse_rational(w, f"weights[{k}]") for k, w in enumerate(weights))
+        return self.gd_step(net, gamma, measure=Empirical(pts, ws))
+
     def param(self, key, default=None, parse=parse_number):
         if key not in self.inst.params:
             return default
@@ -414,6 +460,58 @@ class Verdict:
                 "relations": [r.to_json() for r in self.relations],
                 "reverified": self.reverified, "notes": self.notes, "series": self.series,
                 "instance": self.instance}
+
+    def __str__(self) -> str:
+        return format_verdict(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the status, hypotheses and relations with both sides (exact or ball)."""
+        import html
+
+        color = {"HOLDS": "#1a7f37", "VIOLATED": "#cf222e"}.get(self.status.value, "#9a6700")
+        rows = "".join(
+            f"<tr><td>{html.escape(r.status.value)}</td><td>{html.escape(r.name)}</td>"
+            f"<td><code>{html.escape(short(r.lhs))}</code></td><td>{html.escape(r.op)}</td>"
+            f"<td><code>{html.escape(short(r.rhs))}</code></td></tr>" for r in self.relations)
+        hyps = "".join(f"<li>[{'yes' if h.holds else ('NO' if h.holds is False else 'undecided')}] "
+                       f"{html.escape(h.name)}</li>" for h in self.hypotheses)
+        return (f"<div><b>{html.escape(self.claim)}</b>: <b style='color:{color}'>{self.status.value}</b>"
+                f"{' (vacuously)' if self.vacuous else ''} <small>[{html.escape(self.provenance)}] "
+                f"{html.escape(self.statement)} — {html.escape(self.precision)}, {self.seconds:.3f} s</small>"
+                + (f"<ul>{hyps}</ul>" if hyps else "")
+                + f"<table><tr><th>status</th><th>relation</th><th>lhs</th><th></th><th>rhs</th></tr>{rows}</table>"
+                + (f"<small>re-verified {html.escape(self.reverified)}</small>" if self.reverified else "") + "</div>")
+
+
+def format_verdict(v: Verdict) -> str:
+    """The verdict as ``relu-verify check`` prints it (also ``str(verdict)``)."""
+    lines = [f"{v.claim}: {v.status.value}" + (" (vacuously: a hypothesis fails)" if v.vacuous else ""),
+             f"  statement   [{v.provenance}] {v.statement}"]
+    if v.variants:
+        lines.append(f"  variants    {', '.join('@' + x for x in v.variants)}")
+    lines.append(f"  arithmetic  {v.precision}   engines: {', '.join(v.engines) or '-'}   time: {v.seconds:.3f} s")
+    if v.hypotheses:
+        lines.append("  hypotheses")
+        for h in v.hypotheses:
+            mark = {True: "yes", False: "NO", None: "undecided"}[h.holds]
+            lines.append(f"    [{mark}] {h.name}" + (f"  ({h.detail})" if h.detail else ""))
+    lines.append("  relations")
+    for r in v.relations:
+        lines.append(f"    [{r.status.value}] {r.name}")
+        if r.op == "?":
+            lines.append(f"        {r.note}")
+            continue
+        lines.append(f"        lhs = {short(r.lhs)}")
+        lines.append(f"        rhs = {short(r.rhs)}")
+        lines.append(f"        margin = {short(r.margin)}")
+        if r.given is not None:
+            lines.append(f"        given [{r.given.status.value}] {r.given.name}")
+    if v.reverified:
+        lines.append(f"  re-verified {v.reverified}")
+    for n in v.notes:
+        lines.append(f"  note        {n}")
+    return "\n".join(lines)
+
 
 
 def combine(relations: list[Relation], hypotheses: list[Hypothesis]) -> tuple[Status, bool]:

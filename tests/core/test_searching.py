@@ -8,10 +8,10 @@ import pytest
 from flint import arb, fmpq
 
 import verify
-from verify.claim import Hypothesis, Status, relation
+from verify.framework import Hypothesis, Status, relation
 from verify.checking import check
 from verify.registry import CLAIMS
-from verify.search import PROFILES, Budget, claim_seed, relative_slack, search
+from verify.searching import PROFILES, Budget, claim_seed, relative_slack, search
 
 CI = PROFILES["ci"]
 
@@ -89,7 +89,7 @@ def test_a_slow_example_is_cut_at_the_per_example_limit_and_counted_unknown():
     import time as _time
 
     from verify import strategies as vst
-    from verify.claim import Claim
+    from verify.framework import Claim
 
     def evaluate(ev):
         _time.sleep(30)
@@ -111,7 +111,7 @@ def test_a_slow_example_is_cut_at_the_per_example_limit_and_counted_unknown():
 def test_shrinking_is_cut_at_its_time_limit():
     """A search whose shrink outlives 1.5 × the budget is cut SHRINK_GRACE later, keeping the
     smallest certified counterexample found so far (re-verified as usual)."""
-    from verify.search import SHRINK_GRACE, Budget
+    from verify.searching import SHRINK_GRACE, Budget
 
     b = Budget(examples=200, seconds=0.5)
     r = search("gsgd19.float-pow2-bitwise~non-pow2", b, seed=0)
@@ -120,3 +120,18 @@ def test_shrinking_is_cut_at_its_time_limit():
     assert r.to_json("w.json")["shrink_cut"] == r.shrink_cut
     if r.shrink_cut:
         assert r.counterexample.reproduce_failure is None
+
+
+def test_a_swallowed_ctrl_c_still_stops_the_search():
+    """A KeyboardInterrupt raised by the SIGINT handler can be swallowed where it lands (a gc
+    callback); the remembered interrupt stops the search at its next example all the same."""
+    import pytest
+
+    from verify import searching as S
+
+    with S.interruptible():
+        S._INTERRUPTED.set()  # what the handler leaves behind when its exception was swallowed
+        with pytest.raises(KeyboardInterrupt):
+            S.search("cjrr21.lyapunov-identity", S.Budget(examples=50, seconds=30))
+    assert not S._INTERRUPTED.is_set()  # leaving the block forgets it
+    assert S.search("cjrr21.lyapunov-identity", S.Budget(examples=5, seconds=30)).examples > 0
