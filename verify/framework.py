@@ -27,7 +27,8 @@ from .errors import InputError
 from .files import read_json
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
-from .numbers import EXACT, BallContext, Undecided, exact_key, is_exact, precision, parse_number, parse_rational, short, sign, to_float, to_json
+from .numbers import (EXACT, BallContext, Undecided, exact_key, is_exact, precision, parse_number, parse_rational,
+                      short, sign, to_float, to_json)
 from .problems import Empirical, Measure, Target, measure_from_json, target_from_json
 from .registry import NETWORK_KINDS, NetworkKind, load_plugins, register_network_kind
 

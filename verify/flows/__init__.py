@@ -74,8 +74,8 @@ integrate the standard flow, ejrw22's the normalized flow.
 
 from __future__ import annotations
 
-from .common import (EXACT_GD_MAX_BITS, FLOAT_MAX_EVALS, FLOAT_MAX_T, FLOWS, GD_MAX_STEPS, MANIFOLDS, MAX_STEPS, TOL_MIN,  # noqa: F401
-                     WIDE, check_max_steps, check_prec, check_tol)
+from .common import (EXACT_GD_MAX_BITS, FLOAT_MAX_EVALS, FLOAT_MAX_T, FLOWS, GD_MAX_STEPS,  # noqa: F401
+                     MANIFOLDS, MAX_STEPS, TOL_MIN, WIDE, check_max_steps, check_prec, check_tol)
 from .descent import descent  # noqa: F401
 from .results import BoxEval, Descent, Enclosure, Simulation, Step  # noqa: F401
 from .system import FlowSystem

@@ -11,7 +11,8 @@ from flint import arb
 
 from ..errors import InputError
 from ..numbers import precision
-from .common import EXACT_GD_MAX_BITS, GD_MAX_STEPS, WIDE, _bits, _check_flow, _to_float, _to_fmpq, _too_wide, check_prec
+from .common import (EXACT_GD_MAX_BITS, GD_MAX_STEPS, WIDE, _bits, _check_flow, _to_float, _to_fmpq, _too_wide,
+                     check_prec)
 from .results import Descent
 
 

@@ -17,8 +17,11 @@ from ..errors import InputError
 from ..integrate import Problem, risk_and_gradient
 from ..nets import Network
 from ..numbers import arb_to_fmpq, ball_bounds, ball_hull, contains, precision, sign, square_enclosure
-from ..problems import BoxMeasure, Constant, Density, Empirical, Indicator, PiecewiseLinear, Polynomial, Target, poly_add, poly_integral, poly_mul, poly_nonnegative
-from .common import FLOAT_MAX_EVALS, FLOAT_MAX_T, WIDE, _Budget, _check_flow, _clip, _inflate, _inside_interior, _intersect, _peval, _pint_float, _to_float, _to_fmpq, _too_wide, _unit, check_max_steps, check_prec, check_tol
+from ..problems import (BoxMeasure, Constant, Density, Empirical, Indicator, PiecewiseLinear, Polynomial, Target,
+                        poly_add, poly_integral, poly_mul, poly_nonnegative)
+from .common import (FLOAT_MAX_EVALS, FLOAT_MAX_T, WIDE, _Budget, _check_flow, _clip, _inflate, _inside_interior,
+                     _intersect, _peval, _pint_float, _to_float, _to_fmpq, _too_wide, _unit, check_max_steps,
+                     check_prec, check_tol)
 from .results import BoxEval, Enclosure, Simulation, Step
 
 

@@ -7,7 +7,11 @@ import base64
 import html
 import json
 
-from .model import GOOD_OUTCOMES, PROOF_NOTES_WHERE, SHORTEN_AT, SUMMARY_ALT, SUMMARY_COLUMNS, anchor, check_report, counterexample_items, counterexamples, decision, errors, header_items, hypothesis_line, note_link, objective_plot_name, one_line, ordered, other_relations, others, outcome, recheck_command, relation_label, result_items, result_plots, search_objectives, section_anchor, sections, shorten, summary_row, violated, witness_name, witness_text
+from .model import (GOOD_OUTCOMES, PROOF_NOTES_WHERE, SHORTEN_AT, SUMMARY_ALT, SUMMARY_COLUMNS, anchor,
+                    check_report, counterexample_items, counterexamples, decision, errors, header_items,
+                    hypothesis_line, note_link, objective_plot_name, one_line, ordered, other_relations, others,
+                    outcome, recheck_command, relation_label, result_items, result_plots, search_objectives,
+                    section_anchor, sections, shorten, summary_row, violated, witness_name, witness_text)
 from .plots import make_plots
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from .model import check_report, command_line, errors, is_failure, one_line, outcome, recheck_command, relation_label, seconds, shorten, violated, witness_name
+from .model import (check_report, command_line, errors, is_failure, one_line, outcome, recheck_command,
+                    relation_label, seconds, shorten, violated, witness_name)
 
 
 def xml_text(s) -> str:

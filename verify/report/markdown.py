@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import re
 
-from .model import PROOF_NOTES_WHERE, SHORTEN_AT, SUMMARY_ALT, SUMMARY_COLUMNS, anchor, check_report, counterexample_items, counterexamples, errors, header_items, hypothesis_line, note_link, objective_plot_name, one_line, ordered, other_relations, others, recheck_command, relation_label, result_items, result_plots, search_objectives, section_anchor, sections, shorten, summary_row, violated, witness_name, witness_text
+from .model import (PROOF_NOTES_WHERE, SHORTEN_AT, SUMMARY_ALT, SUMMARY_COLUMNS, anchor, check_report,
+                    counterexample_items, counterexamples, errors, header_items, hypothesis_line, note_link,
+                    objective_plot_name, one_line, ordered, other_relations, others, recheck_command,
+                    relation_label, result_items, result_plots, search_objectives, section_anchor, sections,
+                    shorten, summary_row, violated, witness_name, witness_text)
 from .plots import make_plots
 
 
