@@ -259,7 +259,7 @@ def _layers_of(net):
         out, k = [], 0
         h = net.widths
         for l, M in enumerate(net.matrices(), start=1):
-            b = list(net.biases[k:k + h[l]]) if net.n_b else [0] * h[l]
+            b = list(net.biases[k:k + h[l]]) if net.n_b else None  # no bias edges: Gemm without C
             k += h[l]
             out.append(([list(col) for col in zip(*M)], b))
         return out
@@ -283,7 +283,7 @@ def _nearest_float(x, where: str) -> float:
 def to_onnx(net, path=None, opset: int = 17):
     """An ONNX model (``onnx.ModelProto``) of a `Network` or a layered ReLU `DagNetwork`: input
     ``"input"`` of shape (N, d), one ``Gemm`` (transB = 1, weight initializers (out, in) as in
-    PyTorch, bias initializers) per layer with a ``Relu`` between layers, output ``"output"`` of
+    PyTorch, bias initializers -- none for a `DagNetwork` without bias edges) per layer with a ``Relu`` between layers, output ``"output"`` of
     shape (N, K), all tensors float64, default opset 17.  Written to ``path`` (atomically) when given.
 
     The exact rational weights are rounded to the nearest float64 there: the export is for other
@@ -299,11 +299,14 @@ def to_onnx(net, path=None, opset: int = 17):
     cur = "input"
     for l, (W, b) in enumerate(layers):
         Wf = np.array([[_nearest_float(x, f"network layer {l + 1}") for x in row] for row in W], dtype=np.float64)
-        bf = np.array([_nearest_float(x, f"network layer {l + 1}") for x in b], dtype=np.float64)
-        inits += [numpy_helper.from_array(Wf, f"W{l}"), numpy_helper.from_array(bf, f"b{l}")]
+        inits.append(numpy_helper.from_array(Wf, f"W{l}"))
+        if b is not None:
+            bf = np.array([_nearest_float(x, f"network layer {l + 1}") for x in b], dtype=np.float64)
+            inits.append(numpy_helper.from_array(bf, f"b{l}"))
         last = l == len(layers) - 1
         out = "output" if last else f"z{l}"
-        nodes.append(helper.make_node("Gemm", [cur, f"W{l}", f"b{l}"], [out], name=f"linear{l}", transB=1))
+        nodes.append(helper.make_node("Gemm", [cur, f"W{l}"] + ([f"b{l}"] if b is not None else []), [out],
+                                      name=f"linear{l}", transB=1))
         cur = out
         if not last:
             nodes.append(helper.make_node("Relu", [cur], [f"h{l}"], name=f"relu{l}"))
