@@ -16,23 +16,22 @@ def configure(sub, limits):
                                   "(out, in) as PyTorch), .safetensors or .pt/.pth (a state_dict of Linear layers, "
                                   "a ReLU between them; .pt needs torch)")
     pc.add_argument("--out", required=True, help="the network JSON to write (the 'network' of an instance file)")
-    pc.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    pc.add_argument("--json", action="store_true", help="also print the summary as JSON on stdout (model, out, kind, "
+                                                        "class, widths, parameters)")
 
 
 def cmd_convert(args) -> int:
     from ..files import write_atomic
-    from ..nets import Network
     from . import load_model
 
     net = load_model(args.model)
     obj = net.to_json()
     write_atomic(args.out, json.dumps(obj, indent=1) + "\n")
-    kind = "shallow" if isinstance(net, Network) and net.is_shallow else (
-        "network" if isinstance(net, Network) else "mlp")
-    summary = {"model": str(args.model), "out": str(args.out), "kind": obj.get("kind", kind),
-               "class": type(net).__name__, "widths": list(net.widths), "parameters": len(net.theta)}
-    print(f"{args.model}: {summary['class']} widths {summary['widths']}, {summary['parameters']} parameters "
-          f"(exact) → {args.out}", file=sys.stderr)
+    kind = obj.get("kind", "widths/theta")  # a Network: the papers' flat θ
+    summary = {"model": str(args.model), "out": str(args.out), "kind": kind, "class": type(net).__name__,
+               "widths": list(net.widths), "parameters": len(net.theta)}
+    print(f"{args.model}: {summary['class']} ({kind}) widths {summary['widths']}, {summary['parameters']} "
+          f"parameters (exact) → {args.out}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary))
     return 0

@@ -147,7 +147,7 @@ def load_npz(path, where: str | None = None):
     try:
         with np.load(str(path), allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError) as e:
+    except Exception as e:  # noqa: BLE001  (OSError, ValueError, zipfile.BadZipFile, EOFError, ...)
         raise InputError(f"not a readable .npz file ({type(e).__name__}: {str(e)[:160]})", name) from None
     bad = sorted(k for k in arrays if not re.fullmatch(r"[Wb](0|[1-9]\d*)", k))
     if bad:
@@ -226,9 +226,9 @@ def load_safetensors(path, where: str | None = None):
 
 
 def load_torch_file(path, where: str | None = None):
-    """The network of a ``.pt``/``.pth`` file holding a state_dict (loaded with
-    ``torch.load(weights_only=True)``: tensors only, no code) or a whole ``nn.Sequential``... only
-    state dicts are loaded (a pickled module would need ``weights_only=False``, i.e. running code)."""
+    """The network of a ``.pt``/``.pth`` file holding a state_dict (or ``{"state_dict": ...}``), read
+    by `from_state_dict`.  It is loaded with ``torch.load(weights_only=True)``: tensors only, no
+    code; a pickled whole module is refused (loading it would run code) -- save its state_dict."""
     torch = _torch()
     name = where or str(path)
     try:
