@@ -31,7 +31,7 @@ from functools import cached_property, lru_cache
 from typing import Sequence
 
 from .errors import InputError
-from .numbers import Undecided, exact_entries, exact_entry, parse_number, sign as _certified_sign, to_json
+from .numbers import Undecided, exact_entries, parse_number, sign as _certified_sign, to_json
 
 KINDS = ("input", "hidden", "output")
 
@@ -126,15 +126,16 @@ class DagNetwork:
             Wl = W[l - 1]
             if len(Wl) != widths[l - 1] or any(len(row) != widths[l] for row in Wl):
                 raise InputError(f"W[{l - 1}] must be {widths[l - 1]} x {widths[l]} (in, out)", f"network.W[{l - 1}]")
-            weights += [exact_entry(Wl[i][j], f"network.W[{l - 1}][{i}][{j}]")
-                        for i in range(widths[l - 1]) for j in range(widths[l])]
+            n = widths[l]
+            weights += exact_entries([Wl[i][j] for i in range(widths[l - 1]) for j in range(n)], "network.W",
+                                     name=lambda k, l=l, n=n: f"network.W[{l - 1}][{k // n}][{k % n}]")
         bias_nodes, biases = (), ()
         if b is not None:
             if len(b) != L or any(len(b[l - 1]) != widths[l] for l in range(1, L + 1)):
                 raise InputError(f"b must hold one vector of length h_l per layer l = 1..{L}", "network.b")
             bias_nodes = _mlp_bias_nodes(widths)
-            biases = tuple(exact_entry(b[l - 1][j], f"network.b[{l - 1}][{j}]")
-                           for l in range(1, L + 1) for j in range(widths[l]))
+            biases = tuple(x for l in range(1, L + 1) for x in exact_entries(
+                [b[l - 1][j] for j in range(widths[l])], "network.b", name=lambda j, l=l: f"network.b[{l - 1}][{j}]"))
         kinds, edges = _mlp_layout(tuple(widths))
         return cls(kinds, edges, tuple(weights), bias_nodes, biases, widths, activation)
 

@@ -219,24 +219,21 @@ def _index(k: int, shape) -> tuple[int, ...]:
     return tuple(reversed(out))
 
 
-def exact_entries(values, where: str, floats: bool = True):
+def exact_entries(values, where: str, floats: bool = True, name=None):
     """The parameters of a network built from Python, as a tuple: a numpy array (any shape,
     row-major) or numpy scalars, Python floats, `Fraction`/`Decimal` become the exact rationals
     they denote (`parse_number`); `fmpq`, integers, `arb` balls and anything else are kept as
     given (they are number systems of their own).  ``floats=False`` keeps Python floats too (only
-    numpy values are converted).  Returns ``values`` itself when nothing needs converting."""
+    numpy values are converted).  Returns ``values`` itself when nothing needs converting.  An
+    entry is named ``where[k]`` in an error, or ``name(k)`` when ``name`` is given."""
     np = sys.modules.get("numpy")
     if np is not None and isinstance(values, np.ndarray):
         return tuple(parse_array(values, where)[1])
     kinds = _convertible(floats)
     if not any(isinstance(x, kinds) for x in values):
         return values
-    return tuple(parse_number(x, f"{where}[{k}]") if isinstance(x, kinds) else x for k, x in enumerate(values))
-
-
-def exact_entry(x, where: str, floats: bool = True):
-    """One entry as `exact_entries` converts it (named ``where`` in an error)."""
-    return parse_number(x, where) if isinstance(x, _convertible(floats)) else x
+    label = name or (lambda k: f"{where}[{k}]")
+    return tuple(parse_number(x, label(k)) if isinstance(x, kinds) else x for k, x in enumerate(values))
 
 
 def _convertible(floats: bool) -> tuple:
