@@ -520,3 +520,85 @@ def test_from_torch_sequential_exact():
         from_torch(torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Dropout(), torch.nn.Linear(2, 1)))
     with pytest.raises(InputError, match="widths"):
         from_torch(model.state_dict(), widths=[2, 3, 1])
+
+
+# A stand-in for the part of torch's API that `verify.interop.torch_io` uses, so that its logic runs
+# where torch is not installed (the test above runs the real thing where it is).
+FAKE_TORCH = """import numpy as np
+from collections import OrderedDict
+strided = "strided"
+float16, float32, float64, bfloat16, boolean = "float16", "float32", "float64", "bfloat16", "bool"
+bool = boolean
+class Tensor:
+    def __init__(self, a, dtype=None):
+        self.a = np.asarray(a); self.dtype = dtype or str(self.a.dtype); self.layout = strided
+        self.is_quantized = False; self.is_sparse = False
+    def detach(self): return self
+    def cpu(self): return self
+    def is_complex(self): return self.a.dtype.kind == "c"
+    def is_floating_point(self): return self.dtype in ("float16", "float32", "float64", "bfloat16")
+    def to(self, dt): return Tensor(self.a.astype(np.float32), "float32")
+    def numpy(self): return self.a
+class _nn:
+    class Module:
+        training = True
+        def eval(self):
+            self.training = False
+            for c in getattr(self, "_children", []): c.eval()
+            return self
+        def forward(self, x): pass
+    class Sequential(Module):
+        def __init__(self, *mods): self._children = list(mods)
+        def named_children(self): return [(str(k), m) for k, m in enumerate(self._children)]
+        def __getitem__(self, k): return self._children[k]
+        def state_dict(self):
+            d = OrderedDict()
+            for k, m in self.named_children():
+                if isinstance(m, _nn.Linear):
+                    d[f"{k}.weight"] = m.weight
+                    if m.bias is not None: d[f"{k}.bias"] = m.bias
+            return d
+    class Linear(Module):
+        def __init__(self, i, o, bias=True):
+            rng = np.random.default_rng(i * 10 + o)
+            self.weight = Tensor(rng.standard_normal((o, i)).astype(np.float32))
+            self.bias = Tensor(rng.standard_normal(o).astype(np.float32)) if bias else None
+    class ReLU(Module): pass
+    class Identity(Module): pass
+    class Sigmoid(Module): pass
+    class Flatten(Module):
+        def __init__(self, start_dim=1, end_dim=-1): self.start_dim, self.end_dim = start_dim, end_dim
+    class Dropout(Module):
+        def __init__(self, p=0.5): pass
+nn = _nn
+"""
+
+
+def test_from_torch_logic_with_a_stand_in_torch(monkeypatch):
+    import types
+
+    if "torch" in sys.modules or any(Path(p, "torch").is_dir() for p in sys.path if p):
+        pytest.skip("torch is installed: the real test runs")
+    torch = types.ModuleType("torch")
+    exec(compile(FAKE_TORCH, "fake_torch", "exec"), torch.__dict__)
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    from verify.interop import from_torch
+
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(2, 4), torch.nn.ReLU(), torch.nn.Dropout(0.5),
+                                torch.nn.Linear(4, 1)).eval()
+    net = from_torch(model)
+    assert isinstance(net, Network) and net.widths == (2, 4, 1)
+    assert net.theta[0] == fmpq(*float(model[1].weight.a[0, 0]).as_integer_ratio())
+    assert from_torch(model.state_dict(), widths=[2, 4, 1]) == net
+    assert from_torch(torch.nn.Linear(3, 2)).widths == (3, 2)
+    for bad, match in [
+            (torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Sigmoid(), torch.nn.Linear(2, 1)),
+             r"model\[1\] \(Sigmoid\): unsupported layer"),
+            (torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU(), torch.nn.Dropout(), torch.nn.Linear(2, 1)),
+             "training mode"),
+            (torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)).eval(), "without a ReLU"),
+            ("not a model", "expected a torch.nn.Module")]:
+        with pytest.raises(InputError, match=match):
+            from_torch(bad)
+    with pytest.raises(InputError, match="widths"):
+        from_torch(model.state_dict(), widths=[2, 3, 1])
