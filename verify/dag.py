@@ -19,9 +19,11 @@ on `arb` (balls; an undecided ReLU raises `Undecided`) and on Python floats.
 The flat parameter vector is θ = (w_1, …, w_m, b_1, …, b_{n_b}): weights in edge order, then biases.
 
 Numbers from Python: `DagNetwork.mlp` takes numpy arrays (or nested lists) of weights and biases
-and makes every numpy scalar, Python float, `Fraction` or `Decimal` the exact rational it denotes
-(`verify.numbers.exact_entries`).  The plain constructor converts numpy values exactly too but
-keeps Python floats: they are the float system of the float pipelines (`scale`, `with_theta`).
+and makes every numpy scalar, `Fraction` or `Decimal` the exact rational it denotes
+(`verify.numbers.exact_entries`), and Python floats too unless every entry is a Python float (then
+the network is in the float system).  The plain constructor converts numpy values, `Fraction`
+and `Decimal` exactly but keeps Python floats: the float system of the float pipelines (`scale`,
+`with_theta`).
 """
 
 from __future__ import annotations
@@ -110,9 +112,10 @@ class DagNetwork:
     def mlp(cls, widths: Sequence[int], W, b=None, activation: str = "relu") -> "DagNetwork":
         """The layered MLP with weight matrices ``W[l-1][i][j]`` = w^l(i, j) ("(in, out)", the
         transpose of PyTorch's ``Linear.weight``) and, if given, bias vectors ``b[l-1][j]`` = b^l(j)
-        for l = 1..L.  ``W`` and ``b`` may be lists of numpy arrays; numpy scalars, Python floats,
-        `Fraction` and `Decimal` entries become the exact rationals they denote (numpy integer
-        widths become ints)."""
+        for l = 1..L.  ``W`` and ``b`` may be lists of numpy arrays: numpy scalars, `Fraction` and
+        `Decimal` entries become the exact rationals they denote, and so do Python floats mixed with
+        exact numbers; when every entry is a Python float the network stays in the float system
+        (screening and float pipelines, never a verdict).  Numpy integer widths become ints."""
         widths = tuple(int(n) if not isinstance(n, (bool, float)) else n for n in widths)
         check_mlp_widths(widths)
         L = len(widths) - 1
@@ -121,21 +124,29 @@ class DagNetwork:
         if not isinstance(W, (list, tuple)) or len(W) != L:
             raise InputError(f"{len(W) if isinstance(W, (list, tuple)) else 'no'} weight matrices for widths "
                              f"{list(widths)} (need {L})", "network.W")
-        weights = []
+        raw_w = []
         for l in range(1, L + 1):
             Wl = W[l - 1]
             if len(Wl) != widths[l - 1] or any(len(row) != widths[l] for row in Wl):
                 raise InputError(f"W[{l - 1}] must be {widths[l - 1]} x {widths[l]} (in, out)", f"network.W[{l - 1}]")
-            n = widths[l]
-            weights += exact_entries([Wl[i][j] for i in range(widths[l - 1]) for j in range(n)], "network.W",
-                                     name=lambda k, l=l, n=n: f"network.W[{l - 1}][{k // n}][{k % n}]")
-        bias_nodes, biases = (), ()
+            raw_w.append([Wl[i][j] for i in range(widths[l - 1]) for j in range(widths[l])])
+        raw_b = None
         if b is not None:
             if len(b) != L or any(len(b[l - 1]) != widths[l] for l in range(1, L + 1)):
                 raise InputError(f"b must hold one vector of length h_l per layer l = 1..{L}", "network.b")
+            raw_b = [[b[l - 1][j] for j in range(widths[l])] for l in range(1, L + 1)]
+        # all entries Python floats: the float system (e.g. yoneda23's float D0 network), kept as is
+        floats = not all(type(x) is float for layer in raw_w + (raw_b or []) for x in layer)
+        weights = []
+        for l, row in enumerate(raw_w, start=1):
+            n = widths[l]
+            weights += exact_entries(row, "network.W", floats,
+                                     name=lambda k, l=l, n=n: f"network.W[{l - 1}][{k // n}][{k % n}]")
+        bias_nodes, biases = (), ()
+        if raw_b is not None:
             bias_nodes = _mlp_bias_nodes(widths)
-            biases = tuple(x for l in range(1, L + 1) for x in exact_entries(
-                [b[l - 1][j] for j in range(widths[l])], "network.b", name=lambda j, l=l: f"network.b[{l - 1}][{j}]"))
+            biases = tuple(x for l, row in enumerate(raw_b, start=1) for x in exact_entries(
+                row, "network.b", floats, name=lambda j, l=l: f"network.b[{l - 1}][{j}]"))
         kinds, edges = _mlp_layout(tuple(widths))
         return cls(kinds, edges, tuple(weights), bias_nodes, biases, widths, activation)
 

@@ -169,6 +169,9 @@ def test_network_constructors_take_numpy_and_floats_exactly():
     assert all(type(w) is fmpq for w in dag.theta)
     with pytest.raises(InputError, match=r"network.W\[0\]\[1\]\[0\].*not a finite"):
         DagNetwork.mlp([2, 1], [np.array([[1.0], [np.nan]])])
+    # Python floats mixed with exact numbers become exact; all Python floats stay the float system
+    assert DagNetwork.mlp([1, 1], [[[0.1]]], [[fmpq(1)]]).weights == (fmpq(*(0.1).as_integer_ratio()),)
+    assert type(DagNetwork.mlp([1, 1], [[[0.1]]], [[1.0]]).weights[0]) is float
     # with_theta keeps Python floats: the float system of plots
     assert type(net.with_theta([0.5, 0.0, 1.0, 0.0]).theta[0]) is float
 
