@@ -33,7 +33,7 @@ def _onnx():
     return onnx
 
 
-def load_model(path_or_model, where: str | None = None):
+def read_model(path_or_model, where: str | None = None):
     """(ModelProto, name for errors) of a path or a ModelProto."""
     onnx = _onnx()
     if isinstance(path_or_model, onnx.ModelProto):
@@ -77,7 +77,7 @@ def from_onnx(path_or_model, where: str | None = None):
     onnx = _onnx()
     from onnx import helper, numpy_helper
 
-    model, name = load_model(path_or_model, where)
+    model, name = read_model(path_or_model, where)
     g = model.graph
     opsets = {o.domain or "ai.onnx": o.version for o in model.opset_import}
     version = opsets.get("ai.onnx")
