@@ -605,3 +605,21 @@ def test_from_torch_logic_with_a_stand_in_torch(monkeypatch):
             from_torch(bad)
     with pytest.raises(InputError, match="widths"):
         from_torch(model.state_dict(), widths=[2, 3, 1])
+
+
+def test_torch_onnx_export_reads_back_as_the_same_network(tmp_path):
+    torch = pytest.importorskip("torch")
+    from verify.interop import from_torch
+
+    torch.manual_seed(1)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Dropout(0.1),
+                                torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 1)).eval()
+    try:
+        torch.onnx.export(model, (torch.zeros(1, 3),), str(tmp_path / "m.onnx"), dynamo=False, opset_version=17,
+                          input_names=["x"], output_names=["y"])
+    except Exception as e:  # noqa: BLE001  (an exporter that needs more packages than torch)
+        pytest.skip(f"torch.onnx.export unavailable: {type(e).__name__}")
+    torch.save(model.state_dict(), tmp_path / "sd.pt")
+    net = from_torch(model)
+    assert from_onnx(tmp_path / "m.onnx") == net
+    assert load_model(tmp_path / "sd.pt") == net
