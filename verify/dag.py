@@ -17,6 +17,13 @@ N^k(x) = Σ_{a→k} w_{a→k} o_a [+ b_k] on outputs.  One piece of code serves 
 on `arb` (balls; an undecided ReLU raises `Undecided`) and on Python floats.
 
 The flat parameter vector is θ = (w_1, …, w_m, b_1, …, b_{n_b}): weights in edge order, then biases.
+
+Numbers from Python: `DagNetwork.mlp` takes numpy arrays (or nested lists) of weights and biases
+and makes every numpy scalar, `Fraction` or `Decimal` the exact rational it denotes
+(`verify.numbers.exact_entries`), and Python floats too unless every entry is a Python float (then
+the network is in the float system).  The plain constructor converts numpy values, `Fraction`
+and `Decimal` exactly but keeps Python floats: the float system of the float pipelines (`scale`,
+`with_theta`).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from functools import cached_property, lru_cache
 from typing import Sequence
 
 from .errors import InputError
-from .numbers import Undecided, parse_number, sign as _certified_sign, to_json
+from .numbers import Undecided, exact_entries, parse_number, sign as _certified_sign, to_json
 
 KINDS = ("input", "hidden", "output")
 
@@ -55,6 +62,11 @@ class DagNetwork:
 
     def __post_init__(self):
         where = "network"
+        object.__setattr__(self, "weights", exact_entries(self.weights, f"{where}.weights", floats=False))
+        object.__setattr__(self, "biases", exact_entries(self.biases, f"{where}.biases", floats=False))
+        if self.widths is not None and any(not isinstance(n, int) for n in self.widths):  # numpy integers
+            object.__setattr__(self, "widths", tuple(int(n) if not isinstance(n, (bool, float)) else n
+                                                     for n in self.widths))
         if any(k not in KINDS for k in self.kinds):
             raise InputError(f"node kinds must be among {KINDS}", f"{where}.nodes")
         if "input" not in self.kinds or "output" not in self.kinds:
@@ -98,26 +110,43 @@ class DagNetwork:
     # ---- constructors ------------------------------------------------------------------------
     @classmethod
     def mlp(cls, widths: Sequence[int], W, b=None, activation: str = "relu") -> "DagNetwork":
-        """The layered MLP with weight matrices ``W[l-1][i][j]`` = w^l(i, j) and, if given, bias
-        vectors ``b[l-1][j]`` = b^l(j) for l = 1..L."""
-        widths = tuple(widths)
+        """The layered MLP with weight matrices ``W[l-1][i][j]`` = w^l(i, j) ("(in, out)", the
+        transpose of PyTorch's ``Linear.weight``) and, if given, bias vectors ``b[l-1][j]`` = b^l(j)
+        for l = 1..L.  ``W`` and ``b`` may be lists of numpy arrays: numpy scalars, `Fraction` and
+        `Decimal` entries become the exact rationals they denote, and so do Python floats mixed with
+        exact numbers; when every entry is a Python float the network stays in the float system
+        (screening and float pipelines, never a verdict).  Numpy integer widths become ints."""
+        widths = tuple(int(n) if not isinstance(n, (bool, float)) else n for n in widths)
         check_mlp_widths(widths)
         L = len(widths) - 1
+        if type(W).__name__ == "ndarray":  # one 3-D numpy array of equal-shape layers
+            W = list(W)
         if not isinstance(W, (list, tuple)) or len(W) != L:
             raise InputError(f"{len(W) if isinstance(W, (list, tuple)) else 'no'} weight matrices for widths "
                              f"{list(widths)} (need {L})", "network.W")
-        weights = []
+        raw_w = []
         for l in range(1, L + 1):
             Wl = W[l - 1]
             if len(Wl) != widths[l - 1] or any(len(row) != widths[l] for row in Wl):
                 raise InputError(f"W[{l - 1}] must be {widths[l - 1]} x {widths[l]} (in, out)", f"network.W[{l - 1}]")
-            weights += [Wl[i][j] for i in range(widths[l - 1]) for j in range(widths[l])]
-        bias_nodes, biases = (), ()
+            raw_w.append([Wl[i][j] for i in range(widths[l - 1]) for j in range(widths[l])])
+        raw_b = None
         if b is not None:
             if len(b) != L or any(len(b[l - 1]) != widths[l] for l in range(1, L + 1)):
                 raise InputError(f"b must hold one vector of length h_l per layer l = 1..{L}", "network.b")
+            raw_b = [[b[l - 1][j] for j in range(widths[l])] for l in range(1, L + 1)]
+        # all entries Python floats: the float system (e.g. yoneda23's float D0 network), kept as is
+        floats = not all(type(x) is float for layer in raw_w + (raw_b or []) for x in layer)
+        weights = []
+        for l, row in enumerate(raw_w, start=1):
+            n = widths[l]
+            weights += exact_entries(row, "network.W", floats,
+                                     name=lambda k, l=l, n=n: f"network.W[{l - 1}][{k // n}][{k % n}]")
+        bias_nodes, biases = (), ()
+        if raw_b is not None:
             bias_nodes = _mlp_bias_nodes(widths)
-            biases = tuple(b[l - 1][j] for l in range(1, L + 1) for j in range(widths[l]))
+            biases = tuple(x for l, row in enumerate(raw_b, start=1) for x in exact_entries(
+                row, "network.b", floats, name=lambda j, l=l: f"network.b[{l - 1}][{j}]"))
         kinds, edges = _mlp_layout(tuple(widths))
         return cls(kinds, edges, tuple(weights), bias_nodes, biases, widths, activation)
 

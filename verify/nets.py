@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .errors import InputError
-from .numbers import dot, parse_number, to_json
+from .numbers import dot, exact_entries, parse_number, to_json
 
 
 def n_params(widths: Sequence[int]) -> int:
@@ -29,12 +29,24 @@ def n_params(widths: Sequence[int]) -> int:
 
 @dataclass(frozen=True)
 class Network:
-    """A ReLU network: ``widths`` and the flat parameter vector ``theta`` (numbers of one system)."""
+    """A ReLU network: ``widths`` and the flat parameter vector ``theta`` (numbers of one system).
+
+    The constructor takes θ exactly: a numpy array (1-D, the layout of the module doc), numpy
+    scalars, Python floats, `Fraction`/`Decimal` entries become the exact rationals they denote
+    (`verify.numbers.exact_entries`; float32 0.1 is 13421773/134217728), numpy integer widths become
+    ints; `fmpq`, ints, `arb` balls and polynomials are kept.  `with_theta` instead keeps its θ
+    as given, in any number system (the float system of plots passes Python floats there)."""
 
     widths: tuple[int, ...]
     theta: tuple
 
     def __post_init__(self):
+        if any(not isinstance(n, int) for n in self.widths):  # numpy integers
+            object.__setattr__(self, "widths", tuple(_width(n) for n in self.widths))
+        object.__setattr__(self, "theta", exact_entries(self.theta, "network.theta"))
+        self._check()
+
+    def _check(self):
         check_widths(self.widths)
         if len(self.theta) != n_params(self.widths):
             raise InputError(
@@ -109,7 +121,12 @@ class Network:
         return out
 
     def with_theta(self, theta) -> "Network":
-        return Network(self.widths, tuple(theta))
+        """The same widths with θ = ``theta`` as given (no conversion: any number system)."""
+        net = object.__new__(Network)
+        object.__setattr__(net, "widths", self.widths)
+        object.__setattr__(net, "theta", tuple(theta))
+        net._check()
+        return net
 
     def forward(self, x: Sequence, relu: Callable, step: Callable, grad: bool = True):
         """Realization 𝒩^θ(x) and, if ``grad``, the vector ∂_θ𝒩^θ(x) with ReLU′ replaced by
@@ -172,6 +189,18 @@ class Network:
         if layout is not None:
             values = apply_layout(values, layout, f"{where}.layout")
         return cls(tuple(widths), values)
+
+
+def _width(n) -> int:
+    """A width given as an int or a numpy integer (`InputError` for anything else)."""
+    import operator
+
+    if isinstance(n, bool) or isinstance(n, float):
+        raise InputError(f"widths must be integers, got {n!r}", "network.widths")
+    try:
+        return operator.index(n)
+    except TypeError:
+        raise InputError(f"widths must be integers, got {type(n).__name__}", "network.widths") from None
 
 
 def check_widths(widths, where: str = "network.widths"):

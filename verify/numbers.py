@@ -17,6 +17,9 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+import sys
+from decimal import Decimal
+from fractions import Fraction
 from dataclasses import dataclass
 from typing import Iterator, Union
 
@@ -43,8 +46,17 @@ def parse_number(value, where: str = "number") -> Number:
     Accepted: a JSON integer; a bare JSON float (taken as the exact binary value it denotes);
     strings ``"p/q"``, decimals ``"0.1"`` (exactly 1/10, scientific notation allowed),
     ``float.hex`` strings (``"0x1.8p-3"``); and balls in Arb notation ``"[mid +/- rad]"``
-    (returned as `arb`).  NaN, infinities, booleans and anything else raise `InputError`.
+    (returned as `arb`).  From Python code also: `fmpq`/`fmpz`, `fractions.Fraction` and
+    `decimal.Decimal` (their exact value), Python floats (their exact binary value), and numpy
+    scalars and 0-d arrays: ``np.floating`` of any width (float16, float32, float64, longdouble,
+    and ml_dtypes' bfloat16/float8) is the exact rational of its binary value -- float32 0.1 is
+    13421773/134217728, not 1/10 -- and ``np.integer`` its integer.  NaN, infinities, booleans
+    (``np.bool_`` too), complex numbers, arrays of dimension ≥ 1 and anything else raise
+    `InputError`.
     """
+    np = sys.modules.get("numpy")  # a numpy value exists only if numpy was imported
+    if np is not None and isinstance(value, (np.generic, np.ndarray)):
+        return _parse_numpy(value, where, np)
     if isinstance(value, bool):
         raise InputError(f"expected a number, got {value!r}", where)
     if isinstance(value, int):
@@ -56,6 +68,13 @@ def parse_number(value, where: str = "number") -> Number:
         return fmpq(p, q)
     if isinstance(value, (fmpq, fmpz)):
         return fmpq(value)
+    if isinstance(value, Fraction):
+        return fmpq(value.numerator, value.denominator)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InputError(f"{value} is not a finite number", where)
+        p, q = value.as_integer_ratio()
+        return fmpq(p, q)
     if isinstance(value, arb):
         if not value.is_finite():
             raise InputError(f"{value} is not a finite ball", where)
@@ -100,6 +119,128 @@ def parse_number(value, where: str = "number") -> Number:
     if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise InputError(f"{value!r} is not a finite number", where)
     raise InputError(f"cannot read {_abbrev(value)!r} as a number (use 'p/q', a decimal, float.hex or '[mid +/- rad]')", where)
+
+
+_SMALL_FLOATS = ("bfloat16", "float8", "float6", "float4")  # ml_dtypes formats, all exact in float32
+
+
+def _parse_numpy(value, where: str, np) -> Number:
+    """`parse_number` of a numpy scalar or 0-d array (see there), exactly."""
+    if isinstance(value, np.ndarray):
+        if value.ndim != 0:
+            raise InputError(f"expected a number, got an array of shape {tuple(value.shape)}", where)
+        value = value[()]
+        if not isinstance(value, np.generic):  # a 0-d object array holds any Python value
+            return parse_number(value, where)
+    if isinstance(value, np.bool_):
+        raise InputError(f"expected a number, got the boolean {bool(value)!r}", where)
+    if isinstance(value, np.integer):
+        return fmpq(int(value))
+    if isinstance(value, np.str_):
+        return parse_number(str(value), where)
+    if value.dtype.kind == "V" and value.dtype.name.startswith(_SMALL_FLOATS):
+        value = np.float32(value)  # exact: these formats are subsets of float32
+    if isinstance(value, np.floating):
+        if not np.isfinite(value):
+            raise InputError(f"{float(value)!r} ({value.dtype.name}) is not a finite number", where)
+        p, q = value.as_integer_ratio()  # exact for every width, longdouble included
+        return fmpq(p, q)
+    raise InputError(f"expected a real number, got numpy {value.dtype.name}", where)
+
+
+def parse_array(value, where: str = "array", ndim: int | None = None) -> tuple[tuple[int, ...], list]:
+    """An array of numbers, exactly: ``(shape, entries)`` with the entries in row-major order, each
+    the exact number `parse_number` gives (numpy arrays of any real dtype, including float16/32/64,
+    longdouble and bfloat16, or nested lists/tuples of anything `parse_number` accepts).  ``ndim``
+    (if given) is the required number of dimensions.  A bad entry is an `InputError` naming it as
+    ``where[i][j]``; a ragged nested list, a boolean or complex array, or the wrong ``ndim`` one
+    naming ``where``."""
+    import numpy as np
+
+    if not isinstance(value, np.ndarray):
+        if not isinstance(value, (list, tuple)) and ndim:
+            raise InputError(f"expected a {ndim}-D array, got {type(value).__name__}", where)
+        shape = _nested_shape(value, where)
+        arr = None
+    else:
+        arr, shape = value, tuple(value.shape)
+    if ndim is not None and len(shape) != ndim:
+        raise InputError(f"expected a {ndim}-D array, got shape {shape}", where)
+    if arr is None:
+        flat = _flatten(value, len(shape))
+        return shape, [parse_number(x, where + "".join(f"[{i}]" for i in _index(k, shape)))
+                       for k, x in enumerate(flat)]
+    kind = arr.dtype.kind
+    if kind == "V" and arr.dtype.name.startswith(_SMALL_FLOATS):
+        arr, kind = arr.astype(np.float32), "f"  # exact
+    if kind == "b" or kind == "c" or kind not in "fiuOU":
+        raise InputError(f"expected an array of real numbers, got dtype {arr.dtype.name}", where)
+    if kind == "f":
+        bad = np.flatnonzero(~np.isfinite(arr.reshape(-1)))
+        if bad.size:
+            k = int(bad[0])
+            x = arr.reshape(-1)[k]
+            raise InputError(f"{float(x)!r} is not a finite number",
+                             where + "".join(f"[{i}]" for i in _index(k, shape)))
+        if arr.dtype.itemsize <= 8:  # float16/32/64: Python floats are these values exactly
+            return shape, [fmpq(*x.as_integer_ratio()) for x in arr.reshape(-1).tolist()]
+        return shape, [fmpq(*x.as_integer_ratio()) for x in arr.reshape(-1)]
+    if kind in "iu":
+        return shape, [fmpq(int(x)) for x in arr.reshape(-1).tolist()]
+    return shape, [parse_number(x, where + "".join(f"[{i}]" for i in _index(k, shape)))
+                   for k, x in enumerate(arr.reshape(-1).tolist())]
+
+
+def _nested_shape(value, where: str) -> tuple[int, ...]:
+    """The shape of a rectangular nested list; `InputError` if it is ragged."""
+    if not isinstance(value, (list, tuple)):
+        return ()
+    if not value:
+        return (0,)
+    subs = [_nested_shape(v, f"{where}[{k}]") for k, v in enumerate(value)]
+    for k, s in enumerate(subs):
+        if s != subs[0]:
+            raise InputError(f"ragged array: entry {k} has shape {s}, entry 0 has {subs[0]}", where)
+    return (len(value),) + subs[0]
+
+
+def _flatten(value, depth: int) -> list:
+    if depth == 0:
+        return [value]
+    return [x for v in value for x in _flatten(v, depth - 1)]
+
+
+def _index(k: int, shape) -> tuple[int, ...]:
+    """The multi-index of the row-major position k in an array of ``shape``."""
+    out = []
+    for n in reversed(shape):
+        k, i = divmod(k, n)
+        out.append(i)
+    return tuple(reversed(out))
+
+
+def exact_entries(values, where: str, floats: bool = True, name=None):
+    """The parameters of a network built from Python, as a tuple: a numpy array (any shape,
+    row-major) or numpy scalars, Python floats, `Fraction`/`Decimal` become the exact rationals
+    they denote (`parse_number`); `fmpq`, integers, `arb` balls and anything else are kept as
+    given (they are number systems of their own).  ``floats=False`` keeps Python floats too (only
+    numpy values are converted).  Returns ``values`` itself when nothing needs converting.  An
+    entry is named ``where[k]`` in an error, or ``name(k)`` when ``name`` is given."""
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(values, np.ndarray):
+        return tuple(parse_array(values, where)[1])
+    kinds = _convertible(floats)
+    if not any(isinstance(x, kinds) for x in values):
+        return values
+    label = name or (lambda k: f"{where}[{k}]")
+    return tuple(parse_number(x, label(k)) if isinstance(x, kinds) else x for k, x in enumerate(values))
+
+
+def _convertible(floats: bool) -> tuple:
+    """The types `exact_entries` converts."""
+    np = sys.modules.get("numpy")
+    kinds = (float, Fraction, Decimal) if floats else (Fraction, Decimal)
+    return kinds + (np.generic, np.ndarray) if np is not None else kinds
 
 
 def _integer(digits: str) -> fmpz:
