@@ -63,6 +63,9 @@ EXPECTED = {
     "relu-verify --plugin examples/my_claims.py check me.output-bias-gradient-zero "
     "reports/mine/witness-me.output-bias-gradient-zero.json": 1,
     "relu-verify --plugin examples/my_claims.py search me.output-bias-gradient-formula": 0,
+    "relu-verify convert examples/onnx/model.onnx --out net.json": 0,
+    "relu-verify check examples/onnx/instance.json": 0,
+    "relu-verify convert examples/design.json --out net.onnx": 0,
 }
 
 # Reduced budgets for the test only (the README shows the user's command): (old, new) token runs.
@@ -81,7 +84,7 @@ REDUCE = {
         [("formula", "formula --examples 30 --seconds 10")],
 }
 
-OUTPUT_FILES = ("enclosure.json", "enclosure.png", "traj.png", "d0.json", "run.json", "run.png")
+OUTPUT_FILES = ("enclosure.json", "enclosure.png", "traj.png", "d0.json", "run.json", "run.png", "net.json", "net.onnx")
 
 
 def blocks(lang: set[str]) -> list[str]:

@@ -13,6 +13,7 @@ from . import strategies
 from .checking import check
 from .define import claim, hypothesis, mutant
 from .framework import Claim, Evaluation, Hypothesis, Instance, Param, Relation, Status, Verdict, relation, undecidable
+from .interop import from_numpy, from_onnx, from_torch, to_onnx  # registers the network kinds and `convert`
 from .registry import (CLAIMS, MUTANTS, load_plugin, load_plugins, register, register_command, register_instance_plot,
                        register_network_kind, register_strategies, register_variants, resolve)
 from .searching import Budget, SearchResult, search
@@ -23,6 +24,8 @@ __all__ = [
     # writing claims
     "claim", "relation", "hypothesis", "undecidable", "mutant", "Claim", "Evaluation", "Relation", "Hypothesis",
     "Param", "strategies",
+    # your own network
+    "from_numpy", "from_onnx", "from_torch", "to_onnx",
     # the registry (the door families and plugins use)
     "CLAIMS", "MUTANTS", "resolve", "register", "register_variants", "register_network_kind",
     "register_instance_plot", "register_command", "register_strategies", "load_plugin", "load_plugins",

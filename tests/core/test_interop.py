@@ -623,3 +623,25 @@ def test_torch_onnx_export_reads_back_as_the_same_network(tmp_path):
     net = from_torch(model)
     assert from_onnx(tmp_path / "m.onnx") == net
     assert load_model(tmp_path / "sd.pt") == net
+
+
+def test_convert_exports_a_witness_network_as_onnx_and_reads_it_back(tmp_path):
+    """``convert instance.json --out net.onnx``: float64 weights (dyadic entries come back exactly,
+    others rounded to nearest), and a .json MODEL with another --out is a one-line error."""
+    from fractions import Fraction
+
+    inst = {"network": {"widths": [1, 2, 1], "theta": ["1/2", "-3", "0.25", "1", "1/3", "2", "-1"]}}
+    (tmp_path / "w.json").write_text(json.dumps(inst))
+    r = _convert_cli(tmp_path, "w.json", "--out", "w.onnx")
+    assert r.returncode == 0, r.stderr
+    back = verify.from_onnx(tmp_path / "w.onnx")
+    exact = [Fraction(t) for t in inst["network"]["theta"]]
+    assert [Fraction(int(t.p), int(t.q)) for t in back.theta] == [x if x != Fraction(1, 3) else Fraction(1 / 3)
+                                                                  for x in exact]
+    bad = _convert_cli(tmp_path, "w.json", "--out", "w2.json")
+    assert bad.returncode == 2 and "--out NAME.onnx" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def _convert_cli(cwd, *argv):
+    return subprocess.run([sys.executable, "-m", "verify.cli", "convert", *argv], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)

@@ -19,7 +19,7 @@ Importing this package registers the network kinds of instance files
     {"kind": "numpy", "path": "weights.npz"}        arrays W0, b0, W1, b1, ... ((out, in), (out,))
     {"kind": "safetensors", "path": "m.safetensors"} keys PREFIX.weight / PREFIX.bias of Linear layers
 
-(``path`` relative to the instance file's folder, `verify.claim.instance_dir`): the network read
+(``path`` relative to the instance file's folder, `verify.framework.instance_dir`): the network read
 is used by every claim as if it were written inline; and the command ``relu-verify convert``
 (`verify.interop.cli`).
 """
@@ -55,7 +55,7 @@ def load_model(path, where: str | None = None):
 
 def _file_kind(kind: str, suffixes: tuple):
     def from_json(obj, where: str = "network"):
-        from ..claim import instance_dir
+        from ..framework import instance_dir
 
         extra = sorted(set(obj) - {"kind", "path"})
         if extra:
