@@ -270,3 +270,24 @@ def test_family_strategies_are_reachable_from_verify_strategies():
 def test_readme_example_is_the_contract():
     text = (ROOT / "README.md").read_text()
     assert textwrap.dedent(CONTRACT).strip() in text
+
+
+def test_check_takes_a_network_with_target_and_measure():
+    net = verify.from_numpy([[[1.5], [-0.25]], [[2.0, 1.0]]], [[0.5, 0.0], [-1.0]])
+    box = {"kind": "lebesgue", "box": [["0", "1"]]}
+    v = verify.check("cjrr21.lyapunov-identity", net, measure=box, target={"kind": "constant", "value": "1/2"})
+    inline = verify.check("cjrr21.lyapunov-identity", {"network": net.to_json(), "measure": box,
+                                                       "target": {"kind": "constant", "value": "1/2"}})
+    assert v.status == inline.status == verify.Status.HOLDS
+    assert [(r.lhs, r.rhs) for r in v.relations] == [(r.lhs, r.rhs) for r in inline.relations]
+    from verify.errors import InputError
+
+    with pytest.raises(InputError, match="expected an instance"):
+        verify.check("cjrr21.lyapunov-identity", 3)
+
+
+def test_check_takes_a_torch_module():
+    torch = pytest.importorskip("torch")
+    model = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    v = verify.check("cjrr21.lyapunov-identity", model, measure={"kind": "lebesgue", "box": [["0", "1"]]})
+    assert v.status == verify.Status.HOLDS and v.instance["network"] == verify.from_torch(model).to_json()

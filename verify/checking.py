@@ -16,6 +16,31 @@ from .numbers import DEFAULT_PRECISIONS, Undecided
 from .registry import CLAIMS, register, resolve
 
 
+def as_instance(instance, target=None, measure=None, params=None) -> Instance:
+    """An `Instance` from what `check` accepts (see there)."""
+    from .dag import DagNetwork
+    from .nets import Network
+
+    parts = {k: v for k, v in (("target", target), ("measure", measure), ("params", params)) if v is not None}
+    if isinstance(instance, Instance) and not parts:
+        return instance
+    if isinstance(instance, dict) and "network" in instance:
+        return Instance.from_json({**instance, **parts})
+    if hasattr(instance, "state_dict") and hasattr(instance, "modules"):  # a torch.nn.Module
+        from .interop import from_torch
+
+        instance = from_torch(instance)
+    if isinstance(instance, (Network, DagNetwork)):
+        return Instance.from_json({"network": instance.to_json(), **parts})
+    if isinstance(instance, dict):
+        return Instance.from_json({**instance, **parts})
+    if isinstance(instance, (str, bytes)) or hasattr(instance, "__fspath__"):
+        inst = Instance.load(instance)
+        return Instance.from_json({**inst.to_json(), **parts}) if parts else inst
+    raise InputError(f"expected an instance (a dict, an Instance, a file path) or a network, got "
+                     f"{type(instance).__name__}", "instance")
+
+
 def claim_ref(ref) -> str:
     """The id of ``ref``: a string as it is, a `Claim` object by its id — registered first if it is
     not (so ``verify.check(my_claim, …)`` works on a claim built by hand or re-defined in a
@@ -37,14 +62,14 @@ def _evaluate(claim: Claim, mutant: Mutant | None, inst: Instance, variants: dic
     return status, vacuous, relations, hypotheses, ev
 
 
-def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True) -> Verdict:
-    """Certified verdict of claim ``ref`` (an id string or a `Claim`) on ``instance`` (an
-    `Instance`, a JSON dict, or a path to an instance file)."""
+def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True, *, target=None, measure=None,
+          params=None) -> Verdict:
+    """Certified verdict of claim ``ref`` (an id string or a `Claim`) on ``instance``: an
+    `Instance`, a JSON dict, a path to an instance file — or a network (a `Network`, a
+    `DagNetwork`, a PyTorch module), completed by ``target``, ``measure`` and ``params`` (JSON
+    dicts as in an instance file)."""
     ref = claim_ref(ref)
-    if isinstance(instance, dict):
-        instance = Instance.from_json(instance)
-    elif not isinstance(instance, Instance):
-        instance = Instance.load(instance)
+    instance = as_instance(instance, target, measure, params)
     claim, mutant, variants = resolve(ref, instance.variants)
     cid = mutant.id if mutant else claim.id
     variant_names = sorted(variants[k] for k in variants if k.endswith(":name"))
