@@ -148,3 +148,15 @@ def from_numpy(weights, biases=None, *, names=("weights[{}]", "biases[{}]"), whe
             b = vector(biases[l], pre + bn.format(l), len(W))
         layers.append((W, b))
     return build(layers)
+
+
+def optional_import(module: str, extra: str, purpose: str):
+    """The optional dependency ``module``, or a one-line `InputError` saying which extra of
+    relu-verify installs it (the core install never needs it)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise InputError(f"{purpose} needs the {module.split('.')[0]} package; install the extra: "
+                         f"python3 -m pip install 'relu-verify[{extra}]'", extra) from None

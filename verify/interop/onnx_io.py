@@ -18,19 +18,12 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..numbers import parse_number
-from .layers import Chain, matrix, vector
+from .layers import Chain, matrix, optional_import, vector
 
 MIN_OPSET = 13
-ONNX_HINT = "install the extra: python3 -m pip install 'relu-verify[onnx]'"
-
-
 def _onnx():
-    try:
-        import onnx
-        from onnx import numpy_helper  # noqa: F401
-    except ImportError:
-        raise InputError(f"reading or writing ONNX models needs the onnx package; {ONNX_HINT}", "onnx") from None
-    return onnx
+    optional_import("onnx.numpy_helper", "onnx", "reading or writing ONNX models")
+    return optional_import("onnx", "onnx", "reading or writing ONNX models")
 
 
 def read_model(path_or_model, where: str | None = None):

@@ -11,17 +11,10 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from .layers import Chain, matrix, vector
-
-TORCH_HINT = "install the extra: python3 -m pip install 'relu-verify[torch]'"
-
+from .layers import Chain, matrix, optional_import, vector
 
 def _torch():
-    try:
-        import torch
-    except ImportError:
-        raise InputError(f"reading PyTorch models needs torch; {TORCH_HINT}", "torch") from None
-    return torch
+    return optional_import("torch", "torch", "reading PyTorch models")
 
 
 def tensor_array(t, where: str):
