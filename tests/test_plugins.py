@@ -291,3 +291,16 @@ def test_check_takes_a_torch_module():
     model = torch.nn.Sequential(torch.nn.Linear(1, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
     v = verify.check("cjrr21.lyapunov-identity", model, measure={"kind": "lebesgue", "box": [["0", "1"]]})
     assert v.status == verify.Status.HOLDS and v.instance["network"] == verify.from_torch(model).to_json()
+
+
+def test_a_claim_computing_in_floats_is_refused_not_decided():
+    """Floats cannot decide a certified verdict: a relation between floats is a one-line input
+    error, even where the float comparison would 'show' a violation (0.1 + 0.2 ≠ 0.3)."""
+    @verify.claim(id="tst.floats", statement="0.1 + 0.2 = 0.3", provenance="DERIVED")
+    def floats(ev):
+        return [verify.relation("0.1 + 0.2 = 0.3", 0.1 + 0.2, "=", 0.3)]
+
+    from verify.errors import InputError
+
+    with pytest.raises(InputError, match="floats cannot decide"):
+        verify.check(floats, DESIGN)

@@ -86,22 +86,22 @@ def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: 
     op = _ASCII_OPS.get(op, op)
     if op == "=":
         diff = lhs - rhs
-        s = sign(diff)
+        s = _relation_sign(diff, name)
         st = Status.UNKNOWN if s is None else (Status.HOLDS if s == 0 else Status.VIOLATED)
         margin = diff
     elif op == "≠":
         diff = lhs - rhs
-        s = sign(diff)
+        s = _relation_sign(diff, name)
         st = Status.UNKNOWN if s is None else (Status.VIOLATED if s == 0 else Status.HOLDS)
         margin = diff
     elif op in ("≤", "<"):
         margin = rhs - lhs
-        s = sign(margin)
+        s = _relation_sign(margin, name)
         ok = (s is not None) and (s >= 0 if op == "≤" else s > 0)
         st = Status.HOLDS if ok else (Status.UNKNOWN if s is None else Status.VIOLATED)
     elif op in ("≥", ">"):
         margin = lhs - rhs
-        s = sign(margin)
+        s = _relation_sign(margin, name)
         ok = (s is not None) and (s >= 0 if op == "≥" else s > 0)
         st = Status.HOLDS if ok else (Status.UNKNOWN if s is None else Status.VIOLATED)
     else:
@@ -112,6 +112,17 @@ def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: 
         elif given.status == Status.UNKNOWN:
             st = Status.UNKNOWN
     return Relation(name, lhs, op, rhs, st, margin, given, note)
+
+
+def _relation_sign(x, name: str):
+    """`sign`, with floats refused in one line: a float cannot decide a certified question (a
+    user's claim that computed in floats is told to use the evaluation's number system)."""
+    try:
+        return sign(x)
+    except TypeError:
+        raise InputError(f"relation {name!r}: its sides are {type(x).__name__} values; compute them in the "
+                         f"evaluation's number system (exact or balls: ev.num, ev.theta, ev.risk_grad, …), "
+                         f"floats cannot decide a certified verdict", "claim") from None
 
 
 def undecidable(name: str, note: str) -> Relation:
