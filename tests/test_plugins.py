@@ -304,3 +304,63 @@ def test_a_claim_computing_in_floats_is_refused_not_decided():
 
     with pytest.raises(InputError, match="floats cannot decide"):
         verify.check(floats, DESIGN)
+
+
+def test_a_float_literal_cannot_decide_a_claim_in_balls():
+    """N(0) = 1/10 exactly; '≥ 0.1' with the float 0.1 (just above 1/10) must not become a
+    VIOLATED in ball arithmetic — it is refused as input."""
+    @verify.claim(id="tst.float-literal", statement="N(0) ≥ 0.1", provenance="DERIVED")
+    def lit(ev):
+        return [verify.relation("N(0) ≥ 0.1", ev.realization(ev.inst.net, [0]), ">=", 0.1)]
+
+    from verify.errors import InputError
+
+    for theta in (["1", "0", "1", "1/10"], ["1", "0", "1", "[0.1 +/- 1e-30]"]):
+        with pytest.raises(InputError, match="float"):
+            verify.check(lit, {"network": {"widths": [1, 1, 1], "theta": theta}})
+
+
+def test_a_user_violation_needs_a_confirmation_in_balls():
+    """Decidable only exactly (a value 'at' a ReLU kink of a ball network is undecided): the exact
+    evaluation says VIOLATED, but re-running the same exact code is no independent confirmation,
+    so the verdict is UNKNOWN — unless the claim declares an independent exact path."""
+    def at_kink(ev):
+        from flint import arb
+
+        from verify.numbers import Undecided
+
+        if not ev.exact:
+            raise Undecided("decided only exactly")
+        return [verify.relation("𝔠 = 1", ev.inst.net.theta[-1], "=", 1)]
+
+    for independent, expected in ((False, verify.Status.UNKNOWN), (True, verify.Status.VIOLATED)):
+        c = verify.claim(id="tst.exact-only", statement="𝔠 = 1", provenance="DERIVED",
+                         independent_exact=independent)(at_kink)
+        v = verify.check(c, {"network": {"widths": [1, 1, 1], "theta": ["1", "0", "1", "0"]}})
+        assert v.status == expected, (independent, v)
+
+
+@pytest.mark.parametrize("value, op, bound, holds", [
+    (3, "==", 3, True), (3, "!=", 3, False), (2, "<=", 4, True), (2, "≥", 4, False), ("[0 +/- 1]", ">", 0, None)])
+def test_hypothesis_operators(value, op, bound, holds):
+    from flint import arb
+
+    v = arb(value[1:-1].split("+/-")[0]) + arb(0, 1) if isinstance(value, str) else value
+    assert verify.hypothesis("h", v, op, bound).holds is holds
+
+
+def test_hypothesis_refuses_unknown_operators_and_floats():
+    from verify.errors import InputError
+
+    with pytest.raises(InputError, match="unknown operator"):
+        verify.hypothesis("h", 1, "=>", 0)
+    with pytest.raises(InputError, match="float"):
+        verify.hypothesis("h", 0.5, ">", 0)
+
+
+def test_two_plugin_files_with_one_name_are_refused(tmp_path):
+    for sub, fam in (("a", "me"), ("b", "you")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "claims.py").write_text(CONTRACT.replace("me.", fam + "."))
+    res = cli("--plugin", "a/claims.py", "--plugin", "b/claims.py", "list", cwd=tmp_path)
+    assert res.returncode == 2 and "two plugin files named claims.py" in res.stderr

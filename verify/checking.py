@@ -31,7 +31,12 @@ def as_instance(instance, target=None, measure=None, params=None) -> Instance:
 
         instance = from_torch(instance)
     if isinstance(instance, (Network, DagNetwork)):
-        return Instance.from_json({"network": instance.to_json(), **parts})
+        try:
+            network = instance.to_json()
+        except TypeError:  # a float-system network (e.g. DagNetwork.mlp of Python floats only)
+            raise InputError("the network holds Python floats, which cannot be certified; build it exactly "
+                             "(verify.from_numpy converts floats to the rationals they denote)", "network") from None
+        return Instance.from_json({"network": network, **parts})
     if isinstance(instance, dict):
         return Instance.from_json({**instance, **parts})
     if isinstance(instance, (str, bytes)) or hasattr(instance, "__fspath__"):
@@ -122,8 +127,10 @@ def _precision_can_help(result, prec) -> bool:
 
 def _reverify(claim, mutant, inst, variants, used, precisions) -> str:
     """Independent second evaluation of a VIOLATED verdict; raises `SoundnessError` if it
-    certifies the opposite."""
-    tries = [256, 1024, None] if used is None else [min(4 * used, 4096)]
+    certifies the opposite.  An exact verdict is re-evaluated in balls (256, 1024 bits), and exactly
+    once more only where the claim's evaluation has an independent exact path of its own
+    (`Claim.independent_exact`; a user's claim does not unless it says so)."""
+    tries = ([256, 1024] + ([None] if claim.independent_exact else [])) if used is None else [min(4 * used, 4096)]
     for prec in tries:
         try:
             status, _, _, _, ev = _evaluate(claim, mutant, inst, variants, prec, independent=True)

@@ -24,15 +24,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .framework import PROVENANCE_TAGS, Claim, Hypothesis, Mutant, Param, Relation
+from .framework import PROVENANCE_TAGS, Claim, Hypothesis, Mutant, Param, Relation, _exact_side, _relation_sign
 from .errors import InputError
-from .numbers import sign
 from .registry import VARIANT_GROUPS, register
 
 
 def claim(id: str, statement: str, provenance: str, instances: Callable | None = None, *, source: str = "",
           note: str = "", examples=(), variants=(), params: dict | None = None, mutants=(),
-          uses_target: bool = True) -> Callable[[Callable], Claim]:
+          uses_target: bool = True, independent_exact: bool = False) -> Callable[[Callable], Claim]:
     """Decorator: register ``fn(ev) -> (relations, hypotheses)`` (or just a list of relations) as
     the claim ``id`` and return the `Claim`.
 
@@ -44,6 +43,9 @@ def claim(id: str, statement: str, provenance: str, instances: Callable | None =
     * ``examples``: instance dicts tried first by the search; ``variants``: names of registered
       variant groups (e.g. ``"deriv0"``); ``params``: {key: `Param` or doc string} of the instance
       ``params`` the claim reads; ``mutants``: `mutant(...)` planted violations.
+    * ``independent_exact``: your function computes differently when ``ev.independent`` is true
+      (another formula or engine), so an exact re-run may confirm a VIOLATED; by default a VIOLATED
+      is confirmed only by an evaluation in balls (else it is reported UNKNOWN).
     """
     import re
 
@@ -64,7 +66,7 @@ def claim(id: str, statement: str, provenance: str, instances: Callable | None =
         c = Claim(id=id, source=source or f"user claim ({fn.__module__})", provenance=provenance,
                   statement=statement, evaluate=_normalized(fn, id), note=note, examples=list(examples),
                   variant_groups=tuple(variants), mutants=[], family=id.split(".")[0], instances=instances,
-                  uses_target=uses_target, params=prm)
+                  uses_target=uses_target, params=prm, independent_exact=independent_exact)
         for m in mutants:
             c.mutants.append(Mutant(parent=id, name=m.name, spec_name=m.spec_name, statement=m.statement,
                                     evaluate=_normalized(m.evaluate, f"{id}~{m.name}"), witness=m.witness,
@@ -81,15 +83,22 @@ def mutant(name: str, statement: str, evaluate: Callable, witness: dict, spec_na
                   witness=witness)
 
 
+_HYP_OPS = {">": lambda s: s > 0, ">=": lambda s: s >= 0, "≥": lambda s: s >= 0, "<": lambda s: s < 0,
+            "<=": lambda s: s <= 0, "≤": lambda s: s <= 0, "=": lambda s: s == 0, "==": lambda s: s == 0,
+            "!=": lambda s: s != 0, "≠": lambda s: s != 0}
+
+
 def hypothesis(name: str, value, op: str = ">", bound=0, detail: str = "") -> Hypothesis:
-    """A hypothesis ``value op bound`` decided by a certified sign (``None`` while undecided), or
-    ``hypothesis(name, True/False/None)`` for one decided by other means."""
+    """A hypothesis ``value op bound`` decided by a certified sign of ``value − bound`` (``None``
+    while undecided; floats refused as in `relation`), or ``hypothesis(name, True/False/None)``
+    for one decided by other means."""
     if isinstance(value, bool) or value is None:
         return Hypothesis(name, value, detail)
-    s = sign(value - bound)
-    holds = None if s is None else {">": s > 0, ">=": s >= 0, "≥": s >= 0, "<": s < 0, "<=": s <= 0, "≤": s <= 0,
-                                    "=": s == 0, "!=": s != 0, "≠": s != 0}[op]
-    return Hypothesis(name, holds, detail)
+    if op not in _HYP_OPS:
+        raise InputError(f"hypothesis {name!r}: unknown operator {op!r} ({' '.join(_HYP_OPS)})", "claim")
+    diff = _exact_side(value, name) - _exact_side(bound, name)
+    s = _relation_sign(diff, name)
+    return Hypothesis(name, None if s is None else bool(_HYP_OPS[op](s)), detail)
 
 
 def _normalized(fn: Callable, id: str) -> Callable:

@@ -84,6 +84,7 @@ def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: 
     excludes 0), UNKNOWN otherwise; with ``given`` (a premise), vacuously HOLDS where the premise
     is certified false."""
     op = _ASCII_OPS.get(op, op)
+    lhs, rhs = _exact_side(lhs, name), _exact_side(rhs, name)
     if op == "=":
         diff = lhs - rhs
         s = _relation_sign(diff, name)
@@ -112,6 +113,26 @@ def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: 
         elif given.status == Status.UNKNOWN:
             st = Status.UNKNOWN
     return Relation(name, lhs, op, rhs, st, margin, given, note)
+
+
+def _exact_side(x, name: str):
+    """A side of a relation as a number of the certified systems: `Fraction`, `Decimal` and numpy
+    integers exactly; a float (Python or numpy) is refused — a float literal such as 0.1 would
+    otherwise enter a ball computation as its binary value and decide the verdict."""
+    import numbers as _abc
+    from decimal import Decimal
+    from fractions import Fraction
+
+    if isinstance(x, (bool,)):
+        raise InputError(f"relation {name!r}: a side is a bool", "claim")
+    if isinstance(x, float) or type(x).__module__ == "numpy" and isinstance(x, _abc.Real) and not isinstance(
+            x, _abc.Integral):
+        raise InputError(f"relation {name!r}: a side is the float {x!r}; write exact numbers (e.g. "
+                         f"fmpq(1, 10) or \"1/10\" parsed by verify.numbers.parse_number), floats cannot decide a "
+                         f"certified verdict", "claim")
+    if isinstance(x, (Fraction, Decimal)) or (type(x).__module__ == "numpy" and isinstance(x, _abc.Integral)):
+        return parse_number(x, f"relation {name!r}")
+    return x
 
 
 def _relation_sign(x, name: str):
@@ -319,6 +340,9 @@ class Evaluation:
     def gd_step(self, net, gamma, target: Target | None = None, measure: Measure | None = None) -> Network:
         """One gradient-descent step θ − γ𝒢(θ) on the risk (the instance's target and measure by
         default; ReLU′(0) from the ``deriv0`` variant), in this evaluation's number system."""
+        if not isinstance(net, Network):
+            raise InputError(f"gd_step takes a one-output Network (the risk engines' networks), not a "
+                             f"{type(net).__name__}", "network")
         gamma = self.num(parse_number(gamma, "gamma"))
         rg = self.risk_grad(net, target, measure)
         with self.ctx.active():
@@ -403,6 +427,9 @@ class Claim:
     uses_target: bool = True  # False: the instance's 'target' plays no part (no "f = 0 is used" note)
     params: dict = field(default_factory=dict)  # {key: Param}: every instance 'params' key the claim reads
     statement_subs: dict = field(default_factory=dict)  # {variant name: [(text, replacement), ...]}
+    # True: with ``ev.independent`` the evaluation takes another exact path (another engine or code
+    # of its own), so an exact re-run counts as an independent confirmation of a VIOLATED
+    independent_exact: bool = True
 
     def __post_init__(self):
         if self.provenance not in PROVENANCE_TAGS:

@@ -255,6 +255,7 @@ def load_plugin(spec: str) -> str:
     name (``mypkg.claims``); importing it registers its claims.  Returns the spec as recorded for
     re-check commands.  A missing file or module, or an exception while importing it, is an
     `InputError` naming the plugin (the plugin's own error, with its line, in the message)."""
+    import hashlib
     import importlib
     import importlib.util
     import sys
@@ -270,7 +271,13 @@ def load_plugin(spec: str) -> str:
             path = Path(spec)
             if not path.is_file():
                 raise InputError(f"no such plugin file: {spec}", "--plugin")
-            name = "relu_verify_plugin_" + "".join(c if c.isalnum() else "_" for c in path.stem)
+            same = [u for u in USER_PLUGINS if u.endswith(".py") and Path(u).name == path.name
+                    and Path(u).resolve() != path.resolve()]
+            if same:
+                raise InputError(f"two plugin files named {path.name} ({same[0]} and {spec}): rename one (reports "
+                                 f"keep a copy of each plugin under its file name)", "--plugin")
+            digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
+            name = "relu_verify_plugin_" + "".join(c if c.isalnum() else "_" for c in path.stem) + "_" + digest
             module_spec = importlib.util.spec_from_file_location(name, path.resolve())
             if module_spec is None or module_spec.loader is None:
                 raise InputError(f"cannot load {spec} as a Python file", "--plugin")

@@ -90,6 +90,22 @@ class Counterexample:
                 "verdict": self.verdict.to_json()}
 
 
+def _reachable_from_cli(ref: str) -> bool:
+    """Whether ``relu-verify`` can find the claim: a --plugin file, or a module it can import."""
+    import importlib.util
+
+    from .registry import CLAIMS
+
+    if plugin_args(ref):
+        return True
+    claim = CLAIMS.get(ref.split("~")[0].split("@")[0])
+    module = getattr(getattr(claim, "evaluate", None), "__module__", "__main__") or "__main__"
+    try:
+        return module != "__main__" and importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 @dataclass
 class SearchResult:
     """What one search found; ``passed``: a claim with no counterexample, a refuted mutant."""
@@ -152,7 +168,10 @@ class SearchResult:
         lines = [self.summary()]
         if self.counterexample is not None:
             cx = self.counterexample.to_json(self.id, witness_name(self.id))
-            lines += [str(self.counterexample.verdict), f"re-check (with the witness file): {cx['recheck']}"]
+            lines += [str(self.counterexample.verdict), f"re-check (with the witness file): {cx['recheck']}"
+                      if _reachable_from_cli(self.id) else
+                      "re-check in Python: verify.check(the claim, the witness instance) — the claim is defined in "
+                      "this session, not in a plugin file the command line can load"]
             if self.counterexample.reproduce_failure:
                 lines.append(f"replay: {self.counterexample.reproduce_failure}")
         return "\n".join(lines)

@@ -638,3 +638,47 @@ def test_convert_exports_a_witness_network_as_onnx_and_reads_it_back(tmp_path):
 def _convert_cli(cwd, *argv):
     return subprocess.run([sys.executable, "-m", "verify.cli", "convert", *argv], cwd=cwd, capture_output=True,
                           text=True, timeout=120)
+
+
+def test_an_initializer_that_is_also_an_input_is_refused():
+    """ONNX: an initializer listed among the graph inputs is a default the caller may replace."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    W = numpy_helper.from_array(np.array([[2.0]], dtype=np.float32), "W")
+    g = helper.make_graph([helper.make_node("Gemm", ["X", "W"], ["Y"], transB=1)], "g",
+                          [helper.make_tensor_value_info("X", TensorProto.FLOAT, [None, 1]),
+                           helper.make_tensor_value_info("W", TensorProto.FLOAT, [1, 1])],
+                          [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [None, 1])], [W])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    with pytest.raises(InputError, match="also graph inputs"):
+        from_onnx(model)
+
+
+def test_torch_reads_what_the_model_computes_or_refuses():
+    """A layer object used twice is read twice (torch's named_children would list it once);
+    subclasses and hooks change what a layer computes and are refused."""
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    l1 = nn.Linear(1, 1)
+    with torch.no_grad():
+        l1.weight.fill_(2.0), l1.bias.fill_(0.0)
+    model = nn.Sequential(l1, nn.ReLU(), l1, nn.ReLU(), nn.Linear(1, 1))
+    net = verify.from_torch(model)
+    x = torch.tensor([[1.0]])
+    assert float(model(x)) == float(verify.framework.Evaluation(
+        verify.Instance.from_json({"network": net.to_json()}), {}, None).realization(net, ["1"]))
+
+    class Doubling(nn.Sequential):
+        def forward(self, x):
+            return 2 * super().forward(x)
+
+    class Shifted(nn.Linear):
+        def forward(self, x):
+            return super().forward(x) + 100
+
+    hooked = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 1))
+    hooked[2].register_forward_hook(lambda m, i, o: -o)
+    for bad, match in ((Doubling(nn.Linear(1, 1)), "subclass of Sequential"),
+                       (nn.Sequential(Shifted(1, 1)), "subclass of torch.nn.Linear"), (hooked, "hooks")):
+        with pytest.raises(InputError, match=match):
+            verify.from_torch(bad)

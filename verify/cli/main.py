@@ -35,8 +35,8 @@ EXIT_CODES_HELP = """exit codes:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="relu-verify", description=DESCRIPTION, epilog=EXIT_CODES_HELP,
-               formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = Parser(prog="relu-verify", description=DESCRIPTION, epilog=EXIT_CODES_HELP, allow_abbrev=False,
+               formatter_class=argparse.RawDescriptionHelpFormatter)  # no --plug: plugins are read before argparse
     from .. import __version__
 
     p.add_argument("--version", action="version", version=f"relu-verify {__version__}")
@@ -166,6 +166,9 @@ def split_plugins(argv: list) -> tuple[list, list]:
     specs, rest, k = [], [], 0
     while k < len(argv):
         a = argv[k]
+        if a == "--":  # everything after it is an argument, never an option
+            rest += argv[k:]
+            break
         if a == "--plugin":
             if k + 1 >= len(argv) or argv[k + 1].startswith("-"):
                 raise InputError("--plugin needs a Python file or a module name", "--plugin")

@@ -192,7 +192,7 @@ def cmd_search(args) -> int:
         print(format_verdict(r.counterexample.verdict))
         cx = doc["results"][0]["counterexample"]
         print(f"\ncertified counterexample at example #{r.counterexample.found_at}, shrunk in "
-              f"{r.counterexample.shrinks} calls; re-check with:\n  cd {out} && {cx['recheck']}")
+              f"{r.counterexample.shrinks} calls; re-check with:\n  cd {shlex.quote(str(out))} && {cx['recheck']}")
         if cx["reproduce_failure"]:
             plugins = "".join(f" --plugin {shlex.quote(spec)}" for spec in USER_PLUGINS)
             print(f"replay: relu-verify{plugins} search '{args.claim}' --seed {args.seed} --reproduce "

@@ -82,6 +82,10 @@ def from_onnx(path_or_model, where: str | None = None):
         consts[t.name] = t
     if len(g.sparse_initializer):
         raise InputError("sparse initializers are not supported", name)
+    overridable = [vi.name for vi in g.input if vi.name in consts]
+    if overridable:
+        raise InputError(f"initializer(s) {', '.join(map(repr, overridable))} are also graph inputs: their values are "
+                         "defaults a caller may replace, so the weights are not fixed by the model", name)
     inputs = [vi for vi in g.input if vi.name not in consts]
     if not inputs:
         raise InputError("the graph has no input", name)
@@ -143,6 +147,13 @@ def from_onnx(path_or_model, where: str | None = None):
                              name)
         outputs = [o for o in node.output if o]
         op = node.op_type
+        arity = {"Gemm": (2, 3), "MatMul": (2, 2), "Add": (2, 2), "Relu": (1, 1), "Identity": (1, 1), "Flatten": (1, 1),
+                 "Dropout": (1, 3)}.get(op)
+        if arity is not None and not arity[0] <= len(node.input) <= arity[1]:
+            raise InputError(f"{nn}: {len(node.input)} inputs; {op} takes {arity[0]}"
+                             + (f" to {arity[1]}" if arity[1] != arity[0] else ""), name)
+        if op == "Dropout" and node.output and not node.output[0]:
+            raise InputError(f"{nn}: its first output (the data) is unnamed", name)
         if op == "Dropout" and len(outputs) == 2:
             if any(outputs[1] in n.input for n in g.node) or outputs[1] in {o.name for o in g.output}:
                 raise InputError(f"{nn}: its mask output is used", name)
@@ -185,6 +196,11 @@ def from_onnx(path_or_model, where: str | None = None):
     if current != g.output[0].name:
         raise InputError(f"the graph output {g.output[0].name!r} is not the end of the chain (which ends at "
                          f"{current!r})", name)
+    try:  # and the ONNX spec's own rules (single assignment, arities, types), which ours need not repeat
+        onnx.checker.check_model(model)
+    except Exception as e:  # noqa: BLE001  (onnx.checker.ValidationError and friends)
+        first = (str(e).strip().splitlines() or [""])[0][:200]
+        raise InputError(f"not a valid ONNX model ({type(e).__name__}: {first})", name) from None
     return chain.network()
 
 

@@ -41,13 +41,31 @@ def _linear(chain: Chain, weight, bias, name: str):
 
 
 def _modules(module, prefix: str):
-    """The leaf layers of nested ``nn.Sequential`` containers, with their names (``model[2]``)."""
+    """The leaf layers of nested ``nn.Sequential`` containers, with their names (``model[2]``),
+    repeats included (``named_children`` would skip a layer object used twice).  Only the library's
+    own classes are read, and none with hooks: a subclass with its own ``forward``, or a forward
+    hook, computes something the weights alone do not say — an `InputError`, never a guess."""
     torch = _torch()
-    if isinstance(module, torch.nn.Sequential):
-        for k, (key, sub) in enumerate(module.named_children()):
-            yield from _modules(sub, f"{prefix}[{key}]")
+    nn = torch.nn
+    hooks = [h for h in ("_forward_hooks", "_forward_pre_hooks") if getattr(module, h, None)]
+    if hooks or (type(module) is not nn.Sequential and isinstance(module, nn.Sequential)):
+        why = "has forward hooks" if hooks else f"is a subclass of Sequential ({type(module).__name__})"
+        raise InputError(f"{prefix} {why}: what it computes is not given by its layers", prefix)
+    if type(module) is nn.Sequential:
+        for key, sub in module._modules.items():
+            if sub is not None:
+                yield from _modules(sub, f"{prefix}[{key}]")
     else:
         yield prefix, module
+
+
+_LIBRARY_LAYERS = ("Linear", "ReLU", "Identity", "Flatten", "Dropout")
+
+
+def _global_hooks(torch) -> bool:
+    """Whether global module hooks are registered (they would change every layer's output)."""
+    m = torch.nn.modules.module
+    return any(getattr(m, name, None) for name in ("_global_forward_hooks", "_global_forward_pre_hooks"))
 
 
 def from_torch(module, widths=None, where: str = "model"):
@@ -71,10 +89,19 @@ def from_torch(module, widths=None, where: str = "model"):
         torch = _torch()
         if not isinstance(module, torch.nn.Module):
             raise InputError(f"expected a torch.nn.Module or a state_dict, got {type(module).__name__}", where)
+        if _global_hooks(torch):
+            raise InputError("global forward hooks are registered (torch.nn.modules.module): the model's "
+                             "outputs are not given by its layers alone", where)
         chain = Chain(where)
         for name, layer in _modules(module, where):
             kind = type(layer).__name__
             label = f"{name} ({kind})"
+            base = next((c for c in _LIBRARY_LAYERS if isinstance(layer, getattr(torch.nn, c))), None)
+            if base is not None and type(layer) is not getattr(torch.nn, base):
+                raise InputError(f"{label}: a subclass of torch.nn.{base}; its forward may differ from the "
+                                 "library's, so it is not read", where)
+            if layer._forward_hooks or layer._forward_pre_hooks:
+                raise InputError(f"{label}: has forward hooks; what it computes is not given by its weights", where)
             if isinstance(layer, torch.nn.Linear):
                 _linear(chain, layer.weight, layer.bias, label)
             elif isinstance(layer, torch.nn.ReLU):
