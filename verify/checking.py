@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import time
 
-from .framework import Claim, Evaluation, Instance, Mutant, Status, Verdict, combine
+from .dag import DagNetwork
 from .errors import InputError, SoundnessError
+from .framework import Claim, Evaluation, Instance, Mutant, Status, Verdict, combine
+from .nets import Network
 from .numbers import DEFAULT_PRECISIONS, Undecided
 from .registry import CLAIMS, register, resolve
 
 
 def as_instance(instance, target=None, measure=None, params=None) -> Instance:
     """An `Instance` from what `check` accepts (see there)."""
-    from .dag import DagNetwork
-    from .nets import Network
-
     parts = {k: v for k, v in (("target", target), ("measure", measure), ("params", params)) if v is not None}
-    if isinstance(instance, Instance) and not parts:
-        return instance
-    if isinstance(instance, dict) and "network" in instance:
-        return Instance.from_json({**instance, **parts})
+    if isinstance(instance, (str, bytes)) or hasattr(instance, "__fspath__"):
+        instance = Instance.load(instance)
+    if isinstance(instance, Instance):
+        return Instance.from_json({**instance.to_json(), **parts}) if parts else instance
     if hasattr(instance, "state_dict") and hasattr(instance, "modules"):  # a torch.nn.Module
         from .interop import from_torch
 
@@ -39,9 +38,6 @@ def as_instance(instance, target=None, measure=None, params=None) -> Instance:
         return Instance.from_json({"network": network, **parts})
     if isinstance(instance, dict):
         return Instance.from_json({**instance, **parts})
-    if isinstance(instance, (str, bytes)) or hasattr(instance, "__fspath__"):
-        inst = Instance.load(instance)
-        return Instance.from_json({**inst.to_json(), **parts}) if parts else inst
     raise InputError(f"expected an instance (a dict, an Instance, a file path) or a network, got "
                      f"{type(instance).__name__}", "instance")
 

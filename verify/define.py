@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .framework import PROVENANCE_TAGS, Claim, Hypothesis, Mutant, Param, Relation, _exact_side, _relation_sign
 from .errors import InputError
+from .framework import PROVENANCE_TAGS, Claim, Hypothesis, Mutant, Param, Relation, Status, relation
 from .registry import VARIANT_GROUPS, register
 
 
@@ -83,22 +83,14 @@ def mutant(name: str, statement: str, evaluate: Callable, witness: dict, spec_na
                   witness=witness)
 
 
-_HYP_OPS = {">": lambda s: s > 0, ">=": lambda s: s >= 0, "≥": lambda s: s >= 0, "<": lambda s: s < 0,
-            "<=": lambda s: s <= 0, "≤": lambda s: s <= 0, "=": lambda s: s == 0, "==": lambda s: s == 0,
-            "!=": lambda s: s != 0, "≠": lambda s: s != 0}
-
-
 def hypothesis(name: str, value, op: str = ">", bound=0, detail: str = "") -> Hypothesis:
-    """A hypothesis ``value op bound`` decided by a certified sign of ``value − bound`` (``None``
-    while undecided; floats refused as in `relation`), or ``hypothesis(name, True/False/None)``
-    for one decided by other means."""
+    """A hypothesis ``value op bound`` decided as `relation` decides it (certified signs; floats
+    refused): true where the relation HOLDS, false where it is VIOLATED, ``None`` while undecided;
+    or ``hypothesis(name, True/False/None)`` for one decided by other means."""
     if isinstance(value, bool) or value is None:
         return Hypothesis(name, value, detail)
-    if op not in _HYP_OPS:
-        raise InputError(f"hypothesis {name!r}: unknown operator {op!r} ({' '.join(_HYP_OPS)})", "claim")
-    diff = _exact_side(value, name) - _exact_side(bound, name)
-    s = _relation_sign(diff, name)
-    return Hypothesis(name, None if s is None else bool(_HYP_OPS[op](s)), detail)
+    status = relation(name, value, op, bound).status
+    return Hypothesis(name, {Status.HOLDS: True, Status.VIOLATED: False}.get(status), detail)
 
 
 def _normalized(fn: Callable, id: str) -> Callable:

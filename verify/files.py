@@ -125,3 +125,9 @@ def safe_name(id: str) -> str:
 def witness_name(id: str) -> str:
     """File name of the witness (instance file) of result ``id``."""
     return f"witness-{safe_name(id)}.json"
+
+
+def witness_instance(id: str, instance: dict) -> dict:
+    """The content of the witness file of result ``id``: the counterexample's instance with
+    ``claim`` set to ``id`` (first), so that ``relu-verify check FILE`` re-checks it."""
+    return {"claim": id, **{k: v for k, v in instance.items() if k != "claim"}}

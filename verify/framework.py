@@ -106,7 +106,7 @@ def relation(name: str, lhs, op: str, rhs, given: Relation | None = None, note: 
         ok = (s is not None) and (s >= 0 if op == "≥" else s > 0)
         st = Status.HOLDS if ok else (Status.UNKNOWN if s is None else Status.VIOLATED)
     else:
-        raise InputError(f"unknown relation operator {op!r} in {name!r} (= ≠ ≤ < ≥ >, or == != <= >=)", "claim")
+        raise InputError(f"unknown operator {op!r} in {name!r} (= ≠ ≤ < ≥ >, or == != <= >=)", "claim")
     if given is not None and st != Status.HOLDS:
         if given.status == Status.VIOLATED:
             st = Status.HOLDS  # premise certified false: the implication holds vacuously
@@ -241,6 +241,17 @@ def instance_dir() -> Path:
     """The folder of the instance file being read (`Instance.load`), else the working directory:
     where a network kind resolves a relative ``"path"``."""
     return _INSTANCE_DIR.get() or Path.cwd()
+
+
+def load_network(path, where: str = "network"):
+    """The network of a file: a network JSON, or an instance file (its ``"network"``); files it
+    names are read relative to its folder, as in `Instance.load`."""
+    token = _INSTANCE_DIR.set(Path(path).resolve().parent)
+    try:
+        obj = read_json(path)
+        return network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, where)
+    finally:
+        _INSTANCE_DIR.reset(token)
 
 
 def network_from_json(obj, where: str = "network"):

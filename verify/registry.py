@@ -156,18 +156,19 @@ PLUGIN_OF: dict[str, str] = {}  # claim id -> the --plugin spec (file or module)
 USER_PLUGINS: list[str] = []  # the --plugin specs loaded, in order
 _plugin_loading: list[str] = []
 PLUGINS: list[str] = []  # modules loaded by `load_plugins`, in order
-_loading = [False]
+_plugins_started = False  # set while loading and after: a plugin's own lookups do not recurse
 
 
 def load_plugins():
     """Import every module of the ``relu_verify.claims`` entry-point group once, in the order of
     the entry-point names (importing a plugin registers its claims, network kinds, plots and
     commands).  `InputError` if the group is empty: relu-verify is not installed."""
-    if _loading[0]:
+    global _plugins_started
+    if _plugins_started:
         return
     from importlib.metadata import entry_points
 
-    _loading[0] = True
+    _plugins_started = True
     try:
         eps = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
         for ep in eps:
@@ -179,7 +180,7 @@ def load_plugins():
                              f"install relu-verify (python3 -m pip install .) instead of running it from a source tree",
                              "install")
     except BaseException:
-        _loading[0] = False
+        _plugins_started = False
         raise
 
 

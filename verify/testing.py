@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from .checking import check
+from .files import witness_instance
 from .framework import Status, Verdict
 from .searching import Budget, SearchResult, search
 
@@ -54,7 +55,7 @@ def assert_no_counterexample(claim, examples: int = 100, seconds: float = 30.0, 
     if r.error is not None:
         raise AssertionError(f"the search of {r.id} failed: {r.error}")
     if r.counterexample is not None:
-        witness = {"claim": r.id, **{k: v for k, v in r.counterexample.verdict.instance.items() if k != "claim"}}
+        witness = witness_instance(r.id, r.counterexample.verdict.instance)
         raise AssertionError(f"{r}\nwitness instance (save as a file for the re-check command):\n"
                              f"{json.dumps(witness, indent=1, ensure_ascii=False)}")
     return r

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..errors import InputError
-from ..files import read_json
+from ..framework import load_network
 from ..numbers import short
 from ..registry import Command, register_command
 
@@ -19,13 +19,6 @@ def configure(sub, limits):
     pd.add_argument("--D", default="1", help="the domain [-D, D]^d (default 1)")
 
 
-def _read_network(path: str, where: str):
-    from ..framework import network_from_json
-
-    obj = read_json(path)
-    return network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, where)
-
-
 def cmd_distance(args) -> int:
     """Function-space and parameter-space distances between two shallow networks (beg19)."""
     from . import fibre
@@ -33,7 +26,7 @@ def cmd_distance(args) -> int:
     from ..nets import Network
     from ..numbers import parse_rational, to_json
 
-    a, b = _read_network(args.first, args.first), _read_network(args.second, args.second)
+    a, b = load_network(args.first, args.first), load_network(args.second, args.second)
     for n, p in ((a, args.first), (b, args.second)):
         if not isinstance(n, Network) or not n.is_shallow:
             raise InputError("expected a shallow network {'widths': [d, m, 1], 'theta': [...]}", p)

@@ -6,7 +6,6 @@ import json
 
 from ..cli.common import console
 from ..errors import InputError
-from ..files import read_json
 from ..numbers import short
 from ..registry import Command, register_command
 
@@ -28,12 +27,11 @@ PATHNORM_MAX_Q = 10_000  # q-th powers of path values: the exact sum's size grow
 
 def cmd_paths(args) -> int:
     from . import paths
-    from ..framework import network_from_json
     from ..dag import DagNetwork
+    from ..framework import load_network
     from ..numbers import parse_rational, to_json
 
-    obj = read_json(args.file)
-    net = network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, "network")
+    net = load_network(args.file)
     if not isinstance(net, DagNetwork):
         raise InputError("expected a network with 'kind' 'mlp' or 'dag' (see verify.dag)", args.file)
     x = None

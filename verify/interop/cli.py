@@ -46,14 +46,12 @@ def cmd_convert(args) -> int:
 def _export(args) -> int:
     """An instance or network JSON file → ONNX (`to_onnx`: float64, rounded; not a certificate)."""
     from ..errors import InputError
-    from ..files import read_json
-    from ..framework import network_from_json
+    from ..framework import load_network
     from . import to_onnx
 
     if not str(args.out).lower().endswith(".onnx"):
         raise InputError("a .json MODEL is exported as ONNX: give --out NAME.onnx", "--out")
-    obj = read_json(args.model)
-    net = network_from_json(obj.get("network", obj) if isinstance(obj, dict) else obj, "network")
+    net = load_network(args.model)
     to_onnx(net, args.out)
     print(f"{args.model}: {type(net).__name__} widths {list(net.widths)} → {args.out} (ONNX, float64: the exact "
           f"weights rounded to nearest)", file=sys.stderr)

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import write_atomic, write_atomic_bytes
+from ..files import witness_instance, write_atomic, write_atomic_bytes
 from .html import render_html
 from .junit import render_junit
 from .markdown import render_markdown
@@ -43,8 +43,7 @@ def write(out_dir, report: dict) -> list[Path]:
     paths = [write_atomic(out / "report.json", json.dumps(report, indent=1, ensure_ascii=False))]
     for r in report["results"]:
         if r.get("counterexample"):
-            found = r["counterexample"]["verdict"]["instance"]
-            instance = {"claim": r["id"], **{k: v for k, v in found.items() if k != "claim"}}
+            instance = witness_instance(r["id"], r["counterexample"]["verdict"]["instance"])
             paths.append(write_atomic(out / witness_name(r["id"]), json.dumps(instance, indent=2, ensure_ascii=False)))
     for spec in report.get("plugins") or []:  # a copy of each plugin file: the re-check commands name it
         src = Path(spec)
