@@ -1,0 +1,313 @@
+"""Certified forward and backward passes of ReLU MLPs in fast-ball arithmetic (layer 3).
+
+For a layered ReLU network with weight matrices W^ℓ (in × out) and biases b^ℓ, ℓ = 1..L, inputs
+X ∈ ℝ^{N×d} and labels Y ∈ ℝ^{N×K}:
+
+    A^0 = X,   Z^ℓ = A^{ℓ−1} W^ℓ + b^ℓ,   A^ℓ = ReLU(Z^ℓ) (ℓ < L),   𝒩(X) = Z^L,
+    ℒ = c Σ_n ω_n ‖𝒩(x_n) − y_n‖²,
+
+with c and ω_n from ``loss`` (below) or sample ``weights``, and its gradient by backpropagation
+with ReLU′(0) := ``relu_prime0`` (κ(z) = 1 for z > 0, 0 for z < 0):
+
+    Δ^L = 2cω ⊙ (𝒩(X) − Y),   ∂ℒ/∂W^ℓ = A^{ℓ−1 ⊤} Δ^ℓ,   ∂ℒ/∂b^ℓ = Σ_n Δ^ℓ_n,
+    Δ^{ℓ−1} = (Δ^ℓ W^{ℓ⊤}) ⊙ κ(Z^{ℓ−1}).
+
+Every quantity is a `verify.fastball.FastBall` containing the exact value; where a pre-activation
+ball meets 0 the derivative is the hull of both branches (and of ReLU′(0)), so the result encloses
+the gradient for *every* convention-consistent choice -- exactly the generalized gradient of the
+papers where no ball meets 0.  Networks: `verify.nets.Network` (any depth, one output) and layered
+`verify.dag.DagNetwork` MLPs (ReLU), with exact, float or `arb` parameters; `BallNetwork` (the
+iterates of `gd_enclosure`) has ball parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from flint import fmpq
+
+from . import fastball as fb
+from .dag import DagNetwork
+from .errors import InputError
+from .fastball import FastBall
+from .nets import Network
+from .numbers import parse_number, parse_rational
+
+LOSSES = {
+    "mean": ("(1/N) Σ_n ‖𝒩(x_n) − y_n‖²  (the papers' empirical risk)", lambda N, K: fmpq(1, N)),
+    "sum": ("Σ_n ‖𝒩(x_n) − y_n‖²", lambda N, K: fmpq(1)),
+    "half-sum": ("½ Σ_n ‖𝒩(x_n) − y_n‖²  (DagNetwork.gradient, risk='sum')", lambda N, K: fmpq(1, 2)),
+    "half-mean": ("(1/2N) Σ_n ‖𝒩(x_n) − y_n‖²  (DagNetwork.gradient, risk='mean')", lambda N, K: fmpq(1, 2 * N)),
+    "mse": ("(1/NK) Σ_{n,k} (𝒩_k(x_n) − y_{n,k})²  (torch.nn.MSELoss)", lambda N, K: fmpq(1, N * K)),
+}
+
+
+@dataclass
+class BallNetwork:
+    """A layered ReLU MLP with ball parameters: ``weights[ℓ]`` (in × out) and ``biases[ℓ]``
+    (length out, or None), with the position in θ of every entry (``w_index``, ``b_index``; −1
+    for a bias the network does not have) so results can be read in the layout of ``source``."""
+
+    weights: list
+    biases: list
+    w_index: list
+    b_index: list
+    n_theta: int
+    source: object = None
+
+    @property
+    def d(self) -> int:
+        return self.weights[0].shape[0]
+
+    @property
+    def K(self) -> int:
+        return self.weights[-1].shape[1]
+
+    def theta(self) -> FastBall:
+        """The parameter balls as one vector in θ order."""
+        mid = np.zeros(self.n_theta)
+        rad = np.zeros(self.n_theta)
+        for B, idx in list(zip(self.weights, self.w_index)) + list(zip(self.biases, self.b_index)):
+            if B is None:
+                continue
+            keep = idx >= 0
+            mid[idx[keep]] = B.mid[keep]
+            if B.rad is not None:
+                rad[idx[keep]] = B.rad[keep]
+        return FastBall(mid, rad)
+
+    def theta_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.theta().bounds()
+
+    def contains(self, theta) -> bool:
+        return self.theta().contains(theta)
+
+
+def ball_network(net) -> BallNetwork:
+    """``net`` (a `Network`, a layered ReLU `DagNetwork` or a `BallNetwork`) as ball layers; the
+    conversion of θ is exact (nearest float, radius bounding the error) and cached on ``net``."""
+    if isinstance(net, BallNetwork):
+        return net
+    cached = getattr(net, "_ball_network", None)
+    if cached is not None:
+        return cached
+    if isinstance(net, Network):
+        out = _from_network(net)
+    elif isinstance(net, DagNetwork):
+        out = _from_dag(net)
+    else:
+        raise InputError(f"expected a Network or a layered DagNetwork, got {type(net).__name__}", "network")
+    object.__setattr__(net, "_ball_network", out)
+    return out
+
+
+def _from_network(net: Network) -> BallNetwork:
+    theta = fb.from_numbers(net.theta, (len(net.theta),))
+    ws, bs, wi, bi, k = [], [], [], [], 0
+    for ell in range(len(net.widths) - 1):
+        n_in, n_out = net.widths[ell], net.widths[ell + 1]
+        w_idx = (k + np.arange(n_out * n_in).reshape(n_out, n_in)).T  # θ stores W^ℓ row-major (out, in)
+        k += n_in * n_out
+        b_idx = k + np.arange(n_out)
+        k += n_out
+        ws.append(theta[w_idx])
+        bs.append(theta[b_idx])
+        wi.append(w_idx)
+        bi.append(b_idx)
+    return BallNetwork(ws, bs, wi, bi, len(net.theta), net)
+
+
+def _from_dag(net: DagNetwork) -> BallNetwork:
+    if net.widths is None:
+        raise InputError("fast-ball enclosures take layered MLPs (network kind 'mlp'), not a general DAG", "network")
+    if net.activation != "relu":
+        raise InputError(f"fast-ball enclosures cover ReLU networks, not {net.activation}", "network.activation")
+    h = net.widths
+    theta = fb.from_numbers(net.theta, (net.m + net.n_b,))
+    pos = {node: net.m + k for k, node in enumerate(net.bias_nodes)}
+    ws, bs, wi, bi, k = [], [], [], [], 0
+    for l in range(1, len(h)):
+        w_idx = k + np.arange(h[l - 1] * h[l]).reshape(h[l - 1], h[l])
+        k += h[l - 1] * h[l]
+        ws.append(theta[w_idx])
+        wi.append(w_idx)
+        first = sum(h[:l])
+        b_idx = np.array([pos.get(first + j, -1) for j in range(h[l])])
+        if (b_idx < 0).all():
+            bs.append(None)
+            bi.append(None)
+            continue
+        b = theta[np.maximum(b_idx, 0)]
+        b.mid[b_idx < 0] = 0.0
+        if b.rad is not None:
+            b.rad[b_idx < 0] = 0.0
+        bs.append(b)
+        bi.append(b_idx)
+    return BallNetwork(ws, bs, wi, bi, net.m + net.n_b, net)
+
+
+def data_balls(X, cols: int, where: str) -> FastBall:
+    """A data matrix of shape (N, cols) as balls: float arrays (any width float64 holds exactly)
+    and integers below 2⁵³ are exact; anything `parse_number` takes is converted exactly."""
+    if isinstance(X, FastBall):
+        return X
+    arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
+    if arr.dtype.kind in "fiu" and arr.dtype.itemsize <= 8 and not (arr.dtype.kind == "f" and arr.dtype.itemsize > 8):
+        if arr.ndim != 2 or arr.shape[1] != cols or arr.shape[0] == 0:
+            raise InputError(f"expected shape (batch, {cols}), got {arr.shape}", where)
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise InputError("NaN or infinite entries", where)
+        if arr.dtype.kind in "iu" and arr.size and np.abs(arr.astype(object)).max() > 2 ** 53:
+            return fb.from_numbers([int(v) for v in arr.ravel()], arr.shape)
+        return fb.exact(arr.astype(np.float64))
+    try:
+        rows = list(X)
+    except TypeError:
+        raise InputError(f"expected a (batch, {cols}) array, got {type(X).__name__}", where) from None
+    if not rows or any(not hasattr(r, "__len__") or len(r) != cols for r in rows):
+        raise InputError(f"expected a non-empty list of rows of {cols} numbers", where)
+    vals = [parse_number(v, f"{where}[{i}][{j}]") for i, r in enumerate(rows) for j, v in enumerate(r)]
+    return fb.from_numbers(vals, (len(rows), cols))
+
+
+def _forward(bn: BallNetwork, X: FastBall):
+    acts, pats = [X], []
+    A = X
+    for ell, (W, b) in enumerate(zip(bn.weights, bn.biases)):
+        Z = fb.matmul(A, W, b)
+        if ell == len(bn.weights) - 1:
+            return Z, acts, pats
+        A, pat = fb.relu(Z)
+        acts.append(A)
+        pats.append(pat)
+
+
+def forward_enclosure(net, X) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi): float64 arrays of shape (batch, outputs) with lo ≤ 𝒩(x_n)_k ≤ hi for the exact
+    realization of ``net`` at every row x_n of ``X`` (shape (batch, d)).  Raises
+    `verify.fastball.Overflow` (an `Undecided`) past the float64 range."""
+    fb.check_environment()
+    bn = ball_network(net)
+    out, _, _ = _forward(bn, data_balls(X, bn.d, "X"))
+    return out.bounds()
+
+
+@dataclass
+class LossGradient:
+    """Enclosures of ℒ and ∂ℒ/∂θ; ``loss`` and ``grad`` are (lo, hi) floats and float arrays
+    (θ order of the network), ``weights``/``biases`` the same per layer in the network's own
+    orientation, ``balls`` the `FastBall`s for further certified computation.  Unpacks as
+    ``loss, grad = …``."""
+
+    loss: tuple
+    grad: tuple
+    weights: list
+    biases: list
+    balls: dict
+
+    def __iter__(self):
+        return iter((self.loss, self.grad))
+
+
+def _loss_factor(loss: str, N: int, K: int) -> fmpq:
+    if loss not in LOSSES:
+        raise InputError(f"loss must be one of {sorted(LOSSES)}", "loss")
+    return LOSSES[loss][1](N, K)
+
+
+def loss_and_gradient(bn: BallNetwork, X: FastBall, Y: FastBall, c: fmpq, weights: FastBall | None = None,
+                      relu_prime0=0) -> tuple[FastBall, list, list]:
+    """(ℒ, [∂ℒ/∂W^ℓ], [∂ℒ/∂b^ℓ or None]) as balls for ℒ = c Σ_n ω_n ‖𝒩(x_n) − y_n‖² (ω = 1 when
+    ``weights`` is None)."""
+    out, acts, pats = _forward(bn, X)
+    R = fb.sub(out, Y)
+    Rw = R if weights is None else fb.mul(R, weights)
+    cb = fb.scalar(c)
+    L = fb.mul(cb, fb.total(fb.mul(Rw, R)))
+    D = fb.mul(fb.scalar(2 * c), Rw)
+    gW, gb = [None] * len(bn.weights), [None] * len(bn.weights)
+    for ell in range(len(bn.weights) - 1, -1, -1):
+        gW[ell] = fb.matmul(acts[ell].T, D)
+        if bn.biases[ell] is not None:
+            gb[ell] = fb.total(D, axis=0)
+        if ell > 0:
+            D = fb.relu_backward(fb.matmul(D, bn.weights[ell].T), pats[ell - 1], relu_prime0)
+    return L, gW, gb
+
+
+def _prepare(net, X, Y, loss, weights):
+    fb.check_environment()
+    bn = ball_network(net)
+    Xb = data_balls(X, bn.d, "X")
+    Yb = data_balls(Y, bn.K, "Y")
+    if Yb.shape[0] != Xb.shape[0]:
+        raise InputError(f"X has {Xb.shape[0]} rows but Y has {Yb.shape[0]}", "Y")
+    N = Xb.shape[0]
+    if weights is None:
+        return bn, Xb, Yb, _loss_factor(loss, N, bn.K), None
+    if loss != "mean":
+        raise InputError("give either sample weights or a loss reduction, not both", "weights")
+    ws = [parse_rational(w, f"weights[{k}]") for k, w in enumerate(weights)]
+    if len(ws) != N:
+        raise InputError(f"{len(ws)} weights for {N} samples", "weights")
+    return bn, Xb, Yb, fmpq(1), fb.from_numbers(ws, (N, 1))
+
+
+def _theta_order(bn: BallNetwork, gW: list, gb: list) -> FastBall:
+    """The per-layer gradient balls as one vector in θ order."""
+    tmp = BallNetwork(gW, gb, bn.w_index, bn.b_index, bn.n_theta)
+    return tmp.theta()
+
+
+def loss_gradient_enclosure(net, X, Y, *, loss: str = "mean", weights=None, relu_prime0=0) -> LossGradient:
+    """Enclosures of ℒ = c Σ_n ‖𝒩(x_n) − y_n‖² (``loss``: "mean" (default, c = 1/N), "sum",
+    "half-sum", "half-mean", "mse" = torch.nn.MSELoss; or sample ``weights`` ω_n: ℒ = Σ_n ω_n‖·‖²,
+    the risk of the empirical measure Σ ω_n δ_{x_n}) and of ∂ℒ/∂θ with ReLU′(0) := ``relu_prime0``
+    (PyTorch's 0 by default), for ``X`` of shape (batch, d) and ``Y`` of shape (batch, outputs)."""
+    bn, Xb, Yb, c, wb = _prepare(net, X, Y, loss, weights)
+    L, gW, gb = loss_and_gradient(bn, Xb, Yb, c, wb, parse_number(relu_prime0, "relu_prime0"))
+    grad = _theta_order(bn, gW, gb)
+    transpose = isinstance(bn.source, Network)  # a Network's θ stores W^ℓ as (out, in)
+    weights_out = [(lo.T, hi.T) if transpose else (lo, hi) for lo, hi in (g.bounds() for g in gW)]
+    biases_out = [None if g is None else g.bounds() for g in gb]
+    lo, hi = L.bounds()
+    return LossGradient((float(lo), float(hi)), grad.bounds(), weights_out, biases_out,
+                        {"loss": L, "grad": grad, "weights": gW, "biases": gb})
+
+
+def gd_enclosure(net, X, Y, lr, steps: int = 1, *, batches=None, loss: str = "mean", weights=None,
+                 relu_prime0=0) -> BallNetwork:
+    """The GD iterates θ_{t+1} = θ_t − lr·∂ℒ(θ_t) as balls, after ``steps`` steps (``batches``: a
+    list of index arrays, one per step: SGD on the rows X[batch], Y[batch], the loss of each
+    mini-batch); every iterate contains the exact iterate from the exact θ_0."""
+    bn = ball_network(net)
+    fb.check_environment()
+    lr_b = fb.scalar(parse_number(lr, "lr"))
+    Xb, Yb = data_balls(X, bn.d, "X"), data_balls(Y, bn.K, "Y")
+    if batches is not None and len(batches) != steps:
+        raise InputError(f"{len(batches)} mini-batches for {steps} steps", "batches")
+    for t in range(steps):
+        idx = None if batches is None else np.asarray(batches[t])
+        Xt, Yt = (Xb, Yb) if idx is None else (Xb[idx], Yb[idx])
+        N = Xt.shape[0]
+        c = fmpq(1) if weights is not None else _loss_factor(loss, N, bn.K)
+        wb = None if weights is None else fb.from_numbers([parse_rational(w) for w in weights], (len(weights), 1))
+        if wb is not None and idx is not None:
+            wb = wb[idx]
+        _, gW, gb = loss_and_gradient(bn, Xt, Yt, c, wb, parse_number(relu_prime0, "relu_prime0"))
+        ws = [fb.sub(W, fb.mul(lr_b, g)) for W, g in zip(bn.weights, gW)]
+        bs = [None if b is None else _keep_absent(fb.sub(b, fb.mul(lr_b, g)), idx_b)
+              for b, g, idx_b in zip(bn.biases, gb, bn.b_index)]
+        bn = BallNetwork(ws, bs, bn.w_index, bn.b_index, bn.n_theta, bn.source)
+    return bn
+
+
+def _keep_absent(b: FastBall, idx: np.ndarray) -> FastBall:
+    """A bias the network does not have stays exactly 0."""
+    absent = idx < 0
+    if absent.any():
+        b.mid[absent] = 0.0
+        if b.rad is not None:
+            b.rad[absent] = 0.0
+    return b
