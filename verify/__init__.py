@@ -12,6 +12,7 @@ The public API is this module's ``__all__``; everything else is reached by its m
 from . import strategies
 from .checking import check
 from .define import claim, hypothesis, mutant
+from .enclosures import BallNetwork, LossGradient, forward_enclosure, gd_enclosure, loss_gradient_enclosure
 from .framework import Claim, Evaluation, Hypothesis, Instance, Param, Relation, Status, Verdict, relation, undecidable
 from .interop import from_numpy, from_onnx, from_torch, to_onnx  # registers the network kinds and `convert`
 from .registry import (CLAIMS, MUTANTS, load_plugin, load_plugins, register, register_command, register_instance_plot,
@@ -26,6 +27,8 @@ __all__ = [
     "Param", "strategies",
     # your own network
     "from_numpy", "from_onnx", "from_torch", "to_onnx",
+    # certified network passes at float speed (fast-ball arithmetic)
+    "forward_enclosure", "loss_gradient_enclosure", "gd_enclosure", "LossGradient", "BallNetwork",
     # the registry (the door families and plugins use)
     "CLAIMS", "MUTANTS", "resolve", "register", "register_variants", "register_network_kind",
     "register_instance_plot", "register_command", "register_strategies", "load_plugin", "load_plugins",

@@ -1,7 +1,8 @@
 """The certified `check` driver (layer 7).
 
 `check` runs a claim on an instance: exactly where the data are rational, otherwise in balls with
-precision escalation (64 → … → 1024 bits) until the verdict is decided; a VIOLATED verdict is
+precision escalation (64 → … → 1024 bits) until the verdict is decided -- on large instances of
+claims that declare ``Claim.fast``, the fast-ball rung (`verify.fastball`) comes first; a VIOLATED verdict is
 re-verified by an independent evaluation (balls for an exact verdict, a higher precision for a ball
 verdict) before it is returned.
 """
@@ -14,7 +15,7 @@ from .dag import DagNetwork
 from .errors import InputError, SoundnessError
 from .framework import Claim, Evaluation, Instance, Mutant, Status, Verdict, combine
 from .nets import Network
-from .numbers import DEFAULT_PRECISIONS, Undecided
+from .numbers import DEFAULT_PRECISIONS, FAST, FAST_ARB_BITS, FAST_MIN_WORK, Undecided
 from .registry import CLAIMS, register, resolve
 
 
@@ -56,7 +57,8 @@ def claim_ref(ref) -> str:
 
 
 def _evaluate(claim: Claim, mutant: Mutant | None, inst: Instance, variants: dict, prec, independent=False):
-    ev = Evaluation(inst, variants, prec, independent)
+    fast = prec == FAST
+    ev = Evaluation(inst, variants, FAST_ARB_BITS if fast else prec, independent, fast=fast)
     fn = mutant.evaluate if mutant is not None else claim.evaluate
     relations, hypotheses = fn(ev)
     status, vacuous = combine(relations, hypotheses)
@@ -75,7 +77,8 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True, *
     cid = mutant.id if mutant else claim.id
     variant_names = sorted(variants[k] for k in variants if k.endswith(":name"))
     t0 = time.perf_counter()
-    attempts = ([None] if instance.is_exact() else []) + list(precisions)
+    attempts = ([FAST] if claim.fast and fast_worthwhile(instance) else []) + (
+        [None] if instance.is_exact() else []) + list(precisions)
     result, used, last_undecided = None, None, ""
     for prec in attempts:
         try:
@@ -104,11 +107,25 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True, *
             notes.append("certified VIOLATED by one evaluation, but no independent evaluation path confirmed it, "
                          "so it is not reported as a counterexample")
     elapsed = time.perf_counter() - t0
-    label = f"ball{used}" if used is not None else (
+    label = "fast-ball (float64 midpoint-radius; Arb 128 bits elsewhere)" if used == FAST else (
+        f"ball{used}") if used is not None else (
         "exact arithmetic; ball engines where named" if any("ball" in e for e in ev.engines) else "exact")
     statement = mutant.statement if mutant else claim.statement_for(variants)
     return Verdict(cid, status, relations, hypotheses, vacuous, label, sorted(ev.engines), elapsed, instance.to_json(),
                    ev.variant_names or variant_names, claim.provenance, statement, notes, reverified, ev.series)
+
+
+def fast_worthwhile(inst: Instance) -> bool:
+    """Whether the fast-ball rung is worth a try: the network's parameters times the number of
+    points (the measure's atoms, or ``params.data`` / ``params.x``) reach `FAST_MIN_WORK` (below
+    that, Arb and exact arithmetic are about as fast)."""
+    net = inst.net
+    if net is None or not hasattr(net, "theta"):
+        return False
+    points = getattr(inst.measure, "points", None)
+    n = len(points) if points is not None else max(
+        (len(v) for v in (inst.params.get("data"), inst.params.get("x")) if isinstance(v, list)), default=0)
+    return n * len(net.theta) >= FAST_MIN_WORK
 
 
 def _precision_can_help(result, prec) -> bool:
@@ -125,11 +142,18 @@ def _reverify(claim, mutant, inst, variants, used, precisions) -> str:
     """Independent second evaluation of a VIOLATED verdict; raises `SoundnessError` if it
     certifies the opposite.  An exact verdict is re-evaluated in balls (256, 1024 bits), and exactly
     once more only where the claim's evaluation has an independent exact path of its own
-    (`Claim.independent_exact`; a user's claim does not unless it says so)."""
-    tries = ([256, 1024] + ([None] if claim.independent_exact else [])) if used is None else [min(4 * used, 4096)]
-    for prec in tries:
+    (`Claim.independent_exact`; a user's claim does not unless it says so).  A fast-ball verdict is
+    re-done in another number system with the claim's ordinary code: exactly where the instance
+    is rational, else in Arb at 256 bits."""
+    if used is None:
+        tries = [(256, True), (1024, True)] + ([(None, True)] if claim.independent_exact else [])
+    elif used == FAST:
+        tries = ([(None, False)] if inst.is_exact() else []) + [(256, False)]
+    else:
+        tries = [(min(4 * used, 4096), True)]
+    for prec, independent in tries:
         try:
-            status, _, _, _, ev = _evaluate(claim, mutant, inst, variants, prec, independent=True)
+            status, _, _, _, ev = _evaluate(claim, mutant, inst, variants, prec, independent=independent)
         except Undecided:
             continue
         how = f"ball evaluation at {prec} bits" if prec else "exact evaluation"

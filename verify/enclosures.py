@@ -254,7 +254,7 @@ def _prepare(net, X, Y, loss, weights):
     return bn, Xb, Yb, fmpq(1), fb.from_numbers(ws, (N, 1))
 
 
-def _theta_order(bn: BallNetwork, gW: list, gb: list) -> FastBall:
+def theta_order(bn: BallNetwork, gW: list, gb: list) -> FastBall:
     """The per-layer gradient balls as one vector in θ order."""
     tmp = BallNetwork(gW, gb, bn.w_index, bn.b_index, bn.n_theta)
     return tmp.theta()
@@ -267,7 +267,7 @@ def loss_gradient_enclosure(net, X, Y, *, loss: str = "mean", weights=None, relu
     (PyTorch's 0 by default), for ``X`` of shape (batch, d) and ``Y`` of shape (batch, outputs)."""
     bn, Xb, Yb, c, wb = _prepare(net, X, Y, loss, weights)
     L, gW, gb = loss_and_gradient(bn, Xb, Yb, c, wb, parse_number(relu_prime0, "relu_prime0"))
-    grad = _theta_order(bn, gW, gb)
+    grad = theta_order(bn, gW, gb)
     transpose = isinstance(bn.source, Network)  # a Network's θ stores W^ℓ as (out, in)
     weights_out = [(lo.T, hi.T) if transpose else (lo, hi) for lo, hi in (g.bounds() for g in gW)]
     biases_out = [None if g is None else g.bounds() for g in gb]
@@ -311,3 +311,40 @@ def _keep_absent(b: FastBall, idx: np.ndarray) -> FastBall:
         if b.rad is not None:
             b.rad[absent] = 0.0
     return b
+
+
+def dag_gradient(net: DagNetwork, data, relu_prime0=0, risk: str = "sum", bits: int = 128) -> tuple:
+    """`DagNetwork.gradient` in fast-ball arithmetic: (L, ∂L/∂θ) as `arb` balls at ``bits`` for
+    L = Σ_{(x,y)} ½‖N(x) − y‖² (``risk="mean"``: divided by |D|).  Raises `Undecided` where the
+    fast-ball path does not apply (a general DAG, ReLU6, float overflow), so callers move on."""
+    from .numbers import Undecided, precision
+
+    if net.widths is None or net.activation != "relu":
+        raise Undecided("the fast-ball path covers layered ReLU MLPs")
+    if risk not in ("sum", "mean"):
+        raise InputError("risk must be 'sum' or 'mean'", "params.risk")
+    fb.check_environment()
+    bn = ball_network(net)
+    X = fb.from_numbers([t for x, _ in data for t in x], (len(data), bn.d))
+    Y = fb.from_numbers([t for _, y in data for t in y], (len(data), bn.K))
+    c = fmpq(1, 2) if risk == "sum" else fmpq(1, 2 * len(data))
+    L, gW, gb = loss_and_gradient(bn, X, Y, c, None, relu_prime0)
+    with precision(bits):
+        return L.to_arb()[0], theta_order(bn, gW, gb).to_arb()
+
+
+def forward_arb(net, xs, bits: int = 128) -> list[list]:
+    """𝒩(x) for each point of ``xs`` (lists of exact numbers) as `arb` balls at ``bits``: the
+    fast-ball forward pass over all points at once.  Raises `Undecided` where the fast-ball path
+    does not apply."""
+    from .numbers import Undecided, precision
+
+    if isinstance(net, DagNetwork) and (net.widths is None or net.activation != "relu"):
+        raise Undecided("the fast-ball path covers layered ReLU MLPs")
+    fb.check_environment()
+    bn = ball_network(net)
+    X = fb.from_numbers([t for x in xs for t in x], (len(xs), bn.d))
+    out, _, _ = _forward(bn, X)
+    with precision(bits):
+        flat = out.to_arb()
+    return [flat[k * bn.K:(k + 1) * bn.K] for k in range(len(xs))]

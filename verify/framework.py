@@ -27,7 +27,7 @@ from .errors import InputError
 from .files import read_json
 from .integrate import Problem, RiskGrad, risk_and_gradient
 from .nets import Network
-from .numbers import (EXACT, BallContext, Undecided, exact_key, is_exact, precision, parse_number, parse_rational,
+from .numbers import (EXACT, FAST, BallContext, Undecided, exact_key, is_exact, precision, parse_number, parse_rational,
                       short, sign, to_float, to_json)
 from .problems import Empirical, Measure, Target, measure_from_json, target_from_json
 from .registry import NETWORK_KINDS, NetworkKind, load_plugins, register_network_kind
@@ -292,8 +292,9 @@ def _params_json(p):
 @dataclass
 class Evaluation:
     """What a claim's ``evaluate`` sees: the instance, the selected variants, the arithmetic
-    (``prec=None``: exact where the data allow; an int: balls at that many bits), and a cache of
-    ℒ and 𝒢 per parameter vector."""
+    (``prec=None``: exact where the data allow; an int: balls at that many bits; ``fast``: the
+    engines that have one take their fast-ball path, see `verify.enclosures`), and a cache of ℒ
+    and 𝒢 per parameter vector."""
 
     inst: Instance
     variants: dict
@@ -303,6 +304,7 @@ class Evaluation:
     engines: set = field(default_factory=set)
     series: dict = field(default_factory=dict)
     variant_names: list | None = None  # the variants in force, when the instance itself selects some
+    fast: bool = False  # the fast-ball rung: network passes in `verify.fastball`, the rest in balls at ``prec``
     _cache: dict = field(default_factory=dict)
 
     @property
@@ -398,8 +400,8 @@ class Evaluation:
                 engine = "E1g"
             if measure.d >= 2 and not prob.is_exact() and not hasattr(measure, "points"):
                 raise Undecided("ball parameters θ in d >= 2 need engines E2/E3, which take rational θ only")
-            rg = risk_and_gradient(prob, prec=self.prec or 64, exact=exact, engine=engine)
-            self.engines.add(rg.engine + ("-exact" if rg.exact else f"-ball{self.prec or 64}"))
+            rg = risk_and_gradient(prob, prec=FAST if self.fast else self.prec or 64, exact=exact, engine=engine)
+            self.engines.add(rg.engine + ("-exact" if rg.exact else "" if self.fast else f"-ball{self.prec or 64}"))
             self._cache[key] = (rg, target, measure)  # holding them keeps their ids unique
         return self._cache[key][0]
 
@@ -441,6 +443,10 @@ class Claim:
     # True: with ``ev.independent`` the evaluation takes another exact path (another engine or code
     # of its own), so an exact re-run counts as an independent confirmation of a VIOLATED
     independent_exact: bool = True
+    # True: the evaluation's heavy parts go through engines with a fast-ball path (ℒ and 𝒢 on
+    # empirical measures, DagNetwork gradients), so `check` tries the fast-ball rung first on large
+    # instances
+    fast: bool = False
 
     def __post_init__(self):
         if self.provenance not in PROVENANCE_TAGS:

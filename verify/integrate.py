@@ -4,6 +4,9 @@
 
 * **atoms** -- empirical measures, any d, any depth: exact finite sums (or balls when a datum is a
   ball); the ReLU′(0) convention κ(0) = ``deriv0`` enters wherever an atom sits on a kink.
+  With ``prec=FAST`` the same sums in fast-ball arithmetic (`verify.enclosures`: one float64
+  midpoint–radius forward and backward pass over all atoms; an atom whose pre-activation ball
+  meets 0 gets the hull of both branches).
 * **E1** -- d = 1, Lebesgue/uniform/piecewise-polynomial density: the interval is split at every
   kink −𝔟_i/𝔴_i, every knot of the target and of the density, and the box ends; on each piece r is
   a polynomial and every integral is exact.  One hidden layer: one sorted sweep with prefix sums,
@@ -28,7 +31,7 @@ from . import boxes, polygon
 from .errors import InputError
 from .expr import integral_moments_1d
 from .nets import Network
-from .numbers import EXACT, BallContext, Undecided, all_exact, cmp, decided_sign, precision
+from .numbers import EXACT, FAST, FAST_ARB_BITS, BallContext, Undecided, all_exact, cmp, decided_sign, precision
 from .problems import (BoxMeasure, Density, Empirical, ExpressionTarget, Measure, Target, poly_integral, poly_mul,
                        poly_add, residual_and_grad)
 
@@ -62,6 +65,8 @@ def risk_and_gradient(prob: Problem, prec: int = 64, exact: bool | None = None, 
 
     ``exact=None`` computes exactly whenever the data and an exact engine allow it and in balls
     at ``prec`` bits otherwise; ``exact=False`` forces balls (an independent evaluation path).
+    ``prec=FAST`` takes the fast-ball path of the atoms engine (empirical measures only; other
+    measures raise `Undecided`, so the caller moves on to Arb).
     ``engine`` forces one of "atoms", "E1", "E1g" (per-piece backpropagation, any depth), "E2", "E3".  Raises `numbers.Undecided` when a
     ball computation needs an order it cannot decide at this precision, and `InputError` for an
     unsupported combination.
@@ -69,6 +74,10 @@ def risk_and_gradient(prob: Problem, prec: int = 64, exact: bool | None = None, 
     net, target, measure = prob.net, prob.target, prob.measure
     if measure.d != net.d:
         raise InputError(f"the measure lives in dimension {measure.d} but the network has d = {net.d}", "measure")
+    if prec == FAST:
+        if not isinstance(measure, Empirical) or engine not in (None, "atoms"):
+            raise Undecided("the fast-ball rung covers empirical measures (engine atoms)")
+        return _atoms_fast(prob)
     want_exact = prob.is_exact() if exact is None else (exact and prob.is_exact())
     if isinstance(target, ExpressionTarget) and not isinstance(measure, Empirical):
         want_exact = False  # ∫ of an expression target is an acb.integral enclosure even when it is rational
@@ -146,6 +155,28 @@ def _atoms(prob: Problem, ctx) -> RiskGrad:
         L = ctx.convert(L)
         G = [ctx.convert(g) for g in G]
     return RiskGrad(L, G, "atoms", ctx is EXACT)
+
+
+def _atoms_fast(prob: Problem) -> RiskGrad:
+    """ℒ = Σ_k w_k r(x_k)² and 𝒢 = Σ_k 2w_k r(x_k) ∂_θ𝒩(x_k) in fast-ball arithmetic: the target
+    values f(x_k) exactly (or in Arb), then `verify.enclosures.loss_and_gradient` with the atoms'
+    weights; returned as `arb` balls."""
+    from . import enclosures
+    from . import fastball as fb
+
+    fb.check_environment()
+    m, net = prob.measure, prob.net
+    bn = enclosures.ball_network(net)
+    ctx = EXACT if prob.target.is_exact() and all_exact(p for x in m.points for p in x) else BallContext(FAST_ARB_BITS)
+    with ctx.active():
+        ys = [prob.target.value(list(x), ctx) for x in m.points]
+    X = fb.from_numbers([t for x in m.points for t in x], (len(m.points), net.d))
+    Y = fb.from_numbers(ys, (len(ys), 1))
+    W = fb.from_numbers(list(m.weights), (len(m.weights), 1))
+    L, gW, gb = enclosures.loss_and_gradient(bn, X, Y, fmpq(1), W, prob.deriv0)
+    G = enclosures.theta_order(bn, gW, gb)
+    with precision(FAST_ARB_BITS):
+        return RiskGrad(L.to_arb()[0], G.to_arb(), "atoms-fastball", False)
 
 
 # --------------------------------------------------------------------------------------------

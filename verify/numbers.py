@@ -535,6 +535,13 @@ Context = Union[ExactContext, BallContext]
 
 DEFAULT_PRECISIONS = (64, 128, 256, 512, 1024)
 
+# The fast-ball rung of the ladder (`verify.fastball`): network passes in float64 midpoint–radius
+# arithmetic, everything else in Arb at FAST_ARB_BITS; tried first by claims that declare
+# ``Claim.fast`` on instances with at least FAST_MIN_WORK parameter·sample products.
+FAST = "fast-ball"
+FAST_ARB_BITS = 128
+FAST_MIN_WORK = 20_000
+
 
 def exact_sqrt(q) -> fmpq | None:
     """The rational square root of q ≥ 0 if it exists, else ``None`` (also for q < 0)."""

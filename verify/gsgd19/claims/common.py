@@ -57,15 +57,17 @@ RISK = ("relu-prime", "risk")
 
 
 def _exact(ev: Evaluation) -> DagNetwork:
-    """The instance's network; the gsgd19 claims are decided in exact arithmetic only."""
-    if ev.prec is not None:
+    """The instance's network; the gsgd19 claims are decided in exact arithmetic only -- or, for
+    the claims that declare ``fast``, with their gradients enclosed on the fast-ball rung."""
+    if ev.prec is not None and not ev.fast:
         raise Undecided("gsgd19 claims are decided in exact rational arithmetic")
     net = ev.inst.net
     if not isinstance(net, DagNetwork):
         raise InputError("gsgd19 claims take a network with 'kind' 'mlp' or 'dag' (see verify.dag)", "network")
     if not ev.inst.is_exact():
         raise InputError("gsgd19 claims need rational weights", "network")
-    ev.engines.add("exact-paths")
+    if not ev.fast:
+        ev.engines.add("exact-paths")
     return net
 
 

@@ -12,6 +12,7 @@ from flint import fmpq
 from .. import paths
 from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...dag import DagNetwork
+from ...enclosures import forward_arb
 from ...errors import InputError
 from ...numbers import Undecided, sign, to_json
 from .common import _bool, _equal_widths, _exact, _inputs, _missing, _nonzero_path_values, _paths, _positive_c, _scaling
@@ -39,7 +40,10 @@ def _scope_on_path(net: DagNetwork, independent: bool, nodes: bool = True) -> li
 
 def eval_rescaling_invariance(ev: Evaluation, activation: str | None = None):
     """N_{g(w)}(x) = N_w(x) at every given x (claim 1).  Independent re-verification computes
-    both sides as path sums instead of forward passes."""
+    both sides as path sums instead of forward passes; the fast-ball rung encloses both forward
+    passes over all x at once (it can only refute: balls never certify an equality)."""
+    if ev.fast and activation is not None:
+        raise Undecided("the fast-ball path covers ReLU")
     net = _exact(ev)
     if activation:
         net = net.with_activation(activation)
@@ -49,8 +53,14 @@ def eval_rescaling_invariance(ev: Evaluation, activation: str | None = None):
         return [undecidable("g(w)", "c_j = 0 is not invertible: g(w) divides the outgoing weights by c_j")], hyp
     gnet = net.scale(cs)
     rels = []
-    for k, x in enumerate(_inputs(ev, net)):
-        if ev.independent and activation is None:
+    xs = _inputs(ev, net)
+    if ev.fast:
+        ev.engines.add("forward-fastball")
+        fast_sides = list(zip(forward_arb(gnet, xs, ev.prec), forward_arb(net, xs, ev.prec)))
+    for k, x in enumerate(xs):
+        if ev.fast:
+            lhs, rhs = fast_sides[k]
+        elif ev.independent and activation is None:
             lhs, rhs = _ind_path_sum(gnet, x), _ind_path_sum(net, x)
         elif ev.independent:
             lhs, rhs = _ind_forward(gnet, x)[0], _ind_forward(net, x)[0]

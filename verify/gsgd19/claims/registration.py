@@ -100,13 +100,13 @@ STATEMENT_SUBS = {"relu-prime-zero": [("any ReLU′(0) ∈ {0, 1}", "ReLU′(0) 
                   "basis-tree": [("equal hidden widths, official mod mapping", "any DAG, tree construction")],
                   "basis-rref": [("equal hidden widths, official mod mapping", "any DAG, pivot paths of rref(A)")]}
 
-def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None, params_doc=""):
+def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None, params_doc="", fast=False):
     fn = _relu_scope(fn)
     return register(Claim(id=f"gsgd19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups,
                           mutants=list(mutants), params_doc=params_doc, family="gsgd19", uses_target=False,
                           params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS,
-                          instances=instances))
+                          instances=instances, fast=fast))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
@@ -116,7 +116,7 @@ def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=N
 
 
 _claim("rescaling-invariance", "ABSTRACT", "N_{g(w)}(x) = N_w(x) for every x and every c ∈ ℚ_{>0}^H "
-       "(MLPs and DAGs, with or without biases; kinks included)", eval_rescaling_invariance,
+       "(MLPs and DAGs, with or without biases; kinks included)", eval_rescaling_invariance, fast=True,
        examples=[{"network": EX_2332, "params": {"c": ["2", "3/7", "1", "1/1024", "5", "2"], "x": [["0", "0"],
                                                                                                   ["1", "-1"]]}}],
        instances=_inst(kind="any", biases=None, c=True, x=2),
@@ -187,7 +187,7 @@ _claim("nonbasis-exponents", "DERIVED", "v_p = Π_r v_{b(e_r)} / Π_{r<k} V_{c_r
        eval_nonbasis_exponents, examples=[{"network": EX_2332}],
        instances=_inst(kind="mlp", equal=True, layers=(2, 4)))
 _claim("conservation", "DERIVED", "Σ_{e∈in(j)} w_e ∂_eL = Σ_{e∈out(j)} w_e ∂_eL at every hidden node j (a bias into j "
-       "is in in(j)); any ReLU′(0) ∈ {0, 1}", eval_conservation, groups=RISK,
+       "is in in(j)); any ReLU′(0) ∈ {0, 1}", eval_conservation, groups=RISK, fast=True,
        examples=[{"network": BIASED, "params": {"data": [{"x": ["1"], "y": ["0"]}]}},
                  {"network": EX_2332, "params": {"data": DATA_2}}],
        instances=_inst(kind="any", biases=None, data=True, zero_probability=0.1, kink_data=True),

@@ -11,6 +11,7 @@ from flint import fmpq, fmpq_mat
 from .. import gsgd, paths
 from ...framework import Evaluation, relation, undecidable
 from ...dag import DagNetwork
+from ...enclosures import dag_gradient
 from ...errors import InputError
 from ...numbers import Undecided, parse_rational, sign, to_json
 from .common import (
@@ -24,10 +25,14 @@ from .independent import _ind_forward, _ind_gradient, _ind_matrix, _ind_on_path,
 
 
 def _grad(ev, net):
-    """∂L/∂θ: backpropagation (`DagNetwork.gradient`), or the path formula `_ind_gradient` in the
-    independent re-verification."""
+    """∂L/∂θ: backpropagation (`DagNetwork.gradient`; on the fast-ball rung its float64
+    midpoint–radius twin `verify.enclosures.dag_gradient`), or the path formula `_ind_gradient` in
+    the independent re-verification."""
     if ev.independent:
         return _ind_gradient(net, _data(ev, net), _relu_prime(ev), _risk(ev))
+    if ev.fast:
+        ev.engines.add("backprop-fastball")
+        return dag_gradient(net, _data(ev, net), _relu_prime(ev), _risk(ev), ev.prec)[1]
     return net.gradient(_data(ev, net), _relu_prime(ev), _risk(ev))[1]
 
 
