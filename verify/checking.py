@@ -142,11 +142,13 @@ def _reverify(claim, mutant, inst, variants, used, precisions) -> str:
     """Independent second evaluation of a VIOLATED verdict; raises `SoundnessError` if it
     certifies the opposite.  An exact verdict is re-evaluated in balls (256, 1024 bits), and exactly
     once more only where the claim's evaluation has an independent exact path of its own
-    (`Claim.independent_exact`; a user's claim does not unless it says so).  A fast-ball verdict is
+    (`Claim.independent_exact`; a user's claim does not unless it says so) -- first on the
+    fast-ball rung where the claim has one.  A fast-ball verdict is
     re-done in another number system with the claim's ordinary code: exactly where the instance
     is rational, else in Arb at 256 bits."""
-    if used is None:
-        tries = [(256, True), (1024, True)] + ([(None, True)] if claim.independent_exact else [])
+    if used is None:  # the fast-ball rung is another number system and another code path
+        tries = ([(FAST, False)] if claim.fast else []) + [(256, True), (1024, True)] + (
+            [(None, True)] if claim.independent_exact else [])
     elif used == FAST:
         tries = ([(None, False)] if inst.is_exact() else []) + [(256, False)]
     else:
@@ -156,7 +158,8 @@ def _reverify(claim, mutant, inst, variants, used, precisions) -> str:
             status, _, _, _, ev = _evaluate(claim, mutant, inst, variants, prec, independent=independent)
         except Undecided:
             continue
-        how = f"ball evaluation at {prec} bits" if prec else "exact evaluation"
+        how = ("fast-ball evaluation" if prec == FAST else f"ball evaluation at {prec} bits" if prec
+               else "exact evaluation")
         how += f" ({', '.join(sorted(ev.engines))})" if ev.engines else ""
         if status == Status.HOLDS:
             raise SoundnessError(f"{claim.id}: the independent {how} certifies HOLDS where the verdict was VIOLATED")
