@@ -34,6 +34,7 @@ fall back to Arb.  Overflow gives ±inf or NaN, which `finite` detects before a 
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -75,11 +76,17 @@ def float_down(q: fmpq) -> float:
     return -float_up(-q)
 
 
+@functools.lru_cache(maxsize=1024)
 def gamma(n: int) -> fmpq:
     """γ_n = nu/(1 − nu), the relative error bound of a length-n dot product."""
     if n * U >= fmpq(1, 2):
         raise InputError(f"dot products of length {n} are too long for the float64 error bound", "network")
     return n * U / (1 - n * U)
+
+
+@functools.lru_cache(maxsize=1024)
+def _gamma_up(n: int) -> float:
+    return float_up(gamma(n))
 
 
 _ENV_OK: str | None = None
@@ -117,19 +124,36 @@ def check_environment() -> None:
     _ENV_OK = "ok"
 
 
-def _upper_consts(p: int, rho: fmpq, alpha: fmpq, k: fmpq, e: fmpq) -> tuple[float, float]:
+def _upper_consts(p: int, rho: fmpq, alpha: fmpq, k: fmpq = fmpq(1), e: fmpq = fmpq(0)) -> tuple[float, float]:
+    """Floats (c, d) for `_upper` (module doc): an upper bound of k·S + e from the float sum of p
+    nonnegative computed terms t̂_j ≥ (1 − ρ)t_j − α whose exact sum is S."""
     c = k / ((1 - rho) * (1 - U) ** (p + 1))
     d = ETA / 2 + (k * p * alpha / (1 - rho) + e) / (1 - U)
     return float_up(c), float_up(d)
 
 
-def _upper(S_hat, p: int, rho: fmpq = fmpq(0), alpha: fmpq = fmpq(0), k: fmpq = fmpq(1), e: fmpq = fmpq(0)):
-    """An upper bound of k·S + e (module doc) from the float sum ``S_hat`` of p nonnegative
-    computed terms t̂_j ≥ (1 − ρ)t_j − α whose exact sum is S."""
-    c, d = _upper_consts(p, rho, alpha, k, e)
-    out = S_hat * c
-    out += d
-    return out
+@functools.lru_cache(maxsize=4096)
+def _consts(op: str, p: int, n: int = 1) -> tuple[float, float]:
+    """The (c, d) of each operation (see its docstring for ρ, α, e), cached by (op, p, n)."""
+    if op == "matmul":  # γ_n of the product and ≤ 3 roundings in the prepared factor; underflow nη
+        return _upper_consts(p, 1 - (1 - gamma(n)) * (1 - U) ** 3, n * ETA, e=2 * n * ETA)
+    if op == "add":
+        return _upper_consts(p, U, ETA / 2)
+    if op == "mul":
+        return _upper_consts(p, 1 - (1 - U) ** 2, ETA / 2, e=ETA)
+    if op == "total":
+        return _upper_consts(p, 1 - (1 - gamma(n)) * (1 - U), ETA / 2)
+    raise ValueError(op)
+
+
+def _upper(S_hat, consts: tuple[float, float]):
+    """fl(fl(Ŝ·c) + d): with (c, d) from `_consts`, an upper bound of the exact radius."""
+    c, d = consts
+    if isinstance(S_hat, np.ndarray) and S_hat.ndim:  # the callers' sums are fresh arrays: reuse them
+        S_hat *= c
+        S_hat += d
+        return S_hat
+    return S_hat * c + d
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,14 +307,14 @@ def matmul(A: FastBall, B: FastBall, bias: FastBall | None = None) -> FastBall:
     n = A.shape[-1]
     if A.mid.ndim != 2 or B.mid.ndim != 2 or B.shape[0] != n:
         raise ValueError(f"matmul of shapes {A.shape} and {B.shape}")
-    g = float_up(gamma(n + 1 if bias is not None else n))
+    g = _gamma_up(n + 1 if bias is not None else n)
     mid = A.mid @ B.mid
     if bias is not None:
         mid += bias.mid
     absA, absB = A.absmid(), B.absmid()
     prep_a = A.rad is not None if (A.rad is None) != (B.rad is None) else A.mid.size <= B.mid.size
     if prep_a:  # (R_A + γ|M_A| + η)|M_B| + (|M_A| + R_A)R_B
-        P = absA * g
+        P = absA * g if absA is A.mid or B.rad is not None else np.multiply(absA, g, out=absA)
         if A.rad is not None:
             P += A.rad
         P += ETA_F
@@ -298,7 +322,7 @@ def matmul(A: FastBall, B: FastBall, bias: FastBall | None = None) -> FastBall:
         if B.rad is not None:
             terms.append((absA + A.rad if A.rad is not None else absA) @ B.rad)
     else:  # |M_A|(R_B + γ|M_B| + η) + R_A(|M_B| + R_B)
-        P = absB * g
+        P = absB * g if absB is B.mid or A.rad is not None else np.multiply(absB, g, out=absB)
         if B.rad is not None:
             P += B.rad
         P += ETA_F
@@ -310,8 +334,7 @@ def matmul(A: FastBall, B: FastBall, bias: FastBall | None = None) -> FastBall:
     S = terms[0]
     for t in terms[1:]:
         S = S + t
-    # ρ: the product's γ_n and ≤ 3 roundings in P; α: the product's underflow nη
-    rad = _upper(S, len(terms), 1 - (1 - gamma(n)) * (1 - U) ** 3, n * ETA, e=2 * n * ETA)
+    rad = _upper(S, _consts("matmul", len(terms), n))
     return FastBall(mid, rad)  # checked where it matters: relu, bounds, to_arb
 
 
@@ -334,7 +357,7 @@ def add(A: FastBall, B: FastBall, sign: int = 1) -> FastBall:
         if r is not None:
             t = t + r
             p += 1
-    return FastBall(mid, _upper(t, p, U, ETA / 2)).finite()
+    return FastBall(mid, _upper(t, _consts("add", p))).finite()
 
 
 def sub(A: FastBall, B: FastBall) -> FastBall:
@@ -353,21 +376,20 @@ def mul(A: FastBall, B: FastBall) -> FastBall:
     if A.rad is not None:
         t = t + A.rad * (B.absmid() + B.rad if B.rad is not None else B.absmid())
         p += 1
-    return FastBall(mid, _upper(t, p, 1 - (1 - U) ** 2, ETA / 2, e=ETA)).finite()
+    return FastBall(mid, _upper(t, _consts("mul", p))).finite()
 
 
 def total(A: FastBall, axis=None) -> FastBall:
     """Encloses Σ A along ``axis`` (all entries by default).  mid = fl(Σ M) in numpy's pairwise
     order; radius Σ R + γ_n Σ|M|, n the number of summands."""
     n = A.mid.size if axis is None else A.mid.shape[axis]
-    g = gamma(max(n, 1))
     mid = np.sum(A.mid, axis=axis)
-    t = np.sum(A.absmid(), axis=axis) * float_up(g)  # ≥ (1 − γ)(1 − u)·γΣ|M| − η/2
+    t = np.sum(A.absmid(), axis=axis) * _gamma_up(max(n, 1))  # ≥ (1 − γ)(1 − u)·γΣ|M| − η/2
     p = 1
     if A.rad is not None:
         t = t + np.sum(A.rad, axis=axis)  # ≥ (1 − γ)ΣR
         p += 1
-    return FastBall(np.asarray(mid), np.asarray(_upper(t, p, 1 - (1 - g) * (1 - U), ETA / 2))).finite()
+    return FastBall(np.asarray(mid), np.asarray(_upper(t, _consts("total", p, max(n, 1))))).finite()
 
 
 # --------------------------------------------------------------------------------------------
