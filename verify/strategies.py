@@ -41,7 +41,7 @@ def rationals(draw, max_denominator: int = 16, zero_probability: float = 0.3, ex
     with ``extreme``, occasionally huge (10³..10⁶, 2^±60) or tiny values; with ``floats``,
     occasionally a float64 in [−bound, bound] (its exact binary value, denominator up to 2⁵²)."""
     u = draw(st.floats(0, 1))
-    if u < zero_probability:
+    if u < zero_probability or zero_probability >= 1:  # st.floats(0, 1) can draw 1.0
         return Fraction(0)
     if floats and 0.90 < u <= 0.93:
         return Fraction(draw(st.floats(-bound, bound, allow_nan=False, allow_infinity=False)))
