@@ -117,7 +117,7 @@ def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: fl
     about ``zero_probability`` every hidden parameter is 0 (only the output bias 𝔠 is free), and
     with probability about ``degenerate`` the first neuron is fully degenerate (𝔴 = 0, 𝔟 = 0, 𝔳 ≠ 0)."""
     H = draw(st.integers(1, max_width))
-    zero = draw(st.floats(0, 1)) < zero_probability
+    zero = draw(st.floats(0, 1)) < zero_probability or zero_probability >= 1  # floats(0, 1) can draw 1.0
     if zero:
         ns = [([Fraction(0)] * d, Fraction(0), Fraction(0)) for _ in range(H)]
     else:
