@@ -40,8 +40,8 @@ def rationals(draw, max_denominator: int = 16, zero_probability: float = 0.3, ex
     """A rational with small denominator; exact zeros about ``zero_probability`` of the time;
     with ``extreme``, occasionally huge (10³..10⁶, 2^±60) or tiny values; with ``floats``,
     occasionally a float64 in [−bound, bound] (its exact binary value, denominator up to 2⁵²)."""
-    u = draw(st.floats(0, 1))
-    if u < zero_probability or zero_probability >= 1:  # st.floats(0, 1) can draw 1.0
+    u = draw(st.floats(0, 1, exclude_max=True))  # u < p has probability p, also for p = 1
+    if u < zero_probability:
         return Fraction(0)
     if floats and 0.90 < u <= 0.93:
         return Fraction(draw(st.floats(-bound, bound, allow_nan=False, allow_infinity=False)))
@@ -117,7 +117,7 @@ def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: fl
     about ``zero_probability`` every hidden parameter is 0 (only the output bias 𝔠 is free), and
     with probability about ``degenerate`` the first neuron is fully degenerate (𝔴 = 0, 𝔟 = 0, 𝔳 ≠ 0)."""
     H = draw(st.integers(1, max_width))
-    zero = draw(st.floats(0, 1)) < zero_probability or zero_probability >= 1  # floats(0, 1) can draw 1.0
+    zero = draw(st.floats(0, 1, exclude_max=True)) < zero_probability
     if zero:
         ns = [([Fraction(0)] * d, Fraction(0), Fraction(0)) for _ in range(H)]
     else:
@@ -125,7 +125,7 @@ def shallow_networks(draw, d: int, box, max_width: int = 5, zero_probability: fl
         if H >= 2 and draw(st.integers(0, 5)) == 0:  # a cancelling pair: same (𝔴, 𝔟), opposite 𝔳
             tiny = draw(st.sampled_from([Fraction(0), Fraction(1, 2 ** 40)]))  # exact or near cancellation
             ns[1] = (list(ns[0][0]), ns[0][1], -ns[0][2] + tiny)
-        if draw(st.floats(0, 1)) < degenerate:
+        if draw(st.floats(0, 1, exclude_max=True)) < degenerate:
             ns[0] = ([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1))
     c = draw(rationals(zero_probability=0 if zero else 0.3))  # with 𝔠 = 0 too, 𝒩 ≡ 0 is a duller case
     theta = [x for w, _, _ in ns for x in w] + [b for _, b, _ in ns] + [v for _, _, v in ns] + [c]
@@ -203,7 +203,7 @@ def shallow_instances(draw, d: int | None = None, max_width: int = 4, measure_ki
     kinds = target_kinds or (("constant",) if constant_target else ("polynomial",))
     out = {"network": net, "target": draw(targets(d, box, kinds)), "measure": draw(measures(d, box, measure_kinds)),
            "params": draw_params(draw, params)}
-    if critical_bias and draw(st.floats(0, 1)) < critical_bias:
+    if critical_bias and draw(st.floats(0, 1, exclude_max=True)) < critical_bias:
         out = with_critical_bias(out)
     return out
 

@@ -18,7 +18,7 @@ def path_weights(draw, zero_probability: float = 0.0, extreme: bool = True) -> F
     """G-w: a signed rational with a bounded denominator, a signed power of two 2^k (k ∈ [−60, 60],
     occasionally 2^±1074 where float64 would underflow or overflow), or an exact zero with
     probability ``zero_probability``."""
-    u = draw(st.floats(0, 1))
+    u = draw(st.floats(0, 1, exclude_max=True))  # u < p has probability p, also for p = 1
     if u < zero_probability:
         return Fraction(0)
     s = draw(st.sampled_from([1, -1]))
@@ -83,7 +83,7 @@ def path_networks(draw, kind: str = "mlp", equal: bool | None = None, biases: bo
     n = len(kinds)
     pairs = [(a, b) for a in range(n) for b in range(a + 1, n)
              if kinds[a] != "output" and kinds[b] != "input" and not (kinds[a] == "input" and kinds[b] == "output"
-                                                                    and draw(st.floats(0, 1)) < 0.6)]
+                                                                    and draw(st.floats(0, 1, exclude_max=True)) < 0.6)]
     edges = [p for p in pairs if draw(st.booleans())]
     bias_at = [j for j in range(d, n) if draw(st.booleans())] if biases else []
     # every edge on a path of 𝒫 (it starts at an input or at a bias, so a node fed only by a bias counts):
@@ -136,7 +136,7 @@ def path_inputs(draw, net: dict, count: int = 2, kink: float = 0.5) -> list[list
     parsed = DagNetwork.from_json(net)
     xs = [[draw(rationals(extreme=False, floats=False, zero_probability=0.2)) for _ in range(parsed.d)]
           for _ in range(count)]
-    if draw(st.floats(0, 1)) < kink:
+    if draw(st.floats(0, 1, exclude_max=True)) < kink:
         first = [j for j in parsed.hidden if all(parsed.kinds[parsed.edges[e][0]] == "input" for e in parsed.in_edges[j])]
         choice = draw(st.sampled_from(["zero"] + (["solve"] if first else [])))
         if choice == "zero":
