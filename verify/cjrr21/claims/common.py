@@ -239,7 +239,7 @@ class _Iterates:
         self.hint = hint or (f"leave rounding_bits out (exact while the iterates have at most {EXACT_GD_BITS} bits, "
                              f"then rounded to 2^-{DEFAULT_ROUNDING_BITS}), give rounding_bits, or use fewer steps")
         self.first = self.first_size = None
-        self.sizes = []  # bit sizes of the exact iterates Θ_0, Θ_1, … (exact modes)
+        self.sizes = []  # bit sizes of the iterates Θ_0, Θ_1, … as kept (exact or rounded; not in balls)
 
     def start(self, theta):
         if self.mode != "balls":
