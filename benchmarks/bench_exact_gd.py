@@ -16,6 +16,9 @@ Prints
   2. ``params.rounding_bits: null`` (exact iterates asked for), N = 3 and 4: the same columns, and
      the limit that stopped a run.
 
+  3. with ``--wide``: default params, N = 3, H = 128, 256, 512, 1000 (the fully exact runs before
+     issue 18 took minutes here or stopped at a limit).
+
 No timing assertions.  ``--quick`` skips H = 64 in part 2.
 """
 
@@ -93,6 +96,7 @@ def row(H: int, N: int, extra: dict | None = None) -> str:
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="skip H = 64 in part 2")
+    ap.add_argument("--wide", action="store_true", help="part 3: H = 128 … 1000, default params, N = 3")
     args = ap.parse_args()
     trajectories.gd_trajectory = _recording(trajectories.gd_trajectory)
     verify.resolve_all()
@@ -112,6 +116,10 @@ def main():
             continue
         for N in (3, 4):
             print(row(H, N, {"rounding_bits": None}), flush=True)
+    if args.wide:
+        print("\n3. default params, N = 3, wide networks")
+        for H in (128, 256, 512, 1000):
+            print(row(H, 3), flush=True)
 
 
 if __name__ == "__main__":

@@ -306,7 +306,8 @@ class _Iterates:
                            f"the iterates exact while each one a step starts from has at most {EXACT_GD_BITS} bits)"
                            + tail)
         if self.mode == "adaptive":
-            return head + (f"exact iterates Θ_0..Θ_{self.first - 1}, then iterates rounded to the grid "
+            exact = "exact iterate Θ_0" if self.first == 1 else f"exact iterates Θ_0..Θ_{self.first - 1}"
+            return head + (f"{exact}, then iterates rounded to the grid "
                            f"2^-{self.bits} from Θ_{self.first} on (after step {self.first - 1}) because the exact "
                            f"Θ_{self.first} has {self.first_size} bits, past the threshold {EXACT_GD_BITS} bits "
                            "of the default (params.rounding_bits absent, at most 3 steps; rounding_bits: null keeps "
