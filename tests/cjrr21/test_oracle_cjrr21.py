@@ -592,7 +592,7 @@ def test_resource_limits_are_refused_or_named():
     v = verify.check("cjrr21.gd-lyapunov-decrease", dict(inst, params={"steps": 60, "rounding_bits": None}))
     assert v.status == Status.UNKNOWN
     assert any(r.op == "?" and "limit 32768" in r.note for r in v.relations)
-    assert any("GD mode: exact rationals" in note for note in v.notes)
+    assert any("GD mode: exact iterates" in note for note in v.notes)
     v = verify.check("cjrr21.degenerate-frozen", dict(inst, params={"steps": 50, "rounding_bits": None}))
     assert v.status in (Status.UNKNOWN, Status.HOLDS)  # HOLDS only vacuously: no neuron is frozen here
     frozen = dict(inst, network={"widths": [1, 2, 1], "theta": ["0", "-1/7", "0", "1/5", "3/7", "-5/11", "1/7"]})

@@ -14,7 +14,8 @@ E4) or refuted by a ball that excludes 0; inequalities may hold from balls with 
 The claims, one module per group of the spec's numbering (importing this package imports them all,
 and `registration` registers the claims and mutants in the suite's order):
 
-* `common`: variant groups, scope (``_setup``), ``_rg``, V, ∇V, K, γ̄, resource limits, shared helpers;
+* `common`: variant groups, scope (``_setup``), ``_rg``, V, ∇V, K, γ̄, resource limits, how trajectories keep
+  their iterates (``_Iterates``), shared helpers;
 * `identity`: claims 1–5 (V, ⟨∇V, 𝒢⟩ = 8ℒ integrated, pointwise and for V_α, balancedness);
 * `gradient`: claims 6–10 (gradient formula, frozen neurons, no spurious critical points, one GD
   step, the gradient bound ‖𝒢‖² + 𝒢_𝔡² ≤ Kℒ);
@@ -27,10 +28,10 @@ Every name the former single module ``verify.cjrr21.claims`` defined is re-expor
 """
 
 from .common import (  # noqa: F401
-    COMMON, K, LIMITS_DOC, MAX_COORD_BITS, MAX_ROUNDING_BITS, MAX_STEPS, NOTE, SOURCE, V, WORK_LIMIT, _Budget,
-    _all_zero, _apply_measure_variant, _ball_ctx, _bits, _gamma, _int_param, _lam_M, _need_measure, _parse_points,
-    _points, _rg, _round_dyadic, _rounded_out, _rounding_bits, _setup, _short, _size, gamma_bar, grad_V,
-    grad_V_family)
+    COMMON, DEFAULT_ROUNDING_BITS, EXACT_GD_BITS, K, LIMITS_DOC, MAX_COORD_BITS, MAX_EXACT_BITS, MAX_ROUNDING_BITS,
+    MAX_STEPS, NOTE, SOURCE, V, WORK_LIMIT, _Budget, _Iterates, _all_zero, _apply_measure_variant, _ball_ctx, _bits,
+    _gamma, _int_param, _lam_M, _need_measure, _norm2, _parse_points, _points, _qsum, _rg, _round_dyadic,
+    _rounded_out, _rounding_bits, _setup, _short, _size, gamma_bar, grad_V, grad_V_family)
 from .identity import (  # noqa: F401
     SOFTPLUS_EVAL_LIMIT, _PatternRelu, _pattern_identity, eval_balancedness, eval_family_phi_square,
     eval_identity_no_output_bias, eval_identity_softplus, eval_identity_two_layers, eval_lyapunov_family,

@@ -9,7 +9,9 @@ K(θ) = 4λ[(1 + dM²)(‖θ‖² − θ_𝔡²) + 2]; γ̄ = 1/(λ[(1 + dM²)V(
 * the scope and the wrappers every claim uses: ``_setup`` (net, ξ, s, scope hypotheses),
   ``_rg`` (sℒ, s𝒢), ``_lam_M`` (λ, M), V, ∇V, ∇V_α, K, γ̄;
 * the resource limits (``MAX_STEPS``, ``MAX_ROUNDING_BITS``, ``WORK_LIMIT``, ``MAX_COORD_BITS``,
-  ``LIMITS_DOC``), the work budget ``_Budget`` and ``_rounded_out``;
+  ``MAX_EXACT_BITS``, ``LIMITS_DOC``), the work budget ``_Budget`` and ``_rounded_out``;
+* how a trajectory keeps its iterates (``_Iterates``: exact, exact until ``EXACT_GD_BITS`` then
+  rounded, rounded to 2^-b after every step, or balls);
 * helpers of several claim groups: evaluation points x, ``params`` parsing, dyadic rounding.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 
-from flint import arb, fmpq
+from flint import arb, fmpq, fmpz
 
 from ...framework import Evaluation, Hypothesis, Relation, Status
 from ...errors import InputError
@@ -128,10 +130,36 @@ exact GD roughly triples it per step, and multiplications of such numbers domina
 whatever the width."""
 
 
+MAX_EXACT_BITS = 2 ** 26
+"""Largest total bit size (numerators and denominators of all coordinates) of an exact iterate of a
+run that keeps every iterate exact (``params.rounding_bits: null``, or a claim that iterates exactly):
+the run stops at the step whose exact image would be larger, before V (or ℒ, 𝒢) is evaluated there,
+with an UNKNOWN relation naming the limit.  The steps before it are bounded by `WORK_LIMIT` and
+`MAX_COORD_BITS`; this bounds the last one, whose image only needs V.  Measured (d = 1, random
+rationals of 8 bits, benchmarks/bench_exact_gd.py): V of an exact iterate of 2.5·10^7 bits takes
+0.6 s, of 4.8·10^7 bits 1.2 s; the fully exact 3-step check at H = 64 (last iterate 4.8·10^7 bits)
+takes 2.5 s, and its next exact iterate would be about 45 times larger."""
+
+DEFAULT_ROUNDING_BITS = 64
+"""The grid 2^-b of the default rounding: of every iterate past 3 steps, of the iterates past the
+size threshold `EXACT_GD_BITS` up to 3 steps."""
+
+EXACT_GD_BITS = 2 ** 18
+"""Default for at most 3 steps (no ``params.rounding_bits``): the iterates stay the exact GD iterates
+while each one another step starts from has at most this many bits in all (numerators and
+denominators of all coordinates); the first larger one, and every later one, is rounded to the grid
+2^-`DEFAULT_ROUNDING_BITS`, and the verdict says from which iterate.  Chosen by measurement
+(d = 1, random rationals of 8 bits, benchmarks/bench_exact_gd.py): exact bit sizes grow about
+0.7·H-fold per step (H = 64: 1 080, 24 761, 1 122 059, 48 347 862 bits; the third exact step took
+about 10 s per check), and one step from an iterate of S bits costs about 0.2 s at H = 64 and
+0.4 s at H = 128 for S = 2^18, but 1.4 s (H = 64) and 3 s (H = 128) for S ≈ 2^20."""
+
+
 LIMITS_DOC = (f"limits: steps ≤ {MAX_STEPS}, rounding_bits ≤ {MAX_ROUNDING_BITS} (InputError past them); a "
               f"trajectory stops when Σ_n (H + 1)·size(Θ_n) would exceed {WORK_LIMIT:.0e} (size = bits of the "
-              f"exact iterate, or 𝔡·precision in balls) or a coordinate of an exact iterate has more than "
-              f"{MAX_COORD_BITS} bits, with an UNKNOWN relation naming the limit; a failure at a "
+              f"exact iterate, or 𝔡·precision in balls), a coordinate of an exact iterate has more than "
+              f"{MAX_COORD_BITS} bits, or (rounding_bits: null) an exact iterate would have more than "
+              f"{MAX_EXACT_BITS} bits in all, with an UNKNOWN relation naming the limit; a failure at a "
               "rounded iterate is UNKNOWN, never VIOLATED")
 
 
@@ -179,6 +207,115 @@ class _Budget:
         return None
 
 
+class _Iterates:
+    """How a trajectory of ``steps`` steps keeps its iterates (``params.rounding_bits``), and what the
+    verdict says about it:
+
+    * ``balls``: a ball evaluation (no rounding: the balls enclose the GD iterates);
+    * ``exact``: ``rounding_bits: null`` (or a claim that iterates exactly) -- every iterate is the
+      exact GD iterate, and the run stops where one would pass `MAX_EXACT_BITS` bits (``check``);
+    * ``rounded``: ``rounding_bits: b`` (default 64 past 3 steps) -- every image of a step is rounded
+      to the grid 2^-b;
+    * ``adaptive``: the default up to 3 steps -- exact while every iterate a step starts from has at
+      most `EXACT_GD_BITS` bits, then rounded to 2^-64 from the first larger one on (the last
+      iterate, from which no step starts, is never rounded).
+
+    ``keep``: coordinates never rounded (degenerate-frozen's frozen ones).  ``first`` is the index
+    of the first iterate the rule rounded (None before), ``first_size`` the bit size that triggered
+    it in the adaptive mode."""
+
+    def __init__(self, ev: Evaluation, steps: int, what: str = "GD", exact_why: str = "params.rounding_bits: null",
+                 hint: str | None = None):
+        bits = _rounding_bits(ev, steps)
+        given = "rounding_bits" in ev.inst.params
+        if not ev.exact:
+            self.mode = "balls"
+        elif bits is None:
+            self.mode = "exact" if given or steps > 3 else "adaptive"
+        else:
+            self.mode = "rounded"
+        self.bits = DEFAULT_ROUNDING_BITS if self.mode == "adaptive" else bits
+        self.steps, self.what, self.prec, self.exact_why = steps, what, ev.prec, exact_why
+        self.hint = hint or (f"leave rounding_bits out (exact while the iterates have at most {EXACT_GD_BITS} bits, "
+                             f"then rounded to 2^-{DEFAULT_ROUNDING_BITS}), give rounding_bits, or use fewer steps")
+        self.first = self.first_size = None
+        self.sizes = []  # bit sizes of the iterates Θ_0, Θ_1, … as kept (exact or rounded; not in balls)
+
+    def start(self, theta):
+        if self.mode != "balls":
+            self.sizes.append(_size(theta, None))
+
+    def check(self, image, n: int) -> str | None:
+        """None, or why the run stops at step n (from Θ_n): in the exact mode, the exact image
+        Θ_{n+1} has more than `MAX_EXACT_BITS` bits."""
+        if self.mode != "exact":
+            return None
+        size = _size(image, None)
+        if size <= MAX_EXACT_BITS:
+            return None
+        return (f"limit reached at step {n}: the exact {self.what} iterate Θ_{n + 1} would have {size} bits in all, "
+                f"past the limit {MAX_EXACT_BITS} bits of an exact iterate (every iterate is kept exact: "
+                f"{self.exact_why}); {self.hint}")
+
+    def next(self, image, n: int, keep=()):
+        """Θ_{n+1} from the exact image of the step from Θ_n: the image itself, or its rounding to
+        the grid 2^-bits (all coordinates but ``keep``)."""
+        if self.mode == "balls":
+            return image
+        if self.mode == "adaptive" and self.first is None:
+            size = _size(image, None)
+            if size <= EXACT_GD_BITS or n + 1 >= self.steps:
+                self.sizes.append(size)
+                return image
+            self.first, self.first_size = n + 1, size
+        if self.mode == "exact":
+            self.sizes.append(_size(image, None))
+            return image
+        if self.first is None:
+            self.first = n + 1
+        out = [t if k in keep else _round_dyadic(t, self.bits) for k, t in enumerate(image)]
+        self.sizes.append(_size(out, None))
+        return out
+
+    @property
+    def rounds(self) -> bool:
+        """Whether some iterate was (or is to be) rounded: the certificate covers a rounded trajectory."""
+        return self.first is not None
+
+    def engine(self) -> str:
+        """The label of the GD mode in the verdict's engines."""
+        if self.mode == "balls":
+            return f"{self.what}-iterates-ball{self.prec}"
+        if not self.rounds:
+            return f"{self.what}-iterates-exact"
+        return f"{self.what}-iterates-rounded-2^-{self.bits}" + (f"-from-Θ_{self.first}" if self.mode == "adaptive"
+                                                                  else "")
+
+    def mode_note(self, computed: int) -> str:
+        """The verdict's note: which iterates are exact, which rounded and why."""
+        head = f"{self.what} mode: "
+        if self.mode == "balls":
+            return head + f"balls at {self.prec} bits (no rounding: the balls enclose the {self.what} iterates); " \
+                f"{computed} of {self.steps} steps computed"
+        sizes = ", ".join(str(s) for s in self.sizes)
+        tail = f"; {computed} of {self.steps} steps computed; bit sizes of Θ_0, Θ_1, …: {sizes}"
+        if self.mode == "exact":
+            return head + f"exact iterates (rational arithmetic, no rounding: {self.exact_why})" + tail
+        if self.mode == "adaptive" and not self.rounds:
+            return head + (f"exact iterates (rational arithmetic, no rounding; the default for at most 3 steps keeps "
+                           f"the iterates exact while each one a step starts from has at most {EXACT_GD_BITS} bits)"
+                           + tail)
+        if self.mode == "adaptive":
+            exact = "exact iterate Θ_0" if self.first == 1 else f"exact iterates Θ_0..Θ_{self.first - 1}"
+            return head + (f"{exact}, then iterates rounded to the grid "
+                           f"2^-{self.bits} from Θ_{self.first} on (after step {self.first - 1}) because the exact "
+                           f"Θ_{self.first} has {self.first_size} bits, past the threshold {EXACT_GD_BITS} bits "
+                           "of the default (params.rounding_bits absent, at most 3 steps; rounding_bits: null keeps "
+                           "every iterate exact)" + tail)
+        return head + (f"exact steps, iterates rounded to the grid 2^-{self.bits} after every step (params."
+                       f"rounding_bits = {self.bits}, or the default past 3 steps)" + tail)
+
+
 def _rounded_out(rel: Relation, why: str) -> Relation:
     """``rel`` about a rounded iterate: its failure is not a failure of the statement (which is
     about the exact trajectory), so VIOLATED becomes UNKNOWN with the reason."""
@@ -194,9 +331,36 @@ def _rg(ev: Evaluation, net: Network, s, **kw):
     return s * rg.L, [s * g for g in rg.G]
 
 
+def _qsum(xs):
+    """Σ xs exactly for rationals, through one common denominator (the lcm by a balanced tree): the
+    left-to-right fmpq sum reduces every partial sum by a gcd, which dominated the cost of V at the
+    large exact GD iterates (48·10^6 bits: 3.7 s against 1.6 s); other entries are summed in order."""
+    xs = list(xs)
+    if not xs or not all(isinstance(x, fmpq) for x in xs):
+        return sum(xs, 0)
+    dens = [x.q for x in xs]
+    while len(dens) > 1:
+        nxt = [a // a.gcd(b) * b for a, b in zip(dens[::2], dens[1::2])]
+        if len(dens) % 2:
+            nxt.append(dens[-1])
+        dens = nxt
+    D = dens[0]
+    num = fmpz(0)
+    for x in xs:
+        num += x.p * (D // x.q)
+    return fmpq(num, D)
+
+
+def _norm2(theta):
+    """‖θ‖² (exactly through `_qsum` for rationals)."""
+    if all(isinstance(t, fmpq) for t in theta):
+        return _qsum(t * t for t in theta)
+    return sum_squares(theta)
+
+
 def V(theta, xi):
     """V(θ) = ‖θ‖² + (θ_𝔡 − 2ξ)²."""
-    return sum_squares(theta) + (theta[-1] - 2 * xi) ** 2
+    return _norm2(theta) + (theta[-1] - 2 * xi) ** 2
 
 
 def grad_V(theta, xi):

@@ -21,8 +21,8 @@ from ...derivatives import one_sided_derivatives
 from ...nets import Network
 from ...numbers import Undecided, dot, sign, sum_squares
 from ...problems import Empirical
-from .common import (K, V, _all_zero, _Budget, _gamma, _int_param, _lam_M, _need_measure, _rg, _round_dyadic,
-                     _rounded_out, _rounding_bits, _setup, _short, gamma_bar)
+from .common import (K, V, _all_zero, _Budget, _gamma, _int_param, _Iterates, _lam_M, _need_measure, _rg,
+                     _rounded_out, _setup, _short, gamma_bar)
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,10 +99,11 @@ def _dead_or_degenerate(net: Network, measure) -> tuple[list[tuple[int, str]], b
 
 
 def eval_degenerate_frozen(ev: Evaluation):
-    """Frozen components at θ, and the frozen neurons' parameters after ``steps`` GD steps.  Past
-    3 steps the other coordinates are rounded to the grid 2^-rounding_bits after each step (the
-    frozen ones stay exact): the relation is then about the rounded trajectory, and its failure
-    is reported UNKNOWN, not VIOLATED."""
+    """Frozen components at θ, and the frozen neurons' parameters after ``steps`` GD steps.  The
+    iterates are kept as ``_Iterates`` says (exact up to 3 steps while they stay small, then rounded
+    to 2^-64; rounded to 2^-rounding_bits after each step past 3 steps or with rounding_bits), the
+    frozen coordinates always exact: after a rounding the relation is about the rounded trajectory,
+    and its failure is reported UNKNOWN, not VIOLATED."""
     _need_measure(ev)
     net, xi, s, hyps = _setup(ev, constant_target=False)
     frozen, undecided = _dead_or_degenerate(net, ev.inst.measure)
@@ -112,7 +113,8 @@ def eval_degenerate_frozen(ev: Evaluation):
     L, G = _rg(ev, net, s)
     steps = int(ev.param("steps", 2, parse=lambda v, w: _int_param(v, w, 0, 50)))
     gamma = _gamma(ev, fmpq(1, 10))
-    bits = _rounding_bits(ev, steps)
+    its = _Iterates(ev, steps)
+    its.start(net.theta)
     rels = []
     names = _coord_names(net)
     keep = {k for i, _ in frozen for k in net.neuron_block(i) + [net.idx_v(i)]}
@@ -127,15 +129,17 @@ def eval_degenerate_frozen(ev: Evaluation):
         if stop:
             break
         _, Gn = _rg(ev, cur, s)
-        th = [t - gamma * g for t, g in zip(cur.theta, Gn)]
-        if bits is not None and ev.exact:
-            new = [t if k in keep else _round_dyadic(t, bits) for k, t in enumerate(th)]
-            rounded = rounded or new != th
-            th = new
+        image = [t - gamma * g for t, g in zip(cur.theta, Gn)]
+        stop = its.check(image, n)
+        if stop:
+            break
+        th = its.next(image, n, keep)
+        rounded = rounded or th != image
         cur = cur.with_theta(th)
         done = n + 1
-    why_r = (f"iterates rounded to the grid 2^-{bits} after each step (all but the frozen coordinates, which stay "
-             "exact): the certificate covers the rounded trajectory, and a change on it is not a failure on the "
+    bits = its.bits
+    why_r = (f"iterates rounded to the grid 2^-{bits} from Θ_{its.first} on (all but the frozen coordinates, which "
+             "stay exact): the certificate covers the rounded trajectory, and a change on it is not a failure on the "
              "GD trajectory (UNKNOWN, not VIOLATED); rerun with rounding_bits: null for the exact one")
     for i, why in frozen:
         for k in net.neuron_block(i) + [net.idx_v(i)]:
@@ -146,8 +150,8 @@ def eval_degenerate_frozen(ev: Evaluation):
         rels.append(undecidable(f"frozen parameters unchanged at steps {done + 1}..{steps}", stop))
     if rounded:
         ev.notes.append(why_r)
-    ev.notes.append("GD mode: " + ("exact rationals" if ev.exact and not rounded else
-                                   f"rounded to 2^-{bits}" if ev.exact else f"balls at {ev.prec} bits"))
+    ev.notes.append(its.mode_note(done))
+    ev.engines.add(its.engine())
     return rels, hyps
 
 

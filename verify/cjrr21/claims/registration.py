@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...framework import Claim, Mutant, Param
 from ...registry import register
-from .common import COMMON, LIMITS_DOC, NOTE, SOURCE
+from .common import COMMON, EXACT_GD_BITS, LIMITS_DOC, MAX_EXACT_BITS, NOTE, SOURCE
 from .gradient import (eval_degenerate_frozen, eval_gradient_bound, eval_gradient_formula, eval_no_spurious,
                        eval_one_step)
 from .identity import (eval_balancedness, eval_family_phi_square, eval_identity_no_output_bias, eval_identity_softplus,
@@ -24,8 +24,16 @@ from .trajectories import eval_gd, eval_gf_integral, eval_pure_bias, eval_risk_t
 # every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
 _XI = {"xi": Param("rational", 0, "the constant target ξ where the target is not a constant")}
 _GAMMA = {"gamma": Param("rational > 0", "γ̄", "the step size (default γ̄ of the note)")}
-_ROUND = {"rounding_bits": Param("int ≤ 4096 or null", "64 if steps > 3 else null",
-                                 "round the iterates to this many bits (null: exact iterates)")}
+_ROUND = {"rounding_bits": Param("int 8..4096 or null", "absent: exact while small, then 64 (steps ≤ 3); 64 (steps > 3)",
+                                 "round the iterates to the grid 2^-b after every step; null: exact iterates "
+                                 f"(stops past {MAX_EXACT_BITS} bits); absent, steps ≤ 3: exact while each iterate "
+                                 f"a step starts from has ≤ {EXACT_GD_BITS} bits, then rounded to 2^-64 (the "
+                                 "verdict names the iterate)")}
+ROUND_DOC = (f"default up to 3 steps: exact iterates while each one a step starts from has at most {EXACT_GD_BITS} "
+             "bits, then rounded to the grid 2^-64 from the first larger one on, the verdict saying from which; "
+             "default past 3 steps: 64, rounded after every step; null: exact iterates, the run stopping (UNKNOWN "
+             f"naming the limit) where one would pass {MAX_EXACT_BITS} bits; a rounded trajectory is certified "
+             "as such, and a failure at a rounded iterate is UNKNOWN, never VIOLATED")
 _GD = {"steps": Param("int 1..10000", 20, "the number N of GD steps"), **_GAMMA,
        "gammas": Param("list of rationals", None, "the step sizes γ_0, γ_1, … (instead of a constant gamma)"),
        **_ROUND, "step_bound": Param("rational", None, "@step-paper: the user's step bound")}
@@ -123,8 +131,8 @@ _claim("gradient-formula", "RECONSTRUCTED",
 _claim("degenerate-frozen", "DERIVED",
        "under ReLU′(0) = 0, fully degenerate and dead neurons have 𝒢-components 0 and never move under GD",
        eval_degenerate_frozen, examples=[DEGENERATE, DEAD, ATOMS, P9],
-       params_doc="steps (0..50, default 2), gamma (default 1/10), rounding_bits (default 64 for steps > 3: the "
-                  "non-frozen coordinates are rounded; null = exact); " + LIMITS_DOC,
+       params_doc="steps (0..50, default 2), gamma (default 1/10), rounding_bits (" + ROUND_DOC + "; the frozen "
+                  "coordinates are never rounded); " + LIMITS_DOC,
        instances=_shallow(params={"steps": _steps_st(0, 2), "gamma": _positive(1)}, degenerate=0.5), mutants=[
            _mutant("degenerate-frozen", "deriv0-closed", "P9 cjrr21.degenerate-frozen@deriv0-closed",
                    "frozen neurons stay frozen with ReLU′(0) = 1", eval_degenerate_frozen, P9,
@@ -149,7 +157,7 @@ _claim("gradient-bound", "DERIVED", "‖𝒢(θ)‖² + 𝒢_𝔡(θ)² ≤ K(θ
                    lambda ev: eval_gradient_bound(ev, constant_term=False), P11,
                    instances=_shallow(zero_probability=0.4))])
 GD_GROUPS = COMMON + ("gd", "step")
-GD_DOC = ("steps N (default 20), gamma or gammas (default γ̄), rounding_bits (default 64 for N > 3; null = exact), "
+GD_DOC = ("steps N (default 20), gamma or gammas (default γ̄), rounding_bits (" + ROUND_DOC + "), "
           "step_bound (@step-paper: the user's constant; a VIOLATED refutes it, not the paper); " + LIMITS_DOC)
 GD_EXAMPLES = [dict(e, params={"steps": 8}) for e in (DESIGN, KINK_AT_ENDS, DEGENERATE, ATOMS, UNIFORM)]
 GD_INSTANCES = _shallow(params={"steps": _steps_st(1, 3), "gamma": _maybe_step})
@@ -189,7 +197,7 @@ _claim("sgd-sure-decrease", "DERIVED",
        "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
        "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),
        examples=EXAMPLES + [THREE_D], params_doc="samples or batches (lists of points), gamma (default γ̄ with λ = 1), "
-       "rounding_bits (default 64 for more than 3 steps; null = exact iterates); " + LIMITS_DOC)
+       "rounding_bits (" + ROUND_DOC + "); " + LIMITS_DOC)
 _claim("pure-bias-dynamics", "DERIVED",
        "if all hidden parameters are 0 they stay 0 and 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ); GD converges iff 0 < γ < 1/λ",
        eval_pure_bias, examples=[ZERO, dict(ZERO, params={"gamma": "101/100"}), dict(ZERO, params={"gamma": "1/3"}),

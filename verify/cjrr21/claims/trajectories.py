@@ -20,9 +20,8 @@ from ...errors import InputError
 from ...nets import Network
 from ...numbers import EXACT, Undecided, parse_number, parse_rational, sign, sum_squares, to_json
 from ...problems import per_sample_gradient
-from .common import (MAX_STEPS, K, V, _all_zero, _ball_ctx, _Budget, _gamma, _int_param, _lam_M, _need_measure,
-                     _parse_points, _points, _rg, _round_dyadic, _rounded_out, _rounding_bits, _setup, _short,
-                     gamma_bar)
+from .common import (MAX_STEPS, K, V, _all_zero, _ball_ctx, _Budget, _gamma, _int_param, _Iterates, _lam_M,
+                     _need_measure, _norm2, _parse_points, _points, _rg, _rounded_out, _setup, _short, gamma_bar)
 
 
 # --------------------------------------------------------------------------------------------
@@ -40,53 +39,66 @@ def _gammas(ev: Evaluation, N, default):
     return [g] * (N + 1)
 
 
-def gd_trajectory(ev: Evaluation, N: int):
-    """Θ_0..Θ_N with ℒ, 𝒢 at Θ_0..Θ_{N−1}; exact (optionally rounded to a dyadic grid after
-    each step, params.rounding_bits, with the V-change δ_k of the rounding recorded) or balls.
+def gd_trajectory(ev: Evaluation, N: int, **how):
+    """Θ_0..Θ_N with ℒ, 𝒢 at Θ_0..Θ_{N−1} and V at Θ_0..Θ_N; exact, exact until the iterates pass
+    `EXACT_GD_BITS` bits and then rounded to 2^-64 (the default up to 3 steps), rounded to a dyadic
+    grid after each step (params.rounding_bits; the default past 3 steps), with the V-change δ_k of
+    each rounding recorded, or balls (``_Iterates``; ``how``: its ``exact_why`` and ``hint`` for a
+    claim that keeps the iterates exact by itself).
 
     ``exact_upto`` = m: Θ_0..Θ_m are the GD iterates themselves (no rounding changed them);
-    ``stop``: the reason the run ended before N steps (the work budget `WORK_LIMIT`), or None."""
+    ``stop``: the reason the run ended before N steps (the work budget `WORK_LIMIT`, the coordinate
+    limit `MAX_COORD_BITS`, or the size limit `MAX_EXACT_BITS` of an exact run), or None."""
     net, xi, s, hyps = _setup(ev)
     lam, M = _lam_M(ev)
     V0 = V(net.theta, xi)
     gbar = gamma_bar(V0, lam, net.d, M)
     gammas = _gammas(ev, N, gbar)
     current = ev.variants.get("gd") == "current"
-    bits = _rounding_bits(ev, N)
-    nets, Ls, Gs, used, deltas = [net], [], [], [], []
+    its = _Iterates(ev, N, **how)
+    its.start(net.theta)
+    nets, Ls, Gs, used, deltas, Vs = [net], [], [], [], [], [V0]
     exact_upto, stop = N, None
     budget = _Budget(ev, net.H + 1)
     for n in range(N):
         stop = budget.charge(nets[-1].theta, n)
         if stop:
-            exact_upto = min(exact_upto, n)
             break
         L, G = _rg(ev, nets[-1], s)
         g = gammas[n + 1] if current else gammas[n]
-        th = [t - g * gk for t, gk in zip(nets[-1].theta, G)]
-        delta = 0
-        if bits is not None and ev.exact:
-            rounded = [_round_dyadic(t, bits) for t in th]
-            if rounded != th and exact_upto == N:
+        image = [t - g * gk for t, gk in zip(nets[-1].theta, G)]
+        stop = its.check(image, n)
+        if stop:  # step n's relations need V of the image: not computed
+            break
+        th = its.next(image, n)
+        V_image = V(image, xi)
+        if th is image:
+            V_th, delta = V_image, 0
+        else:
+            if th != image and exact_upto == N:
                 exact_upto = n  # Θ_{n+1} is the rounded image of the GD step from Θ_n
-            delta = V(rounded, xi) - V(th, xi)
-            th = rounded
+            V_th = V(th, xi)
+            delta = V_th - V_image
         Ls.append(L)
         Gs.append(G)
         used.append(g)
         deltas.append(delta)
+        Vs.append(V_th)
         nets.append(net.with_theta(th))
-    ev.record("V(Θ_n)", [V(n.theta, xi) for n in nets])
+    if stop:
+        exact_upto = min(exact_upto, len(Ls))
+    ev.record("V(Θ_n)", Vs)
     ev.record("ℒ(Θ_n)", Ls)
-    mode = f"balls at {ev.prec} bits" if not ev.exact else (
-        "exact rationals" if bits is None else f"exact steps, iterates rounded to the grid 2^-{bits}")
-    ev.notes.append(f"GD mode: {mode}; {len(Ls)} of {N} steps computed")
-    if bits is not None and ev.exact:
-        ev.notes.append(f"iterates rounded to the dyadic grid 2^-{bits} after each step; the certificate covers "
-                        "the rounded trajectory, with the V-change of each rounding carried as δ_k; a failure "
-                        f"at an iterate past Θ_{exact_upto} (the first rounded one) is reported UNKNOWN, not VIOLATED")
-    return dict(nets=nets, L=Ls, G=Gs, gammas=used, deltas=deltas, xi=xi, s=s, hyps=hyps, lam=lam, M=M,
-                gbar=gbar, V0=V0, exact_upto=exact_upto, stop=stop, N=N, bits=bits)
+    ev.notes.append(its.mode_note(len(Ls)))
+    ev.engines.add(its.engine())
+    if its.rounds:
+        ev.notes.append(f"iterates rounded to the dyadic grid 2^-{its.bits} from Θ_{its.first} on; the certificate "
+                        "covers the rounded trajectory, with the V-change of each rounding carried as δ_k (V(Θ_0) + "
+                        "Σδ⁺ in place of V(Θ_0)); a relation at an iterate past Θ_"
+                        f"{exact_upto} (the last exact GD iterate) is about that rounded sequence, and its failure "
+                        "is reported UNKNOWN, not VIOLATED")
+    return dict(nets=nets, L=Ls, G=Gs, gammas=used, deltas=deltas, V=Vs, xi=xi, s=s, hyps=hyps, lam=lam, M=M,
+                gbar=gbar, V0=V0, exact_upto=exact_upto, stop=stop, N=N, bits=its.bits if its.rounds else None)
 
 
 def _on_trajectory(tr, k: int, rel: Relation) -> Relation:
@@ -150,7 +162,7 @@ def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
                                "" if all(t == 1 for t in pos) else "outside the statement's scope: a step γ_n ≤ 0"))
     xi, nets = tr["xi"], tr["nets"]
     Nc = len(tr["L"])  # steps computed
-    Vs = [V(n.theta, xi) for n in nets]
+    Vs = tr["V"]
     slack = 0
     rels = []
     for n in range(Nc):
@@ -165,7 +177,7 @@ def eval_gd(ev: Evaluation, which: str, step_hypothesis=True):
     if which == "bounded":
         for n in range(Nc + 1):
             rels.append(_on_trajectory(tr, n, relation(f"‖Θ_{n}‖² ≤ V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺",
-                                                       sum_squares(nets[n].theta), "≤", Vs[n])))
+                                                       _norm2(nets[n].theta), "≤", Vs[n])))
             rels.append(_on_trajectory(tr, n, relation(f"V(Θ_{n}) ≤ V(Θ_0) + Σδ⁺ (n = {n})", Vs[n], "≤", Vmax)))
     if which in ("summable", "minrate"):
         total, gsum = 0, 0
@@ -211,7 +223,8 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
         raise Undecided("the periodic-orbit search runs in exact arithmetic only")
     N = _steps(ev, 6)
     ev.inst = ev.inst.replace(params={**ev.inst.params, "rounding_bits": None})
-    tr = gd_trajectory(ev, N)
+    tr = gd_trajectory(ev, N, exact_why="the periodic-orbit search compares exact iterates",
+                       hint="use fewer steps (this claim never rounds)")
     hyps = list(tr["hyps"])
     if step_rule == "derived":
         hyps.append(_step_hypothesis(ev, tr))
@@ -245,14 +258,13 @@ def eval_gf_integral(ev: Evaluation):
     params = dict(ev.inst.params)  # a copy: the caller's instance must not change
     if "gamma" not in params and "gammas" not in params:
         params["gamma"] = "1/100000000"
-    params.setdefault("rounding_bits", None)
+    exact = params.setdefault("rounding_bits", None) is None
     ev.inst = ev.inst.replace(params=params)
-    tr = gd_trajectory(ev, N)
-    xi = tr["xi"]
+    tr = gd_trajectory(ev, N, **({"exact_why": "params.rounding_bits: null, this claim's default",
+                                  "hint": "give params.rounding_bits, or use fewer steps"} if exact else {}))
     Nc = len(tr["L"])
-    lhs = V(tr["nets"][-1].theta, xi) + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
-    rhs = V(tr["nets"][0].theta, xi) + sum((g ** 2 * (sum_squares(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])),
-                                         fmpq(0))
+    lhs = tr["V"][-1] + 8 * sum((g * L for g, L in zip(tr["gammas"], tr["L"])), fmpq(0))
+    rhs = tr["V"][0] + sum((g ** 2 * (_norm2(G) + G[-1] ** 2) for g, G in zip(tr["gammas"], tr["G"])), fmpq(0))
     rhs = rhs + sum(tr["deltas"], fmpq(0))
     # evidence, not the statement: its failure would refute claim 9 at some Θ_k, not the flow
     rels = [_rounded_out(relation(f"evidence: V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) + Σδ_k "
@@ -356,7 +368,8 @@ def eval_sgd(ev: Evaluation):
     hyps.append(Hypothesis("0 < γ ≤ γ̄ with λ := 1", _all_le([(gamma, gbar)]),
                            f"γ̄ = {_short(gbar)}"))
     ctx = EXACT if ev.exact else _ball_ctx(ev)
-    bits = _rounding_bits(ev, len(batches))
+    its = _Iterates(ev, len(batches), "SGD")
+    its.start(net.theta)
     rels = []
     cur = net
     Vs = [V(net.theta, xi)]
@@ -380,6 +393,10 @@ def eval_sgd(ev: Evaluation):
         gbar_vec = [sum((g[i] for g in gs), 0) / k for i in range(len(cur.theta))]
         r2 = sum((s * r * r for r in rs), 0) / k
         new = [t - gamma * g for t, g in zip(cur.theta, gbar_vec)]
+        stop = its.check(new, n)
+        if stop:
+            rels.append(undecidable(f"SGD steps {n + 1}..{len(batches)} (expansion and decrease)", stop))
+            break
         V0, V1 = V(cur.theta, xi), V(new, xi)
         rels.append(relation(f"step {n + 1}: V(Θ_n) = V(Θ_n−1) − 8γ·mean(r²) + γ²(‖ḡ‖² + ḡ_𝔡²)", V1, "=",
                              V0 - 8 * gamma * r2 + gamma ** 2 * (sum_squares(gbar_vec) + gbar_vec[-1] ** 2)))
@@ -387,18 +404,20 @@ def eval_sgd(ev: Evaluation):
         # the decrease rests on V(Θ_{n−1}) ≤ V(Θ_0) (induction along the exact path); the
         # per-sample bound and the expansion hold at every θ
         rels.append(dec if exact_path else _rounded_out(
-            dec, f"Θ_{n} was rounded to the grid 2^-{bits}: not an SGD iterate; rerun with rounding_bits: null"))
+            dec, f"Θ_{n} was rounded to the grid 2^-{its.bits}: not an SGD iterate; rerun with rounding_bits: null"))
         Vs.append(V1)
-        if bits is not None and ev.exact:
-            rounded = [_round_dyadic(t, bits) for t in new]
-            exact_path = exact_path and rounded == new
-            new = rounded
-        cur = cur.with_theta(new)
-    if bits is not None and ev.exact and len(batches) > 1:
-        ev.notes.append(f"the iterate is rounded to the dyadic grid 2^-{bits} before each next step; every "
-                        "relation is about one step from the point it names, so each is certified exactly")
+        rounded = its.next(new, n)
+        exact_path = exact_path and rounded == new
+        cur = cur.with_theta(rounded)
+    ev.notes.append(its.mode_note(len(Vs) - 1))
+    if its.rounds and len(batches) > 1:
+        ev.notes.append(f"the iterate is rounded to the dyadic grid 2^-{its.bits} before each next step from "
+                        f"Θ_{its.first} on; the per-sample bound and the expansion are about one step from the point "
+                        "they name, so each is certified exactly; the decrease at a rounded iterate rests on the "
+                        "induction along the SGD path, so its failure there is UNKNOWN, not VIOLATED")
     ev.record("V(Θ_n)", Vs)
     ev.engines.add("pointwise-" + ("exact" if ev.exact else f"ball{ev.prec}"))
+    ev.engines.add(its.engine())
     return rels, hyps
 
 
