@@ -74,7 +74,7 @@ def _claim(id_, prov, statement, fn, groups=COMMON, examples=None, mutants=(), p
                           note=f"{NOTE}#{id_}", examples=examples if examples is not None else EXAMPLES,
                           variant_groups=groups, mutants=list(mutants), params_doc=params_doc, family="cjrr21",
                           params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS,
-                          instances=instances or _shallow()))
+                          instances=instances or _shallow(), fast=True))  # ℒ, 𝒢 through ev.risk_grad
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
