@@ -11,6 +11,8 @@ import random
 import numpy as np
 import pytest
 from flint import arb, fmpq
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import verify
 from verify import fastball as fb
@@ -470,8 +472,9 @@ def layers_from_theta(th, widths, kind):
         Wio = th[k:k + n_in * n_out]
         k += n_in * n_out
         Ws.append([[Wio[i * n_out + j] for i in range(n_in)] for j in range(n_out)])
+    has_b = len(th) > k  # a DagNetwork.mlp has all biases or none
     for l, W in enumerate(Ws):
-        out.append((W, th[k:k + len(W)]))
+        out.append((W, th[k:k + len(W)] if has_b else None))
         k += len(W)
     return out
 
@@ -616,3 +619,32 @@ def test_lists_mixing_big_ints_and_floats_are_taken_exactly():
     zero = dag_of([([[fmpq(0), fmpq(0)]], [fmpq(0)])])
     res = loss_gradient_enclosure(zero, [[1, 2], [3, 4]], [[2 ** 53 + 1], [0.5]], loss="sum")
     assert_encloses([res.loss[0]], [res.loss[1]], [fmpq(2 ** 53 + 1) ** 2 + fmpq(1, 4)])
+
+
+small_q = st.one_of(st.sampled_from([fmpq(0), fmpq(1), fmpq(-1), fmpq(1, 2), fmpq(1, 3), fmpq(-2, 3)]),
+                    st.builds(fmpq, st.integers(-9, 9), st.sampled_from([1, 3, 7, 10, 1024])))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data(), st.sampled_from(["network", "dag", "dag-nobias"]),
+       st.sampled_from([fmpq(0), fmpq(1), fmpq(1, 2)]), st.sampled_from(["mean", "sum", "half-mean", "mse"]))
+def test_random_networks_hypothesis(data, kind, c0, loss):
+    """Random small networks and data (many exact zeros and kinks among them): forward, loss,
+    gradient in θ order and per layer, and one GD step enclose the oracle's values."""
+    depth = data.draw(st.integers(1, 3))
+    widths = [data.draw(st.integers(1, 3)) for _ in range(depth + 1)] + [1 if kind == "network" else data.draw(st.integers(1, 3))]
+    if kind == "network" and len(widths) < 3:
+        widths = [widths[0], 2, 1]
+    bias = kind != "dag-nobias"
+    layers = [([[data.draw(small_q) for _ in range(widths[l])] for _ in range(widths[l + 1])],
+               [data.draw(small_q) for _ in range(widths[l + 1])] if bias else None) for l in range(len(widths) - 1)]
+    N = data.draw(st.integers(1, 3))
+    X = [[data.draw(small_q) for _ in range(widths[0])] for _ in range(N)]
+    Y = [[data.draw(small_q) for _ in range(widths[-1])] for _ in range(N)]
+    k = "network" if kind == "network" else "dag"
+    net = network_of(layers) if k == "network" else dag_of(layers)
+    check_all(net, layers, X, Y, kind=k, loss=loss, c0=c0)
+    lr = fmpq(1, 8)
+    exact = exact_gd(layers, widths, k, X, Y, lr, 1, loss=loss, c0=c0)
+    it = gd_enclosure(net, X, Y, lr, 1, loss=loss, relu_prime0=c0)
+    assert_encloses(*it.theta_bounds(), exact, "gd")

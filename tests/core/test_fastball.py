@@ -431,3 +431,85 @@ def test_bounds_to_arb_contains(B):
         assert not B.contains([out] + [Q(x) for x in B.mid[1:]])
     with pytest.raises(ValueError):
         B.contains([fmpq(0)])
+
+
+# --------------------------------------------------------------------------------------------
+# the small terms of the radii: cases where each one is needed
+
+
+def test_matmul_underflow_terms_are_needed():
+    """Three products of 0.49η each round to 0: mid 0, exact sum 1.47η > η -- only the nη
+    underflow terms of the radius (α and e of `matmul`) cover it."""
+    x = 2.0 ** -537
+    y = math.ldexp(0.98, -538)
+    assert Q(x) * Q(y) < ETA / 2 and x * y == 0.0
+    for bias in (None, fb.exact(np.array([0.0]))):
+        C = fb.matmul(fb.exact(np.full((1, 3), x)), fb.exact(np.full((3, 1), y)), bias)
+        assert C.mid[0, 0] == 0.0
+        assert_contains(C, {(0, 0): 3 * Q(x) * Q(y)})
+        C = fb.matmul(fb.exact(np.full((1, 3), y)), fb.exact(np.full((3, 1), x)), bias)  # the other grouping
+        assert_contains(C, {(0, 0): 3 * Q(x) * Q(y)})
+
+
+def test_matmul_prepared_factor_needs_its_eta():
+    """|M_A|·γ underflows to a subnormal with ~14 bits and rounds down by ~2·10⁻⁵ relative while
+    fl(a·b) has the largest possible error (a tie, 2⁵³ + 1 = 3·107·28059810762433): without the +η
+    in the prepared factor the radius is below the error."""
+    a = math.ldexp(28059810762433, -1052)
+    b = math.ldexp(321, 1000)
+    exact = Q(a) * Q(b)
+    assert exact == fmpq(2 ** 53 + 1, 2 ** 52) and a * b == 2.0
+    for A, B in ((fb.exact([[a]]), fb.exact([[b]])), (fb.exact([[b]]), fb.exact([[a]]))):
+        assert_contains(fb.matmul(A, B), {(0, 0): exact})
+    assert_contains(fb.matmul(fb.exact([[a, 0.0]]), fb.exact([[b], [1.0]])), {(0, 0): exact})
+
+
+def test_matmul_bias_rounding_needs_gamma_n_plus_1():
+    """fl(a·b) = 1 + 4u from the tie 1 + 3u, then fl(1 + 4u − u) = 1 + 4u from the tie 1 + 3u: the
+    exact a·b + β = 1 + 2u is 2u away -- the bias addition's rounding (γ_{n+1}) is needed."""
+    # a·b = 1 + 3u: 2^53 + 3 = 456995 · 19709623201 (both factors are floats)
+    assert 456995 * 19709623201 == 2 ** 53 + 3
+    a, b, beta = 456995.0, math.ldexp(19709623201, -53), -(2.0 ** -53)
+    assert Q(a) * Q(b) == 1 + 3 * U
+    C = fb.matmul(fb.exact([[a]]), fb.exact([[b]]), fb.exact([beta]))
+    assert C.mid[0, 0] == 1 + 4 * 2.0 ** -53
+    assert_contains(C, {(0, 0): 1 + 2 * U})
+
+
+def test_relu_prime0_below_the_float_range():
+    """ReLU′(0) = η/3 is no float: its ball must widen κ (else p·c0 = 1e300·η/3 is lost)."""
+    c0 = ETA / 3
+    Z = fb.exact(np.array([[0.0, 0.0]]))
+    P = fb.exact(np.array([[1e300, -1e300]]))
+    _, pat = fb.relu(Z)
+    D = fb.relu_backward(P, pat, c0)
+    assert_contains(D, {(0, 0): Q(1e300) * c0, (0, 1): -Q(1e300) * c0})
+
+
+def test_from_numbers_arb_radius_covers_both_sides():
+    """An `arb` centred at 1/10 (200 bits) with a float radius R: the nearest float m to the
+    centre lies above it, so the lower endpoint is R + (m − c) > R away -- the ball's radius must
+    bound both distances."""
+    from flint import ctx
+
+    old = ctx.prec
+    try:
+        ctx.prec = 200
+        centre = arb(fmpq(1, 10)).mid()
+    finally:
+        ctx.prec = old
+    a = arb(centre, 2.0 ** -10)
+    lo, hi = ball_bounds(a)
+    b = fb.from_numbers([a], (1,))
+    assert Q(b.mid[0]) > (lo + hi) / 2
+    assert encl(b, (0,), lo) and encl(b, (0,), hi)
+
+
+@pytest.mark.parametrize("c0", [Q(0.1), Q(1 / 3), fmpq(1, 3)])
+def test_relu_backward_rounds_products_outward(c0):
+    """ReLU′(0) a float whose products with P are not floats: p·c0 is rounded outward."""
+    Z = fb.exact(np.array([[0.0, 0.0, 0.0]]))
+    P = fb.exact(np.array([[3.0, -7.0, 1e-310]]))
+    _, pat = fb.relu(Z)
+    D = fb.relu_backward(P, pat, c0)
+    assert_contains(D, {(0, j): Q(p) * c0 for j, p in enumerate(P.mid[0])})
