@@ -22,6 +22,8 @@ from verify.errors import InputError
 from verify.fastball import Overflow
 from verify.nets import Network
 
+pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+
 # --------------------------------------------------------------------------------------------
 # the oracle: layers are [(W (out × in) nested lists of fmpq, b list of fmpq or None)]
 
