@@ -153,6 +153,9 @@ def data_balls(X, cols: int, where: str) -> FastBall:
     if isinstance(X, FastBall):
         return X
     arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
+    if arr is not X and arr.dtype.kind == "f" and any(  # numpy rounds ints past 2⁵³ mixed with floats
+            isinstance(v, (int, np.integer)) and abs(int(v)) > 2 ** 53 for v in np.asarray(X, dtype=object).ravel()):
+        arr = np.asarray(X, dtype=object)  # the exact path below
     if arr.dtype.kind in "fiu" and arr.dtype.itemsize <= 8 and not (arr.dtype.kind == "f" and arr.dtype.itemsize > 8):
         if arr.ndim != 2 or arr.shape[1] != cols or arr.shape[0] == 0:
             raise InputError(f"expected shape (batch, {cols}), got {arr.shape}", where)
