@@ -148,27 +148,24 @@ def _from_dag(net: DagNetwork) -> BallNetwork:
 
 
 def data_balls(X, cols: int, where: str) -> FastBall:
-    """A data matrix of shape (N, cols) as balls: float arrays (any width float64 holds exactly)
-    and integers below 2⁵³ are exact; anything `parse_number` takes is converted exactly."""
+    """A data matrix of shape (N, cols) as balls.  A numpy array of floats (any width float64
+    holds exactly) or of integers below 2⁵³ is taken as it is (exact); anything else -- nested
+    lists, object arrays, long doubles, big integers -- entry by entry, exactly as `parse_number`
+    takes it (booleans, NaN and infinities refused)."""
     if isinstance(X, FastBall):
         return X
-    arr = np.asarray(X) if not isinstance(X, np.ndarray) else X
-    if arr is not X and arr.dtype.kind == "f" and any(  # numpy rounds ints past 2⁵³ mixed with floats
-            isinstance(v, (int, np.integer)) and abs(int(v)) > 2 ** 53 for v in np.asarray(X, dtype=object).ravel()):
-        arr = np.asarray(X, dtype=object)  # the exact path below
-    if arr.dtype.kind in "fiu" and arr.dtype.itemsize <= 8 and not (arr.dtype.kind == "f" and arr.dtype.itemsize > 8):
-        if arr.ndim != 2 or arr.shape[1] != cols or arr.shape[0] == 0:
-            raise InputError(f"expected shape (batch, {cols}), got {arr.shape}", where)
-        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+    if isinstance(X, np.ndarray) and X.dtype.kind in "fiu" and X.dtype.itemsize <= 8:
+        if X.ndim != 2 or X.shape[1] != cols or X.shape[0] == 0:
+            raise InputError(f"expected shape (batch, {cols}), got {X.shape}", where)
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
             raise InputError("NaN or infinite entries", where)
-        if arr.dtype.kind in "iu" and arr.size and np.abs(arr.astype(object)).max() > 2 ** 53:
-            return fb.from_numbers([int(v) for v in arr.ravel()], arr.shape)
-        return fb.exact(arr.astype(np.float64))
+        if X.dtype.kind == "f" or not X.size or int(np.abs(X.astype(object)).max()) <= 2 ** 53:
+            return fb.exact(X.astype(np.float64))
     try:
         rows = list(X)
     except TypeError:
         raise InputError(f"expected a (batch, {cols}) array, got {type(X).__name__}", where) from None
-    if not rows or any(not hasattr(r, "__len__") or len(r) != cols for r in rows):
+    if not rows or any(isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or len(r) != cols for r in rows):
         raise InputError(f"expected a non-empty list of rows of {cols} numbers", where)
     vals = [parse_number(v, f"{where}[{i}][{j}]") for i, r in enumerate(rows) for j, v in enumerate(r)]
     return fb.from_numbers(vals, (len(rows), cols))
@@ -200,7 +197,8 @@ def forward_enclosure(net, X) -> tuple[np.ndarray, np.ndarray]:
 class LossGradient:
     """Enclosures of ℒ and ∂ℒ/∂θ; ``loss`` and ``grad`` are (lo, hi) floats and float arrays
     (θ order of the network), ``weights``/``biases`` the same per layer in the network's own
-    orientation, ``balls`` the `FastBall`s for further certified computation.  Unpacks as
+    orientation (a layer without biases: None; a bias the layer lacks: NaN), ``balls`` the
+    `FastBall`s for further certified computation.  Unpacks as
     ``loss, grad = …``."""
 
     loss: tuple
@@ -223,6 +221,7 @@ def loss_and_gradient(bn: BallNetwork, X: FastBall, Y: FastBall, c: fmpq, weight
                       relu_prime0=0) -> tuple[FastBall, list, list]:
     """(ℒ, [∂ℒ/∂W^ℓ], [∂ℒ/∂b^ℓ or None]) as balls for ℒ = c Σ_n ω_n ‖𝒩(x_n) − y_n‖² (ω = 1 when
     ``weights`` is None)."""
+    fb.check_environment()
     out, acts, pats = _forward(bn, X)
     R = fb.sub(out, Y)
     Rw = R if weights is None else fb.mul(R, weights)
@@ -273,7 +272,7 @@ def loss_gradient_enclosure(net, X, Y, *, loss: str = "mean", weights=None, relu
     grad = theta_order(bn, gW, gb)
     transpose = isinstance(bn.source, Network)  # a Network's θ stores W^ℓ as (out, in)
     weights_out = [(lo.T, hi.T) if transpose else (lo, hi) for lo, hi in (g.bounds() for g in gW)]
-    biases_out = [None if g is None else g.bounds() for g in gb]
+    biases_out = [None if g is None else _absent_nan(g.bounds(), idx) for g, idx in zip(gb, bn.b_index)]
     lo, hi = L.bounds()
     return LossGradient((float(lo), float(hi)), grad.bounds(), weights_out, biases_out,
                         {"loss": L, "grad": grad, "weights": gW, "biases": gb})
@@ -282,28 +281,44 @@ def loss_gradient_enclosure(net, X, Y, *, loss: str = "mean", weights=None, relu
 def gd_enclosure(net, X, Y, lr, steps: int = 1, *, batches=None, loss: str = "mean", weights=None,
                  relu_prime0=0) -> BallNetwork:
     """The GD iterates θ_{t+1} = θ_t − lr·∂ℒ(θ_t) as balls, after ``steps`` steps (``batches``: a
-    list of index arrays, one per step: SGD on the rows X[batch], Y[batch], the loss of each
+    list of index lists, one per step: SGD on the rows X[batch], Y[batch] with the loss of each
     mini-batch); every iterate contains the exact iterate from the exact θ_0."""
-    bn = ball_network(net)
-    fb.check_environment()
+    bn, Xb, Yb, c, wb = _prepare(net, X, Y, loss, weights)
     lr_b = fb.scalar(parse_number(lr, "lr"))
-    Xb, Yb = data_balls(X, bn.d, "X"), data_balls(Y, bn.K, "Y")
+    c0 = parse_number(relu_prime0, "relu_prime0")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise InputError(f"steps must be an integer >= 0, got {steps!r}", "steps")
     if batches is not None and len(batches) != steps:
         raise InputError(f"{len(batches)} mini-batches for {steps} steps", "batches")
+    N = Xb.shape[0]
     for t in range(steps):
-        idx = None if batches is None else np.asarray(batches[t])
-        Xt, Yt = (Xb, Yb) if idx is None else (Xb[idx], Yb[idx])
-        N = Xt.shape[0]
-        c = fmpq(1) if weights is not None else _loss_factor(loss, N, bn.K)
-        wb = None if weights is None else fb.from_numbers([parse_rational(w) for w in weights], (len(weights), 1))
-        if wb is not None and idx is not None:
-            wb = wb[idx]
-        _, gW, gb = loss_and_gradient(bn, Xt, Yt, c, wb, parse_number(relu_prime0, "relu_prime0"))
+        Xt, Yt, ct, wt = Xb, Yb, c, wb
+        if batches is not None:
+            idx = _batch(batches[t], N, f"batches[{t}]")
+            Xt, Yt = Xb[idx], Yb[idx]
+            wt = None if wb is None else wb[idx]
+            ct = c if wb is not None else _loss_factor(loss, len(idx), bn.K)
+        _, gW, gb = loss_and_gradient(bn, Xt, Yt, ct, wt, c0)
         ws = [fb.sub(W, fb.mul(lr_b, g)) for W, g in zip(bn.weights, gW)]
         bs = [None if b is None else _keep_absent(fb.sub(b, fb.mul(lr_b, g)), idx_b)
               for b, g, idx_b in zip(bn.biases, gb, bn.b_index)]
         bn = BallNetwork(ws, bs, bn.w_index, bn.b_index, bn.n_theta, bn.source)
     return bn
+
+
+def _batch(rows, N: int, where: str) -> np.ndarray:
+    idx = np.asarray(rows)
+    if idx.ndim != 1 or not idx.size or idx.dtype.kind not in "iu" or idx.min() < 0 or idx.max() >= N:
+        raise InputError(f"a mini-batch is a non-empty list of row indices in 0..{N - 1}", where)
+    return idx
+
+
+def _absent_nan(bounds, idx):
+    """Per-layer bias bounds with NaN where the network has no bias (it has no gradient there)."""
+    lo, hi = bounds
+    lo[idx < 0] = np.nan
+    hi[idx < 0] = np.nan
+    return lo, hi
 
 
 def _keep_absent(b: FastBall, idx: np.ndarray) -> FastBall:

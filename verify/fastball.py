@@ -113,6 +113,9 @@ def check_environment() -> None:
     B = np.full((64, 64), 0.5)
     if not (A @ B == 32 * 2.0 ** -1022).all() or not ((A * 0.25) @ np.eye(64) == 2.0 ** -1024).all():
         failed.append("gradual underflow in the BLAS")
+    big = np.full((384, 384), 2.0 ** -1030)  # large enough for the BLAS's threaded kernels
+    if not (big @ np.full((384, 384), 2.0 ** -20) == 384 * 2.0 ** -1050).all():
+        failed.append("gradual underflow in the threaded BLAS")
     rng = np.random.default_rng(12345)
     M = rng.integers(-2 ** 20, 2 ** 20, size=(48, 48)).astype(np.float64)
     if not (M @ M == np.array([[sum(int(a) * int(b) for a, b in zip(r, c)) for c in M.T] for r in M],
@@ -197,8 +200,9 @@ class FastBall:
         return self
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        """(lo, hi) float arrays with lo ≤ x ≤ hi for every member x (rounded outward); raises
-        `Overflow` if a value left the float64 range."""
+        """(lo, hi) float arrays with lo ≤ x ≤ hi for every member x (rounded outward; a bound
+        may round out to ±inf next to the float64 limits); raises `Overflow` if a midpoint or
+        radius left the float64 range."""
         self.finite()
         if self.rad is None:
             return self.mid.copy(), self.mid.copy()
@@ -248,10 +252,13 @@ def from_numbers(values, shape) -> FastBall:
             continue
         if isinstance(v, arb):
             lo, hi = _arb_bounds(v)
-            m = float((lo + hi) / 2) if math.isfinite(float(hi)) else math.inf
-            mq = fmpq(*m.as_integer_ratio()) if math.isfinite(m) else None
-            if mq is None:
-                raise Overflow("a ball parameter exceeds the float64 range")
+            try:
+                m = float((lo + hi) / 2)
+                if not (math.isfinite(m) and math.isfinite(float(lo)) and math.isfinite(float(hi))):
+                    raise OverflowError
+            except OverflowError:
+                raise Overflow("a ball exceeds the float64 range") from None
+            mq = fmpq(*m.as_integer_ratio())
             mids.append(m)
             r = float_up(max(hi - mq, mq - lo))
             rads.append(r)
@@ -447,8 +454,7 @@ def relu_backward(P: FastBall, pat: Pattern, relu_prime0: float | fmpq = 0) -> F
     rad = None if P.rad is None else P.rad * pat.pos
     if not pat.lo.size:
         return FastBall(mid, rad)
-    c0 = fmpq(relu_prime0) if not isinstance(relu_prime0, fmpq) else relu_prime0
-    k0 = scalar(c0)
+    k0 = from_numbers([relu_prime0], ())
     pm = P.mid[pat.touch]
     pr = np.zeros_like(pm) if P.rad is None else P.rad[pat.touch]
     plo, phi = np.nextafter(pm - pr, -np.inf), np.nextafter(pm + pr, np.inf)

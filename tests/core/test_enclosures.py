@@ -587,8 +587,6 @@ def test_bad_input_is_an_input_error():
         gd_enclosure(net, good_X, good_Y, "nan")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: gd_enclosure skips _prepare's checks (Y rows, weights length, "
-                                        "weights with a loss); numpy broadcasting accepts a 1-row Y or 1 weight")
 def test_gd_enclosure_checks_rows_of_Y_and_weights():
     """gd_enclosure must refuse what loss_gradient_enclosure refuses: Y with another number of
     rows than X (broadcast silently before) and a weight list of the wrong length."""
@@ -650,3 +648,30 @@ def test_random_networks_hypothesis(data, kind, c0, loss):
     exact = exact_gd(layers, widths, k, X, Y, lr, 1, loss=loss, c0=c0)
     it = gd_enclosure(net, X, Y, lr, 1, loss=loss, relu_prime0=c0)
     assert_encloses(*it.theta_bounds(), exact, "gd")
+
+
+def test_relu_prime0_as_a_ball_gives_the_hull_at_a_kink():
+    """ReLU′(0) given as a ball ("[1/2 +/- 1/10]") at an input exactly on the kink: the gradient
+    enclosure contains the gradient of every convention value in the ball."""
+    layers = [([[fmpq(1)], [fmpq(-1)]], [fmpq(0), fmpq(1)]), ([[fmpq(2), fmpq(3)]], [fmpq(0)])]
+    net = dag_of(layers)
+    X, Y = [[fmpq(0)], [fmpq(1)]], [[fmpq(1)], [fmpq(0)]]
+    lg = loss_gradient_enclosure(net, X, Y, relu_prime0="[0.5 +/- 0.1]")
+    for c0 in (fmpq(2, 5), fmpq(1, 2), fmpq(3, 5)):
+        L, gW, gb = oracle_loss_grad(layers, X, Y, fmpq(1, 2), c0=c0)
+        exact = [g for W in gW for row in zip(*W) for g in row] + [g for b in gb for g in b]
+        assert all(Q(lo) <= e <= Q(hi) for lo, hi, e in zip(*lg.grad, exact))
+
+
+@pytest.mark.parametrize("X", [[[1, 2], [3]], [[True, 1]], [["1", None]], "12", [[1, 2], "ab"]])
+def test_bad_data_lists_are_one_line_input_errors(X):
+    net = dag_of([([[fmpq(1), fmpq(1)]], [fmpq(0)])])
+    with pytest.raises(InputError):
+        forward_enclosure(net, X)
+
+
+@pytest.mark.parametrize("batches", [[[]], [[3]], [[-1]], [[0.5]], [[[0, 1]]]])
+def test_bad_mini_batches_are_input_errors(batches):
+    net = dag_of([([[fmpq(1)]], [fmpq(0)])])
+    with pytest.raises(InputError):
+        gd_enclosure(net, [[fmpq(1)]], [[fmpq(0)]], "1/10", steps=1, batches=batches)
