@@ -1,0 +1,135 @@
+"""Runs on Dask (`verify.distributed`): identical to sequential runs, a worker killed mid-run
+loses nothing (the claim is rerun and the run says so), plugin claims travel to the workers, an
+existing scheduler is reached by its address, and without Dask the error names the extra."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from verify.distributed import connect, run_searches  # noqa: E402
+from verify.errors import InputError  # noqa: E402
+from verify.searching import Budget, search  # noqa: E402
+
+BUDGET = Budget(examples=12, seconds=20.0)
+
+
+def _summary(r):
+    """What a run with the same seed must reproduce: counts, verdicts and where the first
+    counterexample appeared.  (Its shrunk form can differ even between two sequential runs:
+    shrinking tries examples under a per-example time limit.)"""
+    ce = r.counterexample
+    return (r.id, r.examples, r.holds, r.vacuous, r.unknown, r.violated, r.passed,
+            None if ce is None else (ce.found_at, ce.verdict.status))
+
+
+@pytest.fixture(scope="module")
+def client():
+    c, close = connect(jobs=2)
+    yield c
+    close()
+
+
+def test_results_identical_to_sequential(client, tmp_path):
+    refs = ["gsgd19.path-sum", "gsgd19.path-sum~no-bias", "gsgd19.rescaling-invariance",
+            "gsgd19.rescaling-invariance~nonpositive-c", "cjrr21.gradient-bound~no-constant-term"]
+    seq = [search(r, BUDGET, 3) for r in refs]
+    par, run = run_searches(client, [(r, 3) for r in refs], BUDGET, tmp_path, [])
+    assert [_summary(r) for r in par] == [_summary(r) for r in seq]
+    assert run.cluster["workers"] == 2 and run.cluster["threads"] == 2 and run.cluster["versions"]
+    assert not run.rescheduled and not run.interrupted
+    # the databases came back to the client's folder
+    assert any((tmp_path / d).is_dir() for d in os.listdir(tmp_path))
+
+
+PLUGIN = textwrap.dedent('''
+    import os
+    import verify
+    from verify import strategies as vs
+
+    MARKER = os.environ.get("RELU_VERIFY_TEST_MARKER", "")
+
+    @verify.claim(id="dist.kills-its-worker-once", statement="∂ℒ/∂c is a number", provenance="DERIVED",
+                  instances=lambda: vs.shallow_instances())
+    def kills_once(ev):
+        if MARKER and not os.path.exists(MARKER):
+            open(MARKER, "w").close()
+            os._exit(1)  # the worker process dies in the middle of the search
+        rg = ev.risk_grad(ev.inst.net)
+        return [verify.relation("∂ℒ/∂c = ∂ℒ/∂c", rg.G[-1], "=", rg.G[-1])], []
+''')
+
+
+def test_worker_killed_mid_run_is_rerun_and_reported(tmp_path, monkeypatch):
+    plugin = tmp_path / "dist_plugin.py"
+    plugin.write_text(PLUGIN)
+    marker = tmp_path / "killed-once"
+    monkeypatch.setenv("RELU_VERIFY_TEST_MARKER", str(marker))
+    from verify.registry import load_plugin
+
+    load_plugin(str(plugin))
+    c, close = connect(jobs=2)  # a cluster of its own: its workers inherit the marker variable
+    try:
+        refs = ["dist.kills-its-worker-once", "gsgd19.path-sum"]
+        res, run = run_searches(c, [(r, 0) for r in refs], Budget(5, 30.0), None, [str(plugin)])
+    finally:
+        close()
+    assert marker.exists()
+    assert [r.id for r in res] == refs
+    assert res[0].examples == 5 and res[0].passed and res[0].error is None
+    assert "dist.kills-its-worker-once" in run.rescheduled
+    assert "worker death" in run.rescheduled["dist.kills-its-worker-once"]
+
+
+def test_missing_plugin_module_is_a_clear_error(client):
+    with pytest.raises(InputError, match="lacks the plugin module 'no_such_plugin_module'"):
+        run_searches(client, [("gsgd19.path-sum", 0)], BUDGET, None, ["no_such_plugin_module"])
+
+
+def test_existing_scheduler_by_address(tmp_path):
+    dask = shutil.which("dask")
+    if dask is None:
+        pytest.skip("the dask command is not on PATH")
+    sched_file = tmp_path / "scheduler.json"
+    procs = [subprocess.Popen([dask, "scheduler", "--scheduler-file", str(sched_file), "--port", "0",
+                               "--dashboard-address", ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.time() + 60
+        while not sched_file.exists() and time.time() < deadline:
+            time.sleep(0.2)
+        assert sched_file.exists(), "the scheduler did not start within 60 s"
+        address = json.loads(sched_file.read_text())["address"]
+        procs.append(subprocess.Popen([dask, "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                       "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        c, close = connect(scheduler=address)
+        try:
+            c.wait_for_workers(1, timeout=60)
+            res, run = run_searches(c, [("gsgd19.path-sum", 1)], BUDGET, None, [])
+        finally:
+            close()
+        assert run.cluster["scheduler"] == address and run.cluster["workers"] == 1
+        assert _summary(res[0]) == _summary(search("gsgd19.path-sum", BUDGET, 1))
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def test_without_dask_the_error_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(InputError, match=r"relu-verify\[distributed\]"):
+        connect(jobs=2)
