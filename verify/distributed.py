@@ -233,3 +233,49 @@ def _task_history(key, dask_scheduler=None):
         return 0, None
     where = sorted(ws.address for ws in (ts.who_has or ()))
     return ts.suspicious, where[0] if where else None
+
+
+def split_budget(budget, n: int) -> list:
+    """``n`` budgets whose examples add up to ``budget.examples`` (the time budget is each one's)."""
+    from .searching import Budget
+
+    base, extra = divmod(budget.examples, n)
+    return [Budget(base + (k < extra), budget.seconds) for k in range(n) if base + (k < extra) > 0]
+
+
+def merge_results(results: list):
+    """One `SearchResult` from the searches of one claim under several seeds (in seed order):
+    counts add up, the margins and objectives are pooled (an objective keeps its largest value),
+    the seconds are the longest search's (they ran side by side), and the counterexample and the
+    error are the first in seed order -- so the merge does not depend on which worker finished
+    first."""
+    import copy
+    from dataclasses import fields
+
+    out = copy.deepcopy(results[0])
+    for r in results[1:]:
+        for f in fields(r):
+            v = getattr(r, f.name)
+            if f.name in ("seed", "budget") or isinstance(v, bool) or not isinstance(v, int):
+                continue
+            setattr(out, f.name, getattr(out, f.name) + v)
+        out.margins = out.margins + list(r.margins)
+        out.seconds = max(out.seconds, r.seconds)
+        out.shrink_cut = out.shrink_cut or r.shrink_cut
+        for name, obj in r.objectives.items():
+            mine = out.objectives.get(name)
+            if mine is None or (obj.get("value") is not None and (mine.get("value") is None
+                                                                   or obj["value"] > mine["value"])):
+                out.objectives[name] = obj
+        if out.counterexample is None and r.counterexample is not None:
+            out.counterexample = r.counterexample
+        if out.error is None and r.error is not None:
+            out.error = r.error
+    out.budget = type(out.budget)(sum(r.budget.examples for r in results), results[0].budget.seconds)
+    if out.counterexample is not None:
+        out.stop = "counterexample"
+    elif out.error is not None:
+        out.stop = "error"
+    elif any(r.stop == "time" for r in results):
+        out.stop = "time"
+    return out
