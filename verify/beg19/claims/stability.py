@@ -252,13 +252,18 @@ def eval_normalize(ev: Evaluation):
 
 
 def eval_restricted_expressivity(ev: Evaluation):
-    """Claim 18 ([ABSTRACT], form unknown): Γ ↦ Γ̃ ∈ Ñ_{m′} with R(Γ̃) = R(Γ); reports m′ − m; UNKNOWN."""
+    """Claim 18 ([ABSTRACT]): no checkable form -- the abstract's "learn any function which can be learned by
+    optimization over unrestricted sets" is unresolved between exact, approximate and width-growing
+    representation, so the verdict is UNKNOWN by design on every instance.  For information: Γ ↦ Γ̃ ∈ Ñ_{m′}
+    with R(Γ̃) = R(Γ) (the normalize map) and m′ − m.  The exact equal-width reading is the planted
+    ``~equal-width`` (refuted)."""
     net = _exact(ev)
     D = _D(ev)
     out, stats = fibre.normalize(net, D)
     ev.notes.append(f"m′ − m = {out.H - net.H}; {stats}")
     return [undecidable("optimizing over Ñ learns what unrestricted optimization learns",
-                        "the exact / approximate / width-growing reading is unresolved (spec C18)")], []
+                        "no checkable form: the exact / approximate / width-growing reading is unresolved (spec C18); "
+                        f"UNKNOWN by design (normalize map: m′ − m = {out.H - net.H})")], []
 
 
 def eval_equal_width_expressivity(ev: Evaluation):
