@@ -49,6 +49,7 @@ from ...realization import canonical, direct_sobolev, neuron_terms
 from .common import _ZERO, _build1, _check_1d, _domain
 from .distances import bottleneck
 
+MAX_SUBSET_KINKS = 30    # meet in the middle over 2^15 + 2^15 subsets; past it one pattern is guessed (upper bound only)
 MAX_PATTERNS = 4096       # admissible orientation patterns enumerated exactly (past it: a weaker, sound lower bound)
 MAX_WIDTH = 64            # as the 1-D fibre engine
 BRUTE_MAX_WIDTH = 6       # the independent path enumerates m!·2^m candidates
@@ -138,6 +139,8 @@ def _patterns(kinks, beta, cap):
     """Subsets S (as frozensets of kink indices) with Σ_{j∈S} J_j = −β, exactly; at most ``cap`` + 1 are
     returned (cap + 1 means: more exist).  Meet in the middle over two halves."""
     n = len(kinks)
+    if n > MAX_SUBSET_KINKS:
+        return None
     h = n // 2
     left, right = list(range(h)), list(range(h, n))
 
@@ -179,7 +182,13 @@ def tilde_fibre(net: Network, target: Network, D=1, bal: str = "a", e_zero: bool
     car = {(j, s): _carrier(kinks[j][0], kinks[j][1], s, scales[j]) for j in range(n) for s in (1, -1)}
     cost = {(i, j, s): _pair_cost(G[i], car[(j, s)]) for i in range(m) for j in range(n) for s in (1, -1)}
     pats = _patterns(kinks, beta, MAX_PATTERNS)
-    exact = len(pats) <= MAX_PATTERNS
+    exact = pats is not None and len(pats) <= MAX_PATTERNS
+    if pats is None:
+        # too many kinks for the subset sum: the orientations of the pattern-free bottleneck assignment, if
+        # admissible, give an upper bound; the lower bound is the relaxation's (below)
+        _, pi = bottleneck([[min(cost[(i, j, 1)][1], cost[(i, j, -1)][1]) for j in range(n)] for i in range(m)])
+        S = frozenset(pi[i] for i in range(m) if cost[(i, pi[i], -1)][1] < cost[(i, pi[i], 1)][1])
+        pats = [S] if sum((kinks[j][1] for j in S), _ZERO) == -beta else []
     best_lo = best_up = None
     best = None
     count = 0
@@ -203,7 +212,8 @@ def tilde_fibre(net: Network, target: Network, D=1, bal: str = "a", e_zero: bool
         # more patterns than enumerated: the pattern-free relaxation (σ per pair, e ignored) is a lower bound
         relax, _ = bottleneck([[min(cost[(i, j, 1)][0], cost[(i, j, -1)][0]) for j in range(n)] for i in range(m)])
         best_lo = relax if best_lo is None else min(best_lo, relax)
-        notes.append(f"more than {MAX_PATTERNS} orientation patterns: lower bound from the pattern-free relaxation")
+        notes.append(f"more than {MAX_PATTERNS} orientation patterns (or more than {MAX_SUBSET_KINKS} kinks): lower "
+                     "bound from the pattern-free relaxation")
     if best is None:
         if exact:
             return TildeFibre(None, None, True, patterns=0,
