@@ -119,8 +119,8 @@ def _bracket(ev: Evaluation, net, g, D, drop) -> _Bracket:
     if not (in_tilde and enumerable and tf is not None and (tf.empty or tf.exact)):
         try:
             lo_p, up_p, wit = _bounds(net, g, D, ev)
-        except InputError:  # g has more interior kinks than m (in scope only under q-mixed, where tf is empty)
-            if tf is None or not tf.empty:
+        except InputError:  # g has more interior kinks than m: no width-m Φ at all (the bounds stay [0, +∞])
+            if tf is not None and not tf.empty:
                 raise
     br.lower = lo_p
     if tf is not None and tf.empty:

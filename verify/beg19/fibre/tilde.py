@@ -28,7 +28,8 @@ ball radius.  Admissible σ are found by a meet-in-the-middle subset sum (Σ_S J
 `MAX_PATTERNS` of them the lower bound falls back to the pattern-free relaxation (σ chosen per pair,
 e ignored), which only lowers it.
 
-`tilde_brute` is the independent path (re-verification): every permutation and every σ ∈ {±1}^m, the
+`tilde_brute` is the independent path (re-verification): every σ ∈ {±1}^m and every permutation (m ≤ 6; up to
+m = 10 a threshold search with augmenting paths of its own instead of the permutations), the
 realization checked by direct `Fraction` evaluation of the rational surrogate Σ_j J_j ρ(σ_j(x − t_j)) + e
 at sorted breakpoints (no canonical form, no subset sum, no bottleneck), each candidate's distance from its
 entries in Arb.
@@ -52,7 +53,7 @@ from .distances import bottleneck
 MAX_SUBSET_KINKS = 30    # meet in the middle over 2^15 + 2^15 subsets; past it one pattern is guessed (upper bound only)
 MAX_PATTERNS = 4096       # admissible orientation patterns enumerated exactly (past it: a weaker, sound lower bound)
 MAX_WIDTH = 64            # as the 1-D fibre engine
-BRUTE_MAX_WIDTH = 6       # the independent path enumerates m!·2^m candidates
+BRUTE_MAX_WIDTH = 10      # the independent path: 2^m orientations; every bijection for m ≤ 6, else its own matching
 _PREC = 256
 
 
@@ -286,6 +287,14 @@ def tilde_brute(net: Network, target: Network, D=1, bal: str = "a", e_zero: bool
         base = [(t, J, s) for (t, J), s in zip(kq, sig)]
         if direct_sobolev(surrogate(base, e), target, D) != 0:
             continue
+        if m > 6:
+            lo, up, perm = _threshold_assignment(net, base, e, bal)
+            cars = [base[perm[i]] for i in range(m)]
+            if lo_all is None or lo < lo_all:
+                lo_all = lo
+            if up_all is None or up < up_all:
+                up_all, best = up, (cars, e)
+            continue
         for perm in itertools.permutations(range(m)):
             cars = [base[perm[i]] for i in range(m)]
             lo, up = carriers_distance(net, cars, e, bal)
@@ -296,6 +305,45 @@ def tilde_brute(net: Network, target: Network, D=1, bal: str = "a", e_zero: bool
     if best is None:
         return TildeFibre(None, None, True, notes=["no candidate realizes g (direct evaluation)"])
     return TildeFibre(lo_all, up_all, False, best[0], best[1], 0, True)
+
+
+def _threshold_assignment(net, base, e, bal):
+    """min over bijections π of max(|e − e_Γ|, max_i cost(Γ_i, carrier π(i))), enclosed: the smallest threshold on
+    the lower (upper) endpoints that admits a perfect matching, by plain augmenting paths written here (not the
+    engine's `bottleneck`).  Returns (lower, upper, π of the upper)."""
+    G, eG = neuron_terms(net)
+    m = len(G)
+    neurons, _ = carriers_network(base, e, bal)
+    cost = [[_pair_cost(G[i], neurons[j]) for j in range(m)] for i in range(m)]
+    de = abs(e - eG)
+
+    def perfect(k, thr):
+        owner = [-1] * m
+
+        def aug(i, seen):
+            for j in range(m):
+                if cost[i][j][k] <= thr and not seen[j]:
+                    seen[j] = True
+                    if owner[j] < 0 or aug(owner[j], seen):
+                        owner[j] = i
+                        return True
+            return False
+        for i in range(m):
+            if not aug(i, [False] * m):
+                return None
+        perm = [0] * m
+        for j, i in enumerate(owner):
+            perm[i] = j
+        return perm
+
+    out = []
+    for k in (0, 1):
+        for thr in sorted({cost[i][j][k] for i in range(m) for j in range(m)}):
+            perm = perfect(k, thr)
+            if perm is not None:
+                out.append((max(de, thr), perm))
+                break
+    return out[0][0], out[1][0], out[1][1]
 
 
 def kappa_bounds(lo: fmpq | None, up: fmpq | None, norm: fmpq) -> tuple[fmpq | None, fmpq | None]:
