@@ -73,6 +73,14 @@ def _rebalanced_upper(ev, net, g, D, drop) -> fmpq | None:
     return max(abs(e1 - e2), fibre.bottleneck(cost)[0])
 
 
+def _rep_relation(ev, g, D, drop):
+    """The certificate of the rescaled-representative bound: g's representative satisfies R2-R4 and c ≠ 0 (exact
+    check); positive rescaling to balance keeps R(g) and these conditions (spec §2.5 lemma), so it lies in Ñ."""
+    ok = _in_set(ev, g, D, drop=drop, name="g's representative", realization=True).holds
+    return relation("g's representative satisfies R2–R4 and c ≠ 0, so rescaled to balance it is a point of Ñ with "
+                    "R(Φ) = g (1 = yes)", fmpq(int(bool(ok))), "=", fmpq(1))
+
+
 class _Bracket:
     """lower ≤ dist ≤ upper over the quantified Φ-set; ``empty``: that set's fibre is certified empty;
     ``checks``: relations re-checking the certificate of ``upper`` by another path."""
@@ -101,7 +109,7 @@ def _bracket(ev: Evaluation, net, g, D, drop) -> _Bracket:
         br.up(_rebalanced_upper(ev, net, g, D, drop), "g's representative rebalanced (d ≥ 2: no lower bound engine, "
                                                       "lower = 0)")
         if br.upper is not None:
-            br.checks.append(relation("g's rescaled representative lies in Ñ (1 = yes)", fmpq(1), "=", fmpq(1)))
+            br.checks.append(_rep_relation(ev, g, D, drop))
         return br
     enumerable = not drop and v.get("visibility", "interior") == "interior"
     tf = None
@@ -153,7 +161,7 @@ def _bracket(ev: Evaluation, net, g, D, drop) -> _Bracket:
     if not enumerable or not in_tilde:
         reb = _rebalanced_upper(ev, net, g, D, drop)
         if br.up(reb, "g's representative rebalanced"):
-            br.checks = [relation("g's rescaled representative lies in Ñ (1 = yes)", fmpq(1), "=", fmpq(1))]
+            br.checks = [_rep_relation(ev, g, D, drop)]
     if br.upper is not None and br.lower > br.upper:
         raise SoundnessError(f"thm31 bracket: lower {br.lower} > upper {br.upper}")
     return br
