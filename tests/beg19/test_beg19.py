@@ -84,7 +84,7 @@ def test_thm31_search_reports_its_largest_certified_ratio(tmp_path):
     name, best = next(iter(res.objectives.items()))
     assert best["value"] > 0 and "κ" in name
     v = verify.check("beg19.thm31-inverse-stability", best["instance"])
-    assert v.status == "UNKNOWN" and all(h.holds for h in v.hypotheses)
+    assert v.status == "HOLDS" and all(h.holds for h in v.hypotheses)
 
 
 def test_prop12_without_is_never_vacuous_from_its_own_certificate_condition():

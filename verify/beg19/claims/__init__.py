@@ -19,11 +19,12 @@ Instance ``params``: ``other`` the target g = R(Φ_g) (a network of the same inp
 
 Modules: `common` (variant groups, instance readers, norms, scope hypotheses, fibre bounds and the
 decision `_bounded`, helpers of several claims), `lemmas` (claims 1-6), `pathologies` (claims 7-13),
-`stability` (claims 14-18), `registration` (the claims and mutants, in the suite's order; imported last).
+`stability` (claims 14, 16-18), `thm31` (claim 15: the certified bracket of Theorem 3.1's best constant and the
+per-pair decision), `registration` (the claims and mutants, in the suite's order; imported last).
 Importing this package registers everything; every name of the former single module is re-exported.
 """
 
-from . import common, lemmas, pathologies, stability, registration  # noqa: F401  (importing registers, in this order)
+from . import common, lemmas, pathologies, thm31, stability, registration  # noqa: F401  (importing registers, in this order)
 from .common import (_alpha, _bounded, _bounds, _D, _dist_relation, _exact, _g, _in_set, _integral_sq, _loss_direct,
                      MAX_ALPHA_TERMS, _membership, _net1d, _norm, NOTE, _other, _positive, _q, _record_family, RULES,
                      _scope, SET, SOURCE, _sq, _sup, _txt, _witness_relations)

@@ -101,7 +101,8 @@ PARAMS = {
     "pathology-unbalanced": _PATH, "pathology-inactive": _PATH, "pathology-redundant": _PATH,
     "pathology-opposite": _PATH,
     "thm31-inverse-stability": {**_OTHER, "s": Param("rational > 0", None, "the constant s of Theorem 3.1 to test "
-                                                                           "(without it: UNKNOWN)")},
+                                                                           "(without it: ∃s on the pair, i.e. a "
+                                                                           "finite certified κ_upper)")},
     "prop12-transfer": {**_OTHER, **_RATE, "r": Param("rational > 0", "1/2", "the radius r of the local minimum"),
                         "y": Param("network", None, "the network of the data y"),
                         "points": Param("list of networks", None, "with losses: explicit points of R(Ñ)"),
@@ -229,8 +230,10 @@ _claim("flip-benign", "DERIVED", "flipping a zero-jump-sum subset is an exact sy
                         "balanced nets with distinct kinks and no opposite pair: R(Γ) = R(Γ′) ⇒ Γ′ = Γ up to "
                         "permutation and positive scaling", eval_perm_scale,
                         {"network": FLIP_G, "params": {"other": FLIP_G2}})])
-_claim("thm31-inverse-stability", "RECONSTRUCTED", "Theorem 3.1: ∀Γ ∈ Ñ, g ∈ R(Ñ) ∃Φ ∈ Ñ: R(Φ) = g, "
-       "‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖_{W^{1,∞}}^{1/2} (s unknown: UNKNOWN unless params.s decides it)", eval_thm31,
+_claim("thm31-inverse-stability", "RECONSTRUCTED", "Theorem 3.1: ∃s ∀Γ ∈ Ñ, g ∈ R(Ñ) ∃Φ ∈ Ñ: R(Φ) = g, "
+       "‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖_{W^{1,∞}}^{1/2}; per pair (Γ, g) the certified bracket κ_lower ≤ κ* ≤ κ_upper of "
+       "the best constant κ* = dist/‖g − R(Γ)‖^{1/2} decides ∃s (κ* < ∞), or κ* ≤ s for params.s; the search "
+       "maximizes κ_lower (a lower bound on the theorem's s)", eval_thm31,
        groups=SET, examples=[{"network": TWO, "params": {"other": TWO_G}}], instances=_inst(restricted=True))
 _claim("prop12-transfer", "RECONSTRUCTED", "Proposition 1.2: (s, α) inverse stability on Ñ and an r-local minimum of "
        "L∘R on Ñ give a local minimum of L on R(Ñ) with radius (r/s)^α", eval_prop12_transfer,
@@ -249,8 +252,10 @@ _claim("prop12-transfer", "RECONSTRUCTED", "Proposition 1.2: (s, α) inverse sta
 _claim("normalize-map", "DERIVED", "rebalancing, removing dead neurons, merging same-hyperplane neurons and resolving "
        "opposite pairs keep R(Γ) exactly", eval_normalize, examples=[{"network": TWO}],
        instances=_inst(restricted=False))
-_claim("restricted-expressivity", "ABSTRACT", "optimizing over the restricted sets learns whatever unrestricted "
-       "optimization learns (form unknown: UNKNOWN; m′ − m reported)", eval_restricted_expressivity,
+_claim("restricted-expressivity", "ABSTRACT", "NO CHECKABLE FORM (UNKNOWN by design): optimizing over the "
+       "restricted sets learns whatever unrestricted optimization learns -- the abstract does not say whether "
+       "'learn' means exact, approximate or width-growing representation (the normalize map's "
+       "m′ − m is reported; the equal-width exact reading is the planted ~equal-width)", eval_restricted_expressivity,
        examples=[{"network": TWO}], instances=_inst(restricted=False),
        mutants=[_mutant("restricted-expressivity", "equal-width", "beg19.pv.equal-width-expressivity",
                         "R(Ñ_m) = R(P_m) for every m (default R1–R4)", eval_equal_width_expressivity,

@@ -16,6 +16,7 @@ from ...errors import InputError
 from ...nets import Network
 from ...numbers import ball_bounds, parse_rational, precision, to_json
 from .. import fibre
+from .thm31 import eval_thm31  # noqa: F401  (claim 15 lives in its own module)
 from .common import (_D, _alpha, _bounded, _bounds, _dist_relation, _exact, _g, _in_set, _integral_sq, _loss_direct,
                      _membership, _norm, _other, _positive, _q, _record_family, _scope, _sup, _txt)
 
@@ -117,49 +118,6 @@ def _round_down(x: arb, digits: int = 6) -> str:
         return "?"
     k = 10 ** digits
     return to_json(fmpq(int((bb[0] * k).floor()), k))
-
-
-def eval_thm31(ev: Evaluation, drop=()):
-    """Claim 15 (Theorem 3.1, [RECONSTRUCTED], α = 2): ∀Γ ∈ Ñ, g ∈ R(Ñ) ∃Φ ∈ Ñ: R(Φ) = g,
-    ‖Φ − Γ‖_∞ ≤ s‖g − R(Γ)‖^{1/2}.  With the user's params.s: HOLDS if upper² ≤ s²‖·‖ (an explicit Φ in
-    the quantified set), VIOLATED if lower² > s²‖·‖ (certified fibre lower bound over all of P_N) --
-    which refutes the user's s, the paper's s being unknown; else UNKNOWN.  Without s: UNKNOWN, κ
-    recorded.  Scope hypotheses: Γ ∈ Ñ, g ∈ R(Ñ) or R(P_N) per quantifier variant (decided for the
-    function g), n-semi only with e-zero.  Mutants drop one condition of Ñ."""
-    net = _exact(ev)
-    g = _other(ev, net)
-    D = _D(ev)
-    q = ev.variants.get("quantifiers", "tilde")
-    hyp = [_in_set(ev, net, D, drop=drop),
-           _membership(ev, g, D, net.H, restricted=q in ("tilde", "weak"), drop=drop)]
-    if ev.variants.get("sobolev") == "semi" and ev.variants.get("output-bias") != "zero":
-        hyp.append(Hypothesis("n-semi is used with e-zero", False, "outside the claim's scope: with a free output "
-                              "bias the seminorm does not separate g from R(Γ) + constant (spec §5)"))
-    if any(h.holds is False for h in hyp):
-        return [], hyp
-    norm = _norm(ev, net, g, D)
-    lo, up, wit = _bounds(net, g, D, ev)
-    if wit is not None and q in ("tilde", "mixed") and not _in_set(ev, wit, D, drop=drop).holds:
-        # the theorem asks for Φ ∈ Ñ: an explicit Φ outside Ñ bounds the distance over P_N only and
-        # cannot certify HOLDS (the lower bound over P_N still refutes soundly)
-        ev.notes.append("the explicit Φ is not in Ñ: its distance is an upper bound over P_N only")
-        up = None
-    if norm == 0 and up == 0:
-        return [relation("g = R(Γ) ⇒ dist = 0", fmpq(0), "=", fmpq(0))], hyp
-    if norm == 0:   # n-semi with e-zero: g − R(Γ) constant ≠ 0, the bound asks dist = 0 for every s
-        return [_bounded("dist(Γ, R⁻¹(g)) ≤ s·‖g − R(Γ)‖^(1/2) = 0 (for every s)", lo, up, "≤", fmpq(0))], hyp
-    if "s" not in ev.inst.params:
-        with precision(64):
-            kappa = arb(lo) / arb(norm).sqrt()
-        if all(h.holds for h in hyp):
-            ev.objective("κ = dist/‖g − R(Γ)‖^(1/2), certified lower bound (a lower bound on s)", kappa)
-        return [undecidable("Theorem 3.1 on this instance", f"no constant s given; κ ≥ {to_json(lo)}/√{to_json(norm)} "
-                                                             f"≥ {_round_down(kappa)} (certified: s ≥ κ on this pair); "
-                                                             f"upper bound {_txt(up)}")], hyp
-    s = _positive(ev, "s")
-    rhs = s * s * norm
-    name = f"dist(Γ, R⁻¹(g))² ≤ s²‖g − R(Γ)‖_{{W^{{1,∞}}}} {_s_note(s)}"
-    return [_bounded(name, lo * lo, None if up is None else up * up, "≤", rhs, "dist²")], hyp
 
 
 def _drop(rule, build):
@@ -294,13 +252,18 @@ def eval_normalize(ev: Evaluation):
 
 
 def eval_restricted_expressivity(ev: Evaluation):
-    """Claim 18 ([ABSTRACT], form unknown): Γ ↦ Γ̃ ∈ Ñ_{m′} with R(Γ̃) = R(Γ); reports m′ − m; UNKNOWN."""
+    """Claim 18 ([ABSTRACT]): no checkable form -- the abstract's "learn any function which can be learned by
+    optimization over unrestricted sets" is unresolved between exact, approximate and width-growing
+    representation, so the verdict is UNKNOWN by design on every instance.  For information: Γ ↦ Γ̃ ∈ Ñ_{m′}
+    with R(Γ̃) = R(Γ) (the normalize map) and m′ − m.  The exact equal-width reading is the planted
+    ``~equal-width`` (refuted)."""
     net = _exact(ev)
     D = _D(ev)
     out, stats = fibre.normalize(net, D)
     ev.notes.append(f"m′ − m = {out.H - net.H}; {stats}")
     return [undecidable("optimizing over Ñ learns what unrestricted optimization learns",
-                        "the exact / approximate / width-growing reading is unresolved (spec C18)")], []
+                        "no checkable form: the exact / approximate / width-growing reading is unresolved (spec C18); "
+                        f"UNKNOWN by design (normalize map: m′ − m = {out.H - net.H})")], []
 
 
 def eval_equal_width_expressivity(ev: Evaluation):

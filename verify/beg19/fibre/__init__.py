@@ -17,7 +17,8 @@ and a verdict is drawn from a rational endpoint.
 Modules: `common` (small helpers), `restricted` (Ñ and the normalize map), `distances` (parameter
 distances and the scalar minimax), `upper` (the 1-D set-up and the explicit Φ), `lower` (the relaxation
 F(v), `fibre_lower`, `fibre_bounds`), `independent` (the weaker kink-matching lower bound of the
-re-verification path).  Every name is re-exported here, so ``fibre.X`` keeps working; module-level
+re-verification path), `tilde` (the fibre of g inside Ñ: finite in 1-D, enumerated exactly -- the bracket of
+Theorem 3.1's best constant; imported as ``fibre.tilde``).  Every name is re-exported here, so ``fibre.X`` keeps working; module-level
 constants (`MAX_WIDTH`, `_NODE_BUDGET`, `_TOTAL_NODE_BUDGET`) are read by the submodule that defines
 them (`upper`, `lower`): patch them there.
 """
@@ -35,6 +36,7 @@ from .upper import (MAX_WIDTH, FibreBounds, _carrier, _cost, _e_balance, _fibre_
 from .lower import (_NODE_BUDGET, _TOTAL_NODE_BUDGET, _alpha_range, _Budget, _feasible, _fibre_lower, _I, _mul, _Role,
                     _roles, _sum, _thresholds, _zero_interval, fibre_bounds, fibre_lower)
 from .independent import _can_carry, _direct_kinks, _fr, independent_excludes, independent_lower
+from . import tilde  # noqa: F401
 
 __all__ = [
     "exact_sqrt", "restricted_violations", "normalize", "param_distance", "d_sym", "d_perm_scale",
