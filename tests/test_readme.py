@@ -49,7 +49,7 @@ EXPECTED = {
     "relu-verify check gsgd19.gsgd-trajectory-invariance examples/gsgd19-witness.json": 0,   # G-SGD: HOLDS
     "relu-verify check 'gsgd19.gsgd-trajectory-invariance~sgd' examples/gsgd19-witness.json": 1,  # SGD: VIOLATED
     "relu-verify distance examples/gamma.json examples/phi.json": 0,
-    "relu-verify search beg19.thm31-inverse-stability": 0,   # UNKNOWN by design per example; nothing found
+    "relu-verify search beg19.thm31-inverse-stability": 0,   # decided per pair (certified κ bracket); nothing found
     "relu-verify flow examples/inst.json --T 10 --out enclosure.json --plot enclosure.png": 0,
     "relu-verify flow examples/inst.json --mode float --flow standard --T 100 --plot traj.png": 0,
     "relu-verify flow examples/inst.json --mode gd --eta 1/4 --steps 20 --arithmetic ball": 0,
