@@ -37,13 +37,21 @@ from hypothesis import strategies as st
 _PERCENT = st.integers(0, 99)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.lru_cache(maxsize=4096)
 def _ints(lo: int, hi: int):
     return st.integers(lo, hi)
 
 
-@functools.lru_cache(maxsize=None)
-def _pick(values: tuple):
+def _pick(values):
+    """``st.sampled_from(values)``, one shared object per tuple of hashable values."""
+    try:
+        return _sampled(tuple(values))
+    except TypeError:  # unhashable values
+        return st.sampled_from(values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sampled(values: tuple):
     return st.sampled_from(values)
 
 

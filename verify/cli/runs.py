@@ -205,7 +205,8 @@ def cmd_search(args) -> int:
     else:
         print(f"no counterexample in {r.examples} examples ({r.certified} certified, {r.unknown} unknown"
               + (f" of which {r.timeouts} at the per-example time limit" if r.timeouts else "")
-              + f"; {r.duplicates} duplicate draws not re-decided; stopped by "
+              + (f"; {r.duplicates} of the examples were duplicate draws, counted with their verdict, not re-decided"
+                 if r.duplicates else "") + "; stopped by "
               f"{'the time budget' if r.stop == 'time' else 'the example budget'})")
     for name, best in r.objectives.items():  # e.g. the largest certified κ of beg19's Theorem 3.1
         print(f"search objective {name}: largest value found {best['value']:.6g} (its instance is in report.md)")
