@@ -89,6 +89,14 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
     from .. import report
     from ..searching import checkpoint, interruptible, run_report, search
 
+    import gc
+
+    import hypothesis  # noqa: F401 -- loaded before the freeze below, like every claim module
+
+    # the modules, claims and engines loaded so far live as long as this process: moving them out
+    # of the collector's generations makes each full collection during the searches (Hypothesis
+    # makes many short-lived objects) scan only what the searches made (~2/3 less GC time)
+    gc.freeze()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
     results, interrupted = [], False
