@@ -239,24 +239,25 @@ def relative_slack(relations: list[Relation], hypotheses=()) -> float | None:
 def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
     """The 53-bit screening evaluation: (status, relative slack); (None, None) where it is
     skipped (box measures in d ≥ 2, whose ball engine is slow) or cannot decide an order."""
-    status, _, slack = _screen(ref, inst)
+    status, _, slack, _ = _screen(ref, inst)
     return status, slack
 
 
-def _screen(ref: str, inst: Instance) -> tuple[Status | None, bool, float | None]:
-    """`screen` with the vacuity of a HOLDS: (status, vacuous, slack)."""
+def _screen(ref: str, inst: Instance) -> tuple[Status | None, bool, float | None, bool]:
+    """`screen` with the vacuity of a HOLDS and whether the claim was evaluated at all:
+    (status, vacuous, slack, evaluated)."""
     from .checking import _evaluate
     from .registry import resolve
 
     m = inst.measure
     if m is not None and m.d >= 2 and not isinstance(m, Empirical):
-        return None, False, None
+        return None, False, None, False
     claim, mutant, variants = resolve(ref, inst.variants)
     try:
         status, vacuous, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
     except Undecided:
-        return None, False, None
-    return status, vacuous, relative_slack(relations, hypotheses)
+        return None, False, None, True
+    return status, vacuous, relative_slack(relations, hypotheses), True
 
 
 class _ScreenPolicy:
@@ -581,8 +582,8 @@ def _decide(ref, inst_dict, check, policy: _ScreenPolicy | None = None
     HOLDS: (verdict — None for a screened HOLDS —, slack, status, vacuous)."""
     inst = Instance.from_json(inst_dict)
     if policy is None or policy.active:
-        status, vacuous, slack = _screen(ref, inst)
-        if policy is not None and status is not None:
+        status, vacuous, slack, evaluated = _screen(ref, inst)
+        if policy is not None and evaluated:  # an undecided order counts as a failed screen
             policy.note(status)
         if status == Status.HOLDS:
             return None, slack, status, vacuous
