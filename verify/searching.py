@@ -3,6 +3,10 @@
 `search` draws instances from a claim's strategy (``Claim.instances``, or the parent claim's for a
 mutant) and, for each one:
 
+0. a **duplicate** — an instance equal (`instance_key`: value by value, type by type) to one this
+   search already decided — is counted as an example with its cached verdict (``duplicates``) and
+   steers again with its cached slack, but is never evaluated again; nor is an instance Hypothesis
+   replays while shrinking.  The cache lives for one search: one claim/mutant, one set of variants.
 1. **screens** it: the claim is evaluated once at ``SCREEN_BITS`` = 53 bits (the float64
    significand).  The midpoints of the relations' margins, as floats, give the *relative slack*
 
@@ -11,7 +15,9 @@ mutant) and, for each one:
 
    minimised over the relations, and ``hypothesis.target(−slack)`` steers the search toward the
    smallest margin.  A 53-bit evaluation that already certifies HOLDS (its balls exclude the
-   boundary) is a certified HOLDS; everything else goes to step 2.  Floats never decide.
+   boundary) is a certified HOLDS; everything else goes to step 2.  Floats never decide.  A search
+   stops screening once the screen has certified fewer than one in eight of its first eight or more
+   instances (`_ScreenPolicy`: by counts, so a seed still gives the same search).
 2. **certifies** it with `registry.check` (exact first where the data are rational, then balls with
    precision escalation).  Only a certified VIOLATED counts as a counterexample.
 
