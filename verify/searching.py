@@ -687,5 +687,5 @@ def run_report(command: str, argv: list, results: list[SearchResult], *, profile
             "plugins": list(USER_PLUGINS), "results": [r.to_json(witness_name(r.id)) for r in results]}
 
 
-__all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen",
+__all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen", "instance_key",
            "strategy_for", "relative_slack", "claim_seed", "run_report"]
