@@ -180,22 +180,38 @@ def neurons(draw, d: int, box) -> tuple[list[Fraction], Fraction, Fraction]:
 _TINY = st.sampled_from([Fraction(0), Fraction(1, 2 ** 40)])
 
 
+def _output_bias(zero: bool):
+    """The strategy of the output bias 𝔠 (never 0 on the zero network: 𝒩 ≡ 0 is a duller case)."""
+    return rationals(zero_probability=0 if zero else 0.3)
+
+
 def _shallow_network(draw, d: int, box, max_width: int = 5, zero_probability: float = 0.1,
-                     degenerate: float = 0.0) -> dict:
+                     degenerate: float = 0.0, output_bias: bool = True) -> dict:
+    """Without ``output_bias``, 𝔠 is left at 0 undrawn (the caller sets it) and the network dict
+    says whether it is the zero network under the key ``"_zero"``."""
     H = draw(_ints(1, max_width))
     zero = _chance(draw, zero_probability)
     if zero:
         ns = [([Fraction(0)] * d, Fraction(0), Fraction(0)) for _ in range(H)]
     else:
-        ns = [_neuron(draw, d, box) for _ in range(H)]
-        if H >= 2 and draw(_ints(0, 5)) == 0:  # a cancelling pair: same (𝔴, 𝔟), opposite 𝔳
-            tiny = draw(_TINY)  # exact or near cancellation
-            ns[1] = (list(ns[0][0]), ns[0][1], -ns[0][2] + tiny)
-        if _chance(draw, degenerate):
+        # the cancelling pair and the degenerate first neuron are drawn before the neurons they
+        # replace, which are then not drawn (as with 𝔠 in `shallow_instances`)
+        pair = H >= 2 and draw(_ints(0, 5)) == 0  # a cancelling pair: same (𝔴, 𝔟), opposite 𝔳
+        tiny = draw(_TINY) if pair else None  # exact or near cancellation
+        degenerate_first = _chance(draw, degenerate)
+        ns = []
+        for i in range(H):
+            if i == 1 and pair:
+                ns.append((list(ns[0][0]), ns[0][1], -ns[0][2] + tiny))
+            elif i == 0 and degenerate_first and not pair:  # (with a pair, neuron 0 is its model)
+                ns.append(([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1)))
+            else:
+                ns.append(_neuron(draw, d, box))
+        if degenerate_first and pair:
             ns[0] = ([Fraction(0)] * d, Fraction(0), draw(rationals(zero_probability=0)) or Fraction(1))
-    c = draw(rationals(zero_probability=0 if zero else 0.3))  # with 𝔠 = 0 too, 𝒩 ≡ 0 is a duller case
+    c = draw(_output_bias(zero)) if output_bias else Fraction(0)
     theta = [x for w, _, _ in ns for x in w] + [b for _, b, _ in ns] + [v for _, _, v in ns] + [c]
-    return {"widths": [d, H, 1], "theta": [text(t) for t in theta]}
+    return {"widths": [d, H, 1], "theta": [text(t) for t in theta], **({} if output_bias else {"_zero": zero})}
 
 
 @st.composite
@@ -298,13 +314,21 @@ def shallow_instances(draw, d: int | None = None, max_width: int = 4, measure_ki
     ``degenerate`` as in `shallow_networks`."""
     if d is None:
         d = draw(_DIMENSIONS)
+    # whether 𝔠 goes to its critical value is drawn first, and then 𝔠 is not drawn at all: a drawn
+    # value that is then replaced made many choice sequences one instance (duplicate draws, and
+    # Hypothesis' target phase mutating a choice that changes nothing)
+    critical = _chance(draw, critical_bias)
     box = _box(draw, d)
-    net = _shallow_network(draw, d, box, max_width, zero_probability, degenerate)
+    net = _shallow_network(draw, d, box, max_width, zero_probability, degenerate, output_bias=not critical)
+    zero = net.pop("_zero", False)
     kinds = target_kinds or (("constant",) if constant_target else ("polynomial",))
     out = {"network": net, "target": _target(draw, d, box, kinds), "measure": _measure(draw, d, box, measure_kinds),
            "params": draw_params(draw, params)}
-    if _chance(draw, critical_bias):
-        out = with_critical_bias(out)
+    if critical:
+        moved = with_critical_bias(out)
+        if moved is out:  # no critical value here (not exactly computable, or 𝒢_𝔠 free of 𝔠): draw 𝔠
+            net["theta"][-1] = text(draw(_output_bias(zero)))
+        out = moved
     return out
 
 
