@@ -113,3 +113,35 @@ def test_instance_keys_are_exact_and_ignore_only_dict_order():
     assert instance_key({"x": 0.0}) != instance_key({"x": -0.0})
     assert instance_key({"x": float("nan")}) == instance_key({"x": float("nan")})  # same text, same instance
     assert instance_key({"x": Fraction(1, 3)}) is None  # not an instance dict: decided every time, never cached
+
+
+def test_the_screen_policy_drops_a_screen_that_does_not_certify():
+    p = S._ScreenPolicy()
+    for _ in range(S._ScreenPolicy.TRIALS):
+        assert p.active
+        p.note(Status.UNKNOWN)
+    assert not p.active  # eight screens, none certified: straight to check from now on
+    q = S._ScreenPolicy()
+    for k in range(40):
+        q.note(Status.HOLDS if k % 8 == 0 else None)  # one in eight certified: worth keeping
+    assert q.active
+
+
+def test_a_search_without_screen_still_certifies_every_distinct_instance(claim_on, monkeypatch):
+    """A claim whose 53-bit screen never decides is screened only `TRIALS` times; every distinct
+    instance is still decided (by `check`) exactly once."""
+    make, decided = claim_on
+    screens = []
+    real = S._screen
+
+    def never(ref, inst):
+        screens.append(1)
+        status, vacuous, slack, evaluated = real(ref, inst)
+        return Status.UNKNOWN, False, slack, evaluated
+
+    monkeypatch.setattr(S, "_screen", never)
+    c = make("testing.cache-noscreen", "θ₀ ≤ 100", "≤", 100, st.integers(0, 10 ** 6).map(lambda k: _inst(str(k % 40))))
+    r = search(c.id, Budget(examples=100, seconds=60), seed=0, explicit=False)
+    assert r.error is None and r.counterexample is None
+    assert len(screens) == S._ScreenPolicy.TRIALS < r.distinct == len(decided)
+    assert r.holds == r.examples and r.screened == 0 and max(decided.values()) == 1
