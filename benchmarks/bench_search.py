@@ -149,15 +149,29 @@ def part2(claims: list[str], budget: Budget, cli: bool):
         head += f" {'CLI ex/s':>9s} {'cert/s':>7s} {'dup':>4s} {'wall s':>6s}"
     print(head)
     rows = []
+    import verify.searching as searching
+
+    decide = searching._decide
+    spent = [0.0]
+
+    def timed_decide(*args, **kwargs):  # the time spent deciding instances (screen + check)
+        t = time.perf_counter()
+        try:
+            return decide(*args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - t
+
+    searching._decide = timed_decide
     for cid in claims:
         H = hidden_width(cid)
+        spent[0] = 0.0
         r = search(cid, budget, seed=0)
         ex, cert = _rates(r.examples, r.certified, r.seconds)
         stop = "exhausted" if r.stop == "examples" and r.examples < budget.examples else r.stop
         line = (f"{cid:44s} {'-' if H is None else H:>3} {ex:15.1f} {cert:7.1f} "
                 f"{r.duplicates / max(r.examples, 1):4.0%} {stop:>9s}")
         row = {"id": cid, "H": H, "ex": ex, "cert": cert, "stop": stop, "unknown": r.unknown, "examples": r.examples,
-               "error": r.error}
+               "error": r.error, "deciding": spent[0] / r.seconds if r.seconds > 0 else 0.0}
         if cli:
             c = cli_search(cid, budget)
             if "error" in c and c.get("examples") is None:
@@ -171,6 +185,7 @@ def part2(claims: list[str], budget: Budget, cli: bool):
             line += f"  error: {str(r.error)[:60]}"
         rows.append(row)
         print(line, flush=True)
+    searching._decide = decide
     in_scope = [x for x in rows if x["H"] is None or x["H"] <= 8]
     print(f"\n   claims at H ≤ 8 (or without hidden widths): {len(in_scope)} of {len(rows)}")
     ok = [x for x in in_scope if x["cert"] >= TARGET]
@@ -182,10 +197,13 @@ def part2(claims: list[str], budget: Budget, cli: bool):
     if below:
         print("   below the target (certified/s in-process" + (", CLI" if cli else "") + "; why):")
     for x in below:
-        why = ("the strategy has only a few distinct instances (rate = one-time cost)" if x["stop"] == "exhausted"
-               else "undecided examples (UNKNOWN) are not certified" if x["unknown"] > x["examples"] / 2
-               else "the time budget ended the search: evaluation-bound" if x["stop"] == "time"
-               else "drawing or evaluating")
+        share = f"{x['deciding']:.0%} of the search deciding instances"
+        why = ("the strategy has only a few distinct instances (the rate is one evaluation's start-up)"
+               if x["stop"] == "exhausted"
+               else f"most examples undecided (UNKNOWN is not certified); {share}"
+               if x["unknown"] > x["examples"] / 2
+               else f"evaluation-bound: {share}" if x["deciding"] >= 0.5
+               else f"drawing-bound (Hypothesis and the strategy): {share}")
         rates = f"{x['cert']:.1f}" + (f", {x.get('cli_cert', float('nan')):.1f}" if cli else "")
         print(f"     {x['id']:44s} {rates:>14s}  {why}")
 
