@@ -3,6 +3,10 @@
 `search` draws instances from a claim's strategy (``Claim.instances``, or the parent claim's for a
 mutant) and, for each one:
 
+0. a **duplicate** — an instance equal (`instance_key`: value by value, type by type) to one this
+   search already decided — is counted as an example with its cached verdict (``duplicates``) and
+   steers again with its cached slack, but is never evaluated again; nor is an instance Hypothesis
+   replays while shrinking.  The cache lives for one search: one claim/mutant, one set of variants.
 1. **screens** it: the claim is evaluated once at ``SCREEN_BITS`` = 53 bits (the float64
    significand).  The midpoints of the relations' margins, as floats, give the *relative slack*
 
@@ -11,7 +15,9 @@ mutant) and, for each one:
 
    minimised over the relations, and ``hypothesis.target(−slack)`` steers the search toward the
    smallest margin.  A 53-bit evaluation that already certifies HOLDS (its balls exclude the
-   boundary) is a certified HOLDS; everything else goes to step 2.  Floats never decide.
+   boundary) is a certified HOLDS; everything else goes to step 2.  Floats never decide.  A search
+   stops screening once the screen has certified fewer than one in eight of its first eight or more
+   instances (`_ScreenPolicy`: by counts, so a seed still gives the same search).
 2. **certifies** it with `registry.check` (exact first where the data are rational, then balls with
    precision escalation).  Only a certified VIOLATED counts as a counterexample.
 
@@ -125,7 +131,9 @@ class SearchResult:
     vacuous: int = 0
     unknown: int = 0
     timeouts: int = 0  # examples stopped at `Budget.per_example` (counted in ``unknown`` too)
-    duplicates: int = 0  # draws of an instance already decided in this run (not in ``examples``)
+    # draws of an instance already decided in this search: counted in ``examples`` (and in
+    # holds/vacuous/unknown/screened with the verdict it already had), never decided again
+    duplicates: int = 0
     shrink_cut: bool = False  # shrinking ran past 1.5 × the time budget and was cut (no reproduce blob)
     violated: int = 0
     seconds: float = 0.0
@@ -138,6 +146,11 @@ class SearchResult:
     @property
     def certified(self) -> int:
         return self.holds + self.vacuous + self.violated
+
+    @property
+    def distinct(self) -> int:
+        """Examples that were new instances (decided), not duplicate draws."""
+        return self.examples - self.duplicates
 
     @property
     def best_margin(self) -> float | None:
@@ -160,8 +173,9 @@ class SearchResult:
 
     def summary(self) -> str:
         """One line: outcome, examples, certified/unknown counts, counterexample."""
-        return (f"{self.id}: {self.outcome} — {self.examples} examples, {self.holds + self.vacuous} certified, "
-                f"{self.unknown} unknown" + (", a certified counterexample" if self.counterexample else "")
+        return (f"{self.id}: {self.outcome} — {self.examples} examples"
+                + (f" ({self.duplicates} duplicate draws)" if self.duplicates else "")
+                + f", {self.holds + self.vacuous} certified, {self.unknown} unknown" + (", a certified counterexample" if self.counterexample else "")
                 + (f"; error: {self.error}" if self.error else ""))
 
     def __str__(self) -> str:
@@ -190,7 +204,7 @@ class SearchResult:
                 "budget": {"examples": self.budget.examples, "seconds": self.budget.seconds},
                 "examples": self.examples, "screened": self.screened, "certified": self.certified,
                 "holds": self.holds, "vacuous": self.vacuous, "unknown": self.unknown, "timeouts": self.timeouts,
-                "duplicates": self.duplicates, "shrink_cut": self.shrink_cut,
+                "duplicates": self.duplicates, "distinct": self.distinct, "shrink_cut": self.shrink_cut,
                 "violated": self.violated,
                 "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
@@ -231,18 +245,48 @@ def relative_slack(relations: list[Relation], hypotheses=()) -> float | None:
 def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
     """The 53-bit screening evaluation: (status, relative slack); (None, None) where it is
     skipped (box measures in d ≥ 2, whose ball engine is slow) or cannot decide an order."""
+    status, _, slack, _ = _screen(ref, inst)
+    return status, slack
+
+
+def _screen(ref: str, inst: Instance) -> tuple[Status | None, bool, float | None, bool]:
+    """`screen` with the vacuity of a HOLDS and whether the claim was evaluated at all:
+    (status, vacuous, slack, evaluated)."""
     from .checking import _evaluate
     from .registry import resolve
 
     m = inst.measure
     if m is not None and m.d >= 2 and not isinstance(m, Empirical):
-        return None, None
+        return None, False, None, False
     claim, mutant, variants = resolve(ref, inst.variants)
     try:
-        status, _, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
+        status, vacuous, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
     except Undecided:
-        return None, None
-    return status, relative_slack(relations, hypotheses)
+        return None, False, None, True
+    return status, vacuous, relative_slack(relations, hypotheses), True
+
+
+class _ScreenPolicy:
+    """Whether the 53-bit screen is worth running: it is, for the first `TRIALS` instances it can
+    be run on, and then as long as it certifies at least one in `KEEP_IF_ONE_IN`; a claim whose
+    screen (almost) never certifies goes straight to `registry.check` (which decides exactly
+    the same; the screen only ever saves work).  Decided by counts, not by time, so a seed still
+    gives the same search."""
+
+    TRIALS = 8
+    KEEP_IF_ONE_IN = 8
+
+    def __init__(self):
+        self.tried = 0
+        self.certified = 0
+
+    @property
+    def active(self) -> bool:
+        return self.tried < self.TRIALS or self.certified * self.KEEP_IF_ONE_IN >= self.tried
+
+    def note(self, status: Status | None):
+        self.tried += 1
+        self.certified += status == Status.HOLDS
 
 
 def strategy_for(ref: str):
@@ -258,6 +302,54 @@ def strategy_for(ref: str):
 
 # --------------------------------------------------------------------------------------------
 # the search
+
+
+def instance_key(inst) -> tuple | None:
+    """An exact, hashable canonical form of an instance dict, for reusing a verdict within one
+    search: two instances get the same key only when they are equal value by value *and* type by
+    type (the text ``"1/3"`` and the float 0.333… differ, so do ``1`` and ``1.0``, ``1`` and
+    ``True``, ``-0.0`` and ``0.0``, ``"2/4"`` and ``"1/2"``); the order of a dict's keys does not
+    matter.  None for anything else (such an instance is decided every time it is drawn)."""
+    try:
+        return _key(inst)
+    except _Uncacheable:
+        return None
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def _key(x):
+    t = type(x)
+    if t is str or t is int or t is bool or x is None:
+        return (t.__name__, x)
+    if t is dict:
+        # keys are distinct, so the sort never compares two values
+        return ("dict", tuple(sorted((_key(k), _key(v)) for k, v in x.items())))
+    if t is list or t is tuple:
+        return (t.__name__, tuple(_key(v) for v in x))
+    if t is float:
+        return ("float", repr(x))  # exact (repr round-trips), −0.0 ≠ 0.0, a NaN equals itself
+    raise _Uncacheable
+
+
+@dataclass
+class _Decided:
+    """What deciding one instance gave: its count category, relative slack and objective values
+    (for `hypothesis.target`, again on every replay so that targeting sees the same scores)."""
+
+    category: str  # see `_category`
+    slack: float | None
+    objectives: tuple = ()
+
+    def steer(self):
+        import hypothesis
+
+        if self.slack:  # an exact 0 (an identity that holds) carries no direction to steer in
+            hypothesis.target(-max(-1e300, min(1e300, self.slack)), label="violation (−relative slack)")
+        for name, value in self.objectives:
+            hypothesis.target(max(-1e300, min(1e300, value)), label=name)
 
 
 class _Found(Exception):
@@ -394,18 +486,26 @@ def search(ref, budget: Budget | None = None, seed: int = 0, database: str | Pat
     state = {"found": None, "found_at": None, "shrinks": 0, "errored": None}
     t0 = time.perf_counter()
 
-    decided: dict[str, bool] = {}  # instance (JSON text) -> certified VIOLATED; replays never re-decide
+    # instance key -> _Decided: a duplicate draw (another choice sequence giving the same instance
+    # dict) and a replay while shrinking reuse the verdict of this search, never decide twice
+    decided: dict[object, _Decided] = {}
+    policy = _ScreenPolicy()
 
     def body(inst_dict):
         checkpoint()
-        key = json.dumps(inst_dict, sort_keys=True)
         elapsed = time.perf_counter() - t0
         found = state["found"] is not None
         if not found and elapsed > budget.seconds:
             raise _OutOfTime
-        if key in decided:  # a duplicate draw (or a replay while shrinking): never decided twice
-            violated = decided[key]
-            res.duplicates += not found
+        key = instance_key(inst_dict)
+        known = decided.get(key) if key is not None else None
+        if known is not None:
+            violated = known.category == "violated"
+            if not found:  # a duplicate draw: an example, counted with the verdict it already has
+                res.examples += 1
+                res.duplicates += 1
+                _record(res, known, on_example)
+            known.steer()
         elif found and elapsed > 1.5 * budget.seconds:
             # out of shrinking time: only known counterexamples still fail, so Hypothesis ends
             # the shrink at the smallest so far and still replays and reports it (with its blob);
@@ -414,38 +514,37 @@ def search(ref, budget: Budget | None = None, seed: int = 0, database: str | Pat
                 raise _ShrinkCut
             violated = False
         else:
-            violated = decided[key] = _step(inst_dict)
+            outcome = _step(inst_dict)
+            if key is not None:
+                decided[key] = outcome
+            violated = outcome.category == "violated"
         if violated:  # one raise site: Hypothesis tells failures apart by where they are raised
             state["found"] = inst_dict
             if state["found_at"] is None:
                 state["found_at"] = res.examples
             raise _Found
 
-    def _step(inst_dict) -> bool:
-        """Decide one instance, count it, steer the search; True if certified VIOLATED."""
+    def _step(inst_dict) -> _Decided:
+        """Decide one instance, count it, steer the search."""
         shrinking = state["found_at"] is not None
         if shrinking:
             state["shrinks"] += 1
-        else:
-            res.examples += 1
         try:
             with _time_limit(budget.per_example):
-                verdict, slack, status = _decide(ref, inst_dict, check)
+                verdict, slack, status, vacuous = _decide(ref, inst_dict, check, policy)
         except Exception as e:
             if not _is_timeout(e):
                 state["errored"] = inst_dict
                 raise
-            verdict, slack, status = None, None, Status.UNKNOWN
+            verdict, slack, status, vacuous = None, None, Status.UNKNOWN, False
             res.timeouts += not shrinking
+        outcome = _Decided(_category(verdict, status, vacuous), slack, _objective_values(verdict))
         if not shrinking:
-            res.margins.append(slack)
-            _count(res, verdict, status)
+            res.examples += 1
+            _record(res, outcome, on_example)
             _objectives(res, verdict, inst_dict)
-            if on_example is not None:
-                on_example(res)
-        if slack:  # an exact 0 (an identity that holds) carries no direction to steer in
-            hypothesis.target(-max(-1e300, min(1e300, slack)), label="violation (−relative slack)")
-        return status == Status.VIOLATED
+        outcome.steer()
+        return outcome
 
     db = DirectoryBasedExampleDatabase(str(database)) if database is not None else None
     test = given(strategy)(body)
@@ -483,25 +582,35 @@ def search(ref, budget: Budget | None = None, seed: int = 0, database: str | Pat
     return res
 
 
-def _decide(ref, inst_dict, check) -> tuple[Verdict | None, float | None, Status]:
-    """Screen, then certify what the screen did not certify as HOLDS."""
+def _decide(ref, inst_dict, check, policy: _ScreenPolicy | None = None
+            ) -> tuple[Verdict | None, float | None, Status, bool]:
+    """Screen (where ``policy`` says it pays), then certify what the screen did not certify as
+    HOLDS: (verdict — None for a screened HOLDS —, slack, status, vacuous)."""
     inst = Instance.from_json(inst_dict)
-    status, slack = screen(ref, inst)
-    if status == Status.HOLDS:
-        return None, slack, status
+    if policy is None or policy.active:
+        status, vacuous, slack, evaluated = _screen(ref, inst)
+        if policy is not None and evaluated:  # an undecided order counts as a failed screen
+            policy.note(status)
+        if status == Status.HOLDS:
+            return None, slack, status, vacuous
     v = check(ref, inst, reverify=False)
-    return v, relative_slack(v.relations, v.hypotheses), v.status
+    return v, relative_slack(v.relations, v.hypotheses), v.status, v.vacuous
 
 
-def _objectives(res: SearchResult, verdict: Verdict | None, inst_dict: dict):
-    """Steer towards, and keep the best instance of, every `Evaluation.objective` the claim set."""
-    import hypothesis
-
+def _objective_values(verdict: Verdict | None) -> tuple:
+    """((name, value), …) of the finite `Evaluation.objective` values the claim set."""
+    out = []
     for key, values in (verdict.series.items() if verdict is not None else ()):
         if not key.startswith(OBJECTIVE) or not values or values[0] is None or not math.isfinite(values[0]):
             continue
-        name, value = key[len(OBJECTIVE):], values[0]
-        hypothesis.target(max(-1e300, min(1e300, value)), label=name)
+        out.append((key[len(OBJECTIVE):], values[0]))
+    return tuple(out)
+
+
+def _objectives(res: SearchResult, verdict: Verdict | None, inst_dict: dict):
+    """Keep the best instance of every `Evaluation.objective` the claim set (`_Decided.steer`
+    steers towards them)."""
+    for name, value in _objective_values(verdict):
         best = res.objectives.get(name)
         if best is None or value > best["value"]:
             res.objectives[name] = {"value": value, "instance": inst_dict,
@@ -510,18 +619,31 @@ def _objectives(res: SearchResult, verdict: Verdict | None, inst_dict: dict):
                                     "series": {k: v for k, v in verdict.series.items() if not k.startswith(OBJECTIVE)}}
 
 
-def _count(res: SearchResult, verdict: Verdict | None, status: Status):
+def _category(verdict: Verdict | None, status: Status, vacuous: bool = False) -> str:
+    """violated | unknown | vacuous | screened (certified HOLDS by the 53-bit screen) | holds."""
     if status == Status.VIOLATED:
-        res.violated += 1
-    elif status == Status.UNKNOWN:
-        res.unknown += 1
-    elif verdict is None:  # certified HOLDS by the 53-bit screen
+        return "violated"
+    if status == Status.UNKNOWN:
+        return "unknown"
+    if vacuous:
+        return "vacuous"
+    return "screened" if verdict is None else "holds"
+
+
+def _count(res: SearchResult, category: str):
+    if category == "screened":
         res.screened += 1
         res.holds += 1
-    elif verdict.vacuous:
-        res.vacuous += 1
     else:
-        res.holds += 1
+        setattr(res, category, getattr(res, category) + 1)
+
+
+def _record(res: SearchResult, outcome: "_Decided", on_example):
+    """Count one example (a new instance or a duplicate draw) with its verdict."""
+    res.margins.append(outcome.slack)
+    _count(res, outcome.category)
+    if on_example is not None:
+        on_example(res)
 
 
 def _confirm(ref, res: SearchResult, state, blob, check):
@@ -565,5 +687,5 @@ def run_report(command: str, argv: list, results: list[SearchResult], *, profile
             "plugins": list(USER_PLUGINS), "results": [r.to_json(witness_name(r.id)) for r in results]}
 
 
-__all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen",
+__all__ = ["Budget", "PROFILES", "SCREEN_BITS", "SearchResult", "Counterexample", "search", "screen", "instance_key",
            "strategy_for", "relative_slack", "claim_seed", "run_report"]
