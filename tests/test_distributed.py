@@ -133,3 +133,31 @@ def test_without_dask_the_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(InputError, match=r"relu-verify\[distributed\]"):
         connect(jobs=2)
+
+
+def _cli_counts(folder: Path) -> dict:
+    doc = json.loads((folder / "report.json").read_text())
+    keys = ("examples", "holds", "vacuous", "unknown", "violated", "passed", "counterexamples")
+    return {r["id"]: tuple(r[k] for k in keys) for r in doc["results"]}, doc
+
+
+def test_cli_suite_jobs_matches_the_sequential_suite(tmp_path):
+    base = [sys.executable, "-m", "verify", "suite", "--claims", "gsgd19.path-sum*", "--examples", "25",
+            "--seconds", "300", "--seed", "2"]  # an example budget: the time limit never binds
+    seq = subprocess.run(base + ["--out", str(tmp_path / "seq")], capture_output=True, text=True, timeout=600)
+    par = subprocess.run(base + ["--jobs", "2", "--out", str(tmp_path / "par")], capture_output=True, text=True,
+                         timeout=600)
+    assert seq.returncode == par.returncode == 0, par.stderr[-2000:]
+    (a, _), (b, doc) = _cli_counts(tmp_path / "seq"), _cli_counts(tmp_path / "par")
+    assert a == b
+    assert doc["cluster"]["workers"] == 2 and doc["cluster"]["rescheduled"] == {}
+    assert "cluster:** Dask, 2 workers" in (tmp_path / "par" / "report.md").read_text()
+
+
+def test_cli_jobs_without_dask_names_the_extra(monkeypatch, capsys, tmp_path):
+    from verify.cli import main
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    code = main(["suite", "--claims", "gsgd19.path-sum", "--jobs", "2", "--out", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and "relu-verify[distributed]" in err and "Traceback" not in err

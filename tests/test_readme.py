@@ -66,6 +66,7 @@ EXPECTED = {
     "relu-verify convert examples/onnx/model.onnx --out net.json": 0,
     "relu-verify check examples/onnx/instance.json": 0,
     "relu-verify convert examples/design.json --out net.onnx": 0,
+    "relu-verify suite --profile ci --jobs 2 --out reports/parallel": 0,
 }
 
 # Reduced budgets for the test only (the README shows the user's command): (old, new) token runs.
@@ -82,6 +83,8 @@ REDUCE = {
         [("--steps 65536", "--steps 4096")],
     "relu-verify --plugin examples/my_claims.py search me.output-bias-gradient-formula":
         [("formula", "formula --examples 30 --seconds 10")],
+    "relu-verify suite --profile ci --jobs 2 --out reports/parallel":
+        [("--profile ci", "--claims 'gsgd19.path-sum*' --examples 10 --seconds 60")],
 }
 
 OUTPUT_FILES = ("enclosure.json", "enclosure.png", "traj.png", "d0.json", "run.json", "run.png", "net.json", "net.onnx")
@@ -108,7 +111,7 @@ def rewrite(cmd: str, tmp: Path) -> list[str]:
         assert old in cmd, (cmd, old)
         cmd = cmd.replace(old, new, 1)
     argv = shlex.split(cmd)
-    argv = [str(tmp / a[len("reports/"):]) if a.startswith(("reports/today", "reports/mine")) else
+    argv = [str(tmp / a[len("reports/"):]) if a.startswith("reports/") else
             str(tmp / a) if a in OUTPUT_FILES else a for a in argv]
     k = 1 + 2 * sum(1 for a in argv if a == "--plugin")  # the command, after any --plugin FILE
     if argv[k] == "search" and "--out" not in argv:
@@ -158,7 +161,9 @@ def test_readme_command(cmd, tmp):
         if name in cmd.split():
             assert (tmp / name).stat().st_size > 0, name
     if cmd.startswith("relu-verify suite") or cmd.startswith("relu-verify report"):
-        assert (tmp / "today" / "report.md").exists() and (tmp / "today" / "report.html").exists()
+        words = cmd.split()
+        folder = tmp / (words[words.index("--out") + 1][len("reports/"):] if "--out" in words else "today")
+        assert (folder / "report.md").exists() and (folder / "report.html").exists()
 
 
 @pytest.mark.parametrize("i", range(len(blocks({"python"}))))

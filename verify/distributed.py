@@ -167,8 +167,8 @@ def search_task(ref: str, budget, seed: int, db_files: dict, plugins: list, repr
 
 def run_searches(client, jobs: list[tuple[str, int]], budget, db: Path | None, plugins: list,
                  on_result=None, reproduce: str | None = None) -> tuple[list, Run]:
-    """Run one search per (ref, seed) of ``jobs`` on the cluster; results in the order of
-    ``jobs`` (finished ones only when interrupted).  ``db``: the folder holding one database folder
+    """Run one search per (ref, seed) of ``jobs`` on the cluster (``budget``: one for all, or a
+    list with one per job); results in the order of ``jobs`` (finished ones only when interrupted).  ``db``: the folder holding one database folder
     per claim (entries sent with each task, new entries written back); ``on_result(k, result)``
     is called as each search finishes."""
     from .files import safe_name
@@ -177,10 +177,12 @@ def run_searches(client, jobs: list[tuple[str, int]], budget, db: Path | None, p
     run = Run(cluster=cluster_info(client))
     payload = plugin_payload(plugins)
     futures = {}
+    budgets = budget if isinstance(budget, list) else [budget] * len(jobs)
     for k, (ref, seed) in enumerate(jobs):
         files = read_db(db / safe_name(ref)) if db is not None else {}
         key = f"relu-verify-{k}-{safe_name(ref)}-{seed}-{time.time_ns()}"
-        futures[client.submit(search_task, ref, budget, seed, files, payload, reproduce, key=key, pure=False)] = k
+        futures[client.submit(search_task, ref, budgets[k], seed, files, payload, reproduce, key=key,
+                              pure=False)] = k
     results: dict[int, object] = {}
     try:
         for fut in distributed.as_completed(list(futures)):

@@ -63,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("file", help="an instance file (README, 'Instance files'; examples/ has some)")
     pc.add_argument("--json", action="store_true", help="print the verdict as JSON")
     pc.add_argument("--max-prec", type=int, help="highest ball precision in bits (default 1024)")
-    pr = sub.add_parser("search", help="search one claim (or mutant) for a certified counterexample")
+    dask = argparse.ArgumentParser(add_help=False)
+    dask.add_argument("--jobs", type=int, metavar="N", help="run on a local Dask cluster of N worker processes "
+                      "(extra relu-verify[distributed]); search: N seeds of the claim side by side")
+    dask.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster (default "
+                      "$DASK_SCHEDULER_ADDRESS when --jobs is not given)")
+    pr = sub.add_parser("search", parents=[dask], help="search one claim (or mutant) for a certified counterexample")
     pr.add_argument("claim", help="CLAIM[@VARIANT...][~MUTANT]")
     pr.add_argument("--examples", type=int, help="examples to try (default: the profile's)")
     pr.add_argument("--seconds", help="time budget in seconds (default: the profile's)")
@@ -74,10 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--reproduce", metavar="BLOB", help="replay a report's @reproduce_failure(...) line")
     pr.add_argument("--max-memory", default="8G", metavar="SIZE", help="memory budget of the run beyond start-up "
                     "(default 8G); an example that hits it counts as UNKNOWN")
-    ps = sub.add_parser("suite", help="search every claim and every mutant (the main job)")
+    ps = sub.add_parser("suite", parents=[dask], help="search every claim and every mutant (the main job)")
     ps.add_argument("--profile", choices=("ci", "dev", "thorough"), default="ci",
                     help="budget per claim: ci (default, a few minutes in all), dev, thorough")
     ps.add_argument("--claims", help="glob over claim and mutant ids, e.g. 'cjrr21.gd-*'")
+    ps.add_argument("--examples", type=int, help="examples per claim (default: the profile's)")
+    ps.add_argument("--seconds", help="time budget per claim in seconds (default: the profile's)")
     ps.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
     ps.add_argument("--out", help="report folder (default reports/<timestamp>/)")
     ps.add_argument("--max-memory", default="8G", metavar="SIZE", help="memory budget of the run beyond start-up "

@@ -76,8 +76,72 @@ def _line(k: int, n: int, r) -> str:
             f"{int(r.counterexample is not None)} counterexample(s), {r.seconds:.1f} s: {r.outcome}")
 
 
+def _dask_target(args) -> tuple[int | None, str | None] | None:
+    """(jobs, scheduler) when the run goes to Dask (--jobs, --scheduler or $DASK_SCHEDULER_ADDRESS)."""
+    import os
+
+    jobs, scheduler = getattr(args, "jobs", None), getattr(args, "scheduler", None)
+    if jobs is not None and jobs < 1:
+        raise InputError(f"must be a positive number of worker processes, got {jobs}", "--jobs")
+    if jobs is None and scheduler is None:
+        scheduler = os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    return None if jobs is None and scheduler is None else (jobs, scheduler)
+
+
+def _run_dask(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, db: Path,
+              profile: str | None, reproduce: str | None, target, split: bool = False):
+    """`_run` on a Dask cluster (`verify.distributed`): one task per claim, or -- ``split``, for
+    ``search`` -- the claim's budget split over one seed per worker thread (sub-search k has run
+    seed seed + 10⁶k; results merged in seed order)."""
+    from datetime import datetime, timezone
+
+    from .. import distributed, report
+    from ..registry import USER_PLUGINS
+    from ..searching import run_report
+
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    client, close = distributed.connect(*target)
+    try:
+        n = max(1, distributed.cluster_info(client)["threads"]) if split else 1
+        if split:
+            budgets = distributed.split_budget(budget, n)
+            jobs = [(refs[0], seed + 10 ** 6 * k) for k in range(len(budgets))]
+        else:
+            budgets, jobs = None, [(ref, seed) for ref in refs]
+
+        def done(k, r):
+            print(_line(k + 1, len(jobs), r), file=sys.stderr, flush=True)
+
+        results, run = distributed.run_searches(client, jobs, budget if budgets is None else budgets, db,
+                                                list(USER_PLUGINS), done, reproduce)
+    finally:
+        close()
+    if split and results:
+        results = [distributed.merge_results(results)]
+    if run.interrupted:
+        print(f"relu-verify: interrupted after {len(results)} of {len(jobs)} searches; cancelled the cluster's "
+              "tasks; writing the partial report", file=sys.stderr)
+    doc = run_report(command, argv, results, profile=profile, budget=budget, seed=seed, started=started,
+                     seconds=time.perf_counter() - t0, database="hypothesis-db", witness_name=report.witness_name)
+    doc["cluster"] = {**run.cluster, "rescheduled": run.rescheduled}
+    if run.interrupted:
+        done_ids = {r.id for r in results}
+        doc["interrupted"] = {"finished": len(results), "planned": len(refs),
+                              "not_run": [r for r in refs if r not in done_ids]}
+    report.write(out, doc)
+    if db != out / "hypothesis-db":
+        import shutil
+
+        for r in results:
+            src = db / report.safe_name(r.id)
+            if src.is_dir():
+                shutil.copytree(src, out / "hypothesis-db" / src.name, dirs_exist_ok=True)
+    return results, doc, run.interrupted
+
+
 def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path, db: Path, profile: str | None,
-         reproduce: str | None = None):
+         reproduce: str | None = None, target=None):
     """`_searches` with the objects alive before them frozen out of the garbage collector: the
     modules, claims and engines loaded so far outlive the run, and a full collection during the
     searches (Hypothesis makes many short-lived objects) then scans only what the searches made
@@ -87,6 +151,9 @@ def _run(command: str, argv: list, refs: list[str], budget, seed: int, out: Path
 
     import hypothesis  # noqa: F401 -- loaded before the freeze, like every claim module
 
+    if target is not None:
+        return _run_dask(command, argv, refs, budget, seed, out, db, profile, reproduce, target,
+                         split=command == "search")
     gc.freeze()
     try:
         return _searches(command, argv, refs, budget, seed, out, db, profile, reproduce)
@@ -182,6 +249,18 @@ def _print_findings(results):
             print("\n" + format_verdict(r.counterexample.verdict))
 
 
+def _budget(args, base):
+    """The profile's budget with --examples / --seconds in place of its own."""
+    from ..budget import parse_seconds
+    from ..searching import Budget
+
+    budget = Budget(base.examples if args.examples is None else args.examples,
+                    base.seconds if args.seconds is None else parse_seconds(args.seconds))
+    if budget.examples < 1:
+        raise InputError(f"must be at least 1, got {budget.examples}", "--examples")
+    return budget
+
+
 def cmd_search(args) -> int:
     from ..registry import resolve
     from ..searching import PROFILES, Budget
@@ -191,16 +270,13 @@ def cmd_search(args) -> int:
     resolve(args.claim)  # an unknown id or a malformed blob is bad input: fail before creating a report folder
     if args.reproduce is not None:
         parse_reproduce(args.reproduce)
-    base = PROFILES[args.profile]
-    from ..budget import parse_seconds
-
-    budget = Budget(base.examples if args.examples is None else args.examples,
-                    base.seconds if args.seconds is None else parse_seconds(args.seconds))
-    if budget.examples < 1:
-        raise InputError(f"must be at least 1, got {budget.examples}", "--examples")
+    budget = _budget(args, PROFILES[args.profile])
+    target = _dask_target(args)
+    if target is not None and args.reproduce is not None:
+        raise InputError("a replay runs one search: drop --jobs/--scheduler", "--reproduce")
     out, db = _out_dir(args.out)
     results, doc, interrupted = _run("search", args.argv, [args.claim], budget, args.seed, out, db, None,
-                                     args.reproduce)
+                                     args.reproduce, target)
     if interrupted:
         print(f"report (partial, interrupted): {out / 'report.md'}")
         return 130
@@ -244,9 +320,11 @@ def cmd_suite(args) -> int:
     refs += [m for m in verify.all_mutants() if fnmatch.fnmatch(m, pattern)]
     if not refs:
         raise InputError(f"no claim or mutant matches {pattern!r}", "--claims")
-    budget = PROFILES[args.profile]
+    budget = _budget(args, PROFILES[args.profile])
+    target = _dask_target(args)
     out, db = _out_dir(args.out)
-    results, doc, interrupted = _run("suite", args.argv, refs, budget, args.seed, out, db, args.profile)
+    results, doc, interrupted = _run("suite", args.argv, refs, budget, args.seed, out, db, args.profile,
+                                     target=target)
     console().print(_table(f"relu-verify suite --profile {args.profile} (seed {args.seed}; per claim ≤ "
                             f"{budget.examples} examples, ≤ {budget.seconds:g} s)", results))
     _print_findings(results)

@@ -164,7 +164,7 @@ def header_items(report: dict) -> list[tuple[str, str, bool]]:
     budget = report.get("budget") or {}
     versions = report.get("versions") or {}
     db = report.get("database")
-    return [
+    items = [
         ("command", command_line(report), True),
         ("profile", str(report.get("profile") or "—"), False),
         ("seed", "—" if report.get("seed") is None else str(report["seed"]), False),
@@ -178,6 +178,14 @@ def header_items(report: dict) -> list[tuple[str, str, bool]]:
                                [(report.get("tool", "relu-verify"), report.get("version", "?")), *versions.items()]),
          False),
     ]
+    cluster = report.get("cluster")
+    if cluster:
+        text = f"Dask, {cluster.get('workers')} workers, {cluster.get('threads')} threads ({cluster.get('scheduler')})"
+        reruns = cluster.get("rescheduled") or {}
+        if reruns:
+            text += "; rerun after a worker died: " + "; ".join(f"{k} ({v})" for k, v in sorted(reruns.items()))
+        items.insert(5, ("cluster", text, False))
+    return items
 
 
 SUMMARY_COLUMNS = ("claim", "provenance", "examples", "certified", "unknown", "decided", "counterexamples",
