@@ -8,7 +8,8 @@ mutant) and, for each one:
    steers again with its cached slack, but is never evaluated again; nor is an instance Hypothesis
    replays while shrinking.  The cache lives for one search: one claim/mutant, one set of variants.
 1. **screens** it: the claim is evaluated once at ``SCREEN_BITS`` = 53 bits (the float64
-   significand).  The midpoints of the relations' margins, as floats, give the *relative slack*
+   significand; on large instances of a claim with a fast-ball path, ``Claim.fast``, on the
+   fast-ball rung of `verify.checking` first).  The midpoints of the relations' margins, as floats, give the *relative slack*
 
        slack = margin / (1 + |lhs| + |rhs|)        for ≤ < ≥ >   (margin oriented: ≥ 0 holds)
        slack = −|lhs − rhs| / (1 + |lhs| + |rhs|)  for =
@@ -243,8 +244,9 @@ def relative_slack(relations: list[Relation], hypotheses=()) -> float | None:
 
 
 def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
-    """The 53-bit screening evaluation: (status, relative slack); (None, None) where it is
-    skipped (box measures in d ≥ 2, whose ball engine is slow) or cannot decide an order."""
+    """The 53-bit screening evaluation -- on large instances of a claim with a fast-ball path
+    (``Claim.fast``), the fast-ball rung first: (status, relative slack); (None, None) where it
+    is skipped (box measures in d ≥ 2, whose ball engine is slow) or cannot decide an order."""
     status, _, slack, _ = _screen(ref, inst)
     return status, slack
 
@@ -252,17 +254,25 @@ def screen(ref: str, inst: Instance) -> tuple[Status | None, float | None]:
 def _screen(ref: str, inst: Instance) -> tuple[Status | None, bool, float | None, bool]:
     """`screen` with the vacuity of a HOLDS and whether the claim was evaluated at all:
     (status, vacuous, slack, evaluated)."""
-    from .checking import _evaluate
+    from .checking import _evaluate, fast_worthwhile
+    from .numbers import FAST
     from .registry import resolve
 
     m = inst.measure
     if m is not None and m.d >= 2 and not isinstance(m, Empirical):
         return None, False, None, False
     claim, mutant, variants = resolve(ref, inst.variants)
+    # on large instances of a claim with a fast-ball path, the screen is that path
+    prec = FAST if claim.fast and fast_worthwhile(inst) else SCREEN_BITS
     try:
-        status, vacuous, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
+        status, vacuous, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, prec)
     except Undecided:
-        return None, False, None, True
+        if prec == SCREEN_BITS:
+            return None, False, None, True
+        try:
+            status, vacuous, relations, hypotheses, _ = _evaluate(claim, mutant, inst, variants, SCREEN_BITS)
+        except Undecided:
+            return None, False, None, True
     return status, vacuous, relative_slack(relations, hypotheses), True
 
 

@@ -115,3 +115,21 @@ def test_fast_rung_refuses_non_empirical_measures():
     prob = Problem(net, Constant(fmpq(0)), BoxMeasure(((fmpq(0), fmpq(1)),)))
     with pytest.raises(verify.numbers.Undecided):
         risk_and_gradient(prob, prec=FAST)
+
+
+def test_the_screen_takes_the_fast_rung_on_large_instances(monkeypatch):
+    from verify import checking, searching
+
+    seen = []
+    real = checking._evaluate
+
+    def spy(claim, mutant, inst, variants, prec, independent=False):
+        seen.append(prec)
+        return real(claim, mutant, inst, variants, prec, independent)
+
+    monkeypatch.setattr(checking, "_evaluate", spy)
+    status, _ = searching.screen("gsgd19.conservation~no-bias", Instance.from_json(_conservation_instance()))
+    assert seen[0] == FAST and status == verify.Status.VIOLATED
+    seen.clear()
+    searching.screen("gsgd19.conservation~no-bias", Instance.from_json(_conservation_instance(n=2)))
+    assert seen == [searching.SCREEN_BITS]
