@@ -321,19 +321,11 @@ def matmul(A: FastBall, B: FastBall, bias: FastBall | None = None) -> FastBall:
     absA, absB = A.absmid(), B.absmid()
     prep_a = A.rad is not None if (A.rad is None) != (B.rad is None) else A.mid.size <= B.mid.size
     if prep_a:  # (R_A + γ|M_A| + η)|M_B| + (|M_A| + R_A)R_B
-        P = absA * g if absA is A.mid or B.rad is not None else np.multiply(absA, g, out=absA)
-        if A.rad is not None:
-            P += A.rad
-        P += ETA_F
-        terms = [P @ absB]
+        terms = [_factor(A, absA, g, reuse=B.rad is None) @ absB]
         if B.rad is not None:
             terms.append((absA + A.rad if A.rad is not None else absA) @ B.rad)
     else:  # |M_A|(R_B + γ|M_B| + η) + R_A(|M_B| + R_B)
-        P = absB * g if absB is B.mid or A.rad is not None else np.multiply(absB, g, out=absB)
-        if B.rad is not None:
-            P += B.rad
-        P += ETA_F
-        terms = [absA @ P]
+        terms = [absA @ _factor(B, absB, g, reuse=A.rad is None)]
         if A.rad is not None:
             terms.append(A.rad @ (absB + B.rad if B.rad is not None else absB))
     if bias is not None:
@@ -343,6 +335,16 @@ def matmul(A: FastBall, B: FastBall, bias: FastBall | None = None) -> FastBall:
         S = S + t
     rad = _upper(S, _consts("matmul", len(terms), n))
     return FastBall(mid, rad)  # checked where it matters: relu, bounds, to_arb
+
+
+def _factor(X: FastBall, absX: np.ndarray, g: float, reuse: bool) -> np.ndarray:
+    """fl(fl(fl(g|M_X|) + R_X) + η) ≥ (1 − u)³(R_X + γ|M_X|) (`matmul`); ``reuse``: |M_X| is a
+    scratch array the caller no longer needs (never ``X.mid`` itself)."""
+    P = np.multiply(absX, g, out=absX) if reuse and absX is not X.mid else absX * g
+    if X.rad is not None:
+        P += X.rad
+    P += ETA_F
+    return P
 
 
 def _bias_term(bias: FastBall) -> np.ndarray:
