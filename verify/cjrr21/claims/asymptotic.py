@@ -1,0 +1,161 @@
+"""Infinite-horizon certificates of cjrr21 claims 15 (gd-risk-to-zero) and 16 (gf-lyapunov-integral).
+
+**Claim 15, the sublevel-region certificate** [DERIVED] (proofs_notes/cjrr21.md#gd-risk-to-zero).  For a
+constant step γ > 0 and an exact GD iterate Θ_m with
+
+    γ · λ[(1 + dM²)V(Θ_m) + 2] ≤ 1          (i.e. γ ≤ γ̄(Θ_m) := 1/(λ[(1 + dM²)V(Θ_m) + 2])),
+
+the sublevel set R = {θ : V(θ) ≤ V(Θ_m)} is forward-invariant under θ ↦ θ − γ𝒢(θ) and on R
+
+    V(θ − γ𝒢(θ)) ≤ V(θ) − 4γℒ(θ)
+
+(one-step expansion + gradient bound K(θ) ≤ 4λ[(1 + dM²)V(θ) + 2] ≤ 1/γ·4 on R), so
+Σ_{n≥m} ℒ(Θ_n) ≤ (V(Θ_m) − 2ξ²)/(4γ) < ∞ and ℒ(Θ_n) → 0.  For m = 0 this is the [DERIVED] theorem with its
+hypothesis γ ≤ γ̄ certified on the instance ("theorem route"); for m > 0 the region is entered after m
+certified exact GD steps ("region-entry route").  Only exact rational numbers decide (``sign`` of an fmpq), and
+every certificate is re-checked by ``recheck``: Python `fractions.Fraction` arithmetic, with λ and M recomputed
+from the measure's data (box, atoms and weights, density pieces) rather than by the measure's methods.
+
+**Claim 16, the theorem route** [DERIVED].  Along every absolutely continuous solution of Θ_t = Θ_0 − ∫𝒢(Θ_u)du,
+d/dt V(Θ_t) = −⟨∇V, 𝒢⟩(Θ_t) = −8ℒ(Θ_t) a.e. because ⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) holds at **every** θ (claim 2, for
+every finite μ with bounded support, every ReLU′(0), loss scale s); integrating gives the statement.  Its
+hypotheses (one hidden layer, constant target, a finite measure with bounded support) are certified on the
+instance; the identity is re-checked exactly at the computed GD iterates, and the flow enclosure on the
+default horizon ``default_horizon`` is a consistency check that could only contradict it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from flint import fmpq
+
+from ...errors import SoundnessError
+from ...numbers import sign, to_json
+from ...problems import BoxMeasure, Density, Empirical
+from .common import V
+
+
+@dataclass
+class RegionCertificate:
+    """γλ[(1 + dM²)V(Θ_m) + 2] ≤ 1 at the exact GD iterate Θ_m (``theta``), γ > 0."""
+
+    m: int
+    theta: list
+    xi: object
+    gamma: object
+    lam: object
+    M: object
+    d: int
+    V_m: object
+    load: object  # γλ[(1 + dM²)V(Θ_m) + 2], certified ≤ 1
+
+    @property
+    def bound(self):
+        """B = (V(Θ_m) − 2ξ²)/(4γ) ≥ Σ_{n≥m} ℒ(Θ_n)."""
+        return (self.V_m - 2 * self.xi * self.xi) / (4 * self.gamma)
+
+
+def region_load(theta, xi, gamma, lam, M, d):
+    """(V(θ), γλ[(1 + dM²)V(θ) + 2])."""
+    v = V(theta, xi)
+    return v, gamma * lam * ((1 + d * M * M) * v + 2)
+
+
+def certify_region(m, theta, xi, gamma, lam, M, d) -> RegionCertificate | None:
+    """The certificate at Θ_m = ``theta`` if γ > 0 and the load ≤ 1 are certified (exact signs), else None."""
+    v, load = region_load(theta, xi, gamma, lam, M, d)
+    if sign(gamma) != 1 or sign(1 - load) not in (0, 1):
+        return None
+    return RegionCertificate(m, list(theta), xi, gamma, lam, M, d, v, load)
+
+
+# --------------------------------------------------------------------------------------------
+# the independent re-check (Python fractions; λ and M from the measure's data)
+
+
+def _F(x) -> Fraction | None:
+    if isinstance(x, fmpq):
+        return Fraction(int(x.p), int(x.q))
+    if isinstance(x, (int, Fraction)):
+        return Fraction(x)
+    return None
+
+
+def measure_lambda_M(measure):
+    """(λ, M) as Fractions from the measure's data, or None for a kind this path does not know."""
+    if isinstance(measure, BoxMeasure):
+        box = [(_F(a), _F(b)) for a, b in measure.box]
+        vol = Fraction(1)
+        for a, b in box:
+            vol *= b - a
+        return (Fraction(1) if measure.normalized else vol), max(max(abs(a), abs(b)) for a, b in box)
+    if isinstance(measure, Empirical):
+        lam = sum((_F(w) for w in measure.weights), Fraction(0))
+        return lam, max(abs(_F(t)) for p in measure.points for t in p)
+    if isinstance(measure, Density):
+        lam = Fraction(0)
+        for lo, hi, coeffs in measure.pieces:
+            lo, hi = _F(lo), _F(hi)
+            lam += sum((_F(c) * (hi ** (k + 1) - lo ** (k + 1)) / (k + 1) for k, c in enumerate(coeffs)), Fraction(0))
+        return lam, max(abs(_F(measure.pieces[0][0])), abs(_F(measure.pieces[-1][1])))
+    return None
+
+
+def recheck(cert: RegionCertificate, measure) -> tuple | None:
+    """Re-check ``cert`` in Python fractions: λ and M recomputed from the measure's data, V(Θ_m) =
+    Σθ_k² + (θ_𝔡 − 2ξ)²; returns (γ, γλ[(1 + dM²)V + 2]) as Fractions, or None where this path does not
+    apply (a measure kind it does not know, a non-rational number)."""
+    lm = measure_lambda_M(measure)
+    th = [_F(t) for t in cert.theta]
+    xi, g = _F(cert.xi), _F(cert.gamma)
+    if lm is None or None in th or xi is None or g is None:
+        return None
+    lam, M = lm
+    v = sum((t * t for t in th), Fraction(0)) + (th[-1] - 2 * xi) ** 2
+    return g, g * lam * ((1 + cert.d * M * M) * v + 2)
+
+
+def certificate_relations(ev, cert: RegionCertificate, route: str):
+    """The relations that carry ``cert`` (its exact test and its re-check), and the verdict's note
+    naming the route that decided."""
+    from ...framework import relation, undecidable
+
+    m = cert.m
+    name = (f"certificate of lim ℒ(Θ_n) = 0 ({route}): γ·λ[(1 + dM²)V(Θ_{m}) + 2] ≤ 1 at the exact GD iterate "
+            f"Θ_{m}, so R = {{V ≤ V(Θ_{m})}} is forward-invariant, V(Θ_(n+1)) ≤ V(Θ_n) − 4γℒ(Θ_n) for n ≥ {m} and "
+            f"Σ_(n≥{m}) ℒ(Θ_n) ≤ (V(Θ_{m}) − 2ξ²)/(4γ) ([DERIVED] theorem, proofs_notes/cjrr21.md#gd-risk-to-zero)")
+    rels = [relation(name, cert.load, "≤", fmpq(1)), relation("γ > 0 (the constant step)", cert.gamma, ">", fmpq(0))]
+    again = recheck(cert, ev.inst.measure)
+    if again is None:
+        rels.append(undecidable("independent re-check of the certificate", "no independent path for this measure "
+                                "kind or number type"))
+    elif not (again[0] > 0 and again[1] <= 1):
+        raise SoundnessError(f"cjrr21.gd-risk-to-zero: the Python-fractions re-check rejects the certificate at "
+                             f"Θ_{m} that exact fmpq arithmetic accepted")
+    else:
+        rels.append(relation("independent re-check (Python fractions; λ, M recomputed from the measure's data): "
+                             f"γ·λ[(1 + dM²)V(Θ_{m}) + 2] ≤ 1", again[1], "≤", fmpq(1)))
+    ev.notes.append(f"decided by the {route}: the region R = {{V ≤ V(Θ_{m})}} with V(Θ_{m}) = {to_json(cert.V_m)} "
+                    f"(load γλ[(1 + dM²)V + 2] = {to_json(cert.load)} ≤ 1) is entered after {m} exact GD steps; "
+                    f"certified bound Σ_(n≥{m}) ℒ(Θ_n) ≤ {to_json(cert.bound)}, hence min_(m≤k<n) ℒ(Θ_k) ≤ "
+                    "bound/(n − m) and ℒ(Θ_n) → 0 (a [DERIVED] theorem applied with its hypotheses certified on the "
+                    "instance; says nothing about the paper's constant)")
+    ev.engines.add("region-certificate-exact+fractions")
+    return rels
+
+
+# --------------------------------------------------------------------------------------------
+# claim 16
+
+
+def default_horizon(gbar):
+    """T when params.T is absent: min(γ̄, 1/16) with γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2]), the time scale of the
+    field near Θ_0 (one GD step of the largest certified size), capped so the enclosure stays cheap."""
+    cap = fmpq(1, 16)
+    return gbar if gbar < cap else cap
+
+
+DEFAULT_FLOW_STEPS = 400
+"""Step limit of the flow enclosure on the default horizon (params.max_steps overrides it)."""
