@@ -41,8 +41,13 @@ def test_theorem_route_decides_and_names_itself(inst):
     assert v.status == Status.HOLDS and not v.vacuous
     assert v.relations[0].name.startswith("certificate of lim ℒ(Θ_n) = 0 (theorem route")
     assert any(n.startswith("decided by the theorem route") for n in v.notes)
-    # the default step is γ̄ itself: the load is exactly 1, checked in fmpq and again in fractions
-    assert v.relations[0].lhs == 1 and v.relations[2].lhs == 1 and v.relations[2].status == Status.HOLDS
+    # the default step is γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2]): the load γ̄λ[(1 + dM²)(V(Θ_0) − 2ξ²) + 2] is
+    # 1 − 2ξ²(1 + dM²)γ̄λ, checked in fmpq and again in fractions
+    i = Instance.from_json(inst)
+    lam, M, xi, d = i.measure.total_mass(), i.measure.coordinate_bound(), i.target.constant, i.net.d
+    gbar = 1 / (lam * ((1 + d * M * M) * oracle_V(i.net.theta, xi) + 2))
+    assert v.relations[0].lhs == 1 - 2 * xi * xi * (1 + d * M * M) * gbar * lam == v.relations[2].lhs
+    assert v.relations[2].status == Status.HOLDS
 
 
 def test_lambda_M_recomputed_from_the_measures_data():
@@ -54,10 +59,10 @@ def test_lambda_M_recomputed_from_the_measures_data():
 
 def test_certificate_rechecks_and_tampering_is_caught():
     cert, m = _cert_of(DESIGN)
-    assert cert is not None and cert.load == 1
+    assert cert is not None and cert.load < 1
     g, load = recheck(cert, m)
-    assert load == 1 and g > 0
-    bigger = dataclasses.replace(cert, gamma=cert.gamma * fmpq(101, 100))  # a larger step: load 101/100
+    assert load == F(int(cert.load.p), int(cert.load.q)) and g > 0
+    bigger = dataclasses.replace(cert, gamma=cert.gamma / cert.load * fmpq(101, 100))  # load 101/100
     assert recheck(bigger, m)[1] == F(101, 100)
     moved = dataclasses.replace(cert, theta=[t + 1 for t in cert.theta])  # another point: V larger
     assert recheck(moved, m)[1] > 1
@@ -66,7 +71,7 @@ def test_certificate_rechecks_and_tampering_is_caught():
 
     ev = Evaluation(Instance.from_json(DESIGN), {}, None)
     with pytest.raises(SoundnessError):
-        certificate_relations(ev, dataclasses.replace(cert, gamma=cert.gamma * 2), "tampered")
+        certificate_relations(ev, bigger, "tampered")
 
 
 def test_non_convergent_instances_are_never_a_nonvacuous_holds():
@@ -90,17 +95,17 @@ def test_non_convergent_instances_are_never_a_nonvacuous_holds():
 
 
 def test_region_entry_after_exact_steps():
-    """γ = 1/10 > γ̄(Θ_0) = 1/70: the region {V ≤ V(Θ_m)} with γλ[(1 + dM²)V + 2] ≤ 1 is entered at m = 7,
+    """γ = 1/10 > γ̄(Θ_0) = 1/70: the region {V ≤ V(Θ_m)} with γλ[(1 + dM²)(V − 2ξ²) + 2] ≤ 1 is entered at m = 5,
     an exact GD iterate, re-checked inside the 256-bit ball run from Θ_0."""
     inst = {"network": {"widths": [1, 1, 1], "theta": ["1/4", "0", "1/4", "5"]},
             "target": {"kind": "constant", "value": "1"}, "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
             "params": {"gamma": "1/10", "steps": 10, "step_bound": "1/10"}}
     v = verify.check(RISK + "@step-paper", inst)
     assert v.status == Status.HOLDS and not v.vacuous
-    assert "region-entry route (after 7 exact GD steps)" in v.relations[0].name
+    assert "region-entry route (after 5 exact GD steps)" in v.relations[0].name
     assert all(r.status == Status.HOLDS for r in v.relations) and len(v.relations) == 4
-    # with 6 steps the region is not reached: UNKNOWN, never HOLDS
-    v = verify.check(RISK + "@step-paper", dict(inst, params={**inst["params"], "steps": 6}))
+    # with 4 steps the region is not reached: UNKNOWN, never HOLDS
+    v = verify.check(RISK + "@step-paper", dict(inst, params={**inst["params"], "steps": 4}))
     assert v.status == Status.UNKNOWN
 
 

@@ -3,13 +3,14 @@
 **Claim 15, the sublevel-region certificate** [DERIVED] (proofs_notes/cjrr21.md#gd-risk-to-zero).  For a
 constant step γ > 0 and an exact GD iterate Θ_m with
 
-    γ · λ[(1 + dM²)V(Θ_m) + 2] ≤ 1          (i.e. γ ≤ γ̄(Θ_m) := 1/(λ[(1 + dM²)V(Θ_m) + 2])),
+    γ · λ[(1 + dM²)(V(Θ_m) − 2ξ²) + 2] ≤ 1      (implied by γ ≤ γ̄(Θ_m) := 1/(λ[(1 + dM²)V(Θ_m) + 2])),
 
 the sublevel set R = {θ : V(θ) ≤ V(Θ_m)} is forward-invariant under θ ↦ θ − γ𝒢(θ) and on R
 
     V(θ − γ𝒢(θ)) ≤ V(θ) − 4γℒ(θ)
 
-(one-step expansion + gradient bound K(θ) ≤ 4λ[(1 + dM²)V(θ) + 2] ≤ 1/γ·4 on R), so
+(one-step expansion + gradient bound with K(θ) = 4λ[(1 + dM²)‖h‖² + 2], where the hidden part h of θ has
+‖h‖² = V(θ) − 2ξ² − 2(𝔠 − ξ)² ≤ V(Θ_m) − 2ξ² on R, so γK(θ) ≤ 4), so
 Σ_{n≥m} ℒ(Θ_n) ≤ (V(Θ_m) − 2ξ²)/(4γ) < ∞ and ℒ(Θ_n) → 0.  For m = 0 this is the [DERIVED] theorem with its
 hypothesis γ ≤ γ̄ certified on the instance ("theorem route"); for m > 0 the region is entered after m
 certified exact GD steps ("region-entry route").  Only exact rational numbers decide (``sign`` of an fmpq), and
@@ -39,7 +40,7 @@ from .common import V
 
 @dataclass
 class RegionCertificate:
-    """γλ[(1 + dM²)V(Θ_m) + 2] ≤ 1 at the exact GD iterate Θ_m (``theta``), γ > 0."""
+    """γλ[(1 + dM²)(V(Θ_m) − 2ξ²) + 2] ≤ 1 at the exact GD iterate Θ_m (``theta``), γ > 0."""
 
     m: int
     theta: list
@@ -49,7 +50,7 @@ class RegionCertificate:
     M: object
     d: int
     V_m: object
-    load: object  # γλ[(1 + dM²)V(Θ_m) + 2], certified ≤ 1
+    load: object  # γλ[(1 + dM²)(V(Θ_m) − 2ξ²) + 2], certified ≤ 1
 
     @property
     def bound(self):
@@ -58,9 +59,9 @@ class RegionCertificate:
 
 
 def region_load(theta, xi, gamma, lam, M, d):
-    """(V(θ), γλ[(1 + dM²)V(θ) + 2])."""
+    """(V(θ), γλ[(1 + dM²)(V(θ) − 2ξ²) + 2])."""
     v = V(theta, xi)
-    return v, gamma * lam * ((1 + d * M * M) * v + 2)
+    return v, gamma * lam * ((1 + d * M * M) * (v - 2 * xi * xi) + 2)
 
 
 def certify_region(m, theta, xi, gamma, lam, M, d) -> RegionCertificate | None:
@@ -105,7 +106,7 @@ def measure_lambda_M(measure):
 
 def recheck(cert: RegionCertificate, measure) -> tuple | None:
     """Re-check ``cert`` in Python fractions: λ and M recomputed from the measure's data, V(Θ_m) =
-    Σθ_k² + (θ_𝔡 − 2ξ)²; returns (γ, γλ[(1 + dM²)V + 2]) as Fractions, or None where this path does not
+    Σθ_k² + (θ_𝔡 − 2ξ)²; returns (γ, γλ[(1 + dM²)(V − 2ξ²) + 2]) as Fractions, or None where this path does not
     apply (a measure kind it does not know, a non-rational number)."""
     lm = measure_lambda_M(measure)
     th = [_F(t) for t in cert.theta]
@@ -114,7 +115,7 @@ def recheck(cert: RegionCertificate, measure) -> tuple | None:
         return None
     lam, M = lm
     v = sum((t * t for t in th), Fraction(0)) + (th[-1] - 2 * xi) ** 2
-    return g, g * lam * ((1 + cert.d * M * M) * v + 2)
+    return g, g * lam * ((1 + cert.d * M * M) * (v - 2 * xi * xi) + 2)
 
 
 def certificate_relations(ev, cert: RegionCertificate, route: str):
@@ -123,7 +124,7 @@ def certificate_relations(ev, cert: RegionCertificate, route: str):
     from ...framework import relation, undecidable
 
     m = cert.m
-    name = (f"certificate of lim ℒ(Θ_n) = 0 ({route}): γ·λ[(1 + dM²)V(Θ_{m}) + 2] ≤ 1 at the exact GD iterate "
+    name = (f"certificate of lim ℒ(Θ_n) = 0 ({route}): γ·λ[(1 + dM²)(V(Θ_{m}) − 2ξ²) + 2] ≤ 1 at the exact GD iterate "
             f"Θ_{m}, so R = {{V ≤ V(Θ_{m})}} is forward-invariant, V(Θ_(n+1)) ≤ V(Θ_n) − 4γℒ(Θ_n) for n ≥ {m} and "
             f"Σ_(n≥{m}) ℒ(Θ_n) ≤ (V(Θ_{m}) − 2ξ²)/(4γ) ([DERIVED] theorem, proofs_notes/cjrr21.md#gd-risk-to-zero)")
     rels = [relation(name, cert.load, "≤", fmpq(1)), relation("γ > 0 (the constant step)", cert.gamma, ">", fmpq(0))]
@@ -136,9 +137,9 @@ def certificate_relations(ev, cert: RegionCertificate, route: str):
                              f"Θ_{m} that exact fmpq arithmetic accepted")
     else:
         rels.append(relation("independent re-check (Python fractions; λ, M recomputed from the measure's data): "
-                             f"γ·λ[(1 + dM²)V(Θ_{m}) + 2] ≤ 1", again[1], "≤", fmpq(1)))
+                             f"γ·λ[(1 + dM²)(V(Θ_{m}) − 2ξ²) + 2] ≤ 1", again[1], "≤", fmpq(1)))
     ev.notes.append(f"decided by the {route}: the region R = {{V ≤ V(Θ_{m})}} with V(Θ_{m}) = {to_json(cert.V_m)} "
-                    f"(load γλ[(1 + dM²)V + 2] = {to_json(cert.load)} ≤ 1) is entered after {m} exact GD steps; "
+                    f"(load γλ[(1 + dM²)(V − 2ξ²) + 2] = {to_json(cert.load)} ≤ 1) is entered after {m} exact GD steps; "
                     f"certified bound Σ_(n≥{m}) ℒ(Θ_n) ≤ {to_json(cert.bound)}, hence min_(m≤k<n) ℒ(Θ_k) ≤ "
                     "bound/(n − m) and ℒ(Θ_n) → 0 (a [DERIVED] theorem applied with its hypotheses certified on the "
                     "instance; says nothing about the paper's constant)")

@@ -253,7 +253,7 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
         cert = certify_region(0, net.theta, xi, gamma, lam, M, net.d)
         if cert is not None:
             hyp = _risk_hypothesis(ev, step_rule, gamma, gbar, lam, cert)
-            return certificate_relations(ev, cert, "theorem route (γ ≤ γ̄ at Θ_0)"), hyps0 + [hyp]
+            return certificate_relations(ev, cert, "theorem route (at Θ_0)"), hyps0 + [hyp]
     _need_measure(ev)
     if not (ev.exact and ev.inst.is_exact()):
         raise Undecided("the periodic-orbit search runs in exact arithmetic only")
