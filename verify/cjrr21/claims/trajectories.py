@@ -3,10 +3,13 @@
 * 11–14. gd-lyapunov-decrease, gd-bounded, gd-summable, gd-minrate [DERIVED]: finite-horizon
   certificates for Θ_{n+1} = Θ_n − γ_n𝒢(Θ_n) with 0 < γ_n ≤ γ̄ (``gd_trajectory``: exact, rounded
   to a dyadic grid with the V-changes δ_k carried, or balls; P6 drops the step bound);
-* 15. gd-risk-to-zero [ABSTRACT]: ℒ(Θ_n) → 0, UNKNOWN at best, refuted by a certified periodic
-  orbit with positive risk (P7: γ = 1/λ);
-* 16. gf-lyapunov-integral [DERIVED]: V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow
-  (the telescoped discrete identity as evidence; enclosures of the flow by `verify.flows`);
+* 15. gd-risk-to-zero [ABSTRACT]: ℒ(Θ_n) → 0 for a constant step, HOLDS from the sublevel-region
+  certificate of `asymptotic` (at Θ_0: the [DERIVED] theorem with its hypothesis certified; or after m
+  exact GD steps), refuted by a certified periodic orbit with positive risk (P7: γ = 1/λ);
+* 16. gf-lyapunov-integral [DERIVED]: V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow, HOLDS by
+  the [DERIVED] theorem (the identity of claim 2 re-checked exactly at GD iterates; the telescoped
+  discrete identity as evidence; enclosures of the flow by `verify.flows` on params.T or the default
+  horizon as a consistency check);
 * 17. sgd-sure-decrease [DERIVED]: V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path, γ ≤ γ̄ with λ := 1;
 * 18. pure-bias-dynamics [DERIVED]: 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ) when the hidden parameters are 0.
 """
