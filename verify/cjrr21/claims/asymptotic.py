@@ -155,7 +155,7 @@ def default_horizon(gbar):
     """T when params.T is absent: min(γ̄, 1/16) with γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2]), the time scale of the
     field near Θ_0 (one GD step of the largest certified size), capped so the enclosure stays cheap."""
     cap = fmpq(1, 16)
-    return gbar if gbar < cap else cap
+    return gbar if isinstance(gbar, fmpq) and gbar < cap else cap
 
 
 DEFAULT_FLOW_STEPS = 400

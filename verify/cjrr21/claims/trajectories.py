@@ -369,6 +369,16 @@ def _gf_theorem(ev: Evaluation, tr) -> list:
     for k, (net, L, G) in enumerate(zip(tr["nets"], tr["L"], tr["G"])):
         gv = grad_V(net.theta, tr["xi"])
         rels.append(relation(name.replace("{k}", str(k)), sum((a * b for a, b in zip(gv, G)), fmpq(0)), "=", 8 * L))
+    m = ev.inst.measure
+    if ev.exact and tr["L"] and m.d == 1 and not hasattr(m, "points"):
+        # another engine: E1g (per-piece polynomial back-propagation) at Θ_0
+        ev2 = Evaluation(ev.inst, ev.variants, None, independent=True)
+        net0, s = tr["nets"][0], tr["s"]
+        rg = ev2.risk_grad(net0)
+        gv = grad_V(net0.theta, tr["xi"])
+        rels.append(relation("independent re-check of the identity at Θ_0 (engine E1g): ⟨∇V, 𝒢⟩ = 8ℒ",
+                             sum((a * s * b for a, b in zip(gv, rg.G)), fmpq(0)), "=", 8 * s * rg.L))
+        ev.engines.update(e + " (re-check)" for e in ev2.engines)
     if ev.exact and rels and all(r.status == Status.HOLDS for r in rels):
         ev.notes.append("decided by the theorem route: the hypotheses of the [DERIVED] theorem (one hidden layer, "
                         "constant target, a finite measure with bounded support) are certified on the instance; the "
