@@ -154,3 +154,33 @@ def test_random_instances_decided_and_consistent(H, pool, xi, gamma):
     gbar = 1 / (2 * ((1 + 1) * (sum(t * t for t in th) + (th[-1] - 2 * xi) ** 2) + 2))
     assert v.status == Status.HOLDS
     assert v.vacuous == (gamma > gbar)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.integers(1, 3), st.lists(st.fractions(-3, 3, max_denominator=8), min_size=10, max_size=10),
+       st.fractions(-2, 2, max_denominator=8), st.sampled_from(["lebesgue", "uniform", "atoms"]),
+       st.sampled_from(["deriv0-open", "deriv0-closed", "deriv0-half"]), st.sampled_from(["loss-full", "loss-half"]))
+def test_lemma_r_one_step_exactly(H, pool, xi, kind, deriv0, loss):
+    """Lemma R's step, exactly at random θ: with the largest step of load 1, γ = 1/(λ[(1 + dM²)(V(θ) − 2ξ²) + 2]),
+    V(θ − γ𝒢(θ)) ≤ V(θ) − 4γℒ(θ) (exact E1 / atoms, the ReLU′(0) and loss-scale variants)."""
+    from verify.cjrr21.claims.common import V, _rg
+
+    theta = [str(t) for t in pool[:3 * H + 1]]
+    measure = {"lebesgue": {"kind": "lebesgue", "box": [["-1", "2"]]},
+               "uniform": {"kind": "uniform", "box": [["-1", "1/2"]]},
+               "atoms": {"kind": "empirical", "points": [["-1"], ["1/3"], ["2"]], "weights": ["1/2", "1", "1/4"]}}[kind]
+    inst = Instance.from_json({"network": {"widths": [1, H, 1], "theta": theta},
+                               "target": {"kind": "constant", "value": str(xi)}, "measure": measure})
+    from verify.cjrr21.claims.common import COMMON  # noqa: F401  (the variant groups are registered)
+    from verify.registry import resolve
+
+    _, _, variants = resolve(f"cjrr21.gd-risk-to-zero@{deriv0}@{loss}", inst.variants)
+    ev = Evaluation(inst, variants, None)
+    net, x = inst.net, inst.target.constant
+    lam, M = inst.measure.total_mass(), inst.measure.coordinate_bound()
+    gamma = 1 / (lam * ((1 + M * M) * (V(net.theta, x) - 2 * x * x) + 2))
+    cert = certify_region(0, net.theta, x, gamma, lam, M, 1)
+    assert cert is not None and cert.load == 1
+    L, G = _rg(ev, net, variants.get("loss", fmpq(1)))
+    image = [t - gamma * g for t, g in zip(net.theta, G)]
+    assert V(image, x) <= V(net.theta, x) - 4 * gamma * L
