@@ -6,7 +6,7 @@ is reached, per claim.
   decided (theorem route at Θ_0, region entry after m exact steps, periodic orbit, vacuous), seconds per
   check; (b) random d = 1 instances at H = 1, 2, 4 with γ = γ̄(Θ_0)·(1 + 3u) (u uniform in (0, 1), under
   @step-paper with the step bound γ, so the hypothesis holds and the region must be entered along the
-  exact run): how often and after how many exact GD steps the region {γλ[(1 + dM²)V + 2] ≤ 1} is reached,
+  exact or ball run): how often and after how many GD steps the region {γλ[(1 + dM²)V + 2] ≤ 1} is reached,
   and the time per certificate;
 * ``cjrr21.gf-lyapunov-integral`` — the theorem route with the flow enclosure on the default horizon
   T = min(γ̄, 1/16): decided/drawn, seconds per check, and how many enclosures reached T.
@@ -53,9 +53,10 @@ def route(v) -> str:
     if v.vacuous:
         return "vacuous"
     for n in v.notes:
-        m = re.match(r"decided by the (theorem route|region-entry route \(after (\d+) exact GD steps\))", n)
+        m = re.match(r"decided by the (theorem route|(ball )?region-entry route \(after (\d+) (exact|ball) GD steps\))",
+                     n)
         if m:
-            return "theorem" if m.group(1) == "theorem route" else f"entry@{m.group(2)}"
+            return "theorem" if m.group(1) == "theorem route" else f"entry@{m.group(3)}" + ("b" if m.group(2) else "")
     if v.status.value == "VIOLATED":
         return "periodic orbit"
     if v.status.value == "HOLDS":
@@ -83,11 +84,13 @@ def rational(rng: random.Random) -> str:
 
 def part_risk_entry(n: int, steps: int):
     cid = "cjrr21.gd-risk-to-zero@step-paper"
-    print(f"(b) {cid}: γ = γ̄(Θ_0)·(1 + 3u), u ∈ (0, 1), d = 1, Lebesgue on [0, 1], up to {steps} exact steps")
-    print(f"{'H':>3s} {'entered':>9s} {'steps to region (min/median/max)':>34s} {'ms per check':>13s}")
+    print(f"(b) {cid}: γ = γ̄(Θ_0)·(1 + 3u), u ∈ (0, 1), d = 1, Lebesgue on [0, 1], up to {steps} exact "
+          "steps, then up to 200 ball GD steps (Arb, 128 bits)")
+    print(f"{'H':>3s} {'entered':>9s} {'of which in balls':>18s} {'steps to region (min/median/max)':>34s} "
+          f"{'ms per check':>13s}")
     for H in (1, 2, 4):
         rng = random.Random(H)
-        ms, times = [], []
+        ms, times, balls = [], [], 0
         for _ in range(n):
             theta = [rational(rng) for _ in range(3 * H + 1)]
             xi = Fraction(rational(rng))
@@ -103,10 +106,11 @@ def part_risk_entry(n: int, steps: int):
             r = route(check(cid, inst))
             times.append(time.perf_counter() - t0)
             if r.startswith("entry@"):
-                ms.append(int(r[6:]))
+                ms.append(int(r[6:].rstrip("b")))
+                balls += r.endswith("b")
         ms.sort()
         spread = f"{ms[0]}/{ms[len(ms) // 2]}/{ms[-1]}" if ms else "-"
-        print(f"{H:3d} {len(ms):4d}/{n:<4d} {spread:>34s} {1000 * sum(times) / n:13.1f}", flush=True)
+        print(f"{H:3d} {len(ms):4d}/{n:<4d} {balls:18d} {spread:>34s} {1000 * sum(times) / n:13.1f}", flush=True)
 
 
 def part_gf(n: int):

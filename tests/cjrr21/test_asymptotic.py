@@ -104,9 +104,12 @@ def test_region_entry_after_exact_steps():
     assert v.status == Status.HOLDS and not v.vacuous
     assert "region-entry route (after 5 exact GD steps)" in v.relations[0].name
     assert all(r.status == Status.HOLDS for r in v.relations) and len(v.relations) == 4
-    # with 4 steps the region is not reached: UNKNOWN, never HOLDS
-    v = verify.check(RISK + "@step-paper", dict(inst, params={**inst["params"], "steps": 4}))
+    # with 4 exact steps and no ball search the region is not reached: UNKNOWN, never HOLDS
+    v = verify.check(RISK + "@step-paper", dict(inst, params={**inst["params"], "steps": 4, "region_steps": 0}))
     assert v.status == Status.UNKNOWN
+    # the ball search past the exact run enters it at the same index, Θ_5
+    v = verify.check(RISK + "@step-paper", dict(inst, params={**inst["params"], "steps": 4}))
+    assert v.status == Status.HOLDS and "ball region-entry route, after 5 GD steps" in v.relations[0].name
 
 
 def test_certified_bound_along_a_long_ball_run():
@@ -184,3 +187,28 @@ def test_lemma_r_one_step_exactly(H, pool, xi, kind, deriv0, loss):
     L, G = _rg(ev, net, variants.get("loss", fmpq(1)))
     image = [t - gamma * g for t, g in zip(net.theta, G)]
     assert V(image, x) <= V(net.theta, x) - 4 * gamma * L
+
+
+def test_ball_region_entry_agrees_with_the_exact_run():
+    """γ = (3/2)γ̄(Θ_0): the region is entered after 33 GD steps in Arb balls (128 bits, re-checked at 256);
+    V̄, recovered from the certified load, bounds the exact V(Θ_33) of an unrounded exact run, and the exact
+    run of 33 steps certifies the region (at Θ_33 or earlier) by itself."""
+    from verify.cjrr21.claims.trajectories import gd_trajectory
+
+    inst = {"network": {"widths": [1, 1, 1], "theta": ["-11", "-10/3", "-7/3", "-2"]},
+            "target": {"kind": "constant", "value": "7"}, "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
+            "params": {"gamma": "27/14348", "steps": 4, "step_bound": "27/14348"}}
+    v = verify.check(RISK + "@step-paper", inst)
+    assert v.status == Status.HOLDS and not v.vacuous
+    assert v.relations[0].name.startswith("certificate of lim ℒ(Θ_n) = 0 (ball region-entry route, after 33 GD")
+    assert [r.status for r in v.relations] == [Status.HOLDS] * 3
+    gamma, xi = fmpq(27, 14348), fmpq(7)
+    vbar = (v.relations[0].lhs / gamma - 2) / 2 + 2 * xi * xi  # load = γλ[(1 + dM²)(V̄ − 2ξ²) + 2], λ = M = d = 1
+    ev = Evaluation(Instance.from_json(dict(inst, params={**inst["params"], "steps": 33, "rounding_bits": None})),
+                    {}, None)
+    tr = gd_trajectory(ev, 33)
+    assert tr["exact_upto"] == 33 and oracle_V(tr["nets"][33].theta, xi) <= vbar
+    assert oracle_V(tr["nets"][32].theta, xi) > vbar  # the ball route's first index is the exact run's too
+    v = verify.check(RISK + "@step-paper", dict(inst, params={**inst["params"], "steps": 33}))
+    assert v.status == Status.HOLDS and "region-entry route (after" in v.relations[0].name
+    assert "exact GD steps" in v.relations[0].name

@@ -160,3 +160,53 @@ def default_horizon(gbar):
 
 DEFAULT_FLOW_STEPS = 400
 """Step limit of the flow enclosure on the default horizon (params.max_steps overrides it)."""
+
+
+# --------------------------------------------------------------------------------------------
+# claim 15, region entry along ball GD (long horizons)
+
+DEFAULT_REGION_STEPS = 200
+"""Ball GD steps of the region-entry search past the exact run (params.region_steps overrides it)."""
+
+
+def _exact(x) -> fmpq:
+    """The exact value of an arf (an arb's midpoint or radius) as a dyadic rational."""
+    m, e = x.man_exp()
+    m, e = int(m), int(e)
+    return fmpq(m * 2 ** e) if e >= 0 else fmpq(m, 2 ** -e)
+
+
+def _upper(b) -> fmpq:
+    """An exact rational ≥ every point of the finite ball b: its midpoint plus its radius, exactly."""
+    return _exact(b.mid()) + _exact(b.rad())
+
+
+def ball_region_entry(ev, net, xi, gamma, lam, M, s, steps: int, prec: int, upto: int | None = None):
+    """GD from Θ_0 in Arb balls at ``prec`` bits (the balls contain the exact GD iterates Θ_n) for at most
+    ``steps`` steps (``upto``: stop at that index); returns (m, V̄, load) for the first ball iterate whose
+    upper bound V̄ ≥ V(Θ_m) has a load γλ[(1 + dM²)(V̄ − 2ξ²) + 2] certified ≤ 1 (ball sign), or (None,
+    reason).  Lemma R with V(Θ_m) replaced by V̄ then gives ℒ(Θ_n) → 0: R = {V ≤ V̄} contains Θ_m."""
+    from flint import arb
+
+    from ...framework import Evaluation
+    from ...numbers import Undecided, precision
+    from .common import _rg
+
+    ev2 = Evaluation(ev.inst, ev.variants, prec)
+    last = steps if upto is None else upto
+    with precision(prec):
+        cur = net.with_theta([arb(t) for t in net.theta])
+        g = arb(gamma)
+        for m in range(1, last + 1):
+            try:
+                _, G = _rg(ev2, cur, s)
+            except Undecided as e:
+                return None, f"ball GD stopped at step {m - 1}: {e}"
+            cur = cur.with_theta([t - g * gk for t, gk in zip(cur.theta, G)])
+            if not all(t.is_finite() for t in cur.theta):
+                return None, f"ball GD iterate Θ_{m} is not finite"
+            vbar = _upper(V(cur.theta, xi))  # exact: every value of the ball, so V(Θ_m), is ≤ V̄
+            load = gamma * lam * ((1 + net.d * M * M) * (vbar - 2 * xi * xi) + 2)
+            if (upto is None or m == upto) and sign(1 - load) in (0, 1):
+                return (m, vbar, load), ""
+    return None, f"the region was not reached within {last} ball GD steps"

@@ -52,7 +52,9 @@ PARAMS = {
                                                                   "periodic-orbit searches (when the certificate at Θ_0 fails)"),
                         "gammas": Param("list of rationals", None, "step sizes γ_0, γ_1, … (never certified: the "
                                                                    "continuation past the list is unspecified)"),
-                        "rounding_bits": Param("ignored", None, "ignored: the searches iterate exactly")},
+                        "rounding_bits": Param("ignored", None, "ignored: the searches iterate exactly"),
+                        "region_steps": Param("int 0..10000", 200, "ball GD steps (Arb, 128 bits) of the "
+                                                                     "region-entry search past the exact run")},
     "gf-lyapunov-integral": {"steps": Param("int 1..10000", 3, "GD steps of the discrete identity"),
                              "gamma": Param("rational > 0", "10^-8", "the small step of the discrete identity"),
                              "rounding_bits": Param("int ≤ 4096 or null", None, "round the iterates (null: exact)"),
@@ -187,6 +189,7 @@ _claim("gd-risk-to-zero", "ABSTRACT",
        examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6: exact GD "
        "steps of the region-entry and periodic-orbit searches, run only when the certificate fails at Θ_0), gamma "
        "(a constant step, default γ̄; a gammas list has no specified continuation and is never certified), "
+       "region_steps (default 200: ball GD steps of the region-entry search past the exact run), "
        "step_bound (@step-paper: the user's constant); exact, no rounding; " + LIMITS_DOC,
        instances=_shallow(params={"steps": _steps_st(1, 4)}, zero_probability=0.3),
        mutants=[_mutant("gd-risk-to-zero", "step-one-over-lambda", "P7 cjrr21.gd-risk-to-zero!step-one-over-lambda",

@@ -291,11 +291,48 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
         seen[key] = n
     why = f"no periodic orbit within {len(tr['L'])} steps" if constant_steps else \
         "no periodic-orbit test: the steps are not one constant γ"
+    if constant_steps and not any(h.holds is False for h in hyps):  # (vacuous otherwise: no search)
+        rels = _ball_entry(ev, tr, tr["nets"][0], xi)  # from Θ_0 (``net`` was rebound by the loop above)
+        if isinstance(rels, list):
+            return rels, hyps
+        why += f"; {rels}"
     rels = [undecidable("lim ℒ(Θ_n) = 0", f"asymptotic: no finite run certifies it; ℒ(Θ_{len(tr['L']) - 1}) = "
                         f"{_short(tr['L'][-1])}, ℒ(Θ_0) = {_short(tr['L'][0])}; {why}")] if tr["L"] else []
     if tr["stop"]:
         rels.append(undecidable(f"steps {len(tr['L'])}..{N - 1}", tr["stop"]))
     return rels, hyps
+
+
+def _ball_entry(ev: Evaluation, tr, net, xi):
+    """Region entry along ball GD at 128 bits (`asymptotic.ball_region_entry`), re-checked at 256 bits at
+    the same index: the relations, or the reason it failed."""
+    from .asymptotic import DEFAULT_REGION_STEPS, ball_region_entry
+
+    steps = int(ev.param("region_steps", DEFAULT_REGION_STEPS, parse=lambda v, w: _int_param(v, w, 0, MAX_STEPS)))
+    if steps == 0:
+        return "no ball region-entry search (region_steps = 0)"
+    gamma, lam, M, s = tr["gammas"][0], tr["lam"], tr["M"], tr["s"]
+    found, why = ball_region_entry(ev, net, xi, gamma, lam, M, s, steps, 128)
+    if found is None:
+        return why
+    m, vbar, load = found
+    again, why2 = ball_region_entry(ev, net, xi, gamma, lam, M, s, steps, 256, upto=m)
+    name = (f"certificate of lim ℒ(Θ_n) = 0 (ball region-entry route, after {m} GD steps in Arb balls at 128 bits, "
+            f"which contain the GD iterates): γ·λ[(1 + dM²)(V̄ − 2ξ²) + 2] ≤ 1 with V̄ ≥ V(Θ_{m}) the upper end of "
+            f"the ball of V(Θ_{m}), so R = {{V ≤ V̄}} ∋ Θ_{m} is forward-invariant and Σ_(n≥{m}) ℒ(Θ_n) ≤ "
+            "(V̄ − 2ξ²)/(4γ) ([DERIVED] Lemma R, proofs_notes/cjrr21.md#gd-risk-to-zero)")
+    rels = [relation(name, load, "≤", fmpq(1)), relation("γ > 0 (the constant step)", gamma, ">", fmpq(0))]
+    if again is None:
+        rels.append(undecidable(f"independent re-check at 256 bits (Θ_{m})", why2))
+    else:
+        rels.append(relation(f"independent re-check: the same at Θ_{m} from GD in Arb balls at 256 bits",
+                             again[2], "≤", fmpq(1)))
+    ev.notes.append(f"decided by the ball region-entry route (after {m} ball GD steps): V(Θ_{m}) ≤ V̄ = "
+                    f"{_short(vbar)}, load {_short(load)} ≤ 1; certified bound Σ_(n≥{m}) ℒ(Θ_n) ≤ "
+                    f"{_short((vbar - 2 * xi * xi) / (4 * gamma))} (Lemma R applied with its hypothesis certified "
+                    "on the instance; says nothing about the paper's constant)")
+    ev.engines.add("region-certificate-ball128+ball256")
+    return rels
 
 
 def _iterate_recheck(ev: Evaluation, tr, m: int) -> Relation:
