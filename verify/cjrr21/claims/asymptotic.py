@@ -13,9 +13,11 @@ the sublevel set R = {θ : V(θ) ≤ V(Θ_m)} is forward-invariant under θ ↦ 
 ‖h‖² = V(θ) − 2ξ² − 2(𝔠 − ξ)² ≤ V(Θ_m) − 2ξ² on R, so γK(θ) ≤ 4), so
 Σ_{n≥m} ℒ(Θ_n) ≤ (V(Θ_m) − 2ξ²)/(4γ) < ∞ and ℒ(Θ_n) → 0.  For m = 0 this is the [DERIVED] theorem with its
 hypothesis γ ≤ γ̄ certified on the instance ("theorem route"); for m > 0 the region is entered after m
-certified exact GD steps ("region-entry route").  Only exact rational numbers decide (``sign`` of an fmpq), and
-every certificate is re-checked by ``recheck``: Python `fractions.Fraction` arithmetic, with λ and M recomputed
-from the measure's data (box, atoms and weights, density pieces) rather than by the measure's methods.
+certified exact GD steps ("region-entry route"), or after m GD steps in Arb balls that contain the exact
+iterates, with V(Θ_m) replaced by an exact upper end V̄ of its ball ("ball region-entry route",
+``ball_region_entry``, re-checked at 256 bits).  Only exact rational numbers decide (``sign`` of an fmpq), and
+every exact certificate is re-checked by ``recheck``: Python `fractions.Fraction` arithmetic, with λ and M
+recomputed from the measure's data (box, atoms and weights, density pieces) rather than by the measure's methods.
 
 **Claim 16, the theorem route** [DERIVED].  Along every absolutely continuous solution of Θ_t = Θ_0 − ∫𝒢(Θ_u)du,
 d/dt V(Θ_t) = −⟨∇V, 𝒢⟩(Θ_t) = −8ℒ(Θ_t) a.e. because ⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) holds at **every** θ (claim 2, for
