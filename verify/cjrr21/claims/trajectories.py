@@ -243,8 +243,9 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
     """ℒ(Θ_n) → 0 for a constant step γ: HOLDS from a region certificate (`asymptotic`) -- at Θ_0
     (the [DERIVED] theorem with γ ≤ γ̄ certified on the instance), at an exact GD iterate Θ_m
     reached after m certified steps, or at a ball GD iterate past them (`_ball_entry`); VIOLATED
-    from a certified periodic orbit with positive risk (exact GD, a repeat Θ_n = Θ_m under one constant step, never a ``gammas`` list, whose
-    continuation past the list is unspecified); otherwise UNKNOWN."""
+    from a certified periodic orbit with positive risk (exact GD, a repeat Θ_n = Θ_m under one
+    constant step, never a ``gammas`` list, whose continuation past the list is unspecified);
+    otherwise UNKNOWN."""
     from .asymptotic import certificate_relations, certify_region
 
     _need_measure(ev)
