@@ -161,11 +161,12 @@ def default_horizon(gbar):
 
 
 def default_flow_steps(H: int) -> int:
-    """Step limit of the flow enclosure on the default horizon (params.max_steps overrides it): 400 up to
-    H = 3, then 3200/H² (a stepper step costs about H² work: 25 ms at H = 8, 0.7 s at H = 32), 0 (no
-    enclosure, a note says so) from H = 57 on.  The enclosure is a consistency check: its budget never
+    """Step limit of the flow enclosure on the default horizon (params.max_steps overrides it): 200 up to
+    H = 2, then 1600/H² (a stepper step costs about H² work: 2.5 ms at H = 2 on a stuck run, 25 ms at H = 8,
+    0.7 s at H = 32), 0 (no enclosure, a note says so) from H = 41 on — about half a second per check at
+    most, within the search's per-example budget.  The enclosure is a consistency check: its budget never
     changes the verdict, which the theorem route decides."""
-    return 400 if H <= 3 else 3200 // (H * H)
+    return 200 if H <= 2 else 1600 // (H * H)
 
 
 # --------------------------------------------------------------------------------------------

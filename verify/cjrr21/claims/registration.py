@@ -60,7 +60,7 @@ PARAMS = {
                              "rounding_bits": Param("int ≤ 4096 or null", None, "round the iterates (null: exact)"),
                              "T": Param("rational > 0", "min(γ̄, 1/16)", "enclose every gradient-flow solution on "
                                                                          "[0, T] (d = 1, density measure)"),
-                             "max_steps": Param("int", "4000 (default T: 400 up to H = 3, then 3200/H²)",
+                             "max_steps": Param("int", "4000 (default T: 200 up to H = 2, then 1600/H²)",
                                                 "step limit of the flow enclosure")},
     "sgd-sure-decrease": {"samples": Param("list of points", None, "one sample per step (@sgd-single)"),
                           "batches": Param("list of lists of points", None, "mini-batches (@sgd-minibatch)"),
@@ -206,7 +206,7 @@ _claim("gf-lyapunov-integral", "DERIVED",
        params_doc="steps (default 3), gamma (default 10^-8), rounding_bits (default null), T (gradient-flow "
        "enclosure on [0, T], d = 1, density measure; default min(γ̄, 1/16) with γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2]); "
        "meeting enclosures are a consistency relation, never a certificate of the equality by themselves), "
-       "max_steps (default 4000 with params.T; on the default horizon 400 up to H = 3, then 3200/H², 0 = no "
+       "max_steps (default 4000 with params.T; on the default horizon 200 up to H = 2, then 1600/H², 0 = no "
        "enclosure); " + LIMITS_DOC,
        instances=_shallow(params={"steps": _steps_st(1, 2)}))
 _claim("sgd-sure-decrease", "DERIVED",

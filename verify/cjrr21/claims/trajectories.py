@@ -446,7 +446,7 @@ def _gf_enclosure(ev: Evaluation, tr, T, explicit=True) -> list:
         return []
     max_steps = int(ev.param("max_steps", 4000 if explicit else default_flow_steps(net.H), parse=parse_rational))
     if max_steps <= 0:
-        ev.notes.append(f"no flow enclosure: max_steps = {max_steps} (the default is 3200/H² past H = 3)")
+        ev.notes.append(f"no flow enclosure: max_steps = {max_steps} (the default is 1600/H² past H = 2)")
         return []
     system = FlowSystem(Constant(xi), ev.inst.measure, net.H)
     enc = system.enclose(net.theta, T, "standard", max_steps=max_steps)
