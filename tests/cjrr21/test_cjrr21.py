@@ -174,17 +174,21 @@ def test_ball_parameters_escalate_and_decide():
     assert v.status == Status.UNKNOWN
 
 
-def test_gradient_flow_lyapunov_integral_enclosures_are_evidence_only():
+def test_gradient_flow_lyapunov_integral_enclosures_are_a_consistency_check():
     """cjrr21 claim 16 through the ejrw22 stepper: the enclosures of V(Θ_T) and V(Θ_0) − 8∫ℒ meet on
-    [0, 1/2].  Overlapping enclosures never certify an equality (the former HOLDS here was a
-    wrong verdict): UNKNOWN, with the overlap as evidence and the discrete identity exact."""
+    [0, 1/2].  Overlapping enclosures never certify the equality by themselves: the verdict HOLDS by
+    the [DERIVED] theorem (the identity at every θ, re-checked exactly at the iterates), and the
+    overlap is a consistency relation "the enclosures meet" next to it."""
     import verify
 
     inst = {"network": {"widths": [1, 2, 1], "theta": ["1", "-1", "-1/4", "1/2", "1", "1/2", "0"]},
             "target": {"kind": "constant", "value": "1"}, "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
             "params": {"steps": 2, "T": "1/2"}}
     v = verify.check("cjrr21.gf-lyapunov-integral", inst)
-    assert v.status == "UNKNOWN"
-    flow = [r for r in v.relations if "every gradient-flow solution" in r.name]
-    assert len(flow) == 1 and flow[0].op == "?" and "overlap (T = 1/2" in flow[0].note
+    assert v.status == "HOLDS" and not v.vacuous
+    flow = [r for r in v.relations if "enclosures" in r.name]
+    assert len(flow) == 1 and flow[0].status == "HOLDS" and flow[0].margin == 0 and "T = 1/2" in flow[0].name
+    theorem = [r for r in v.relations if r.name.startswith("[DERIVED] theorem")]
+    assert len(theorem) == 2 and all(r.lhs == r.rhs for r in theorem)  # exact identity at Θ_0, Θ_1
+    assert any(n.startswith("decided by the theorem route") for n in v.notes)
     assert v.relations[0].status == "HOLDS" and v.relations[0].lhs == v.relations[0].rhs

@@ -48,13 +48,20 @@ PARAMS = {
                           **_ROUND},
     "gd-one-step-expansion": _GAMMA,
     "gd-lyapunov-decrease": _GD, "gd-bounded": _GD, "gd-summable": _GD, "gd-minrate": _GD,
-    "gd-risk-to-zero": {**_GD, "steps": Param("int 1..10000", 6, "GD steps"),
-                        "rounding_bits": Param("ignored", None, "ignored: the periodic-orbit search iterates exactly")},
+    "gd-risk-to-zero": {**_GD, "steps": Param("int 1..10000", 6, "exact GD steps of the region-entry and "
+                                                                  "periodic-orbit searches (when the certificate at Θ_0 fails)"),
+                        "gammas": Param("list of rationals", None, "step sizes γ_0, γ_1, … (never certified: the "
+                                                                   "continuation past the list is unspecified)"),
+                        "rounding_bits": Param("ignored", None, "ignored: the searches iterate exactly"),
+                        "region_steps": Param("int 0..10000", 200, "ball GD steps (Arb, 128 bits) of the "
+                                                                     "region-entry search past the exact run")},
     "gf-lyapunov-integral": {"steps": Param("int 1..10000", 3, "GD steps of the discrete identity"),
                              "gamma": Param("rational > 0", "10^-8", "the small step of the discrete identity"),
                              "rounding_bits": Param("int ≤ 4096 or null", None, "round the iterates (null: exact)"),
-                             "T": Param("rational > 0", None, "enclose every gradient-flow solution on [0, T] (d = 1)"),
-                             "max_steps": Param("int", 4000, "step limit of the flow enclosure")},
+                             "T": Param("rational > 0", "min(γ̄, 1/16)", "enclose every gradient-flow solution on "
+                                                                         "[0, T] (d = 1, density measure)"),
+                             "max_steps": Param("int", "4000 (default T: 200 up to H = 2, then 1600/H²)",
+                                                "step limit of the flow enclosure")},
     "sgd-sure-decrease": {"samples": Param("list of points", None, "one sample per step (@sgd-single)"),
                           "batches": Param("list of lists of points", None, "mini-batches (@sgd-minibatch)"),
                           "points": Param("list of points", None, "the points where the SGD identity is evaluated"),
@@ -177,22 +184,31 @@ _claim("gd-minrate", "DERIVED", "if 0 < γ_n ≤ γ̄: min_{k<n} ℒ(Θ_k) ≤ (
        lambda ev: eval_gd(ev, "minrate"), groups=GD_GROUPS, examples=GD_EXAMPLES, params_doc=GD_DOC,
        instances=GD_INSTANCES)
 _claim("gd-risk-to-zero", "ABSTRACT",
-       "GD with small enough steps: ℒ(Θ_n) → 0 (asymptotic: UNKNOWN at best; a certified periodic orbit with "
-       "positive risk refutes it)", eval_risk_to_zero, groups=GD_GROUPS,
-       examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6), gamma (a constant step: the periodic-orbit test) or gammas, step_bound "
-       "(@step-paper: the user's constant); exact, no rounding; " + LIMITS_DOC,
+       "GD with small enough constant steps: ℒ(Θ_n) → 0 (HOLDS from a certified region certificate: γλ[(1 + dM²)"
+       "(V(Θ_m) − 2ξ²) + 2] ≤ 1 at Θ_0 or at an exact GD iterate Θ_m, the [DERIVED] theorem; a certified periodic "
+       "orbit with positive risk refutes it)", eval_risk_to_zero, groups=GD_GROUPS,
+       examples=[dict(e, params={"steps": 4}) for e in (DESIGN, ZERO, P9)], params_doc="steps (default 6: exact GD "
+       "steps of the region-entry and periodic-orbit searches, run only when the certificate fails at Θ_0), gamma "
+       "(a constant step, default γ̄; a gammas list has no specified continuation and is never certified), "
+       "region_steps (default 200: ball GD steps of the region-entry search past the exact run), "
+       "step_bound (@step-paper: the user's constant); exact, no rounding; " + LIMITS_DOC,
        instances=_shallow(params={"steps": _steps_st(1, 4)}, zero_probability=0.3),
        mutants=[_mutant("gd-risk-to-zero", "step-one-over-lambda", "P7 cjrr21.gd-risk-to-zero!step-one-over-lambda",
                         "ℒ(Θ_n) → 0 for every constant step γ ≤ 1/λ", lambda ev: eval_risk_to_zero(ev, "lambda"),
                         P7, instances=lambda: _shallow(params={"steps": _steps_st(2, 4)}, zero_probability=0.5,
                                                        critical_bias=0)().map(_gamma_one_over_lambda))])
 _claim("gf-lyapunov-integral", "DERIVED",
-       "along every gradient-flow solution V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (UNKNOWN at best: the discrete "
-       "telescoped identity is exact evidence; enclosures of every solution on [0, params.T], d = 1, could only "
-       "refute it)", eval_gf_integral,
+       "along every gradient-flow solution V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) (HOLDS by the [DERIVED] theorem, its "
+       "hypotheses certified on the instance and the identity ⟨∇V, 𝒢⟩ = 8ℒ re-checked exactly at GD iterates; the "
+       "telescoped discrete identity is exact evidence; enclosures of every solution on [0, T], d = 1, are a "
+       "consistency check that could only refute it)", eval_gf_integral,
        examples=[dict(e, params={"steps": 2}) for e in (DESIGN, DEGENERATE)],
        params_doc="steps (default 3), gamma (default 10^-8), rounding_bits (default null), T (gradient-flow "
-       "enclosure on [0, T], d = 1: overlapping enclosures are UNKNOWN, never HOLDS), max_steps; " + LIMITS_DOC, instances=_shallow(params={"steps": _steps_st(1, 2)}))
+       "enclosure on [0, T], d = 1, density measure; default min(γ̄, 1/16) with γ̄ = 1/(λ[(1 + dM²)V(Θ_0) + 2]); "
+       "meeting enclosures are a consistency relation, never a certificate of the equality by themselves), "
+       "max_steps (default 4000 with params.T; on the default horizon 200 up to H = 2, then 1600/H², 0 = no "
+       "enclosure); " + LIMITS_DOC,
+       instances=_shallow(params={"steps": _steps_st(1, 2)}))
 _claim("sgd-sure-decrease", "DERIVED",
        "per SGD step V(Θ_n) = V(Θ_{n−1}) − 8γr² + γ²(‖g‖² + g_𝔡²) and, for γ ≤ γ̄ with λ := 1, "
        "V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path", eval_sgd, groups=COMMON + ("sgd",),

@@ -3,10 +3,13 @@
 * 11–14. gd-lyapunov-decrease, gd-bounded, gd-summable, gd-minrate [DERIVED]: finite-horizon
   certificates for Θ_{n+1} = Θ_n − γ_n𝒢(Θ_n) with 0 < γ_n ≤ γ̄ (``gd_trajectory``: exact, rounded
   to a dyadic grid with the V-changes δ_k carried, or balls; P6 drops the step bound);
-* 15. gd-risk-to-zero [ABSTRACT]: ℒ(Θ_n) → 0, UNKNOWN at best, refuted by a certified periodic
-  orbit with positive risk (P7: γ = 1/λ);
-* 16. gf-lyapunov-integral [DERIVED]: V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow
-  (the telescoped discrete identity as evidence; enclosures of the flow by `verify.flows`);
+* 15. gd-risk-to-zero [ABSTRACT]: ℒ(Θ_n) → 0 for a constant step, HOLDS from the sublevel-region
+  certificate of `asymptotic` (at Θ_0: the [DERIVED] theorem with its hypothesis certified; or after m
+  exact GD steps), refuted by a certified periodic orbit with positive risk (P7: γ = 1/λ);
+* 16. gf-lyapunov-integral [DERIVED]: V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow, HOLDS by
+  the [DERIVED] theorem (the identity of claim 2 re-checked exactly at GD iterates; the telescoped
+  discrete identity as evidence; enclosures of the flow by `verify.flows` on params.T or the default
+  horizon as a consistency check);
 * 17. sgd-sure-decrease [DERIVED]: V(Θ_n) ≤ V(Θ_{n−1}) − 4γr² on every sample path, γ ≤ γ̄ with λ := 1;
 * 18. pure-bias-dynamics [DERIVED]: 𝔠_{n+1} − ξ = (1 − 2γλ)(𝔠_n − ξ) when the hidden parameters are 0.
 """
@@ -15,8 +18,8 @@ from __future__ import annotations
 
 from flint import arb, fmpq
 
-from ...framework import Evaluation, Hypothesis, Relation, relation, undecidable
-from ...errors import InputError
+from ...framework import Evaluation, Hypothesis, Relation, Status, relation, undecidable
+from ...errors import InputError, SoundnessError
 from ...nets import Network
 from ...numbers import EXACT, Undecided, parse_number, parse_rational, sign, sum_squares, to_json
 from ...problems import per_sample_gradient
@@ -214,10 +217,47 @@ def _certified_min(xs):
 # 15, 16. asymptotic statements
 
 
+def _constant_step(ev: Evaluation, gbar):
+    """The constant step γ (params.gamma, default γ̄), or None for a ``gammas`` list (its continuation
+    past the list is unspecified, so no statement about all n ≥ 0 rests on it)."""
+    if "gammas" in ev.inst.params:
+        return None
+    return ev.param("gamma", gbar)
+
+
+def _risk_hypothesis(ev, step_rule, gamma, gbar, lam, cert):
+    """The step hypothesis of claim 15 for the constant step γ when a region certificate decided: the
+    ``step`` variant's rule, or γ ≤ 1/λ (mutant P7)."""
+    if step_rule != "derived":
+        return Hypothesis("0 < γ_n ≤ 1/λ for all n", _all_le([(gamma, 1 / lam)]), f"λ = {lam}")
+    mode = ev.variants.get("step", "derived")
+    if mode == "local":  # K(Θ_n) ≤ 4λ[(1 + dM²)V(Θ_m) + 2] ≤ 4/γ for n ≥ m on R
+        ok = True if cert.m == 0 else None
+        return Hypothesis("0 < γ_n ≤ 4/K(Θ_n) for all n", ok, "implied for n ≥ "
+                          f"{cert.m} by the region certificate (K(θ) ≤ 4λ[(1 + dM²)V(θ) + 2] ≤ 4/γ on R)")
+    tr = {"gammas": [gamma], "gbar": gbar, "lam": lam, "nets": []}
+    return _step_hypothesis(ev, tr)
+
+
 def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
-    """Exact GD (no rounding) and a search for a repeat Θ_n = Θ_m.  A repeat certifies a periodic
-    orbit only when every future step is the same: a constant step (``gamma`` or the default),
-    never a ``gammas`` list, whose continuation past the list is unspecified."""
+    """ℒ(Θ_n) → 0 for a constant step γ: HOLDS from a region certificate (`asymptotic`) -- at Θ_0
+    (the [DERIVED] theorem with γ ≤ γ̄ certified on the instance), at an exact GD iterate Θ_m
+    reached after m certified steps, or at a ball GD iterate past them (`_ball_entry`); VIOLATED
+    from a certified periodic orbit with positive risk (exact GD, a repeat Θ_n = Θ_m under one
+    constant step, never a ``gammas`` list, whose continuation past the list is unspecified);
+    otherwise UNKNOWN."""
+    from .asymptotic import certificate_relations, certify_region
+
+    _need_measure(ev)
+    net, xi, s, hyps0 = _setup(ev)
+    lam, M = _lam_M(ev)
+    gbar = gamma_bar(V(net.theta, xi), lam, net.d, M)
+    gamma = _constant_step(ev, gbar)
+    if gamma is not None and sign(gamma) is not None:
+        cert = certify_region(0, net.theta, xi, gamma, lam, M, net.d)
+        if cert is not None:
+            hyp = _risk_hypothesis(ev, step_rule, gamma, gbar, lam, cert)
+            return certificate_relations(ev, cert, "theorem route (at Θ_0)"), hyps0 + [hyp]
     _need_measure(ev)
     if not (ev.exact and ev.inst.is_exact()):
         raise Undecided("the periodic-orbit search runs in exact arithmetic only")
@@ -234,6 +274,13 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
     nets = tr["nets"]
     seen = {}
     constant_steps = "gammas" not in ev.inst.params and all(g == tr["gammas"][0] for g in tr["gammas"])
+    if constant_steps:  # region entry after m exact GD steps (every iterate of this run is exact)
+        for m in range(1, len(tr["V"])):
+            cert = certify_region(m, nets[m].theta, xi, tr["gammas"][0], tr["lam"], tr["M"], net.d)
+            if cert is not None:
+                rels = certificate_relations(ev, cert, f"region-entry route (after {m} exact GD steps)")
+                rels.append(_iterate_recheck(ev, tr, m))
+                return rels, hyps
     for n, net in enumerate(nets[:len(tr["L"])] if constant_steps else []):
         key = tuple(net.theta)
         if key in seen:
@@ -245,11 +292,73 @@ def eval_risk_to_zero(ev: Evaluation, step_rule="derived"):
         seen[key] = n
     why = f"no periodic orbit within {len(tr['L'])} steps" if constant_steps else \
         "no periodic-orbit test: the steps are not one constant γ"
+    if constant_steps and not any(h.holds is False for h in hyps):  # (vacuous otherwise: no search)
+        rels = _ball_entry(ev, tr, tr["nets"][0], xi)  # from Θ_0 (``net`` was rebound by the loop above)
+        if isinstance(rels, list):
+            return rels, hyps
+        why += f"; {rels}"
     rels = [undecidable("lim ℒ(Θ_n) = 0", f"asymptotic: no finite run certifies it; ℒ(Θ_{len(tr['L']) - 1}) = "
                         f"{_short(tr['L'][-1])}, ℒ(Θ_0) = {_short(tr['L'][0])}; {why}")] if tr["L"] else []
     if tr["stop"]:
         rels.append(undecidable(f"steps {len(tr['L'])}..{N - 1}", tr["stop"]))
     return rels, hyps
+
+
+def _ball_entry(ev: Evaluation, tr, net, xi):
+    """Region entry along ball GD at 128 bits (`asymptotic.ball_region_entry`), re-checked at 256 bits at
+    the same index: the relations, or the reason it failed."""
+    from .asymptotic import DEFAULT_REGION_STEPS, ball_region_entry
+
+    steps = int(ev.param("region_steps", DEFAULT_REGION_STEPS, parse=lambda v, w: _int_param(v, w, 0, MAX_STEPS)))
+    if steps == 0:
+        return "no ball region-entry search (region_steps = 0)"
+    gamma, lam, M, s = tr["gammas"][0], tr["lam"], tr["M"], tr["s"]
+    found, why = ball_region_entry(ev, net, xi, gamma, lam, M, s, steps, 128)
+    if found is None:
+        return why
+    m, vbar, load = found
+    again, why2 = ball_region_entry(ev, net, xi, gamma, lam, M, s, steps, 256, upto=m)
+    name = (f"certificate of lim ℒ(Θ_n) = 0 (ball region-entry route, after {m} GD steps in Arb balls at 128 bits, "
+            f"which contain the GD iterates): γ·λ[(1 + dM²)(V̄ − 2ξ²) + 2] ≤ 1 with V̄ ≥ V(Θ_{m}) the upper end of "
+            f"the ball of V(Θ_{m}), so R = {{V ≤ V̄}} ∋ Θ_{m} is forward-invariant and Σ_(n≥{m}) ℒ(Θ_n) ≤ "
+            "(V̄ − 2ξ²)/(4γ) ([DERIVED] Lemma R, proofs_notes/cjrr21.md#gd-risk-to-zero)")
+    rels = [relation(name, load, "≤", fmpq(1)), relation("γ > 0 (the constant step)", gamma, ">", fmpq(0))]
+    if again is None:
+        rels.append(undecidable(f"independent re-check at 256 bits (Θ_{m})", why2))
+    else:
+        rels.append(relation(f"independent re-check: the same at Θ_{m} from GD in Arb balls at 256 bits",
+                             again[2], "≤", fmpq(1)))
+    ev.notes.append(f"decided by the ball region-entry route (after {m} ball GD steps): V(Θ_{m}) ≤ V̄ = "
+                    f"{_short(vbar)}, load {_short(load)} ≤ 1; certified bound Σ_(n≥{m}) ℒ(Θ_n) ≤ "
+                    f"{_short((vbar - 2 * xi * xi) / (4 * gamma))} (Lemma R applied with its hypothesis certified "
+                    "on the instance; says nothing about the paper's constant)")
+    ev.engines.add("region-certificate-ball128+ball256")
+    return rels
+
+
+def _iterate_recheck(ev: Evaluation, tr, m: int) -> Relation:
+    """Independent re-check that the exact Θ_m of the run is the GD iterate: GD from Θ_0 in Arb balls at
+    256 bits (another number system; the balls contain the GD iterates) and the exact Θ_m inside the
+    ball iterate, coordinate by coordinate."""
+    from ...numbers import precision
+
+    ev2 = Evaluation(ev.inst, ev.variants, 256)
+    s, net = tr["s"], tr["nets"][0]
+    gamma = tr["gammas"][0]
+    name = f"independent re-check: Θ_{m} lies in the ball GD iterate (Arb, 256 bits) from Θ_0"
+    try:
+        with precision(256):
+            cur = net.with_theta([arb(t) for t in net.theta])
+            for _ in range(m):
+                _, G = _rg(ev2, cur, s)
+                cur = cur.with_theta([t - gamma * g for t, g in zip(cur.theta, G)])
+            meets = all(b.overlaps(arb(t)) for b, t in zip(cur.theta, tr["nets"][m].theta))
+            width = max((b.rad() for b in cur.theta), default=arb(0))
+    except Undecided as e:
+        return undecidable(name, f"no ball GD path here: {e}")
+    if not meets:
+        raise SoundnessError(f"cjrr21.gd-risk-to-zero: the exact GD iterate Θ_{m} lies outside its ball enclosure")
+    return relation(name, fmpq(1), "=", fmpq(1), note=f"every exact coordinate meets its ball (radii ≤ {width})")
 
 
 def eval_gf_integral(ev: Evaluation):
@@ -270,63 +379,101 @@ def eval_gf_integral(ev: Evaluation):
     rels = [_rounded_out(relation(f"evidence: V(Θ_N) + 8Σγ_kℒ(Θ_k) = V(Θ_0) + Σγ_k²(‖𝒢‖² + 𝒢_𝔡²) + Σδ_k "
                                   f"(N = {Nc} GD steps, telescoped claim 9)", lhs, "=", rhs),
                          "the discrete identity is evidence about GD, not a statement about the flow")]
-    if tr["stop"]:
-        rels.append(undecidable(f"evidence steps {Nc}..{N - 1}", tr["stop"]))
+    if tr["stop"]:  # evidence only: the theorem route decides without it
+        ev.notes.append(f"evidence steps {Nc}..{N - 1} not computed: {tr['stop']}")
+    # the [DERIVED] theorem: its hypotheses are the scope (tr["hyps"]); the identity it rests on, re-checked
+    # exactly at the computed iterates (an equality: exact arithmetic only)
+    rels += _gf_theorem(ev, tr)
     T = ev.param("T", None, parse=parse_rational)
     if T is None:
-        rels.append(undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along every gradient-flow solution",
-                                "continuous time: give params.T for a certified enclosure of the flow on [0, T] "
-                                "(d = 1, density measure, ℒ with s = 1)"))
-    else:
-        rels += _gf_enclosure(ev, tr, T)
+        from .asymptotic import default_horizon
+
+        T = default_horizon(tr["gbar"])
+        ev.notes.append(f"flow enclosure on the default horizon T = min(γ̄, 1/16) = {to_json(T)} (params.T absent)")
+    rels += _gf_enclosure(ev, tr, T, explicit="T" in ev.inst.params)
     return rels, tr["hyps"]
 
 
-def _gf_enclosure(ev: Evaluation, tr, T) -> list:
+def _gf_theorem(ev: Evaluation, tr) -> list:
+    """The theorem route of claim 16 (`asymptotic` module doc): V(Θ_t) + 8∫ℒ = V(Θ_0) along every
+    solution because ⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) at every θ (claim 2); the identity is re-checked exactly
+    at Θ_0..Θ_(N−1) (in balls it cannot certify an equality: UNKNOWN)."""
+    from .common import grad_V
+
+    name = ("[DERIVED] theorem (proofs_notes/cjrr21.md#gf-lyapunov-integral): along every gradient-flow solution "
+            "d/dt V(Θ_t) = −⟨∇V, 𝒢⟩(Θ_t) = −8ℒ(Θ_t) a.e., as ⟨∇V(θ), 𝒢(θ)⟩ = 8ℒ(θ) at every θ; the identity "
+            "re-checked exactly at Θ_{k}")
+    rels = []
+    for k, (net, L, G) in enumerate(zip(tr["nets"], tr["L"], tr["G"])):
+        gv = grad_V(net.theta, tr["xi"])
+        rels.append(relation(name.replace("{k}", str(k)), sum((a * b for a, b in zip(gv, G)), fmpq(0)), "=", 8 * L))
+    m = ev.inst.measure
+    if ev.exact and tr["L"] and m.d == 1 and not hasattr(m, "points"):
+        # another engine: E1g (per-piece polynomial back-propagation) at Θ_0
+        ev2 = Evaluation(ev.inst, ev.variants, None, independent=True)
+        net0, s = tr["nets"][0], tr["s"]
+        rg = ev2.risk_grad(net0)
+        gv = grad_V(net0.theta, tr["xi"])
+        rels.append(relation("independent re-check of the identity at Θ_0 (engine E1g): ⟨∇V, 𝒢⟩ = 8ℒ",
+                             sum((a * s * b for a, b in zip(gv, rg.G)), fmpq(0)), "=", 8 * s * rg.L))
+        ev.engines.update(e + " (re-check)" for e in ev2.engines)
+    if ev.exact and rels and all(r.status == Status.HOLDS for r in rels):
+        ev.notes.append("decided by the theorem route: the hypotheses of the [DERIVED] theorem (one hidden layer, "
+                        "constant target, a finite measure with bounded support) are certified on the instance; the "
+                        "flow enclosure is a consistency check")
+    return rels
+
+
+def _gf_enclosure(ev: Evaluation, tr, T, explicit=True) -> list:
     """The flow form on [0, T] from a certified enclosure of the standard flow (`verify.flows`; the
     same stepper as ejrw22): d/dt V(Θ_t) = −⟨∇V, 𝒢⟩ = −8ℒ(Θ_t) a.e. (claim 9 holds at every θ), so the
-    box enclosure of V(Θ_T) must meet V(Θ_0) − 8Σ_n h_n ℒ(X_n) (Θ_t ∈ X_n on step n); disjoint
-    enclosures are VIOLATED."""
+    box enclosure of V(Θ_T) must meet V(Θ_0) − 8Σ_n h_n ℒ(X_n) (Θ_t ∈ X_n on step n).  A consistency check
+    of the theorem route: meeting enclosures are a HOLDS relation "the enclosures meet" (never a
+    certificate of the equality by themselves), disjoint ones with every box regular are VIOLATED (a
+    certified contradiction), and whatever the enclosure cannot decide (not applicable, a run stopped
+    before T, a box at the singular set) is a note, not a relation."""
     from ...flows import FlowSystem
     from ...numbers import square_enclosure
     from ...numbers import ball_gap, precision
     from ...problems import Constant, Empirical
+    from .asymptotic import default_flow_steps
 
     net, xi, s = tr["nets"][0], tr["xi"], tr["s"]
     if T <= 0:
         raise InputError(f"the horizon T must be > 0, got {to_json(T)}", "params.T")
     if net.d != 1 or s != 1 or isinstance(ev.inst.measure, Empirical) or not ev.exact:
-        return [undecidable("V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along gradient flow",
-                            "the certified flow enclosure needs d = 1, a density measure, ℒ with s = 1 and exact data")]
+        ev.notes.append("no flow enclosure: it needs d = 1, a density measure, ℒ with s = 1 and exact data")
+        return []
+    max_steps = int(ev.param("max_steps", 4000 if explicit else default_flow_steps(net.H), parse=parse_rational))
+    if max_steps <= 0:
+        ev.notes.append(f"no flow enclosure: max_steps = {max_steps} (the default is 1600/H² past H = 2)")
+        return []
     system = FlowSystem(Constant(xi), ev.inst.measure, net.H)
-    enc = system.enclose(net.theta, T, "standard", max_steps=int(ev.param("max_steps", 4000, parse=parse_rational)))
+    enc = system.enclose(net.theta, T, "standard", max_steps=max_steps)
     with precision(enc.prec):
         VT = sum((square_enclosure(y) for y in enc.final), arb(0)) + square_enclosure(enc.final[-1] - 2 * xi)
         energy = arb(V(net.theta, xi))
         for st in enc.steps:
             energy -= 8 * arb(st.t1 - st.t0) * system._risk_box(st.X).nonnegative_part()
     gap = ball_gap(VT, energy)
-    name = "V(Θ_t) + 8∫_0^t ℒ(Θ_s) ds = V(Θ_0) along every gradient-flow solution"
-    if gap is None:
-        return [undecidable(name, "an enclosure is not finite")]
     where = f"T = {to_json(enc.t_reached)}, {len(enc.steps)} certified steps"
-    regular = all(_regular_box(st.X, net) for st in enc.steps)
-    if gap == 0 or not regular:
-        # overlapping enclosures are consistent with the equality but certify nothing; disjoint
-        # ones near the singular set (w_i, b_i) = 0 leave open whether any solution exists there
-        why = (f"the enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ overlap ({where}): consistent, but an equality "
-               "is never certified by enclosures" if gap == 0 else
-               f"the enclosures are disjoint (gap ≥ {to_json(gap)}) but some box meets the singular set "
-               "(𝔴_i, 𝔟_i) = 0, where the existence of a solution inside it is not certified")
-        rels = [undecidable(name, why)]
-    else:
-        # every solution stays in the boxes (verify.flows, step 1), and boxes inside the regular
-        # set contain one (the field is locally Lipschitz there): it violates the identity
-        rels = [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; every gradient-flow "
-                         f"solution, {where})", gap, "=", fmpq(0))]
     if not enc.complete:
-        rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
-    return rels
+        ev.notes.append(f"the flow enclosure stopped at t = {to_json(enc.t_reached)} < T = {to_json(T)}: {enc.reason}")
+    if gap is None:
+        ev.notes.append("flow enclosure: an enclosure is not finite (no consistency check)")
+        return []
+    regular = all(_regular_box(st.X, net) for st in enc.steps)
+    if gap == 0:
+        return [relation(f"consistency check: the certified enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet "
+                         f"(every gradient-flow solution, {where}; the theorem requires it)", gap, "=", fmpq(0))]
+    if not regular:
+        ev.notes.append(f"flow enclosure: the enclosures are disjoint (gap ≥ {to_json(gap)}) but some box meets the "
+                        "singular set (𝔴_i, 𝔟_i) = 0, where the existence of a solution inside it is not certified")
+        return []
+    # every solution stays in the boxes (verify.flows, step 1), and boxes inside the regular set
+    # contain one (the field is locally Lipschitz there): it would violate the identity
+    return [relation(f"enclosures of V(Θ_T) and V(Θ_0) − 8∫₀ᵀℒ(Θ_s)ds meet (gap = 0; every gradient-flow "
+                     f"solution, {where})", gap, "=", fmpq(0))]
 
 
 def _regular_box(X, net: Network) -> bool:
