@@ -49,7 +49,7 @@ def test_violated_exits_1_and_claim_from_file(capsys, tmp_path):
 
 
 def test_unknown_exits_3(capsys, tmp_path):
-    code, out, _ = run(capsys, "check", "cjrr21.gd-risk-to-zero", write(tmp_path, dict(GOOD, params={"steps": 2})))
+    code, out, _ = run(capsys, "check", "cjrr21.gd-risk-to-zero", write(tmp_path, dict(GOOD, params={"steps": 2, "gammas": ["1/100"] * 3})))
     assert code == 3 and "UNKNOWN" in out
 
 
