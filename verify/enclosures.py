@@ -22,7 +22,7 @@ iterates of `gd_enclosure`) has ball parameters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from flint import fmpq
@@ -55,6 +55,7 @@ class BallNetwork:
     b_index: list
     n_theta: int
     source: object = None
+    _norms: list | None = field(default=None, repr=False)
 
     @property
     def d(self) -> int:
@@ -63,6 +64,13 @@ class BallNetwork:
     @property
     def K(self) -> int:
         return self.weights[-1].shape[1]
+
+    def norms(self) -> list:
+        """Per layer, the constants of the norm-wise error recursion (`_LayerNorms`), computed
+        once per network."""
+        if self._norms is None:
+            self._norms = [_LayerNorms.of(W, b) for W, b in zip(self.weights, self.biases)]
+        return self._norms
 
     def theta(self) -> FastBall:
         """The parameter balls as one vector in θ order."""
@@ -171,14 +179,79 @@ def data_balls(X, cols: int, where: str) -> FastBall:
     return fb.from_numbers(vals, (len(rows), cols))
 
 
+@dataclass
+class _LayerNorms:
+    """Floats bounding, for every member of a layer's balls: s ≥ ‖W‖₂ + ‖R_W‖_F, and the
+    rounding terms of the forward product A·W + b (g_f per unit of ‖Â(n)‖₂, plus c_f) and of the
+    backward product Δ·Wᵀ (g_b, c_b): g = γ·‖|Ŵ|‖₂ + ‖R_W‖_F, c = √k·2nη (+ u‖b̂‖₂ + ‖R_b‖₂)."""
+
+    s: float
+    g_f: float
+    c_f: float
+    g_b: float
+    c_b: float
+
+    @classmethod
+    def of(cls, W: FastBall, b: FastBall | None) -> "_LayerNorms":
+        n_in, n_out = W.shape
+        Q = lambda x: fmpq(*float(x).as_integer_ratio())  # noqa: E731 -- the exact value of a float bound
+        f = Q(fb.frobenius_bound(W.rad))
+        a = Q(fb.abs_spectral_bound(W))
+        s = Q(fb.spectral_bound(W)) + f
+        bias = fmpq(0)
+        if b is not None:
+            bias = fb.U * Q(fb.frobenius_bound(b.mid)) + Q(fb.frobenius_bound(b.rad))
+        # k entries of at most 2nη each: √k·2nη ≤ k·2nη (no square root needed)
+        c_f = n_out * 2 * n_in * fb.ETA + bias
+        c_b = n_in * 2 * n_out * fb.ETA
+        return cls(fb.float_up(s), fb.float_up(fb.gamma(n_in + 1) * a + f), fb.float_up(c_f),
+                   fb.float_up(fb.gamma(n_out) * a + f), fb.float_up(c_b))
+
+
+def _step_error(e: np.ndarray, M: np.ndarray, s: float, g: float, c: float) -> np.ndarray:
+    """e' ≥ s·e(n) + g·‖M(n)‖₂ + c: the bound on ‖y(n) − ŷ(n)‖₂ for y = x·W (+ b) computed in
+    floats from the midpoints M of x, where e(n) ≥ ‖x(n) − M(n)‖₂ (module `_LayerNorms`)."""
+    return fb.norm_combination([(s, e), (g, fb.row_norms(M)), (c, 1.0)])
+
+
+def _moved(e: np.ndarray, before: np.ndarray, after: FastBall, touch) -> np.ndarray:
+    """e + ‖(after.mid − before) at ``touch``‖₂ per row: where ReLU or its derivative replaced a
+    ball meeting 0 by a hull, the stored midpoint moved away from the float image of the old one."""
+    if not len(touch) or not len(touch[0]):
+        return e
+    C = np.zeros_like(after.mid)
+    C[touch] = np.abs(after.mid[touch] - before[touch])
+    if after.rad is not None:
+        C[touch] += after.rad[touch]
+    return fb.norm_combination([(1.0, e), (1.0, fb.row_norms(C))])
+
+
+def _use_norms(bn: BallNetwork) -> bool:
+    """The norm-wise recursion pays off from two hidden layers on (the componentwise radii
+    grow like ‖|W|‖ per layer, the norm-wise ones like ‖W‖₂)."""
+    return len(bn.weights) >= 3
+
+
 def _forward(bn: BallNetwork, X: FastBall):
-    acts, pats = [X], []
+    """(𝒩(X), activations, ReLU patterns, per-row error bounds of the activations or None).
+    From two hidden layers on, every radius is also clipped to a per-row bound e(n) on
+    ‖x(n) − mid(n)‖₂ carried through the layers with spectral norms (`_LayerNorms`)."""
+    acts, pats, errs = [X], [], []
+    norms = bn.norms() if _use_norms(bn) else None
     A = X
+    e = fb.row_norms(X.rad) if X.rad is not None else np.zeros(X.shape[0])
     for ell, (W, b) in enumerate(zip(bn.weights, bn.biases)):
         Z = fb.matmul(A, W, b)
+        if norms is not None:
+            nl = norms[ell]
+            e = _step_error(e, A.mid, nl.s, nl.g_f, nl.c_f)
+            Z = fb.clip_rows(Z, e)
         if ell == len(bn.weights) - 1:
-            return Z, acts, pats
+            return Z, acts, pats, errs if norms is not None else None
         A, pat = fb.relu(Z)
+        if norms is not None:
+            e = _moved(e, np.maximum(Z.mid, 0.0), A, pat.touch)
+            errs.append(e)
         acts.append(A)
         pats.append(pat)
 
@@ -189,7 +262,7 @@ def forward_enclosure(net, X) -> tuple[np.ndarray, np.ndarray]:
     `verify.fastball.Overflow` (an `Undecided`) past the float64 range."""
     fb.check_environment()
     bn = ball_network(net)
-    out, _, _ = _forward(bn, data_balls(X, bn.d, "X"))
+    out = _forward(bn, data_balls(X, bn.d, "X"))[0]
     return out.bounds()
 
 
@@ -222,19 +295,30 @@ def loss_and_gradient(bn: BallNetwork, X: FastBall, Y: FastBall, c: fmpq, weight
     """(ℒ, [∂ℒ/∂W^ℓ], [∂ℒ/∂b^ℓ or None]) as balls for ℒ = c Σ_n ω_n ‖𝒩(x_n) − y_n‖² (ω = 1 when
     ``weights`` is None)."""
     fb.check_environment()
-    out, acts, pats = _forward(bn, X)
+    out, acts, pats, errs = _forward(bn, X)
+    norms = bn.norms() if errs is not None else None
     R = fb.sub(out, Y)
     Rw = R if weights is None else fb.mul(R, weights)
     cb = fb.scalar(c)
     L = fb.mul(cb, fb.total(fb.mul(Rw, R)))
     D = fb.mul(fb.scalar(2 * c), Rw)
     gW, gb = [None] * len(bn.weights), [None] * len(bn.weights)
+    e = None  # per row, a bound on ‖Δ(n) − mid(n)‖₂ (the norm-wise recursion)
     for ell in range(len(bn.weights) - 1, -1, -1):
         gW[ell] = fb.matmul(acts[ell].T, D)
         if bn.biases[ell] is not None:
             gb[ell] = fb.total(D, axis=0)
         if ell > 0:
-            D = fb.relu_backward(fb.matmul(D, bn.weights[ell].T), pats[ell - 1], relu_prime0)
+            P = fb.matmul(D, bn.weights[ell].T)
+            if norms is not None:
+                e_rad = fb.row_norms(D.rad) if D.rad is not None else np.zeros(D.shape[0])
+                e = e_rad if e is None else np.minimum(e, e_rad)
+                e = _step_error(e, D.mid, norms[ell].s, norms[ell].g_b, norms[ell].c_b)
+                P = fb.clip_rows(P, e)
+            D = fb.relu_backward(P, pats[ell - 1], relu_prime0)
+            if norms is not None:
+                e = _moved(e, P.mid * pats[ell - 1].pos, D, pats[ell - 1].touch)
+                D = fb.clip_rows(D, e)
     return L, gW, gb
 
 
@@ -362,7 +446,7 @@ def forward_arb(net, xs, bits: int = 128) -> list[list]:
     fb.check_environment()
     bn = ball_network(net)
     X = fb.from_numbers([t for x in xs for t in x], (len(xs), bn.d))
-    out, _, _ = _forward(bn, X)
+    out = _forward(bn, X)[0]
     with precision(bits):
         flat = out.to_arb()
     return [flat[k * bn.K:(k + 1) * bn.K] for k in range(len(xs))]

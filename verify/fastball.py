@@ -146,6 +146,8 @@ def _consts(op: str, p: int, n: int = 1) -> tuple[float, float]:
         return _upper_consts(p, 1 - (1 - U) ** 2, ETA / 2, e=ETA)
     if op == "total":
         return _upper_consts(p, 1 - (1 - gamma(n)) * (1 - U), ETA / 2)
+    if op == "sumsq":  # a dot product of length n of a vector with itself
+        return _upper_consts(p, gamma(n), n * ETA)
     raise ValueError(op)
 
 
@@ -473,3 +475,79 @@ def relu_backward(P: FastBall, pat: Pattern, relu_prime0: float | fmpq = 0) -> F
         rad = np.zeros_like(mid)
     mid[pat.touch], rad[pat.touch] = _midrad(lo, hi)
     return FastBall(mid, rad).finite()
+
+
+# --------------------------------------------------------------------------------------------
+# norm-wise bounds: against the wrapping effect of deep networks
+
+
+def row_norms(M: np.ndarray) -> np.ndarray:
+    """Per row n, a float ≥ ‖M(n)‖₂ for the float matrix M: the row's dot product with itself is
+    ≥ (1 − γ_h)Σ − hη in any order, inflated by `_upper`, then a correctly rounded square root
+    pushed up one step."""
+    h = M.shape[1]
+    s = np.einsum("ij,ij->i", M, M)
+    return np.nextafter(np.sqrt(_upper(s, _consts("sumsq", 1, h))), np.inf)
+
+
+def _max_up(x: np.ndarray) -> float:
+    return float(np.max(x)) if x.size else 0.0
+
+
+def _root_up(s: float, k: int) -> float:
+    """A float r with r^k ≥ s (s ≥ 0), decided in rationals."""
+    if not math.isfinite(s):
+        return math.inf
+    r = s ** (1.0 / k)
+    q = fmpq(*s.as_integer_ratio())
+    while fmpq(*r.as_integer_ratio()) ** k < q:
+        r = math.nextafter(r, math.inf)
+    return r
+
+
+def _abs_sums_up(W: FastBall, axis: int) -> np.ndarray:
+    """Floats ≥ Σ (|M_W| + R_W) along ``axis``: the hi bound of the enclosure of the sum."""
+    terms = exact(np.abs(W.mid)) if W.rad is None else add(exact(np.abs(W.mid)), exact(W.rad))
+    return total(terms, axis=axis).bounds()[1]
+
+
+def spectral_bound(W: FastBall) -> float:
+    """A float ≥ ‖W‖₂ for every member W of the ball: with M = WᵀW (or WWᵀ, the smaller),
+    ‖W‖₂² = ρ(M) and ρ(M)⁴ = ρ(M⁴) ≤ ‖M⁴‖_∞, bounded from the fast-ball enclosure of M⁴
+    (which contains (WᵀW)⁴ for every member)."""
+    M = matmul(W.T, W) if W.shape[1] <= W.shape[0] else matmul(W, W.T)
+    M2 = matmul(M, M)
+    M4 = matmul(M2, M2)
+    return _root_up(_max_up(_abs_sums_up(M4, 1)), 8)
+
+
+def abs_spectral_bound(W: FastBall) -> float:
+    """A float ≥ ‖|M_W| + R_W‖₂ ≤ √(‖·‖₁‖·‖_∞) (the largest column and row sums)."""
+    s = _max_up(_abs_sums_up(W, 0))
+    t = _max_up(_abs_sums_up(W, 1))
+    return _root_up(float_up(fmpq(*s.as_integer_ratio()) * fmpq(*t.as_integer_ratio())), 2) if math.isfinite(
+        s * t) else math.inf
+
+
+def frobenius_bound(R: np.ndarray | None) -> float:
+    """A float ≥ ‖R‖_F (0 for None)."""
+    if R is None or not R.size:
+        return 0.0
+    return float(row_norms(R.reshape(1, -1))[0])
+
+
+def clip_rows(A: FastBall, e: np.ndarray) -> FastBall:
+    """``A`` with every radius R(n, i) replaced by min(R(n, i), e(n)), where e(n) ≥ ‖x(n) − M(n)‖₂
+    for every member: both bound |x(n, i) − M(n, i)|."""
+    if A.rad is None:
+        return A
+    return FastBall(A.mid, np.minimum(A.rad, e[:, None]), A.nonneg)
+
+
+def norm_combination(terms: list) -> np.ndarray:
+    """A float array ≥ Σ_j a_j·b_j for nonnegative floats or float arrays (a_j, b_j)."""
+    S = None
+    for a, b in terms:
+        t = np.multiply(a, b, dtype=np.float64)
+        S = t if S is None else S + t
+    return _upper(np.atleast_1d(np.asarray(S, dtype=np.float64)).copy(), _consts("mul", len(terms)))
