@@ -675,3 +675,32 @@ def test_bad_mini_batches_are_input_errors(batches):
     net = dag_of([([[fmpq(1)]], [fmpq(0)])])
     with pytest.raises(InputError):
         gd_enclosure(net, [[fmpq(1)]], [[fmpq(0)]], "1/10", steps=1, batches=batches)
+
+
+def test_norm_wise_clipping_binds_and_stays_sound(monkeypatch):
+    """A He-initialised float network 16-(4 × 512)-2: the per-row norm bounds shrink radii that
+    the componentwise recursion alone leaves wide, and the clipped output balls still contain the
+    exact outputs of the oracle (float weights taken exactly)."""
+    import verify.enclosures as E
+
+    rng = np.random.default_rng(11)
+    widths = [16, 512, 512, 512, 512, 2]
+    Ws = [rng.standard_normal((widths[l + 1], widths[l])) * np.sqrt(2 / widths[l]) for l in range(5)]
+    bs = [rng.standard_normal(widths[l + 1]) * 0.1 for l in range(5)]
+    net = verify.from_numpy(Ws, bs)
+    X = rng.standard_normal((2, 16))
+    Y = rng.standard_normal((2, 2))
+    clipped = loss_gradient_enclosure(net, X, Y)
+    lo, hi = forward_enclosure(net, X)
+    monkeypatch.setattr(E, "_use_norms", lambda bn: False)
+    plain = loss_gradient_enclosure(E.BallNetwork(**{k: v for k, v in vars(ball_network(net)).items()
+                                                     if k != "_norms"}), X, Y)
+    plo, phi = forward_enclosure(E.BallNetwork(**{k: v for k, v in vars(ball_network(net)).items()
+                                                  if k != "_norms"}), X)
+    w_clip, w_plain = clipped.grad[1] - clipped.grad[0], plain.grad[1] - plain.grad[0]
+    assert (w_clip <= w_plain).all() and (w_clip < w_plain).any()
+    assert ((hi - lo) <= (phi - plo)).all() and ((hi - lo) < (phi - plo)).any()
+    layers = [([[Q(v) for v in row] for row in W], [Q(v) for v in b]) for W, b in zip(Ws, bs)]
+    for n in range(2):
+        out, _, _ = oracle_forward(layers, [Q(v) for v in X[n]])
+        assert all(Q(lo[n][k]) <= out[k] <= Q(hi[n][k]) for k in range(2))
