@@ -1,0 +1,169 @@
+"""Certified GD before the regime of 3.8: the mean-value form with an exact Hessian (yoneda23, [DERIVED]).
+
+The general ball engine (`d0.gd_ball` outside the regime) evaluates X' = X − η∇L(X) on the box, and
+its width grows geometrically (the interval extension of ∇L over a box loses the correlation of w
+and c): for N = 3 from the default θ^0 it blows up near t = 500, long before the trajectory reaches
+the regime (t ≈ 1500).  This module steps the same GD with the blocked mean-value form
+(as `d0.gd` does inside the regime) on the population loss of d = 1, head 'wc' (α = 1, β = 0 frozen),
+full batch.
+
+**The Hessian.**  With u = w r + c, f = clip(u), y = 1{r ≤ τ} (τ = 1/4) and the law of r = r_N(x):
+∫_{−1}^{1} g(r_N(x)) dx = ∫ g(r) ρ(r) dr, ρ = 2·2^N/(2k + 1) on [k²/4^N, (k + 1)²/4^N] (φ_N is
+linear with slope (2k + 1)/2^N on the k-th cell), so L = ω ∫ (clip(w r + c) − y(r))² ρ(r) dr.
+When the open ramp {0 < u < 1} = (e_0, e_1), e_0 = (c − 1)/a, e_1 = c/a (a = −w > 0), straddles τ
+(e_0 < τ < e_1, i.e. 0 < λ < 1), the integrand of ∇L, 2ω(clip(u) − y)1{0 < u < 1}(r, 1)ρ, is
+continuous across both ends of the ramp (at u = 0: clip − y = 0 − 0; at u = 1: 1 − 1), so ∇L is
+C¹ there with
+
+    ∇²L(w, c) = 2ω ∫_{e_0}^{e_1} [[r², r], [r, 1]] ρ(r) dr = 2ω [Φ_j(e_1) − Φ_j(e_0)]_{j = 2, 1, 0},
+
+Φ_j(e) = ∫_0^{min(max(e, 0), 1)} r^j ρ(r) dr, a continuous piecewise polynomial, evaluated on a
+ball e piece by piece (the union over the cells the ball meets).
+
+**The step** (blocked mean-value form, as in `d0.gd`): X_k ⊂ p_k + P_k (X_0 − m_0), with
+p_{k+1} = G(q_k) + J_k(p_k − q_k) (q_k the exact midpoint of p_k, G(q_k) from the piece engine at the
+point q_k), P_{k+1} = J_k P_k, J_k ⊃ I − η∇²L(X_k).  Both are valid because G(x) − G(y) =
+∫_0^1 DG(y + s(x − y)) ds (x − y) on the convex box X_k, where the straddle condition is checked.
+Every ``block`` steps the form restarts from the box.  Once the box is in the regime of 3.8,
+`d0.gd_ball` continues from the box (its closed-form mean-value engine).
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from flint import arb, fmpq
+
+from . import d0 as D
+from ..numbers import ball_bounds, precision
+
+
+def applies(cfg: D.D0) -> bool:
+    return (cfg.d == 1 and cfg.N >= 1 and cfg.feature == "yarotsky" and cfg.head == "wc" and not cfg.train_outer
+            and cfg.batch.kind == "full" and cfg.eta_decay == 0 and cfg.centre == (fmpq(0),) and cfg.radius == D.HALF
+            and cfg.limit_def is not None)
+
+
+class _Law:
+    """Φ_j(e) = ∫_0^e r^j ρ(r) dr for the law of r_N under dx on [−1, 1], j = 0, 1, 2."""
+
+    def __init__(self, N: int):
+        h = 2 ** N
+        self.br = [fmpq(k * k, h * h) for k in range(h + 1)]
+        self.rho = [fmpq(2 * h, 2 * k + 1) for k in range(h)]
+        self.cum = [[fmpq(0)] for _ in range(3)]
+        for k in range(h):
+            for j in range(3):
+                self.cum[j].append(self.cum[j][-1] + self.rho[k] * (self.br[k + 1] ** (j + 1) - self.br[k] ** (j + 1)) / (j + 1))
+
+    def Phi(self, e: arb) -> tuple:
+        """(Φ_0, Φ_1, Φ_2) enclosures over the ball e."""
+        lo, hi = ball_bounds(e)
+        out = None
+        n = len(self.rho)
+        if lo < 0:
+            out = [arb(0)] * 3
+        if hi > 1:
+            top = [arb(self.cum[j][n]) for j in range(3)]
+            out = top if out is None else [o.union(v) for o, v in zip(out, top)]
+        k0 = max(bisect.bisect_left(self.br, lo) - 1, 0)
+        k1 = min(bisect.bisect_right(self.br, hi), n)
+        for k in range(k0, k1):
+            a, b = self.br[k], self.br[k + 1]
+            if hi < a or lo > b:
+                continue
+            s = arb(max(lo, a)).union(arb(min(hi, b)))
+            v = [self.cum[j][k] + self.rho[k] * (s ** (j + 1) - arb(a) ** (j + 1)) / (j + 1) for j in range(3)]
+            out = v if out is None else [o.union(x) for o, x in zip(out, v)]
+        return tuple(out)
+
+
+def _hessian(law, cfg, w, c):
+    """∇²L over the box (w, c), or None when the ramp is not certified to straddle τ (or a ≤ 0)."""
+    a = -w
+    if not a.lower() > 0:
+        return None
+    e0, e1 = (c - 1) / a, c / a
+    tau = arb(cfg.tau)
+    if not (e0.upper() < tau.lower() and e1.lower() > tau.upper()):
+        return None
+    P1, P0 = law.Phi(e1), law.Phi(e0)
+    om = 2 * arb(cfg.weight(0))
+    return om * (P1[2] - P0[2]), om * (P1[1] - P0[1]), om * (P1[0] - P0[0])
+
+
+def _parts(law, cfg, w, c):
+    a = -w
+    e0, e1 = (c - 1) / a, c / a
+    tau = arb(cfg.tau)
+    P1, P0 = law.Phi(e1), law.Phi(e0)
+    Y1, Y0, Yt = law.Phi(_min_tau(e1, cfg.tau)), law.Phi(_min_tau(e0, cfg.tau)), law.Phi(tau)
+    return P1, P0, Y1, Y0, Yt, 2 * arb(cfg.weight(0)) / 2
+
+
+def _min_tau(e: arb, tau: fmpq) -> arb:
+    lo, hi = ball_bounds(e)
+    if hi <= tau:
+        return e
+    if lo >= tau:
+        return arb(tau)
+    return arb(lo).union(arb(tau))
+
+
+def grad_loss(law, cfg, w, c):
+    """(L, ∂L/∂w, ∂L/∂c) over the box (w, c) with a = −w > 0, from the law of r_N:
+    ∇L = 2ω ∫_{e_0}^{e_1} (w r + c − y)(r, 1) ρ dr (clip' = 1 on the open ramp, 0 off it) and
+    L = ω(∫_{r < e_0}(1 − y)ρ + ∫_{e_0}^{e_1}(w r + c − y)²ρ + ∫_{r > e_1} y ρ), with
+    Ψ_j(e) = ∫_0^e r^j y ρ dr = Φ_j(min(e, τ)) (y = 1{r ≤ τ})."""
+    P1, P0, Y1, Y0, Yt, om = _parts(law, cfg, w, c)
+    d = [p1 - p0 for p1, p0 in zip(P1, P0)]
+    dy = [y1 - y0 for y1, y0 in zip(Y1, Y0)]
+    Gw = 2 * om * (w * d[2] + c * d[1] - dy[1])
+    Gc = 2 * om * (w * d[1] + c * d[0] - dy[0])
+    L = om * ((P0[0] - Y0[0]) + w * w * d[2] + 2 * w * c * d[1] + c * c * d[0] - 2 * (w * dy[1] + c * dy[0]) + dy[0]
+              + (Yt[0] - Y1[0]))
+    return L, Gw, Gc
+
+
+def _mid(x: arb) -> fmpq:
+    m = x.mid().man_exp()
+    return fmpq(int(m[0])) * fmpq(2) ** int(m[1]) if int(m[1]) >= 0 else fmpq(int(m[0]), 2 ** (-int(m[1])))
+
+
+def gd_entry(cfg: D.D0, steps: int, prec: int = 128, block: int = 32, until_regime: bool = True):
+    """Certified GD from the exact θ^0 by the mean-value form above: a list of (w, c) boxes for
+    t = 0, 1, …, each containing the exact iterate θ^t; it stops at ``steps``, at the first t whose box
+    is certified in the regime of 3.8 (``until_regime``), or where the straddle condition fails."""
+    law = _Law(cfg.N)
+    out = []
+    with precision(prec):
+        eta = arb(cfg.eta)
+        X = tuple(arb(fmpq(v)) for v in cfg.init)
+        out.append(X)
+        bk = 0
+        for t in range(steps):
+            if until_regime and D.in_regime(cfg, X) is True:
+                break
+            if bk == 0:
+                m0 = tuple(_mid(v) for v in X)
+                D0v = tuple(x - m for x, m in zip(X, m0))
+                p = tuple(arb(m) for m in m0)
+                P = ((arb(1), arb(0)), (arb(0), arb(1)))
+            H = _hessian(law, cfg, *X)
+            if H is None:
+                break
+            hww, hwc, hcc = H
+            J = ((1 - eta * hww, -eta * hwc), (-eta * hwc, 1 - eta * hcc))
+            q = tuple(_mid(v) for v in p)
+            G = grad_loss(law, cfg, arb(q[0]), arb(q[1]))[1:] if -q[0] > 0 else (None,)
+            if G[0] is None:
+                break
+            Gq = tuple(arb(qi) - eta * g for qi, g in zip(q, G))
+            dp = tuple(pi - qi for pi, qi in zip(p, q))
+            p = (Gq[0] + J[0][0] * dp[0] + J[0][1] * dp[1], Gq[1] + J[1][0] * dp[0] + J[1][1] * dp[1])
+            P = ((J[0][0] * P[0][0] + J[0][1] * P[1][0], J[0][0] * P[0][1] + J[0][1] * P[1][1]),
+                 (J[1][0] * P[0][0] + J[1][1] * P[1][0], J[1][0] * P[0][1] + J[1][1] * P[1][1]))
+            X = (p[0] + P[0][0] * D0v[0] + P[0][1] * D0v[1], p[1] + P[1][0] * D0v[0] + P[1][1] * D0v[1])
+            out.append(X)
+            bk = bk + 1 if bk + 1 < block else 0
+    return out
