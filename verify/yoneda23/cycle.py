@@ -415,7 +415,7 @@ class CycleConvergence:
         return self.t0 + self.period * n
 
 
-def prove(cfg: D.D0, t_max: int = 2 ** 12, prec: int = 128) -> CycleConvergence:
+def prove(cfg: D.D0, t_max: int = 2 ** 12, prec: int = 128, t_long: int = 2 ** 14) -> CycleConvergence:
     """Certified GD (`d0.gd_ball`, every iterate) until (ε_t, ζ_t) ∈ (0, ε_max] × Z for a box whose
     cycle invariant (phase t mod M) closes; the first success, or the reason nothing closed."""
     if CycleModel.of(cfg, 0) is None:
@@ -423,7 +423,7 @@ def prove(cfg: D.D0, t_max: int = 2 ** 12, prec: int = 128) -> CycleConvergence:
                                 "do not cut the windows ±[1/2 − 2^−N, 1/2 + 2^−N] are needed)")
     M = cfg.n_cells
     models = [CycleModel.of(cfg, s) for s in range(M)]
-    tr = D.gd_ball(cfg, t_max, prec=prec, record="all")
+    tr = D.gd_ball(cfg, t_max, prec=prec, record="all", max_width=fmpq(1, 10))
     failed: dict = {}
     reason = "the certified iterates never entered a candidate box" + ("" if tr.complete else f" ({tr.reason})")
     tried = []
@@ -450,4 +450,63 @@ def prove(cfg: D.D0, t_max: int = 2 ** 12, prec: int = 128) -> CycleConvergence:
                     return CycleConvergence(t, a, zeta, cert, "", prec, tried)
                 failed[key] = eps_max
                 reason = f"the cycle invariant did not close on Z = [{Z[0]}, {Z[1]}], ε ≤ {float(eps_max):.4g}: {why}"
-    return CycleConvergence(None, None, None, None, reason, prec, tried)
+    cv = CycleConvergence(None, None, None, None, reason, prec, tried)
+    return _prove_long(cfg, models, lss, boxes, cv, t_long, prec)
+
+
+def _prove_long(cfg, models, lss, boxes, cv: CycleConvergence, t_long: int, prec: int) -> CycleConvergence:
+    """As `invariant.prove`'s long entry: a float run to ``t_long`` picks (t, Z) whose cycle invariant
+    (phase t mod M) closes at ε_max ≈ 1/a_t; the Hessian mean-value run (`verify.yoneda23.entry`)
+    certifies the iterates up to t; the invariant is re-run on the certified ball at t."""
+    from . import entry
+
+    if not entry.applies(cfg) or t_long <= 0:
+        return cv
+    M = cfg.n_cells
+    fl = D.gd_float(cfg, t_long, record="all")
+    ls_f = [float(x.mid()) for x in lss]
+    choice = None
+    for bi in range(len(boxes[0])):
+        tried = {}
+        for t, th in enumerate(fl.thetas):
+            s = t % M
+            md, Z = models[s], boxes[s][bi]
+            a, lam = -th[0], th[1] + th[0] * float(md.tau)
+            if not a > 0 or not md.regime_ok(arb(1 / a), arb(lam)):
+                continue
+            zl, zh = float(Z[0]), float(Z[1])
+            z = a * (lam - ls_f[s])
+            pad = (zh - zl) / 50
+            if not zl + pad < z < zh - pad:
+                continue
+            if s in tried and 1 / a > tried[s] * 0.9:
+                continue
+            tried[s] = 1 / a
+            cert, _ = certify(md, Z, _round_up(arb(1.0001 / a)), prec)
+            if cert is not None:
+                choice = (t, s, Z)
+                break
+        if choice is not None:
+            break
+    if choice is None:
+        return CycleConvergence(None, None, None, None, cv.reason + f"; no float candidate entry within {t_long} steps "
+                                "closes", prec, cv.tried)
+    t, s, Z = choice
+    X = entry.gd_entry(cfg, t, prec=prec, until_regime=False)
+    if len(X) < t + 1:
+        return CycleConvergence(None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
+                                f"t = {len(X) - 1} (the ramp is not certified to straddle τ)", prec, cv.tried)
+    md = models[s]
+    with precision(prec):
+        a, lam = cfg.a_lambda(X[t])
+        if not (a.lower() > 0 and md.regime_ok(1 / a, lam)):
+            return CycleConvergence(None, None, None, None, cv.reason + "; the certified ball at the float entry "
+                                    "is not in the regime", prec, cv.tried)
+        zeta = a * (lam - lss[s])
+        if not (zeta.lower() >= arb(Z[0]).upper() and zeta.upper() <= arb(Z[1]).lower()):
+            return CycleConvergence(None, None, None, None, cv.reason + "; the certified ball at the float entry "
+                                    "is not inside Z", prec, cv.tried)
+        cert, why = certify(md, Z, _round_up(1 / a), prec)
+    if cert is None:
+        return CycleConvergence(None, None, None, None, cv.reason + f"; long entry: {why}", prec, cv.tried)
+    return CycleConvergence(t, a, zeta, cert, "", prec, cv.tried + [(t, s, Z, cert.eps_max, "long entry")])

@@ -39,18 +39,35 @@ from ..numbers import ball_bounds, precision
 
 
 def applies(cfg: D.D0) -> bool:
+    """d = 1, N ≥ 1, head 'wc' with α, β frozen, constant η, the default target, and a full batch or
+    cells aligned with the 2^{−N} grid (m − 1 ≤ N)."""
     return (cfg.d == 1 and cfg.N >= 1 and cfg.feature == "yarotsky" and cfg.head == "wc" and not cfg.train_outer
-            and cfg.batch.kind == "full" and cfg.eta_decay == 0 and cfg.centre == (fmpq(0),) and cfg.radius == D.HALF
-            and cfg.limit_def is not None)
+            and (cfg.batch.kind == "full" or (cfg.batch.kind == "cells" and cfg.batch.m - 1 <= cfg.N))
+            and cfg.eta_decay == 0 and cfg.centre == (fmpq(0),) and cfg.radius == D.HALF)
+
+
+def laws(cfg: D.D0) -> list:
+    """The law of each step of a batch cycle (one for the full batch, one per cell)."""
+    return [_Law(cfg.N, *cfg.interval(j)) for j in range(cfg.n_cells)]
 
 
 class _Law:
-    """Φ_j(e) = ∫_0^e r^j ρ(r) dr for the law of r_N under dx on [−1, 1], j = 0, 1, 2."""
+    """Φ_j(e) = ∫_0^e r^j ρ(r) dr for the law of r_N under dx on [lo, hi] ⊂ [−1, 1], j = 0, 1, 2;
+    [lo, hi] a union of 2^{−N}-grid cells: ρ = n_k 2^N/(2k + 1) on [k²/4^N, (k + 1)²/4^N], n_k ∈ {0, 1, 2}
+    the number of the two x-cells ±[k/2^N, (k + 1)/2^N] inside [lo, hi]."""
 
-    def __init__(self, N: int):
+    def __init__(self, N: int, lo: fmpq = fmpq(-1), hi: fmpq = fmpq(1)):
         h = 2 ** N
         self.br = [fmpq(k * k, h * h) for k in range(h + 1)]
-        self.rho = [fmpq(2 * h, 2 * k + 1) for k in range(h)]
+        self.rho = []
+        for k in range(h):
+            n = 0
+            for p, q in ((fmpq(k, h), fmpq(k + 1, h)), (-fmpq(k + 1, h), -fmpq(k, h))):
+                if lo <= p and q <= hi:
+                    n += 1
+                elif q > lo and p < hi:
+                    raise ValueError("the interval cuts a grid cell")
+            self.rho.append(fmpq(n * h, 2 * k + 1))
         self.cum = [[fmpq(0)] for _ in range(3)]
         for k in range(h):
             for j in range(3):
@@ -134,7 +151,8 @@ def gd_entry(cfg: D.D0, steps: int, prec: int = 128, block: int = 32, until_regi
     """Certified GD from the exact θ^0 by the mean-value form above: a list of (w, c) boxes for
     t = 0, 1, …, each containing the exact iterate θ^t; it stops at ``steps``, at the first t whose box
     is certified in the regime of 3.8 (``until_regime``), or where the straddle condition fails."""
-    law = _Law(cfg.N)
+    lw = laws(cfg)
+    M = len(lw)
     out = []
     with precision(prec):
         eta = arb(cfg.eta)
@@ -142,13 +160,14 @@ def gd_entry(cfg: D.D0, steps: int, prec: int = 128, block: int = 32, until_regi
         out.append(X)
         bk = 0
         for t in range(steps):
-            if until_regime and D.in_regime(cfg, X) is True:
+            if until_regime and D.in_regime(cfg, X, t) is True:
                 break
             if bk == 0:
                 m0 = tuple(_mid(v) for v in X)
                 D0v = tuple(x - m for x, m in zip(X, m0))
                 p = tuple(arb(m) for m in m0)
                 P = ((arb(1), arb(0)), (arb(0), arb(1)))
+            law = lw[t % M]
             H = _hessian(law, cfg, *X)
             if H is None:
                 break
