@@ -35,7 +35,7 @@ import bisect
 from flint import arb, fmpq
 
 from . import d0 as D
-from ..numbers import ball_bounds, precision
+from ..numbers import Undecided, ball_bounds, precision
 
 
 def applies(cfg: D.D0) -> bool:
@@ -74,23 +74,32 @@ class _Law:
                 self.cum[j].append(self.cum[j][-1] + self.rho[k] * (self.br[k + 1] ** (j + 1) - self.br[k] ** (j + 1)) / (j + 1))
 
     def Phi(self, e: arb) -> tuple:
-        """(Φ_0, Φ_1, Φ_2) enclosures over the ball e."""
-        lo, hi = ball_bounds(e)
+        """(Φ_0, Φ_1, Φ_2) enclosures over the ball e.  The breakpoints k²/4^N are dyadic and the
+        ball's ends are exact points, so every comparison below is exact."""
+        if not hasattr(self, "_abr"):
+            self._abr = [arb(v) for v in self.br]
+            self._acum = [[arb(v) for v in c] for c in self.cum]
+            self._arho = [arb(v) for v in self.rho]
+        if not e.is_finite():
+            raise Undecided("a non-finite ramp end (a not certified positive)")
+        lo, hi = e.lower(), e.upper()
+        br = self._abr
         out = None
         n = len(self.rho)
         if lo < 0:
             out = [arb(0)] * 3
         if hi > 1:
-            top = [arb(self.cum[j][n]) for j in range(3)]
+            top = [self._acum[j][n] for j in range(3)]
             out = top if out is None else [o.union(v) for o, v in zip(out, top)]
-        k0 = max(bisect.bisect_left(self.br, lo) - 1, 0)
-        k1 = min(bisect.bisect_right(self.br, hi), n)
+        k0 = max(bisect.bisect_left(br, lo) - 1, 0)
+        k1 = min(bisect.bisect_right(br, hi), n)
         for k in range(k0, k1):
-            a, b = self.br[k], self.br[k + 1]
+            a, b = br[k], br[k + 1]
             if hi < a or lo > b:
                 continue
-            s = arb(max(lo, a)).union(arb(min(hi, b)))
-            v = [self.cum[j][k] + self.rho[k] * (s ** (j + 1) - arb(a) ** (j + 1)) / (j + 1) for j in range(3)]
+            s = (lo if lo > a else a).union(hi if hi < b else b)
+            rk = self._arho[k]
+            v = [self._acum[j][k] + rk * (s ** (j + 1) - a ** (j + 1)) / (j + 1) for j in range(3)]
             out = v if out is None else [o.union(x) for o, x in zip(out, v)]
         return tuple(out)
 

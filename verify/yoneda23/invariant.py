@@ -444,15 +444,15 @@ def _prove_long(cfg, model, cv: Convergence, t_long: int, prec: int) -> Converge
         return Convergence(model, None, None, None, None, cv.reason + f"; no float candidate entry within {t_long} "
                            "steps closes", cv.iterates, prec)
     boxes_ = entry.gd_entry(cfg, choice + 8, prec=prec, until_regime=False)
+    if len(boxes_) < choice + 1:
+        return Convergence(model, None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
+                           f"t = {len(boxes_) - 1} (the ramp is not certified to straddle τ)", cv.iterates, prec)
     its = []
     law = entry._Law(cfg.N)
     with precision(prec):
         for t, th in enumerate(boxes_):
             a, lam = model.a_lam(th)
             its.append((t, a, lam, _loss(cfg, th, t, prec, law)))
-    if len(boxes_) < choice + 1:
-        return Convergence(model, None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
-                           f"t = {len(boxes_) - 1} (the ramp is not certified to straddle τ)", its, prec)
     return _enter(model, its, [choice_box], prec, cv.reason + "; the long certified run entered no box that closes",
                   start=choice)
 
