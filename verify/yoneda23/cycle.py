@@ -336,7 +336,18 @@ def recheck(cert: CycleCertificate, dps: int = 60) -> tuple[bool, str]:
             area += (e1 - e0) * (y1 - y0)
         if area != cert.eps_max * (z1 - z0):
             return False, "the tiles do not cover the box"
+        ts = sorted(cert.tiles)
+        for i, (a0, a1, b0, b1) in enumerate(ts):  # interiors pairwise disjoint: with the area, a partition
+            for c0, c1, d0_, d1 in ts[i + 1:]:
+                if c0 >= a1:
+                    break
+                if c0 < a1 and a0 < c1 and d0_ < b1 and b0 < d1:
+                    return False, "two tiles overlap"
         cover = {-1: fmpq(0), 1: fmpq(0)}
+        for sg in (-1, 1):
+            iv_ = sorted((e0, e1) for e0, e1, _, s_ in cert.edges if s_ == sg)
+            if not iv_ or iv_[0][0] != 0 or any(p[1] != q[0] for p, q in zip(iv_, iv_[1:])):
+                return False, "the edge tiles do not tile [0, ε_max]"
         for e0, e1, y, sgn in cert.edges:
             out = cycle(I(e0, e1), I(y))
             if out is None:
