@@ -474,34 +474,20 @@ def _prove_long(cfg, models, lss, boxes, cv: CycleConvergence, t_long: int, prec
     if not entry.applies(cfg) or t_long <= 0:
         return cv
     M = cfg.n_cells
-    fl = D.gd_float(cfg, t_long, record="all")
     ls_f = [float(x.mid()) for x in lss]
-    choice = None
-    for bi in range(len(boxes[0])):
-        tried = {}
-        for t, th in enumerate(fl.thetas):
-            s = t % M
-            md, Z = models[s], boxes[s][bi]
-            a, lam = -th[0], th[1] + th[0] * float(md.tau)
-            if not a > 0 or not md.regime_ok(arb(1 / a), arb(lam)):
-                continue
-            zl, zh = float(Z[0]), float(Z[1])
-            z = a * (lam - ls_f[s])
-            pad = (zh - zl) / 50
-            if not zl + pad < z < zh - pad:
-                continue
-            if s in tried and 1 / a > tried[s] * 0.9:
-                continue
-            tried[s] = 1 / a
-            cert, _ = certify(md, Z, _round_up(arb(1.0001 / a)), prec)
-            if cert is not None:
-                choice = (t, s, Z)
-                break
-        if choice is not None:
-            break
-    if choice is None:
+    opts = []
+    for s in range(M):
+        md = models[s]
+        c = fmpq(round(zeta_inf(md) * 1000), 1000)
+        Zs = list(boxes[s]) + [(c - w, c + w) for w in (fmpq(1, 160),)]
+        opts.append([((s, Z), md.tau, ls_f[s], Z,
+                      (lambda md_, Z_: lambda e: certify(md_, Z_, _round_up(arb(e)), prec)[0] is not None)(md, Z))
+                     for Z in Zs])
+    found = entry.float_choice(cfg, t_long, lambda t: opts[t % M] if t % M == 0 or M <= 4 else ())
+    if found is None:
         return CycleConvergence(None, None, None, None, cv.reason + f"; no float candidate entry within {t_long} steps "
                                 "closes", prec, cv.tried)
+    choice = (found[0], found[1][0][0], found[1][3])
     t, s, Z = choice
     X = entry.gd_entry(cfg, t, prec=prec, until_regime=False)
     if len(X) < t + 1:

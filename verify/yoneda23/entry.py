@@ -123,17 +123,20 @@ def _parts(law, cfg, w, c):
     e0, e1 = (c - 1) / a, c / a
     tau = arb(cfg.tau)
     P1, P0 = law.Phi(e1), law.Phi(e0)
-    Y1, Y0, Yt = law.Phi(_min_tau(e1, cfg.tau)), law.Phi(_min_tau(e0, cfg.tau)), law.Phi(tau)
-    return P1, P0, Y1, Y0, Yt, 2 * arb(cfg.weight(0)) / 2
+    if not hasattr(law, "_Yt"):
+        law._Yt = law.Phi(tau)
+    Y1, Y0 = law.Phi(_min_tau(e1, tau)), law.Phi(_min_tau(e0, tau))
+    return P1, P0, Y1, Y0, law._Yt, arb(cfg.weight(0))
 
 
-def _min_tau(e: arb, tau: fmpq) -> arb:
-    lo, hi = ball_bounds(e)
+def _min_tau(e: arb, tau: arb) -> arb:
+    """An enclosure of min(e, τ) over the ball e (exact comparisons of the ends with the dyadic τ)."""
+    lo, hi = e.lower(), e.upper()
     if hi <= tau:
         return e
     if lo >= tau:
-        return arb(tau)
-    return arb(lo).union(arb(tau))
+        return tau
+    return lo.union(tau)
 
 
 def grad_loss(law, cfg, w, c):
@@ -195,3 +198,71 @@ def gd_entry(cfg: D.D0, steps: int, prec: int = 128, block: int = 32, until_regi
             out.append(X)
             bk = bk + 1 if bk + 1 < block else 0
     return out
+
+
+def float_choice(cfg: D.D0, t_long: int, options):
+    """Floats only *choose* (never a verdict): the first t ≤ ``t_long`` of a float GD run at which one
+    of ``options(t)`` -- tuples (key, tau, lam_star float, Z, close) with ``close(eps_max)`` trying the
+    certificate -- has the float iterate in the regime-like region with ζ_t inside Z (a margin of
+    |Z|/50) and ``close(1.0001/a_t)`` succeeds.  The float run (`_float_run`) is lazy, so an early
+    entry costs only its own steps.  Returns (t, option) or None."""
+    tried: dict = {}
+    for t, th in enumerate(_float_run(cfg, t_long)):
+        if True:
+            a = -th[0]
+            if not a > 0:
+                continue
+            for opt in options(t):
+                key, tau, ls, Z, close = opt
+                lam = th[1] + th[0] * float(tau)
+                zl, zh = float(Z[0]), float(Z[1])
+                z = a * (lam - ls)
+                pad = (zh - zl) / 50
+                if not zl + pad < z < zh - pad:
+                    continue
+                if key in tried and 1 / a > tried[key] * 0.9:
+                    continue
+                tried[key] = 1 / a
+                if close(1.0001 / a):
+                    return t, opt
+    return None
+
+
+def _float_run(cfg: D.D0, steps: int):
+    """GD in floats from the law of r_N (exploration only): yields θ^0, …, θ^steps; stops early
+    when a ≤ 0 (the law formula needs a > 0)."""
+    lw = laws(cfg)
+    fl = []
+    for law in lw:
+        br = [float(v) for v in law.br]
+        cum = [[float(v) for v in c] for c in law.cum]
+        fl.append((br, cum, [float(v) for v in law.rho]))
+    tau, om, eta = float(cfg.tau), float(cfg.weight(0)), float(cfg.eta)
+    M = len(fl)
+
+    def Phi(L, e):
+        br, cum, rho = L
+        if e <= 0:
+            return 0.0, 0.0, 0.0
+        if e >= 1:
+            return cum[0][-1], cum[1][-1], cum[2][-1]
+        k = bisect.bisect_right(br, e) - 1
+        a = br[k]
+        return tuple(cum[j][k] + rho[k] * (e ** (j + 1) - a ** (j + 1)) / (j + 1) for j in range(3))
+
+    w, c = (float(v) for v in cfg.init)
+    yield (w, c)
+    for t in range(steps):
+        a = -w
+        if not a > 0:
+            return
+        L = fl[t % M]
+        e0, e1 = (c - 1) / a, c / a
+        P1, P0 = Phi(L, e1), Phi(L, e0)
+        Y1, Y0 = Phi(L, min(e1, tau)), Phi(L, min(e0, tau))
+        d = [x - y for x, y in zip(P1, P0)]
+        dy = [x - y for x, y in zip(Y1, Y0)]
+        gw = 2 * om * (w * d[2] + c * d[1] - dy[1])
+        gc = 2 * om * (w * d[1] + c * d[0] - dy[0])
+        w, c = w - eta * gw, c - eta * gc
+        yield (w, c)

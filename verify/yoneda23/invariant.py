@@ -374,6 +374,13 @@ def prove(cfg: D.D0, t_max: int = 400, prec: int = 128, t_long: int = 2 ** 14) -
         cv = Convergence(model, None, None, None, None, f"the float trajectory does not reach the regime of 3.8 "
                          f"within {t_max} steps: no certified entry attempted")
         return _prove_long(cfg, model, cv, t_long, prec)
+    from . import entry
+
+    if entry.applies(cfg) and t_long > 0 and _float_candidate(cfg, model, t_max, prec) is None:
+        # no float entry within t_max closes: skip the short certified run (its general ball engine is
+        # slow and blows up outside the regime) and go to the long entry directly
+        cv = Convergence(model, None, None, None, None, f"no float candidate entry within {t_max} steps closes")
+        return _prove_long(cfg, model, cv, t_long, prec)
     tr = D.gd_ball(cfg, t_max, prec=prec, record="all")
     its = []
     with precision(prec):
@@ -409,40 +416,35 @@ def _enter(model, its, boxes, prec, reason, failed=None, start: int = 0) -> Conv
     return Convergence(model, None, None, None, None, reason, its, prec)
 
 
+def _float_candidate(cfg, model, t_long, prec, narrow: bool = False):
+    """`entry.float_choice` over the candidate boxes (``narrow``: also ζ_∞ ± 1/80, ± 1/160)."""
+    from . import entry
+
+    boxes = candidate_boxes(model, prec)
+    if narrow:
+        c = (boxes[-1][0] + boxes[-1][1]) / 2  # ζ_∞ rounded (the centre of the widest candidate)
+        boxes += [(c - w, c + w) for w in (fmpq(1, 80), fmpq(1, 160))]  # narrow boxes may close at a larger ε
+    with precision(64):
+        ls = float(model.lam_star().mid())
+
+    def close(Z):
+        return lambda e: certify(model, Z, _round_up(arb(e)), prec)[0] is not None
+
+    opts = [(Z, model.tau, ls, Z, close(Z)) for Z in boxes]
+    return entry.float_choice(cfg, t_long, lambda t: opts)
+
+
 def _prove_long(cfg, model, cv: Convergence, t_long: int, prec: int) -> Convergence:
     """The long entry (see `prove`): float candidates, then `entry.gd_entry` to the chosen t."""
     from . import entry
 
     if not entry.applies(cfg) or t_long <= 0:
         return cv
-    fl = D.gd_float(cfg, t_long, record="all")
-    boxes = candidate_boxes(model, prec)
-    with precision(64):
-        ls = float(model.lam_star().mid())
-    choice = None
-    for Z in boxes:
-        zl, zh = float(Z[0]), float(Z[1])
-        tried = 0
-        for t, th in enumerate(fl.thetas):
-            a, lam = -th[0], th[1] + th[0] * float(model.tau)
-            if not a > 0 or not model.regime_ok(arb(1 / a), arb(lam)):
-                continue
-            z = a * (lam - ls)
-            pad = (zh - zl) / 50
-            if not zl + pad < z < zh - pad:
-                continue
-            if tried and 1 / a > tried * 0.9:
-                continue
-            tried = 1 / a
-            cert, _ = certify(model, Z, _round_up(arb(1.0001 / a)), prec)
-            if cert is not None:
-                choice, choice_box = t, Z
-                break
-        if choice is not None:
-            break
-    if choice is None:
+    found = _float_candidate(cfg, model, t_long, prec, narrow=True)
+    if found is None:
         return Convergence(model, None, None, None, None, cv.reason + f"; no float candidate entry within {t_long} "
                            "steps closes", cv.iterates, prec)
+    choice, choice_box = found[0], found[1][3]
     boxes_ = entry.gd_entry(cfg, choice + 8, prec=prec, until_regime=False)
     if len(boxes_) < choice + 1:
         return Convergence(model, None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
@@ -452,7 +454,8 @@ def _prove_long(cfg, model, cv: Convergence, t_long: int, prec: int) -> Converge
     with precision(prec):
         for t, th in enumerate(boxes_):
             a, lam = model.a_lam(th)
-            its.append((t, a, lam, _loss(cfg, th, t, prec, law)))
+            # L_t is only reported (3.9 per-step table); past 400 steps it is left unbounded
+            its.append((t, a, lam, _loss(cfg, th, t, prec, law) if t <= 400 else arb(0, float("inf"))))
     return _enter(model, its, [choice_box], prec, cv.reason + "; the long certified run entered no box that closes",
                   start=choice)
 
