@@ -207,24 +207,25 @@ def float_choice(cfg: D.D0, t_long: int, options):
     |Z|/50) and ``close(1.0001/a_t)`` succeeds.  The float run (`_float_run`) is lazy, so an early
     entry costs only its own steps.  Returns (t, option) or None."""
     tried: dict = {}
+    pre: dict = {}  # per option: (float τ, λ*, z_lo + pad, z_hi − pad), keyed by id (fmpq hashing is slow)
     for t, th in enumerate(_float_run(cfg, t_long)):
-        if True:
-            a = -th[0]
-            if not a > 0:
+        a = -th[0]
+        if not a > 0:
+            continue
+        for opt in options(t):
+            k = id(opt)
+            if k not in pre:
+                zl, zh = float(opt[3][0]), float(opt[3][1])
+                pre[k] = (float(opt[1]), float(opt[2]), zl + (zh - zl) / 50, zh - (zh - zl) / 50)
+            tau, ls, lo, hi = pre[k]
+            z = a * (th[1] + th[0] * tau - ls)
+            if not lo < z < hi:
                 continue
-            for opt in options(t):
-                key, tau, ls, Z, close = opt
-                lam = th[1] + th[0] * float(tau)
-                zl, zh = float(Z[0]), float(Z[1])
-                z = a * (lam - ls)
-                pad = (zh - zl) / 50
-                if not zl + pad < z < zh - pad:
-                    continue
-                if key in tried and 1 / a > tried[key] * 0.9:
-                    continue
-                tried[key] = 1 / a
-                if close(1.0001 / a):
-                    return t, opt
+            if k in tried and 1 / a > tried[k] * 0.9:
+                continue
+            tried[k] = 1 / a
+            if opt[4](1.0001 / a):
+                return t, opt
     return None
 
 
