@@ -377,9 +377,9 @@ def prove(cfg: D.D0, t_max: int = 400, prec: int = 128, t_long: int = 2 ** 14) -
         cv = Convergence(model, None, None, None, None, f"the float trajectory does not reach the regime of 3.8 "
                          f"within {t_max} steps: no certified entry attempted")
         return _prove_long(cfg, model, cv, t_long, prec)
-    if entry.applies(cfg) and t_long > 0 and _float_candidate(cfg, model, t_max, prec) is None:
-        # no float entry within t_max closes: skip the short certified run (its general ball engine is
-        # slow and blows up outside the regime) and go to the long entry directly
+    if entry.applies(cfg) and cfg.N >= 3 and t_long > 0 and _float_candidate(cfg, model, t_max, prec) is None:
+        # N ≥ 3 and no float entry within t_max closes: skip the short certified run (its general ball
+        # engine is slow there and blows up outside the regime) and go to the long entry directly
         cv = Convergence(model, None, None, None, None, f"no float candidate entry within {t_max} steps closes")
         return _prove_long(cfg, model, cv, t_long, prec)
     tr = D.gd_ball(cfg, t_max, prec=prec, record="all")
