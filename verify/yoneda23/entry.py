@@ -73,6 +73,16 @@ class _Law:
             for j in range(3):
                 self.cum[j].append(self.cum[j][-1] + self.rho[k] * (self.br[k + 1] ** (j + 1) - self.br[k] ** (j + 1)) / (j + 1))
 
+    def rho_range(self, e: arb) -> arb:
+        """The hull of ρ over the ball e (0 outside [0, 1])."""
+        lo, hi = ball_bounds(e)
+        out = arb(0) if (lo < 0 or hi > 1) else None
+        for k in range(len(self.rho)):
+            if hi < self.br[k] or lo > self.br[k + 1]:
+                continue
+            out = arb(self.rho[k]) if out is None else out.union(arb(self.rho[k]))
+        return out
+
     def Phi(self, e: arb) -> tuple:
         """(Φ_0, Φ_1, Φ_2) enclosures over the ball e.  The breakpoints k²/4^N are dyadic and the
         ball's ends are exact points, so every comparison below is exact."""
@@ -105,17 +115,37 @@ class _Law:
 
 
 def _hessian(law, cfg, w, c):
-    """∇²L over the box (w, c), or None when the ramp is not certified to straddle τ (or a ≤ 0)."""
+    """An enclosure of the (Clarke) Hessian ∇²L over the box (w, c), or None unless a = −w > 0:
+    ∇²L = 2ω(ΔΦ[v vᵀ] − y(e_1)ρ(e_1) v(e_1) ∇e_1ᵀ − (1 − y(e_0))ρ(e_0) v(e_0) ∇e_0ᵀ), v = (r, 1),
+    ∇e_1 = (c/w², −1/w), ∇e_0 = ((c − 1)/w², −1/w) (Leibniz; y and ρ as hulls over the end balls,
+    which covers their jumps).  Returned as (H_ww, H_wc, H_cw, H_cc)."""
     a = -w
     if not a.lower() > 0:
         return None
     e0, e1 = (c - 1) / a, c / a
-    tau = arb(cfg.tau)
-    if not (e0.upper() < tau.lower() and e1.lower() > tau.upper()):
-        return None
     P1, P0 = law.Phi(e1), law.Phi(e0)
     om = 2 * arb(cfg.weight(0))
-    return om * (P1[2] - P0[2]), om * (P1[1] - P0[1]), om * (P1[0] - P0[0])
+    d2, d1, d0 = P1[2] - P0[2], P1[1] - P0[1], P1[0] - P0[0]
+    tau = arb(cfg.tau)
+    s1 = law.rho_range(e1) * _y_range(e1, tau)  # y(e_1)ρ(e_1)
+    s0 = law.rho_range(e0) * (1 - _y_range(e0, tau))  # (1 − y(e_0))ρ(e_0)
+    w2 = w * w
+    g1 = (c / w2, -1 / w)
+    g0 = ((c - 1) / w2, -1 / w)
+    v1, v0 = (e1, arb(1)), (e0, arb(1))
+    Hm = [[d2, d1], [d1, d0]]
+    H = [[om * (Hm[i][j] - s1 * v1[i] * g1[j] - s0 * v0[i] * g0[j]) for j in range(2)] for i in range(2)]
+    return H[0][0], H[0][1], H[1][0], H[1][1]
+
+
+def _y_range(e: arb, tau: arb) -> arb:
+    """The hull of y(r) = 1{r ≤ τ} over the ball e."""
+    lo, hi = e.lower(), e.upper()
+    if hi <= tau and not hi == tau:
+        return arb(1)
+    if lo > tau:
+        return arb(0)
+    return arb(0).union(arb(1))
 
 
 def _parts(law, cfg, w, c):
@@ -183,8 +213,8 @@ def gd_entry(cfg: D.D0, steps: int, prec: int = 128, block: int = 32, until_regi
             H = _hessian(law, cfg, *X)
             if H is None:
                 break
-            hww, hwc, hcc = H
-            J = ((1 - eta * hww, -eta * hwc), (-eta * hwc, 1 - eta * hcc))
+            hww, hwc, hcw, hcc = H
+            J = ((1 - eta * hww, -eta * hwc), (-eta * hcw, 1 - eta * hcc))
             q = tuple(_mid(v) for v in p)
             G = grad_loss(law, cfg, arb(q[0]), arb(q[1]))[1:] if -q[0] > 0 else (None,)
             if G[0] is None:
