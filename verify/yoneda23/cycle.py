@@ -492,7 +492,7 @@ def _prove_long(cfg, models, lss, boxes, cv: CycleConvergence, t_long: int, prec
     X = entry.gd_entry(cfg, t, prec=prec, until_regime=False)
     if len(X) < t + 1:
         return CycleConvergence(None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
-                                f"t = {len(X) - 1} (the ramp is not certified to straddle τ)", prec, cv.tried)
+                                f"t = {len(X) - 1} (a > 0 not certified)", prec, cv.tried)
     md = models[s]
     with precision(prec):
         a, lam = cfg.a_lambda(X[t])

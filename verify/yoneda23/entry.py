@@ -5,27 +5,28 @@ its width grows geometrically (the interval extension of ∇L over a box loses t
 and c): for N = 3 from the default θ^0 it blows up near t = 500, long before the trajectory reaches
 the regime (t ≈ 1500).  This module steps the same GD with the blocked mean-value form
 (as `d0.gd` does inside the regime) on the population loss of d = 1, head 'wc' (α = 1, β = 0 frozen),
-full batch.
+full or cells batches.
 
 **The Hessian.**  With u = w r + c, f = clip(u), y = 1{r ≤ τ} (τ = 1/4) and the law of r = r_N(x):
 ∫_{−1}^{1} g(r_N(x)) dx = ∫ g(r) ρ(r) dr, ρ = 2·2^N/(2k + 1) on [k²/4^N, (k + 1)²/4^N] (φ_N is
 linear with slope (2k + 1)/2^N on the k-th cell), so L = ω ∫ (clip(w r + c) − y(r))² ρ(r) dr.
-When the open ramp {0 < u < 1} = (e_0, e_1), e_0 = (c − 1)/a, e_1 = c/a (a = −w > 0), straddles τ
-(e_0 < τ < e_1, i.e. 0 < λ < 1), the integrand of ∇L, 2ω(clip(u) − y)1{0 < u < 1}(r, 1)ρ, is
-continuous across both ends of the ramp (at u = 0: clip − y = 0 − 0; at u = 1: 1 − 1), so ∇L is
-C¹ there with
+For a = −w > 0 the open ramp {0 < u < 1} is (e_0, e_1), e_0 = (c − 1)/a, e_1 = c/a, ∇L is Lipschitz
+and, by Leibniz's rule (the integrand 2ω(clip(u) − y)1{0 < u < 1}(r, 1)ρ takes the values −y(e_1) and
+1 − y(e_0) at the ends), wherever it exists
 
-    ∇²L(w, c) = 2ω ∫_{e_0}^{e_1} [[r², r], [r, 1]] ρ(r) dr = 2ω [Φ_j(e_1) − Φ_j(e_0)]_{j = 2, 1, 0},
+    ∇²L = 2ω(∫_{e_0}^{e_1} v vᵀρ dr − y(e_1)ρ(e_1) v(e_1)∇e_1ᵀ − (1 − y(e_0))ρ(e_0) v(e_0)∇e_0ᵀ),
 
-Φ_j(e) = ∫_0^{min(max(e, 0), 1)} r^j ρ(r) dr, a continuous piecewise polynomial, evaluated on a
-ball e piece by piece (the union over the cells the ball meets).
+v = (r, 1), with Φ_j(e) = ∫_0^{min(max(e, 0), 1)} r^j ρ(r) dr (a continuous piecewise polynomial,
+evaluated on a ball e piece by piece) for the integral and y, ρ at the ends as hulls over the end balls:
+the interval matrix contains Clarke's generalized Hessian over the box.  Where the ramp straddles τ
+(0 < λ < 1) the boundary terms vanish.
 
 **The step** (blocked mean-value form, as in `d0.gd`): X_k ⊂ p_k + P_k (X_0 − m_0), with
-p_{k+1} = G(q_k) + J_k(p_k − q_k) (q_k the exact midpoint of p_k, G(q_k) from the piece engine at the
-point q_k), P_{k+1} = J_k P_k, J_k ⊃ I − η∇²L(X_k).  Both are valid because G(x) − G(y) =
-∫_0^1 DG(y + s(x − y)) ds (x − y) on the convex box X_k, where the straddle condition is checked.
-Every ``block`` steps the form restarts from the box.  Once the box is in the regime of 3.8,
-`d0.gd_ball` continues from the box (its closed-form mean-value engine).
+p_{k+1} = G(q_k) + J_k(p_k − q_k) (q_k the exact midpoint of p_k, G(q_k) = q_k − η∇L(q_k) from the law
+formula `grad_loss` at the point q_k, checked against the exact piece engine in the tests),
+P_{k+1} = J_k P_k, J_k ⊃ I − η∇²L(X_k).  Both are valid because G(x) − G(y) ∈ co ∂G([x, y])(x − y) on the
+convex box X_k (Clarke's mean-value theorem for the Lipschitz map G).  Every ``block`` steps the form
+restarts from the box.  Cells batches use the law of each cell (`laws`).
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def _mid(x: arb) -> fmpq:
 def gd_entry(cfg: D.D0, steps: int, prec: int = 128, block: int = 32, until_regime: bool = True):
     """Certified GD from the exact θ^0 by the mean-value form above: a list of (w, c) boxes for
     t = 0, 1, …, each containing the exact iterate θ^t; it stops at ``steps``, at the first t whose box
-    is certified in the regime of 3.8 (``until_regime``), or where the straddle condition fails."""
+    is certified in the regime of 3.8 (``until_regime``), or where a > 0 is not certified."""
     lw = laws(cfg)
     M = len(lw)
     out = []

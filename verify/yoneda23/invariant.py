@@ -449,7 +449,7 @@ def _prove_long(cfg, model, cv: Convergence, t_long: int, prec: int) -> Converge
     boxes_ = entry.gd_entry(cfg, choice + 8, prec=prec, until_regime=False)
     if len(boxes_) < choice + 1:
         return Convergence(model, None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
-                           f"t = {len(boxes_) - 1} (the ramp is not certified to straddle τ)", cv.iterates, prec)
+                           f"t = {len(boxes_) - 1} (a > 0 not certified)", cv.iterates, prec)
     its = []
     law = entry._Law(cfg.N)
     with precision(prec):
