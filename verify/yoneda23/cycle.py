@@ -426,7 +426,7 @@ class CycleConvergence:
         return self.t0 + self.period * n
 
 
-def prove(cfg: D.D0, t_max: int = 2 ** 12, prec: int = 128, t_long: int = 2 ** 14) -> CycleConvergence:
+def prove(cfg: D.D0, t_max: int = 2 ** 12, prec: int = 128, t_long: int = 2 ** 15) -> CycleConvergence:
     """Certified GD (`d0.gd_ball`, every iterate) until (ε_t, ζ_t) ∈ (0, ε_max] × Z for a box whose
     cycle invariant (phase t mod M) closes; the first success, or the reason nothing closed."""
     if CycleModel.of(cfg, 0) is None:

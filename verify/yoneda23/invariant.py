@@ -353,7 +353,7 @@ class Convergence:
         return self.t0 + _ceil((A ** 3 - lo ** 3) / (3 * c.m))
 
 
-def prove(cfg: D.D0, t_max: int = 400, prec: int = 128, t_long: int = 2 ** 14) -> Convergence:
+def prove(cfg: D.D0, t_max: int = 400, prec: int = 128, t_long: int = 2 ** 15) -> Convergence:
     """Step A + step B for a configuration with a ramp model: certified GD (`d0.gd_ball`, every
     iterate recorded) until ζ_t ∈ Z for a candidate box Z whose invariant closes with
     ε_max = 1/a_t.  Returns the first success, or the reason nothing closed.
