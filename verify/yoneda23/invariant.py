@@ -353,34 +353,55 @@ class Convergence:
         return self.t0 + _ceil((A ** 3 - lo ** 3) / (3 * c.m))
 
 
-def prove(cfg: D.D0, t_max: int = 400, prec: int = 128) -> Convergence:
+def prove(cfg: D.D0, t_max: int = 400, prec: int = 128, t_long: int = 2 ** 15) -> Convergence:
     """Step A + step B for a configuration with a ramp model: certified GD (`d0.gd_ball`, every
     iterate recorded) until ζ_t ∈ Z for a candidate box Z whose invariant closes with
-    ε_max = 1/a_t.  Returns the first success, or the reason nothing closed."""
+    ε_max = 1/a_t.  Returns the first success, or the reason nothing closed.
+
+    When that fails within ``t_max`` steps (e.g. N ≥ 3 from the default θ^0: the trajectory leaves
+    and re-enters the regime, and the general ball engine blows up), a float run to ``t_long``
+    picks a candidate entry (Z, t) whose invariant closes, and certified GD by the mean-value form
+    with the exact Hessian (`verify.yoneda23.entry`) runs to it.  Floats only choose; every step of
+    the proof is certified."""
     model = RampModel.of(cfg)
     if model is None:
         return Convergence(None, None, None, None, None, "no closed-form ramp model for this configuration")
     # Floats only decide whether a certified entry is worth attempting (never a verdict): outside the
     # regime a ball step costs ~2^(N+1) pieces (84 s for 400 steps at N = 10).
-    fl = D.gd_float(cfg, t_max, record="all")
+    from . import entry
+
+    # (the law-based float run of `entry` gives the same iterates as `d0.gd_float`, faster off the regime)
+    fl_thetas = list(entry._float_run(cfg, t_max)) if entry.applies(cfg) else D.gd_float(cfg, t_max, record="all").thetas
     if not any(model.regime_ok(arb(-th[0]) ** -1, arb(th[1] + th[0] * float(model.tau)))
-               for th in fl.thetas if -th[0] > 0):
-        return Convergence(model, None, None, None, None, f"the float trajectory does not reach the regime of 3.8 "
-                           f"within {t_max} steps: no certified entry attempted")
+               for th in fl_thetas if -th[0] > 0):
+        cv = Convergence(model, None, None, None, None, f"the float trajectory does not reach the regime of 3.8 "
+                         f"within {t_max} steps: no certified entry attempted")
+        return _prove_long(cfg, model, cv, t_long, prec)
+    if entry.applies(cfg) and cfg.N >= 3 and t_long > 0 and _float_candidate(cfg, model, t_max, prec) is None:
+        # N ≥ 3 and no float entry within t_max closes: skip the short certified run (its general ball
+        # engine is slow there and blows up outside the regime) and go to the long entry directly
+        cv = Convergence(model, None, None, None, None, f"no float candidate entry within {t_max} steps closes")
+        return _prove_long(cfg, model, cv, t_long, prec)
     tr = D.gd_ball(cfg, t_max, prec=prec, record="all")
     its = []
     with precision(prec):
-        ls = model.lam_star()
         for t, th, L in zip(tr.times, tr.thetas, tr.losses):
             a, lam = model.a_lam([arb(v) for v in th])
             its.append((t, a, lam, L))
     boxes = candidate_boxes(model, prec)
-    failed: dict = {}  # Z -> the ε_max it failed at; retried only once ε_max has halved
     reason = "the iterates never entered a candidate box" + ("" if tr.complete else f" ({tr.reason})")
+    cv = _enter(model, its, boxes, prec, reason)
+    return cv if cv.closed else _prove_long(cfg, model, cv, t_long, prec)
+
+
+def _enter(model, its, boxes, prec, reason, failed=None, start: int = 0) -> Convergence:
+    """The first (Z, t) on the certified iterates ``its`` with ζ_t ∈ Z whose invariant closes."""
+    failed = {} if failed is None else failed  # Z -> the ε_max it failed at; retried only once ε_max has halved
     with precision(prec):
+        ls = model.lam_star()
         for Z in boxes:  # in order of preference: the first box that closes gives the tightest constants
             for t, a, lam, _ in its:
-                if not a.lower() > 0 or not model.regime_ok(1 / a, lam):
+                if t < start or not a.lower() > 0 or not model.regime_ok(1 / a, lam):
                     continue
                 zeta = a * (lam - ls)
                 if not (zeta.lower() >= arb(Z[0]).upper() and zeta.upper() <= arb(Z[1]).lower()):
@@ -394,3 +415,54 @@ def prove(cfg: D.D0, t_max: int = 400, prec: int = 128) -> Convergence:
                 failed[Z] = eps_max
                 reason = f"the invariant did not close on Z = [{Z[0]}, {Z[1]}], ε ≤ {float(eps_max):.4g}: {why}"
     return Convergence(model, None, None, None, None, reason, its, prec)
+
+
+def _float_candidate(cfg, model, t_long, prec, narrow: bool = False):
+    """`entry.float_choice` over the candidate boxes (``narrow``: also ζ_∞ ± 1/80, ± 1/160)."""
+    from . import entry
+
+    boxes = candidate_boxes(model, prec)
+    if narrow:
+        c = (boxes[-1][0] + boxes[-1][1]) / 2  # ζ_∞ rounded (the centre of the widest candidate)
+        boxes += [(c - w, c + w) for w in (fmpq(1, 80), fmpq(1, 160))]  # narrow boxes may close at a larger ε
+    with precision(64):
+        ls = float(model.lam_star().mid())
+
+    def close(Z):
+        return lambda e: certify(model, Z, _round_up(arb(e)), prec)[0] is not None
+
+    opts = [(Z, model.tau, ls, Z, close(Z)) for Z in boxes]
+    return entry.float_choice(cfg, t_long, lambda t: opts)
+
+
+def _prove_long(cfg, model, cv: Convergence, t_long: int, prec: int) -> Convergence:
+    """The long entry (see `prove`): float candidates, then `entry.gd_entry` to the chosen t."""
+    from . import entry
+
+    if not entry.applies(cfg) or t_long <= 0:
+        return cv
+    found = _float_candidate(cfg, model, t_long, prec, narrow=True)
+    if found is None:
+        return Convergence(model, None, None, None, None, cv.reason + f"; no float candidate entry within {t_long} "
+                           "steps closes", cv.iterates, prec)
+    choice, choice_box = found[0], found[1][3]
+    boxes_ = entry.gd_entry(cfg, choice + 8, prec=prec, until_regime=False)
+    if len(boxes_) < choice + 1:
+        return Convergence(model, None, None, None, None, cv.reason + f"; the Hessian mean-value run stopped at "
+                           f"t = {len(boxes_) - 1} (a > 0 not certified)", cv.iterates, prec)
+    its = []
+    law = entry._Law(cfg.N)
+    with precision(prec):
+        for t, th in enumerate(boxes_):
+            a, lam = model.a_lam(th)
+            # L_t is only reported (3.9 per-step table); past 400 steps it is left unbounded
+            its.append((t, a, lam, _loss(cfg, th, t, prec, law) if t <= 400 else arb(0, float("inf"))))
+    return _enter(model, its, [choice_box], prec, cv.reason + "; the long certified run entered no box that closes",
+                  start=choice)
+
+
+def _loss(cfg, th, t, prec, law=None):
+    """An enclosure of L_t over the box θ (`entry.grad_loss`, the law of r_N)."""
+    from . import entry
+
+    return entry.grad_loss(law or entry._Law(cfg.N), cfg, *th)[0]
