@@ -421,16 +421,15 @@ def _probe(ctx, box) -> str | None:
     parameters by raising `Undecided`), else None."""
     if box_is_point(box):
         return None
-    c = centre(box)
     tiny = fmpq(1, 2 ** 200)
-    pbox = [(m - tiny, m + tiny) if lo < hi else (lo, hi) for m, (lo, hi) in zip(c, box)]
     ctx.last_undecided = ""
-    res = evaluate_box(ctx, pbox, rungs=[128, 256])
-    if res is None:
-        why = ctx.last_undecided or "undecided"
-        return (f"{ctx.cid} needs rational values of {', '.join(c.name for c in ctx.inst.region.coords)}: its "
-                f"evaluation refuses ball parameters ({why}), so it cannot be checked on a region")
-    return None
+    for c in (centre(box), [lo + (hi - lo) * fmpq(3, 7) for lo, hi in box]):  # two points: a kink at one
+        pbox = [(m - tiny, m + tiny) if lo < hi else (lo, hi) for m, (lo, hi) in zip(c, box)]
+        if evaluate_box(ctx, pbox, rungs=[128, 256]) is not None:
+            return None
+    why = ctx.last_undecided or "undecided"
+    return (f"{ctx.cid} needs rational values of {', '.join(c.name for c in ctx.inst.region.coords)}: its "
+            f"evaluation refuses ball parameters ({why}), so it cannot be checked on a region")
 
 
 def _influence(ctx, box) -> list:
