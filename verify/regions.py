@@ -342,7 +342,7 @@ def _volume(box, dims) -> fmpq:
 
 
 def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, find_witness: bool = True,
-                     precisions=None) -> RegionResult:
+                     precisions=None, audit: int = 8) -> RegionResult:
     """∀ θ ∈ ``inst.region``: the claim ``ref``, by branch and bound (module doc).  Stops at the
     first confirmed witness, when every box is certified, or at the budget (``seconds`` of wall
     time, ``max_boxes`` box evaluations)."""
@@ -401,7 +401,15 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
             heapq.heappush(heap, (ch.depth, next(counter), ch))
     open_leaves = [n for n in _leaves(root) if n.leaf is None]
     if result.status != Status.VIOLATED and not open_leaves:
-        result.status = Status.HOLDS
+        w = _audit(ctx, root, tried_points, audit) if find_witness else None
+        if w is not None:  # a point the boxes covered, refuted exactly: the claim's ball evaluation checks
+            # fewer things than its exact one (e.g. θ-dependent sample points); the witness decides
+            result.status, result.witness, result.witness_verdict = Status.VIOLATED, w[0], w[1]
+            result.notes.append("every box was certified, yet an exact check at a point of the region is VIOLATED: "
+                                "the claim's ball evaluation checks less than its exact one (report it); the "
+                                "exact witness decides")
+        else:
+            result.status = Status.HOLDS
     result.certified_fraction = float(certified / total) if dims and total else (
         1.0 if result.status == Status.HOLDS else 0.0)
     result.undecided = [[[to_json(lo), to_json(hi)] for lo, hi in n.box] for n in open_leaves]
@@ -571,6 +579,23 @@ def _try_witness(ctx, box, tried: set):
             obj = dict(obj)
             obj["claim"] = ctx.cid
             return obj, v
+    return None
+
+
+def _audit(ctx, root, tried, n: int):
+    """Exact checks at the centres of the ``n`` largest certified leaves (and the region's corner):
+    a confirmed VIOLATED there is a witness (see `branch_and_bound`), else None.  This guards the
+    one assumption the certificate cannot see -- that the claim's ball evaluation checks at least
+    what its exact evaluation checks at each member (an evaluation that picks θ-dependent points,
+    such as kinks, only where θ is exact would not)."""
+    leaves = sorted(_leaves(root), key=lambda nd: -float(_volume(nd.box, [k for k in range(len(nd.box))
+                                                                           if nd.box[k][0] < nd.box[k][1]])))
+    for nd in leaves[:n]:
+        if box_is_point(nd.box):
+            continue
+        w = _try_witness(ctx, nd.box, tried)
+        if w is not None:
+            return w
     return None
 
 

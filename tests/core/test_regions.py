@@ -73,8 +73,9 @@ def test_certified_region_holds_at_random_exact_points():
     assert r.status == Status.HOLDS and r.certified_fraction == 1.0
     rng = random.Random(0)
     leaves = list(_leaves(r.root))
-    for n in leaves[:8]:
-        for _ in range(3):
+    for k in range(24):  # random exact points of every certified leaf, round robin
+        n = leaves[k % len(leaves)]
+        if True:
             v = check("cjrr21.gradient-bound", _point_json(inst, _random_point(n.box, rng)))
             assert v.status == Status.HOLDS and v.precision.startswith("exact")
 
@@ -161,3 +162,67 @@ def test_grow_regions_reports_a_certified_radius():
     assert g is not None and fmpq(1, 2 ** 30) <= fmpq(*[int(t) for t in (g["radius"].split("/") + ["1"])[:2]])
     assert recheck_region(g["certificate"])["ok"]
     assert grow_regions("cjrr21.lyapunov-identity", BASE, max_boxes=4, seconds=5, min_exp=30, max_exp=28) is None
+
+
+INCLUSION_CLAIMS = ["cjrr21.gradient-bound", "cjrr21.lyapunov-identity", "cjrr21.gd-one-step-expansion",
+                    "cjrr21.gd-lyapunov-decrease", "cjrr21.no-spurious-critical-points", "cjrr21.balancedness",
+                    "cjrr21.gd-bounded", "cjrr21.pure-bias-dynamics"]
+
+
+def test_box_enclosures_contain_every_members_exact_values():
+    """The ∀ semantics the certificate rests on: a box evaluation's relation sides contain the
+    exact sides at random rational members, and a hypothesis decided on the box has the same
+    value at every member (random shallow nets, boxes where kinks move across the support)."""
+    from verify.checking import _evaluate
+    from verify.numbers import ball_bounds
+    from verify.regions import _setup, evaluate_box, instance_at
+    from flint import arb
+
+    rng = random.Random(3)
+
+    def rq():
+        return fmpq(rng.randrange(-16, 17), 8)
+
+    compared = 0
+    for trial in range(6):
+        H = rng.choice([1, 2, 3])
+        theta = [rq() for _ in range(3 * H + 1)]
+        meas = [{"kind": "lebesgue", "box": [["0", "1"]]}, {"kind": "empirical", "points": [["0"], ["1/3"], ["1"]]},
+                {"kind": "density", "pieces": [{"interval": ["-1", "1"], "coefficients": ["1/2", "1/4"]}]}][trial % 3]
+        w = fmpq(1, rng.choice([16, 64]))
+        ks = rng.sample(range(len(theta)), 2)
+        obj = {"network": {"widths": [1, H, 1], "theta": [str(t) for t in theta]},
+               "target": {"kind": "polynomial", "coefficients": ["0", "1"]}, "measure": meas,
+               "params": {"steps": 2, "rounding_bits": None},
+               "region": {"theta": {str(j): [str(theta[j] - w), str(theta[j] + w)] for j in ks}}}
+        inst = Instance.from_json(obj)
+        for cid in INCLUSION_CLAIMS:
+            ctx = _setup(cid, inst)
+            res = evaluate_box(ctx, inst.region.box)
+            if res is None:
+                continue
+            boxed = {r.name: r for r in res.relations}
+            hyp = {h.name: h.holds for h in res.hypotheses}
+            for _ in range(2):
+                pt = [lo + (hi - lo) * fmpq(rng.randrange(0, 9), 8) for lo, hi in inst.region.box]
+                st, _, rels, hyps, _ = _evaluate(ctx.claim, None, instance_at(inst, [(p, p) for p in pt]),
+                                                 ctx.variants, None)
+                if res.status == Status.HOLDS:
+                    assert st == Status.HOLDS, (cid, obj, pt)
+                for h in hyps:
+                    if hyp.get(h.name) is not None and h.holds is not None:
+                        assert hyp[h.name] == h.holds, (cid, h.name, obj, pt)
+                for r in rels:
+                    b = boxed.get(r.name)
+                    if b is None or r.op == "?":
+                        continue
+                    for side in ("lhs", "rhs"):
+                        v, e = getattr(r, side), getattr(b, side)
+                        if isinstance(e, arb) and e.is_finite() and not isinstance(v, arb):
+                            lo, hi = ball_bounds(e)
+                            assert lo <= v <= hi, (cid, r.name, side, obj, pt)
+                            compared += 1
+                        elif not isinstance(e, arb) and not isinstance(v, arb) and e is not None:
+                            assert v == e, (cid, r.name, side, obj, pt)
+                            compared += 1
+    assert compared > 100
