@@ -176,7 +176,10 @@ def _ball(lo: fmpq, hi: fmpq, prec: int):
     if lo == hi:
         return lo
     with precision(prec):
-        return arb(lo).union(arb(hi))
+        ball = arb(lo).union(arb(hi))
+        if ball.mid() == 0:  # python-flint's x ** 2 is nan on a ball centred at 0: a larger ball off 0
+            ball = arb(lo).union(arb(hi + (hi - lo) / 2 ** 20))
+        return ball
 
 
 def instance_at(inst, box, prec: int = 64):
@@ -764,10 +767,11 @@ def _coord_value(c: Coord, inst_json: dict):
 
 
 def grow_regions(ref, instance, max_boxes: int = 32, seconds: float = 20.0, min_exp: int = 40,
-                 max_exp: int = -4) -> dict | None:
+                 max_exp: int = -4, refine: int = 3) -> dict | None:
     """The largest certified box θ ± r (every coordinate of θ; r = 2^-k) around a point instance on
     which ``ref`` HOLDS: r doubles from 2^-``min_exp`` while the region certifies HOLDS within
-    ``max_boxes`` boxes, up to 2^-``max_exp``… (``max_exp`` = -4: r ≤ 16).  Returns
+    ``max_boxes`` boxes, up to 2^-``max_exp`` (``max_exp`` = -4: r ≤ 16), then ``refine`` bisection
+    steps between the last certified radius and the first that was not.  Returns
     {"radius": "p/q", "radius_float", "boxes", "certificate"} for the largest certified r, or None
     when even the smallest does not certify (or the claim refuses ball parameters)."""
     from .checking import as_instance
@@ -777,25 +781,44 @@ def grow_regions(ref, instance, max_boxes: int = 32, seconds: float = 20.0, min_
     base = inst.to_json()
     base.pop("region", None)
     t0 = time.perf_counter()
-    best = None
-    for e in range(min_exp, max_exp - 1, -1):
-        if time.perf_counter() - t0 > seconds:
-            break
-        r = fmpq(1, 2 ** e) if e >= 0 else fmpq(2 ** (-e))
+    best, stop = None, None
+
+    def attempt(r):
         obj = dict(base)
         obj["region"] = {"theta_radius": to_json(r)}
-        try:
-            ri = Instance.from_json(obj)
-            res = branch_and_bound(ref, ri, seconds=max(0.1, seconds - (time.perf_counter() - t0)),
-                                   max_boxes=max_boxes, find_witness=False)
-        except InputError:
-            return best
+        ri = Instance.from_json(obj)
+        res = branch_and_bound(ref, ri, seconds=max(0.1, seconds - (time.perf_counter() - t0)),
+                               max_boxes=max_boxes, find_witness=False)
         if res.status != Status.HOLDS:
-            break
+            return None
         cert = certificate(ri, _setup(ref, ri).cid, res.root, res.boxes)
         if not recheck_region(cert)["ok"]:
-            break
-        best = {"radius": to_json(r), "radius_float": float(r), "boxes": res.boxes, "certificate": cert}
+            return None
+        return {"radius": to_json(r), "radius_float": float(r), "boxes": res.boxes, "certificate": cert}
+
+    try:
+        for e in range(min_exp, max_exp - 1, -1):  # doubling
+            if time.perf_counter() - t0 > seconds:
+                return best
+            r = fmpq(1, 2 ** e) if e >= 0 else fmpq(2 ** (-e))
+            got = attempt(r)
+            if got is None:
+                stop = r
+                break
+            best = got
+        if best is not None and stop is not None:  # bisection between the last success and the failure
+            lo, hi = parse_rational(best["radius"]), stop
+            for _ in range(refine):
+                if time.perf_counter() - t0 > seconds:
+                    break
+                mid = (lo + hi) / 2
+                got = attempt(mid)
+                if got is None:
+                    hi = mid
+                else:
+                    best, lo = got, mid
+    except InputError:  # the claim refuses ball parameters
+        return best
     return best
 
 
