@@ -54,6 +54,7 @@ from .errors import InputError, SoundnessError
 from .numbers import FAST, Undecided, is_exact, parse_rational, precision, sign, to_float, to_json
 
 LEAF_PRECISIONS = (64, 128)
+MIN_SPLIT = 40  # a side narrower than 2^-MIN_SPLIT of the region's side is not split again
 CERTIFICATE_KIND = "region"
 CERTIFICATE_VERSION = 1
 
@@ -229,9 +230,17 @@ def _rungs(claim, inst, start=None, box=None):
     rungs = ([FAST] if claim.fast and fast_worthwhile(inst) else []) + list(LEAF_PRECISIONS)
     if box is not None and box_is_point(box):
         return [None]
+    if box is not None and _narrowest(inst, box) < fmpq(1, 2 ** 24):  # a narrow box: more bits than a wide one
+        rungs = rungs + [256, 1024]
     if start is not None and start in rungs:
         rungs = rungs[rungs.index(start):]
     return rungs
+
+
+def _narrowest(inst, box) -> fmpq:
+    """The smallest side of ``box`` relative to the region's side (over the sides of positive width)."""
+    rel = [(hi - lo) / (c.hi - c.lo) for c, (lo, hi) in zip(inst.region.coords, box) if c.hi > c.lo and hi > lo]
+    return min(rel) if rel else fmpq(0)
 
 
 def box_is_point(box) -> bool:
@@ -326,6 +335,7 @@ class RegionResult:
     seconds: float = 0.0
     certificate: dict | None = None
     trace: list = field(default_factory=list)  # (seconds, certified fraction) as boxes are decided
+    budget_hit: bool = False
 
 
 def _setup(ref, inst):
@@ -369,15 +379,15 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
     eq_seen = False
     while heap:
         if time.perf_counter() - t0 > seconds or result.boxes >= max_boxes:
+            result.budget_hit = True
             break
         _, _, node = heapq.heappop(heap)
         res = evaluate_box(ctx, node.box, node.start)
         result.boxes += 1
         if res is None:
             node.open = True
-            if box_is_point(node.box):
+            if box_is_point(node.box) or not _split(ctx, node):
                 continue
-            _split(ctx, node)
             for ch in node.children:
                 heapq.heappush(heap, (ch.depth, next(counter), ch))
             continue
@@ -395,10 +405,9 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
             if w is not None:
                 result.status, result.witness, result.witness_verdict = Status.VIOLATED, w[0], w[1]
                 break
-        if box_is_point(node.box):
+        if box_is_point(node.box) or not _split(ctx, node, res):
             node.open = True
             continue
-        _split(ctx, node, res)
         for ch in node.children:
             ch.start = res.rung if res.rung is not None else None
             heapq.heappush(heap, (ch.depth, next(counter), ch))
@@ -531,14 +540,17 @@ def _support_points(measure, d) -> list:
     return [list(v) for v in itertools.product(*[(a, b) for a, b in box])]
 
 
-def _split(ctx, node: _Node, res: BoxResult | None = None):
-    """Bisect ``node``'s box: an undecided kink's coordinates first, else the largest influence."""
+def _split(ctx, node: _Node, res: BoxResult | None = None) -> bool:
+    """Bisect ``node``'s box: an undecided kink's coordinates first, else the largest influence.
+    False (and no split) when every side is narrower than 2^-`MIN_SPLIT` of the region's side."""
     box = node.box
-    cand = [k for k, (lo, hi) in enumerate(box) if lo < hi]
+    full = [c.hi - c.lo for c in ctx.inst.region.coords]
+    cand = [k for k, (lo, hi) in enumerate(box) if lo < hi and (hi - lo) * 2 ** MIN_SPLIT >= full[k]]
+    if not cand:
+        return False
     kinks = _kink_coords(ctx, box)
     pool = [k for k in cand if k in kinks] or cand
     infl = ctx.influence or [1.0] * len(box)
-    full = [c.hi - c.lo for c in ctx.inst.region.coords]
 
     def score(k):
         rel = to_float((box[k][1] - box[k][0]) / full[k]) if full[k] else 0.0
@@ -551,6 +563,7 @@ def _split(ctx, node: _Node, res: BoxResult | None = None):
     left, right = list(box), list(box)
     left[k], right[k] = (lo, mid), (mid, hi)
     node.children = [_Node(tuple(left), node.depth + 1), _Node(tuple(right), node.depth + 1)]
+    return True
 
 
 def _leaves(node: _Node):
@@ -739,7 +752,9 @@ def check_region(ref, inst, precisions=None, seconds: float = 60.0, max_boxes: i
                "certified_fraction": r.certified_fraction, "undecided": r.undecided[:1000],
                "undecided_count": len(r.undecided)}
     if status == Status.UNKNOWN:
-        notes.append(f"budget ended: {r.boxes} boxes, certified volume fraction {r.certified_fraction:.4f}, "
+        why = "budget ended" if r.budget_hit else (f"no box left to split (sides below 2^-{MIN_SPLIT} of the "
+                                                   f"region's are not split)")
+        notes.append(f"{why}: {r.boxes} boxes, certified volume fraction {fraction_text(r.certified_fraction)}, "
                      f"{len(r.undecided)} undecided boxes")
     statement = "for every θ in the region: " + (mutant.statement if mutant else claim.statement_for(variants))
     v = Verdict(ctx.cid, status, relations, hypotheses, vacuous, "region branch and bound (fast-ball/Arb boxes, "
@@ -751,6 +766,13 @@ def check_region(ref, inst, precisions=None, seconds: float = 60.0, max_boxes: i
     v.region = summary
     v.region_result = r
     return v
+
+
+def fraction_text(f: float) -> str:
+    """A volume fraction for people: ``1 − 3.6e-12`` where 4 decimals would round it to 1."""
+    if 0 < 1 - f < 5e-5:
+        return f"1 − {1 - f:.2g}"
+    return f"{f:.4f}"
 
 
 def _coord_value(c: Coord, inst_json: dict):

@@ -237,10 +237,12 @@ def _check_region(args, ref, inst, precs):
 
 
 def _region_lines(v) -> str:
+    from ..regions import fraction_text
+
     r = v.region
     lines = [f"  region      {', '.join(c['name'] + ' ∈ [' + c['lo'] + ', ' + c['hi'] + ']' for c in r['coordinates'])}",
              f"  boxes       {r['boxes_evaluated']} evaluated, {r['leaves']} leaves, certified volume fraction "
-             f"{r['certified_fraction']:.4f}, {r['undecided_count']} undecided"]
+             f"{fraction_text(r['certified_fraction'])}, {r['undecided_count']} undecided"]
     if v.witness is not None:
         lines.append("  witness     an ordinary instance without region: write it with --certificate FILE, "
                      "then `relu-verify check FILE`")
