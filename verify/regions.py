@@ -371,7 +371,8 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
     probe = _probe(ctx, root.box)
     if probe is not None:  # the claim refuses ball parameters: one line, exit 2
         raise InputError(probe, "region")
-    ctx.influence = _influence(ctx, root.box)
+    spent = time.perf_counter() - t0  # ~ one evaluation: the influence costs n + 1 more
+    ctx.influence = _influence(ctx, root.box) if spent * (len(dims) + 1) < seconds / 10 else None
     tried_points: set = set()
     certified = fmpq(0)
     heap = [(0, 0, root)]
@@ -443,9 +444,10 @@ def _probe(ctx, box) -> str | None:
         return None
     tiny = fmpq(1, 2 ** 200)
     ctx.last_undecided = ""
+    fast = [FAST] if FAST in _rungs(ctx.claim, ctx.inst) else []
     for c in (centre(box), [lo + (hi - lo) * fmpq(3, 7) for lo, hi in box]):  # two points: a kink at one
         pbox = [(m - tiny, m + tiny) if lo < hi else (lo, hi) for m, (lo, hi) in zip(c, box)]
-        if evaluate_box(ctx, pbox, rungs=[128, 256]) is not None:
+        if evaluate_box(ctx, pbox, rungs=fast + [128, 256]) is not None:
             return None
     why = ctx.last_undecided or "undecided"
     return (f"{ctx.cid} needs rational values of {', '.join(c.name for c in ctx.inst.region.coords)}: its "
@@ -464,7 +466,7 @@ def _influence(ctx, box) -> list:
 
     def margin(pt):
         try:
-            res = evaluate_box(ctx, [(p - tiny, p + tiny) for p in pt], rungs=[64])
+            res = evaluate_box(ctx, [(p - tiny, p + tiny) for p in pt], rungs=rung)
         except InputError:
             return None
         if res is None:
@@ -475,6 +477,7 @@ def _influence(ctx, box) -> list:
         return min(ms) if ms else None
 
     tiny = fmpq(1, 2 ** 100)
+    rung = [FAST] if FAST in _rungs(ctx.claim, ctx.inst) else [64]
     base = margin(c)
     out = []
     for k in range(n):
@@ -642,10 +645,10 @@ def recheck_region(cert: dict) -> dict:
     """Independent re-check of a region certificate: re-read the instance and its region, walk the
     box tree (every split point strictly inside its box, so the leaves partition the region) and
     re-evaluate every leaf in another precision or number system with ``independent`` set (a leaf
-    certified at p bits at 2p and 4p bits, a fast-ball or 64-bit leaf also at 128 bits, an exact
-    leaf exactly on the independent path).  Returns {"ok": bool, "leaves": n, "failed": [...],
-    "reason": str}; a leaf re-evaluated VIOLATED is a `SoundnessError` (two enclosures of one box
-    disagree)."""
+    certified at p bits at 2p and 4p bits, a fast-ball leaf at 128 and 256 bits, an exact leaf
+    exactly on the independent path).  Returns {"ok": bool, "leaves": n, "failed": [...],
+    "reason": str}; a leaf re-evaluated VIOLATED fails (two enclosures of one box disagree: for a
+    certificate `check_region` just made, that is a `SoundnessError`)."""
     from .framework import Instance, Status
 
     if not isinstance(cert, dict) or cert.get("kind") != CERTIFICATE_KIND:
@@ -694,9 +697,10 @@ def recheck_region(cert: dict) -> dict:
         else:
             rungs = [2 * rung, 4 * rung]
         res = evaluate_box(ctx, box, rungs=rungs, independent=True)
-        if res is not None and res.status == Status.VIOLATED and not res.vacuous:
-            raise SoundnessError(f"{ctx.cid}: a region leaf certified HOLDS is VIOLATED on re-evaluation ({path})")
-        if res is None or res.status != Status.HOLDS:
+        if res is not None and res.status == Status.VIOLATED:  # a wrong (or forged) leaf
+            failed.append({"at": path, "box": [[to_json(a), to_json(b)] for a, b in box],
+                           "why": "VIOLATED on re-evaluation", "violated": True})
+        elif res is None or res.status != Status.HOLDS:
             failed.append({"at": path, "box": [[to_json(a), to_json(b)] for a, b in box],
                            "why": "not certified HOLDS on re-evaluation"})
     ok = not failed
@@ -734,6 +738,9 @@ def check_region(ref, inst, precisions=None, seconds: float = 60.0, max_boxes: i
     if status == Status.HOLDS:
         cert = certificate(inst, ctx.cid, r.root, r.boxes)
         chk = recheck_region(cert)
+        if any(f.get("violated") for f in chk["failed"]):
+            raise SoundnessError(f"{ctx.cid}: a region leaf certified HOLDS is VIOLATED on its independent "
+                                 f"re-evaluation ({chk['reason']})")
         if chk["ok"]:
             reverified = f"confirmed: every one of the {chk['leaves']} leaf boxes re-certified independently " \
                          f"(another precision or number system)"
