@@ -355,7 +355,7 @@ def _volume(box, dims) -> fmpq:
 
 
 def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, find_witness: bool = True,
-                     precisions=None, audit: int = 8) -> RegionResult:
+                     precisions=None, audit: int = 8, steer: bool = True) -> RegionResult:
     """∀ θ ∈ ``inst.region``: the claim ``ref``, by branch and bound (module doc).  Stops at the
     first confirmed witness, when every box is certified, or at the budget (``seconds`` of wall
     time, ``max_boxes`` box evaluations)."""
@@ -372,7 +372,7 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
     if probe is not None:  # the claim refuses ball parameters: one line, exit 2
         raise InputError(probe, "region")
     spent = time.perf_counter() - t0  # ~ one evaluation: the influence costs n + 1 more
-    ctx.influence = _influence(ctx, root.box) if spent * (len(dims) + 1) < seconds / 10 else None
+    ctx.influence = _influence(ctx, root.box) if steer and spent * (len(dims) + 1) < seconds / 10 else None
     tried_points: set = set()
     certified = fmpq(0)
     heap = [(0, 0, root)]
@@ -795,7 +795,7 @@ def _coord_value(c: Coord, inst_json: dict):
 # robustness radius for the search
 
 
-def grow_regions(ref, instance, max_boxes: int = 32, seconds: float = 20.0, min_exp: int = 40,
+def grow_regions(ref, instance, max_boxes: int = 32, seconds: float = 20.0, min_exp: int = 30,
                  max_exp: int = -4, refine: int = 3) -> dict | None:
     """The largest certified box θ ± r (every coordinate of θ; r = 2^-k) around a point instance on
     which ``ref`` HOLDS: r doubles from 2^-``min_exp`` while the region certifies HOLDS within
@@ -817,7 +817,7 @@ def grow_regions(ref, instance, max_boxes: int = 32, seconds: float = 20.0, min_
         obj["region"] = {"theta_radius": to_json(r)}
         ri = Instance.from_json(obj)
         res = branch_and_bound(ref, ri, seconds=max(0.1, seconds - (time.perf_counter() - t0)),
-                               max_boxes=max_boxes, find_witness=False)
+                               max_boxes=max_boxes, find_witness=False, steer=False)
         if res.status != Status.HOLDS:
             return None
         cert = certificate(ri, _setup(ref, ri).cid, res.root, res.boxes)
