@@ -902,3 +902,21 @@ def verdict_region(verdict) -> Region:
     from .framework import Instance
 
     return Instance.from_json(verdict.instance).region
+
+
+def grow_around(ref, instances, max_boxes: int = 32, seconds: float = 60.0, **kw) -> dict:
+    """`grow_regions` around each of ``instances`` (e.g. the examples a search drew on which the
+    claim HOLDS) within ``seconds`` in all: {"tried": n, "radii": [radius or None, …], "best":
+    {"index", "radius", "radius_float", "boxes", "certificate"} of the largest certified radius, or
+    None}.  For ``search --grow-regions``: a robustness radius per example."""
+    t0 = time.perf_counter()
+    radii, best = [], None
+    for k, inst in enumerate(instances):
+        left = seconds - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        g = grow_regions(ref, inst, max_boxes=max_boxes, seconds=left, **kw)
+        radii.append(g["radius"] if g else None)
+        if g is not None and (best is None or parse_rational(g["radius"]) > parse_rational(best["radius"])):
+            best = {"index": k, **g}
+    return {"tried": len(radii), "radii": radii, "best": best}

@@ -226,3 +226,45 @@ def test_box_enclosures_contain_every_members_exact_values():
                             assert v == e, (cid, r.name, side, obj, pt)
                             compared += 1
     assert compared > 100
+
+
+def test_a_users_claim_gets_regions_for_free():
+    """A claim built by hand (a plugin's): ℒ(θ) ≥ 0 holds on the region, ℒ(θ) ≤ 1/100 is refuted
+    at a rational point of it."""
+    from verify.cjrr21.claims import _rg, _setup as setup
+    from verify.framework import Claim, relation
+    from verify.registry import CLAIMS
+
+    def make(cid, op, rhs):
+        def evaluate(ev):
+            net, _, s, hyps = setup(ev)
+            L, _ = _rg(ev, net, s)
+            return [relation(f"ℒ(θ) {op} {rhs}", L, op, fmpq(rhs))], hyps
+        return Claim(id=cid, source="test", provenance="DERIVED", statement=f"ℒ(θ) {op} {rhs}", evaluate=evaluate,
+                     note="none", family="testing")
+
+    good, bad = make("testing.risk-nonneg", "≥", 0), make("testing.risk-small", "≤", "1/100")
+    try:
+        obj = with_region({"theta": {"0": ["2/5", "3/5"], "9": ["0", "1"]}})
+        v = check(good, obj)
+        assert v.status == Status.HOLDS and recheck_certificate(v.certificate)["ok"]
+        v = check(bad, obj)
+        assert v.status == Status.VIOLATED and _inside_json(obj, v.witness)
+    finally:
+        CLAIMS.pop("testing.risk-nonneg", None)
+        CLAIMS.pop("testing.risk-small", None)
+
+
+def _inside_json(obj, witness) -> bool:
+    inst, w = Instance.from_json(obj), Instance.from_json(witness)
+    return all(c.lo <= w.net.theta[c.key] <= c.hi for c in inst.region.coords)
+
+
+def test_grow_around_picks_the_largest_radius_among_examples():
+    from verify.regions import grow_around
+
+    a = copy.deepcopy(BASE)
+    a["network"]["theta"] = ["1/2", "-1", "1/4", "2", "1/3", "-1/5", "-5/7", "1", "2", "3/4"]
+    out = grow_around("cjrr21.gradient-bound", [a, BASE], max_boxes=4, seconds=20)
+    assert out["tried"] == 2 and out["best"] is not None and out["best"]["index"] == 0
+    assert recheck_region(out["best"]["certificate"])["ok"]
