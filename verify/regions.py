@@ -266,6 +266,9 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
             raise InputError(f"{ctx.cid}: the claim cannot be evaluated on a region of parameters "
                              f"(it needs rational values of {', '.join(c.name for c in ctx.inst.region.coords)}): {e}",
                              "region") from None
+        except (ValueError, ZeroDivisionError) as e:  # a ball that left the finite range (e.g. numbers.exact_key
+            ctx.last_undecided = f"{type(e).__name__}: {e}"  # of a non-finite iterate): no verdict on this rung
+            continue
         ctx.evaluations += 1
         worst = None
         for r in rels:
