@@ -307,6 +307,7 @@ class _Ctx:
     variants: dict
     inst: object
     cid: str
+    ref: str = ""  # the reference as given, variants included (CLAIM@VARIANT~MUTANT): what witnesses name
     evaluations: int = 0
     last_undecided: str = ""
     influence: list | None = None
@@ -347,7 +348,7 @@ def _setup(ref, inst):
 
     ref = claim_ref(ref)
     claim, mutant, variants = resolve(ref, inst.variants)
-    return _Ctx(claim, mutant, variants, inst, mutant.id if mutant else claim.id)
+    return _Ctx(claim, mutant, variants, inst, mutant.id if mutant else claim.id, ref)
 
 
 def _volume(box, dims) -> fmpq:
@@ -594,12 +595,12 @@ def _try_witness(ctx, box, tried: set):
             continue
         tried.add(key)
         obj = point_instance(ctx.inst, pt)
-        v = check(ctx.cid, Instance.from_json(obj))
+        v = check(ctx.ref, Instance.from_json(obj))
         if v.status == Status.VIOLATED and v.reverified.startswith("confirmed"):
             if not _inside(ctx.inst.region, pt):
                 raise SoundnessError("a region witness lies outside its region")
             obj = dict(obj)
-            obj["claim"] = ctx.cid
+            obj["claim"] = ctx.ref
             return obj, v
     return None
 
@@ -708,7 +709,7 @@ def recheck_region(cert: dict) -> dict:
                            "why": "not certified HOLDS on re-evaluation"})
     ok = not failed
     reason = "every leaf re-certified" if ok else f"{len(failed)} leaf/leaves failed: {failed[0]['why']} at {failed[0]['at']}"
-    return {"ok": ok, "kind": CERTIFICATE_KIND, "claim": ctx.cid, "leaves": n, "failed": failed[:20], "reason": reason}
+    return {"ok": ok, "kind": CERTIFICATE_KIND, "claim": ctx.ref, "leaves": n, "failed": failed[:20], "reason": reason}
 
 
 def _register():
@@ -739,7 +740,7 @@ def check_region(ref, inst, precisions=None, seconds: float = 60.0, max_boxes: i
     status, cert, reverified = r.status, None, ""
     relations, hypotheses, vacuous = [], [], False
     if status == Status.HOLDS:
-        cert = certificate(inst, ctx.cid, r.root, r.boxes)
+        cert = certificate(inst, ctx.ref, r.root, r.boxes)
         chk = recheck_region(cert)
         if any(f.get("violated") for f in chk["failed"]):
             raise SoundnessError(f"{ctx.cid}: a region leaf certified HOLDS is VIOLATED on its independent "
@@ -767,7 +768,7 @@ def check_region(ref, inst, precisions=None, seconds: float = 60.0, max_boxes: i
         notes.append(f"{why}: {r.boxes} boxes, certified volume fraction {fraction_text(r.certified_fraction)}, "
                      f"{len(r.undecided)} undecided boxes")
     statement = "for every θ in the region: " + (mutant.statement if mutant else claim.statement_for(variants))
-    v = Verdict(ctx.cid, status, relations, hypotheses, vacuous, "region branch and bound (fast-ball/Arb boxes, "
+    v = Verdict(ctx.ref, status, relations, hypotheses, vacuous, "region branch and bound (fast-ball/Arb boxes, "
                 "exact at points)", sorted(r.engines), time.perf_counter() - t0, inst.to_json(),
                 sorted(variants[k] for k in variants if k.endswith(":name")), claim.provenance, statement, notes,
                 reverified)
@@ -823,7 +824,7 @@ def grow_regions(ref, instance, max_boxes: int = 32, seconds: float = 20.0, min_
                                max_boxes=max_boxes, find_witness=False, steer=False)
         if res.status != Status.HOLDS:
             return None
-        cert = certificate(ri, _setup(ref, ri).cid, res.root, res.boxes)
+        cert = certificate(ri, _setup(ref, ri).ref, res.root, res.boxes)
         if not recheck_region(cert)["ok"]:
             return None
         return {"radius": to_json(r), "radius_float": float(r), "boxes": res.boxes, "certificate": cert}

@@ -268,3 +268,16 @@ def test_grow_around_picks_the_largest_radius_among_examples():
     out = grow_around("cjrr21.gradient-bound", [a, BASE], max_boxes=4, seconds=20)
     assert out["tried"] == 2 and out["best"] is not None and out["best"]["index"] == 0
     assert recheck_region(out["best"]["certificate"])["ok"]
+
+
+def test_variants_travel_with_witnesses_and_certificates():
+    """CLAIM@VARIANT: the witness and the certificate name the variant, so `check`/`recheck`
+    decide the same statement (ReLU′(0) = 1/2 freezes no degenerate neuron: VIOLATED)."""
+    obj = with_region({"theta": {"1": ["0", "0"], "4": ["0", "0"], "6": ["1/2", "1"]}})
+    obj["network"]["theta"] = ["1/2", "0", "1/4", "2", "0", "-1/5", "3/4", "1", "2", "3/4"]
+    v = check("cjrr21.degenerate-frozen@deriv0-half", obj)
+    assert v.status == Status.VIOLATED and v.witness["claim"] == "cjrr21.degenerate-frozen@deriv0-half"
+    assert check(v.witness["claim"], v.witness).status == Status.VIOLATED
+    g = check("cjrr21.gradient-bound@deriv0-half", with_region({"theta": {"0": ["2/5", "3/5"]}}))
+    assert g.status == Status.HOLDS and g.certificate["claim"] == "cjrr21.gradient-bound@deriv0-half"
+    assert recheck_certificate(g.certificate)["ok"]
