@@ -372,6 +372,11 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
     dims = region.volume_dims()
     total = _volume(root.box, dims)
     result = RegionResult(Status.UNKNOWN, root)
+    known = getattr(ctx.claim, "params", None) or {}
+    unread = [c.key for c in region.coords if c.kind == "params" and known and c.key not in known]
+    if unread:
+        raise InputError(f"{ctx.cid} reads no param {unread[0]!r} (its params: {', '.join(sorted(known))})",
+                         f"region.params.{unread[0]}")
     probe = _probe(ctx, root.box)
     if probe is not None:  # the claim refuses ball parameters: one line, exit 2
         raise InputError(probe, "region")

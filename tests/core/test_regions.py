@@ -281,3 +281,8 @@ def test_variants_travel_with_witnesses_and_certificates():
     g = check("cjrr21.gradient-bound@deriv0-half", with_region({"theta": {"0": ["2/5", "3/5"]}}))
     assert g.status == Status.HOLDS and g.certificate["claim"] == "cjrr21.gradient-bound@deriv0-half"
     assert recheck_certificate(g.certificate)["ok"]
+
+
+def test_a_param_the_claim_does_not_read_is_refused():
+    with pytest.raises(InputError, match="reads no param 'gama'"):
+        check("cjrr21.gd-lyapunov-decrease", with_region({"params": {"gama": ["0", "1"]}}))
