@@ -502,27 +502,29 @@ def _influence(ctx, box) -> list:
     return out
 
 
-def _kink_coords(ctx, box) -> list[int]:
-    """Region coordinates (indices into the box) of the inner parameters of hidden neurons of a
-    one-hidden-layer `Network` whose activation sign is undecided over the box at a point of the
-    measure's support (its atoms, or the corners of its bounding box)."""
+def _kink_coords(ctx, box) -> dict:
+    """{region coordinate: score} for the inner parameters of hidden neurons of a one-hidden-layer
+    `Network` whose activation sign is undecided over the box at a point x of the measure's
+    support (its atoms, or the corners of its bounding box): the kink crosses the support there.
+    The score of 𝔴_ij is |x_j|·width(𝔴_ij), of 𝔟_i width(𝔟_i): its share of the width of the
+    undecided pre-activation 𝔟_i + ⟨𝔴_i, x⟩ (at x = 0 only 𝔟_i can move the kink off it)."""
     from .nets import Network
 
     inst = ctx.inst
     net = inst.net
     if not isinstance(net, Network) or not net.is_shallow:
-        return []
+        return {}
     pos = {c.key: j for j, c in enumerate(inst.region.coords) if c.kind == "theta"}
     if not pos:
-        return []
+        return {}
     pts = _support_points(inst.measure, net.d)
     if not pts:
-        return []
+        return {}
     theta = list(net.theta)
     for c, (lo, hi) in zip(inst.region.coords, box):
         if c.kind == "theta":
             theta[c.key] = _ball(lo, hi, 64)
-    out = []
+    out: dict = {}
     with precision(64):
         for i in range(net.H):
             block = net.neuron_block(i)
@@ -533,10 +535,17 @@ def _kink_coords(ctx, box) -> list[int]:
                 z = b
                 for wj, xj in zip(w, x):
                     z = z + wj * xj
-                if (sign(z) if isinstance(z, arb) else 1 if z != 0 else None) is None:
-                    out += [pos[k] for k in block if k in pos and box[pos[k]][0] < box[pos[k]][1]]
-                    break
-    return out
+                if (sign(z) if isinstance(z, arb) else 1 if z != 0 else None) is not None:
+                    continue
+                for j in range(net.d):
+                    k = net.idx_w(i, j)
+                    if k in pos and box[pos[k]][0] < box[pos[k]][1]:
+                        sc = abs(to_float(x[j]) or 0.0) * float(box[pos[k]][1] - box[pos[k]][0])
+                        out[pos[k]] = max(out.get(pos[k], 0.0), sc)
+                k = net.idx_b(i)
+                if k in pos and box[pos[k]][0] < box[pos[k]][1]:
+                    out[pos[k]] = max(out.get(pos[k], 0.0), float(box[pos[k]][1] - box[pos[k]][0]))
+    return {k: v for k, v in out.items() if v > 0}
 
 
 def _support_points(measure, d) -> list:
@@ -560,15 +569,14 @@ def _split(ctx, node: _Node, res: BoxResult | None = None) -> bool:
     cand = [k for k, (lo, hi) in enumerate(box) if lo < hi and (hi - lo) * 2 ** MIN_SPLIT >= full[k]]
     if not cand:
         return False
-    kinks = _kink_coords(ctx, box)
-    pool = [k for k in cand if k in kinks] or cand
+    kinks = {k: v for k, v in _kink_coords(ctx, box).items() if k in cand}
     infl = ctx.influence or [1.0] * len(box)
 
     def score(k):
         rel = to_float((box[k][1] - box[k][0]) / full[k]) if full[k] else 0.0
         return rel * (infl[k] if infl[k] and math.isfinite(infl[k]) else 1.0)
 
-    k = max(pool, key=lambda j: (score(j), -j))
+    k = max(kinks, key=lambda j: (kinks[j], -j)) if kinks else max(cand, key=lambda j: (score(j), -j))
     lo, hi = box[k]
     mid = (lo + hi) / 2
     node.split, node.at = k, mid
