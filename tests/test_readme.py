@@ -67,6 +67,13 @@ EXPECTED = {
     "relu-verify check examples/onnx/instance.json": 0,
     "relu-verify convert examples/design.json --out net.onnx": 0,
     "relu-verify suite --profile ci --jobs 2 --out reports/parallel": 0,
+    "relu-verify check cjrr21.gradient-bound examples/region-theta.json --certificate region-cert.json": 0,
+    "relu-verify recheck region-cert.json": 0,
+    "relu-verify check examples/region-gamma.json --plot region.png": 0,
+    "relu-verify check examples/region-he16.json": 0,
+    "relu-verify check examples/region-violation.json --json --certificate witness.json": 1,
+    "relu-verify check witness.json": 1,
+    "relu-verify check cjrr21.lyapunov-identity examples/region-theta.json --max-boxes 200": 3,
 }
 
 # Reduced budgets for the test only (the README shows the user's command): (old, new) token runs.
@@ -87,7 +94,12 @@ REDUCE = {
         [("--profile ci", "--claims 'gsgd19.path-sum*' --examples 10 --seconds 60")],
 }
 
-OUTPUT_FILES = ("enclosure.json", "enclosure.png", "traj.png", "d0.json", "run.json", "run.png", "net.json", "net.onnx")
+OUTPUT_FILES = ("enclosure.json", "enclosure.png", "traj.png", "d0.json", "run.json", "run.png", "net.json", "net.onnx",
+                "region-cert.json", "region.png", "witness.json")
+PRODUCERS = {  # a file a README command reads, and the README command that writes it
+    "region-cert.json": "relu-verify check cjrr21.gradient-bound examples/region-theta.json --certificate region-cert.json",
+    "witness.json": "relu-verify check examples/region-violation.json --json --certificate witness.json",
+}
 
 
 def blocks(lang: set[str]) -> list[str]:
@@ -151,6 +163,9 @@ def test_readme_command(cmd, tmp):
     if "reports/mine/" in cmd and not (tmp / "mine" / "report.json").exists():  # needs the plugin search's witness
         search = next(c for c in RUNNABLE if "--out reports/mine" in c)
         assert run(rewrite(search, tmp)).returncode == EXPECTED[search]
+    for name, producer in PRODUCERS.items():  # a command that reads a file an earlier one writes
+        if name in cmd.split() and producer != cmd and not (tmp / name).exists():
+            assert run(rewrite(producer, tmp)).returncode == EXPECTED[producer]
     before = set(os.listdir(ROOT))
     res = run(rewrite(cmd, tmp))
     assert "Traceback" not in res.stderr + res.stdout, res.stderr[-2000:]

@@ -73,6 +73,10 @@ def check(ref, instance, precisions=DEFAULT_PRECISIONS, reverify: bool = True, *
     dicts as in an instance file)."""
     ref = claim_ref(ref)
     instance = as_instance(instance, target, measure, params)
+    if instance.region is not None:  # ∀ θ in a box: branch and bound (verify.regions)
+        from .regions import check_region
+
+        return check_region(ref, instance, precisions)
     claim, mutant, variants = resolve(ref, instance.variants)
     cid = mutant.id if mutant else claim.id
     variant_names = sorted(variants[k] for k in variants if k.endswith(":name"))

@@ -176,6 +176,7 @@ class Instance:
     variants: tuple = ()
     claim: str | None = None
     target_given: bool = True  # False: the file had no 'target' and f = 0 is used (verdicts say so)
+    region: object = None  # a `verify.regions.Region`: the claim is asked for every θ in it
 
     @classmethod
     def from_json(cls, obj, where: str = "instance") -> "Instance":
@@ -195,11 +196,16 @@ class Instance:
         claim = obj.get("claim")
         if claim is not None and not isinstance(claim, str):
             raise InputError("claim must be a string", "claim")
-        known = {"claim", "network", "target", "measure", "params", "variants"}
+        known = {"claim", "network", "target", "measure", "params", "variants", "region"}
         extra = sorted(set(obj) - known)
         if extra:
             raise InputError(f"unknown key(s) {extra} (expected {sorted(known)})", where)
-        return cls(net, target, measure, dict(params), tuple(variants), claim, "target" in obj)
+        region = None
+        if "region" in obj:
+            from .regions import parse_region
+
+            region = parse_region(obj["region"], net, params, "region")
+        return cls(net, target, measure, dict(params), tuple(variants), claim, "target" in obj, region)
 
     @classmethod
     def load(cls, path) -> "Instance":
@@ -222,11 +228,13 @@ class Instance:
         out["params"] = _params_json(self.params)
         if self.variants:
             out["variants"] = list(self.variants)
+        if self.region is not None:
+            out["region"] = self.region.to_json()
         return out
 
     def replace(self, **kw) -> "Instance":
         d = dict(net=self.net, target=self.target, measure=self.measure, params=self.params,
-                 variants=self.variants, claim=self.claim, target_given=self.target_given)
+                 variants=self.variants, claim=self.claim, target_given=self.target_given, region=self.region)
         d.update(kw)
         return Instance(**d)
 
@@ -503,19 +511,24 @@ class Verdict:
     notes: list = field(default_factory=list)
     reverified: str = ""
     series: dict = field(default_factory=dict)
+    certificate: dict | None = None  # a certificate file's content, {"kind": ..., ...} (`check --certificate`)
+    witness: dict | None = None  # a region's VIOLATED: the point instance (no region) that `check` reproduces
+    region: dict | None = None  # a region's summary: boxes, certified volume fraction, undecided boxes
 
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.status]
 
     def to_json(self) -> dict:
-        return {"claim": self.claim, "status": self.status.value, "vacuous": self.vacuous,
+        out = {"claim": self.claim, "status": self.status.value, "vacuous": self.vacuous,
                 "provenance": self.provenance, "statement": self.statement, "variants": self.variants,
                 "precision": self.precision, "engines": self.engines, "seconds": round(self.seconds, 6),
                 "hypotheses": [h.to_json() for h in self.hypotheses],
                 "relations": [r.to_json() for r in self.relations],
                 "reverified": self.reverified, "notes": self.notes, "series": self.series,
                 "instance": self.instance}
+        out.update({k: getattr(self, k) for k in ("region", "witness") if getattr(self, k) is not None})
+        return out
 
     def __str__(self) -> str:
         return format_verdict(self)

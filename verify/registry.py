@@ -151,7 +151,7 @@ def register_command(command: Command) -> Command:
     return command
 
 
-CORE_COMMANDS = ("list", "check", "search", "suite", "report")
+CORE_COMMANDS = ("list", "check", "search", "suite", "report", "recheck")
 PLUGIN_OF: dict[str, str] = {}  # claim id -> the --plugin spec (file or module) that registered it
 USER_PLUGINS: list[str] = []  # the --plugin specs loaded, in order
 _plugin_loading: list[str] = []
@@ -328,3 +328,43 @@ def plugin_args(ref: str) -> list[str]:
     if not spec:
         return []
     return ["--plugin", Path(spec).name if spec.endswith(".py") else spec]
+
+
+# --------------------------------------------------------------------------------------------
+# certificate kinds (``relu-verify recheck FILE`` dispatches on the file's "kind")
+
+
+@dataclass(frozen=True)
+class CertificateKind:
+    """A kind of certificate file: ``recheck(obj)`` re-verifies the certificate ``obj`` (a JSON
+    dict with ``"kind": name``) independently and returns a dict with at least ``"ok"`` (bool) and
+    ``"reason"`` (one line); bad input is an `InputError`."""
+
+    name: str
+    recheck: Callable
+    doc: str = ""
+
+
+CERTIFICATE_KINDS: dict[str, CertificateKind] = {}
+
+
+def register_certificate_kind(name: str, recheck: Callable, doc: str = "") -> CertificateKind:
+    old = CERTIFICATE_KINDS.get(name)
+    if old is not None and not _same_module(old.recheck, recheck):
+        raise ValueError(f"certificate kind {name!r} registered by two modules")
+    CERTIFICATE_KINDS[name] = CertificateKind(name, recheck, doc)
+    return CERTIFICATE_KINDS[name]
+
+
+def recheck_certificate(obj) -> dict:
+    """Re-verify a certificate through the checker its ``"kind"`` registered."""
+    load_plugins()
+    from . import regions  # noqa: F401  (the core's own kind registers on import)
+
+    if not isinstance(obj, dict) or not isinstance(obj.get("kind"), str):
+        raise InputError("a certificate is a JSON object with a 'kind'", "certificate")
+    kind = CERTIFICATE_KINDS.get(obj["kind"])
+    if kind is None:
+        raise InputError(f"unknown certificate kind {obj['kind']!r} (known: {', '.join(sorted(CERTIFICATE_KINDS))})",
+                         "certificate")
+    return kind.recheck(obj)

@@ -193,17 +193,93 @@ def cmd_check(args) -> int:
     from ..framework import Instance
     from ..checking import check
 
+    from ..files import output_file
+
     precs = _precisions(args.max_prec)
+    cert_path = output_file(args.certificate, "--certificate") if getattr(args, "certificate", None) else None
+    plot_path = output_file(args.plot, "--plot") if getattr(args, "plot", None) else None
     inst = Instance.load(args.file)
     ref = args.claim or inst.claim
     if not ref:
         raise InputError("no claim given: name one on the command line or put 'claim' in the file", args.file)
-    v = check(ref, inst, precisions=precs)
+    if inst.region is not None:
+        v = _check_region(args, ref, inst, precs)
+    else:
+        if plot_path is not None:
+            raise InputError("--plot draws a region: the instance has no 'region'", "--plot")
+        v = check(ref, inst, precisions=precs)
     if args.json:
         print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
     else:
         print(format_verdict(v))
+        if v.region is not None:
+            print(_region_lines(v))
+    if plot_path is not None:
+        from ..regions import plot_region
+
+        plot_region(v, plot_path)
+    if cert_path is not None:
+        _write_certificate(v, cert_path, quiet=args.json)
     return v.exit_code
+
+
+def _check_region(args, ref, inst, precs):
+    """A region's branch and bound within the command's budget: it stops itself before the
+    watchdog's ``--seconds`` so the partial result (certified fraction, undecided boxes) is reported."""
+    from ..budget import parse_seconds
+    from ..regions import check_region
+
+    if args.max_boxes < 1:
+        raise InputError(f"must be ≥ 1, got {args.max_boxes}", "--max-boxes")
+    total = parse_seconds(args.time_limit, "--seconds")
+    seconds = max(0.5, 0.35 * total - 0.5)
+    return check_region(ref, inst, precs, seconds=seconds, max_boxes=args.max_boxes)
+
+
+def _region_lines(v) -> str:
+    from ..regions import fraction_text
+
+    r = v.region
+    lines = [f"  region      {', '.join(c['name'] + ' ∈ [' + c['lo'] + ', ' + c['hi'] + ']' for c in r['coordinates'])}",
+             f"  boxes       {r['boxes_evaluated']} evaluated, {r['leaves']} leaves, certified volume fraction "
+             f"{fraction_text(r['certified_fraction'])}, {r['undecided_count']} undecided"]
+    if v.witness is not None:
+        lines.append("  witness     an ordinary instance without region: write it with --certificate FILE, "
+                     "then `relu-verify check FILE`")
+    return "\n".join(lines)
+
+
+def _write_certificate(v, path, quiet=False):
+    """``--certificate FILE``: the verdict's certificate (any kind: a dict with "kind"), or a region's
+    witness instance; written atomically."""
+    import sys
+
+    from ..files import write_atomic
+
+    obj = v.certificate if v.certificate is not None else v.witness
+    if obj is None:
+        print(f"relu-verify: no certificate to write ({v.status.value}); {path} not written", file=sys.stderr)
+        return
+    write_atomic(path, json.dumps(obj, indent=1, ensure_ascii=False) + "\n")
+    if not quiet:
+        what = f"certificate ({obj['kind']})" if v.certificate is not None else "witness instance"
+        how = f"relu-verify recheck {path}" if v.certificate is not None else f"relu-verify check {path}"
+        print(f"  written     {what} to {path} — re-check: {how}")
+
+
+def cmd_recheck(args) -> int:
+    """``relu-verify recheck FILE``: re-verify a certificate through its kind's checker; 0 if it
+    re-checks, 1 if it does not (a tampered or wrong certificate)."""
+    from ..registry import recheck_certificate
+
+    obj = read_json(args.file)
+    out = recheck_certificate(obj)
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(f"{out.get('claim', '?')}: certificate {'RE-CHECKED' if out['ok'] else 'FAILED'} "
+              f"({obj.get('kind')}): {out['reason']}")
+    return 0 if out["ok"] else 1
 
 
 def check_limit(args, reason: str) -> int:

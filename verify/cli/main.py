@@ -13,7 +13,7 @@ import sys
 
 from ..errors import InputError
 from ..registry import COMMANDS, load_plugin, load_plugins
-from .claims import check_limit, cmd_check, cmd_list
+from .claims import check_limit, cmd_check, cmd_list, cmd_recheck
 from .common import EXIT_INTERNAL, Parser
 from .runs import cmd_report, cmd_search, cmd_suite
 
@@ -63,6 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("file", help="an instance file (README, 'Instance files'; examples/ has some)")
     pc.add_argument("--json", action="store_true", help="print the verdict as JSON")
     pc.add_argument("--max-prec", type=int, help="highest ball precision in bits (default 1024)")
+    pc.add_argument("--certificate", metavar="FILE", help="write the verdict's certificate (JSON; a region's "
+                    "HOLDS: its box tree, re-checked by `relu-verify recheck FILE`; a region's VIOLATED: the "
+                    "witness instance)")
+    pc.add_argument("--max-boxes", type=int, default=2000, metavar="N",
+                    help="an instance with a region: box evaluations of the branch and bound (default 2000)")
+    pc.add_argument("--plot", metavar="PNG", help="an instance with a region: draw 2-D projections of the boxes")
+    pk = sub.add_parser("recheck", parents=[limits], help="re-verify a certificate file independently")
+    pk.add_argument("file", help="a certificate written by --certificate (dispatched on its \"kind\")")
+    pk.add_argument("--json", action="store_true", help="print the result as JSON")
     dask = argparse.ArgumentParser(add_help=False)
     dask.add_argument("--jobs", type=int, metavar="N", help="run on a local Dask cluster of N worker processes "
                       "(extra relu-verify[distributed]); search: N seeds of the claim side by side")
@@ -100,12 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
-CORE = {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite, "report": cmd_report}
+CORE = {"list": cmd_list, "check": cmd_check, "search": cmd_search, "suite": cmd_suite, "report": cmd_report,
+        "recheck": cmd_recheck}
 
 
 def _guarded(command: str) -> bool:
     """One computation (check, a family's command): run under the time and memory budget."""
-    return command == "check" or (command in COMMANDS and COMMANDS[command].guarded)
+    return command in ("check", "recheck") or (command in COMMANDS and COMMANDS[command].guarded)
 
 
 def _dispatch(args) -> int:
