@@ -1,0 +1,359 @@
+"""ejrw22 claims 13, 14 -- infinite-horizon boundedness certificates (proofs_notes/ejrw22.md#invariant-sets).
+
+Two certificate types, each valid for EVERY solution of the flow from θ_0 (never one solution):
+
+* ``lyapunov-constant-target`` (exact): for a target constant on [A, B], f ≡ a, the residual
+  r = Σ_i v_iσ_i + (c − a) (σ_i = ReLU(w_i x + b_i)) is linear in (v, c − a), and both flows move v and c
+  by the gradient: v_i' = −𝒢_{v_i} = −2∫rσ_i p, c' = −𝒢_c = −2∫r p.  Hence for
+  W(θ) = |v|² + (c − a)²:  W' = −4∫r(Σv_iσ_i + c − a)p = −4ℒ ≤ 0.  𝒢_v and 𝒢_c are continuous on all
+  of ℝ^𝔡 (σ_i is continuous in (w_i, b_i), also at (0, 0)), so every absolutely continuous (Carathéodory
+  or Filippov) solution has these v, c derivatives a.e.; W is non-increasing along every solution.
+  So |v_i|, |c − a| ≤ √W(θ_0) for all t; on M_A |w_i|, |b_i| ≤ 1 (normalized flow); for the standard
+  flow κ_i = |u_i|² − v_i² is constant along every solution (⟨g_i, u_i⟩ = v_i𝒢_{v_i}, claim 6; at u_i = 0
+  the product ⟨u_i, ·⟩ vanishes on the whole Filippov set) so |u_i|² ≤ κ_i + W(θ_0).
+* ``invariant-box`` (`verify.invariance`): K = Box ∩ M ∩ {ℒ ≤ ℒ*} with
+  - M = M_A (normalized: each (w_i, b_i) on the unit circle, invariant) or the level set {κ = κ(θ_0)}
+    (standard: κ conserved, see above), excluded by exact interval tests;
+  - ℒ* ≥ ℒ(θ_0) (exact), or ≥ sup ℒ over the last box Y_T of a certified enclosure on [0, T]
+    (`verify.flows`), when Y_T ⊆ Box;
+  - the energy: ℒ is C¹ on 𝓡 = {(w_i, b_i) ≠ 0 ∀i} with ∇ℒ = 𝒢 (bounded density), so
+    dℒ/dt = −|P𝒢|² (normalized, M_A ⊂ 𝓡) or −|𝒢|² (standard) along a solution in 𝓡.  For the
+    standard flow the certificate also needs ℒ* < ℒ_const = min_c ∫(c − f)²p: a point with some
+    u_i = 0 ... (H = 1: u = 0 gives 𝒩 ≡ c, so ℒ ≥ ℒ_const) is then outside {ℒ ≤ ℒ*}, so every solution
+    from K stays in 𝓡, where the field is locally Lipschitz and the solution unique;
+  - every face of Box certified by `verify.invariance.certify_flow` (strict inward field on the
+    thickened face, or the leaf misses M or {ℒ ≤ ℒ*}).
+  Then sup_{t ≥ 0}|Θ_t|_∞ ≤ max(Box ends, sup of the enclosure on [0, T]).  The certificate is
+  re-checked (`verify.invariance.recheck`, at ≥ 256 bits on another splitting) before HOLDS.
+
+Floats (a `FlowSystem.simulate` run) only choose the box and the horizon T; never a verdict.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import math
+
+from flint import arb, fmpq
+
+from ...errors import InputError
+from ...numbers import ball_bounds, to_json
+
+# where `relu-verify check --certificate FILE` asks the certificate to be written (None: nowhere)
+CERTIFICATE_PATH: contextvars.ContextVar = contextvars.ContextVar("ejrw22_certificate_path", default=None)
+
+
+# --------------------------------------------------------------------------------------------
+# constant targets: the exact Lyapunov function W = |v|² + (c − a)²
+
+
+def constant_value(target, A, B):
+    """a if the target is constant on [A, B] (exact), else None."""
+    from ...problems import Constant, PiecewiseLinear, Polynomial
+
+    if isinstance(target, Constant):
+        try:
+            return fmpq(target.constant) if not isinstance(target.constant, arb) else None
+        except (TypeError, ValueError):
+            return None
+    if isinstance(target, Polynomial):
+        co = [fmpq(c) for c in target.coefficients]
+        return co[0] if all(c == 0 for c in co[1:]) else None
+    if isinstance(target, PiecewiseLinear):
+        vals = {fmpq(y) for _, y in target.knots}
+        return vals.pop() if len(vals) == 1 else None
+    return None
+
+
+def _isqrt_up(q: fmpq) -> fmpq:
+    """A rational ≥ √q (q ≥ 0)."""
+    if q <= 0:
+        return fmpq(0)
+    n = int(math.isqrt(int(q.p) * int(q.q))) + 1  # √(pq) < n, so √q = √(pq)/q < n/q
+    return fmpq(n, int(q.q))
+
+
+def lyapunov_constant(net, a: fmpq, flow: str) -> dict:
+    """The exact certificate for f ≡ a: W_0 = |v|² + (c − a)² and the bound on sup_t |Θ_t|_∞ it gives
+    (module docstring).  Computed twice: in fmpq and independently in Python fractions (re-check)."""
+    from fractions import Fraction
+
+    H = net.H
+    v = [net.v(i) for i in range(H)]
+    W0 = sum((x * x for x in v), fmpq(0)) + (net.c - a) ** 2
+    Wf = sum((Fraction(int(x.p), int(x.q)) ** 2 for x in v), Fraction(0)) + \
+        (Fraction(int(net.c.p), int(net.c.q)) - Fraction(int(a.p), int(a.q))) ** 2
+    if Fraction(int(W0.p), int(W0.q)) != Wf:
+        raise ArithmeticError("the two evaluations of W(θ_0) differ")
+    r = _isqrt_up(W0)
+    bound_v, bound_c = r, abs(a) + r
+    if flow == "normalized":
+        bound_u = fmpq(1)
+    else:
+        kap = max((sum((x * x for x in net.w(i)), fmpq(0)) + net.b(i) ** 2 - net.v(i) ** 2 for i in range(H)),
+                  default=fmpq(0))
+        bound_u = _isqrt_up(max(kap + W0, fmpq(0)))
+    bound = max(bound_v, bound_c, bound_u)
+    return {"kind": "lyapunov-constant-target", "flow": flow, "target_constant": to_json(a),
+            "W": "Σ_i v_i² + (c − a)²", "dW/dt": "−4ℒ(Θ_t) ≤ 0 along every solution",
+            "W0": to_json(W0), "sqrt_W0_upper": to_json(r), "sup_norm_bound": to_json(bound),
+            "recheck": "W0 recomputed in Python fractions"}
+
+
+# --------------------------------------------------------------------------------------------
+# invariant boxes (verify.invariance)
+
+
+def _circle_excludes(H):
+    """Excludes X when some (w_i, b_i)-box misses the unit circle (exact interval squares)."""
+    def sq(iv):
+        lo, hi = iv
+        top = max(lo * lo, hi * hi)
+        bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
+        return bottom, top
+
+    def excludes(X):
+        for i in range(H):
+            (a0, a1), (b0, b1) = sq(X[i]), sq(X[H + i])
+            if a0 + b0 > 1 or a1 + b1 < 1:
+                return True
+        return False
+    return excludes
+
+
+def _kappa_excludes(H, kappa):
+    """Excludes X when some κ_i = w_i² + b_i² − v_i² ranges away from κ_i(θ_0)."""
+    def sq(iv):
+        lo, hi = iv
+        top = max(lo * lo, hi * hi)
+        bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
+        return bottom, top
+
+    def excludes(X):
+        for i in range(H):
+            (a0, a1), (b0, b1), (c0, c1) = sq(X[i]), sq(X[H + i]), sq(X[2 * H + i])
+            if a0 + b0 - c1 > kappa[i] or a1 + b1 - c0 < kappa[i]:
+                return True
+        return False
+    return excludes
+
+
+def constraints(system, net, flow, level, prec, theta0=None):
+    """The constraints of K (same objects for certifying and re-checking): the invariant manifold
+    (M_A, or the κ level set of θ_0 for the standard flow) and the energy sublevel {ℒ ≤ level}."""
+    from ...invariance import Constraint, Sublevel
+
+    H = net.H
+    th = list(net.theta if theta0 is None else theta0)
+    if flow == "normalized":
+        man = Constraint("M_A: |(w_i, b_i)| = 1", _circle_excludes(H),
+                         "M_A is invariant for the normalized flow (d|u_i|²/dt = 0 on M_A) and θ_0 ∈ M_A")
+    else:
+        kappa = [th[i] ** 2 + th[H + i] ** 2 - th[2 * H + i] ** 2 for i in range(H)]
+        man = Constraint(f"κ = κ(θ_0) = {[to_json(k) for k in kappa]}", _kappa_excludes(H, kappa),
+                         "κ_i = |u_i|² − v_i² is constant along every solution of the standard flow (claim 6)",
+                         kind="level set")
+    energy = Sublevel("ℒ", lambda X: system.risk_enclosure(X, prec), level,
+                      reason="ℒ is C¹ on 𝓡 with ∇ℒ = 𝒢 (bounded density) and dℒ/dt = −|P𝒢|² ≤ 0 "
+                             "(standard flow: −|𝒢|²) along the unique solution in 𝓡")
+    return [man, energy]
+
+
+def _field(system, flow, prec):
+    return lambda X: system.field_enclosure(X, flow, "A", prec)
+
+
+def _rat_floor(x: float, den: int = 8) -> fmpq:
+    return fmpq(math.floor(x * den), den)
+
+
+def _rat_ceil(x: float, den: int = 8) -> fmpq:
+    return fmpq(math.ceil(x * den), den)
+
+
+def _box_from(states, H, flow, pad: float, kap_max: float):
+    """A rational box around float states (rows θ), padded by ``pad`` in v and c; (w, b) in [−2, 2]
+    (normalized: the circle constraint excludes those faces) or ±(√(κ + V²) + 1) (standard)."""
+    import numpy as np
+
+    S = np.asarray(states, dtype=float)
+    box = [None] * (3 * H + 1)
+    for k in range(2 * H, 3 * H + 1):
+        lo, hi = float(S[:, k].min()), float(S[:, k].max())
+        span = max(hi - lo, 1.0)
+        box[k] = (_rat_floor(lo - pad * span), _rat_ceil(hi + pad * span))
+    for i in range(H):
+        if flow == "normalized":
+            r = fmpq(2)
+        else:
+            V = max(abs(box[2 * H + i][0]), abs(box[2 * H + i][1]))
+            r = _rat_ceil(math.sqrt(max(kap_max + float(V) ** 2, 0.0)) + 1)
+        box[i] = box[H + i] = (-r, r)
+    return box
+
+
+def _inside(Y, box) -> bool:
+    for y, (lo, hi) in zip(Y, box):
+        b = ball_bounds(y)
+        if b is None or not (lo < b[0] and b[1] < hi):
+            return False
+    return True
+
+
+def const_fit_risk(system):
+    """ℒ_const = min_c ∫(c − f)²p, exactly: ℒ at θ = 0 with c = ∫fp/∫p (every neuron zero)."""
+    H = system.H
+    zero = [fmpq(0)] * (3 * H + 1)
+    L, G = system.risk_gradient_exact(zero)
+    mass = system.measure.total_mass()
+    m = -G[-1] / (2 * fmpq(mass))
+    th = zero[:-1] + [m]
+    return system.risk_gradient_exact(th)[0]
+
+
+def affine_fit_risk(system):
+    """ℒ_aff = min_{α,β} ∫(αx + β − f)²p, exactly (normal equations; the limit of the risk along
+    v → ∞ with a kink running off to infinity, where a sublevel set {ℒ ≤ ℒ*}, ℒ* > ℒ_aff, is unbounded).
+    Steers the choice of T only."""
+    from ...problems import poly_integral, poly_mul
+
+    m = [fmpq(0)] * 3
+    n = [fmpq(0)] * 2
+    F2 = fmpq(0)
+    for lo, hi, fco, pco in system.base:
+        for k in range(3):
+            m[k] += poly_integral(poly_mul([fmpq(0)] * k + [fmpq(1)], list(pco)), lo, hi)
+        for k in range(2):
+            n[k] += poly_integral(poly_mul(poly_mul([fmpq(0)] * k + [fmpq(1)], list(fco)), list(pco)), lo, hi)
+        F2 += poly_integral(poly_mul(poly_mul(list(fco), list(fco)), list(pco)), lo, hi)
+    det = m[0] * m[2] - m[1] * m[1]
+    if det == 0:
+        return None
+    # n^T M^{-1} n with M = [[m0, m1], [m1, m2]] (unknowns β, α)
+    q = (m[2] * n[0] * n[0] - 2 * m[1] * n[0] * n[1] + m[0] * n[1] * n[1]) / det
+    return F2 - q
+
+
+def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int = 4000, prec: int = 128):
+    """Try to certify a compact forward-invariant K ∋ Θ_T (module docstring).  Returns
+    (certificate dict, sup-norm bound fmpq, summary) or (None, None, why)."""
+    import time
+
+    import numpy as np
+
+    from ...flows import FlowSystem
+    from ...invariance import Refused, certify_flow, recheck
+
+    t0 = time.perf_counter()
+    if flow == "standard" and net.H != 1:
+        return None, None, "standard flow: the invariant-box certificate is implemented for H = 1 only"
+    system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
+    H = net.H
+    th0 = list(net.theta)
+    L0, _ = system.risk_gradient_exact(th0)
+    Lc = const_fit_risk(system) if flow == "standard" else None
+    try:
+        sim = system.simulate(th0, 30.0, flow, "A", rtol=1e-8, atol=1e-10, method="LSODA")
+    except Exception as e:  # noqa: BLE001 -- floats only steer; a failed float run just means no box
+        return None, None, f"the float run that chooses the box failed: {e}"
+    states, risks, ts = np.asarray(sim.states), np.asarray(sim.risk), np.asarray(sim.t)
+    kap_max = max(float(th0[i] ** 2 + th0[H + i] ** 2 - th0[2 * H + i] ** 2) for i in range(H))
+    why = "no attempt"
+    # attempts: from θ_0 (ℒ* = ℒ(θ_0)), then from Θ_T of a certified enclosure for a few T where the float
+    # risk has dropped
+    Ts = [fmpq(0)]
+    La = affine_fit_risk(system)
+    Lcap = min(float(const_fit_risk(system)), float(La) if La is not None else math.inf)
+    Lend = float(risks[-1])
+    targets = [0.9 * Lcap, Lend + 0.25 * (Lcap - Lend)] if Lend < Lcap else [Lend + 0.05 * (float(L0) - Lend)]
+    for target in targets:
+        idx = int(np.argmax(risks <= target))
+        if risks[idx] <= target and ts[idx] > 0:
+            T = _rat_ceil(float(ts[idx]), 4)
+            if T not in Ts and T <= 24:
+                Ts.append(T)
+    for T in Ts:
+        if time.perf_counter() - t0 > seconds:
+            why = "time budget used up"
+            break
+        if T == 0:
+            level, Yb, enc_sup, after = L0, [arb(q) for q in th0], None, states
+        else:
+            enc = system.enclose(th0, T, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=4000, prec=prec,
+                                 max_seconds=max(0.5, seconds - (time.perf_counter() - t0)) / 2)
+            if not enc.complete:
+                why = f"the enclosure on [0, {to_json(T)}] stopped: {enc.reason}"
+                continue
+            Yb = enc.final
+            LT = system.risk_enclosure(Yb, prec)
+            b = ball_bounds(LT)
+            if b is None:
+                why = "ℒ(Y_T) not finite"
+                continue
+            level = min(b[1], L0)
+            enc_sup = ball_bounds(enc.sup_norm())[1]
+            after = states[ts >= float(T)]
+        if Lc is not None and not level < Lc:
+            why = "standard flow: ℒ* ≥ ℒ_const, the sublevel set may meet (w, b) = 0 (non-unique solutions)"
+            continue
+        for pad in (0.25, 1.0, 3.0):
+            if time.perf_counter() - t0 > seconds:
+                break
+            box = _box_from(np.vstack([after, np.asarray([[float(ball_bounds(y)[0]) for y in Yb],
+                                                          [float(ball_bounds(y)[1]) for y in Yb]])]),
+                            H, flow, pad, kap_max)
+            if not _inside(Yb, box):
+                why = "Θ_T not inside the box"
+                continue
+            cons = constraints(system, net, flow, level, prec)
+            try:
+                cert = certify_flow(_field(system, flow, prec), [box], constraints=cons, prec=prec,
+                                    max_leaves=max_leaves, max_depth=36,
+                                    seconds=max(0.2, seconds - (time.perf_counter() - t0)),
+                                    name=f"ejrw22 {flow} flow: Box ∩ M ∩ {{ℒ ≤ ℒ*}}")
+            except Refused as e:
+                why = f"branch and bound refused ({e.why}) near " \
+                      f"{[[float(a), float(b)] for a, b in e.box] if e.box else '?'}"
+                continue
+            data = cert.to_json()
+            rp = max(256, 2 * prec)
+            ok, bad = recheck(data, _field(system, flow, rp), constraints(system, net, flow, level, rp))
+            if not ok:
+                why = f"the independent re-check failed: {bad}"
+                continue
+            bound = max(max(abs(lo), abs(hi)) for lo, hi in box)
+            if enc_sup is not None:
+                bound = max(bound, enc_sup)
+            data.update({"claim_certificate": "invariant-box", "flow": flow, "theta0": [to_json(t) for t in th0],
+                         "T": to_json(T), "level": to_json(level), "L_theta0": to_json(L0),
+                         "L_const": None if Lc is None else to_json(Lc),
+                         "sup_norm_bound": to_json(bound),
+                         "recheck": f"passed at {rp} bits on a finer splitting"})
+            summary = (f"invariant-box certificate: K = Box ∩ {'M_A' if flow == 'normalized' else '{κ = κ(θ_0)}'} ∩ "
+                       f"{{ℒ ≤ {float(level):.6g}}} ∋ Θ_{to_json(T)}, {cert.size} leaf boxes, "
+                       f"{cert.seconds:.2f} s, re-checked at {rp} bits")
+            return data, bound, summary
+    return None, None, why
+
+
+def write(ev, data: dict):
+    """Write the certificate where `relu-verify check --certificate FILE` asked (if it did)."""
+    path = CERTIFICATE_PATH.get()
+    if path is None:
+        return None
+    from ...files import write_atomic
+
+    data = {"claim": getattr(ev.inst, "claim", None), **data}
+    write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+def check_written(path) -> dict:
+    """Read back a certificate file (tests, tools)."""
+    from ...files import read_json
+
+    obj = read_json(path)
+    if not isinstance(obj, dict):
+        raise InputError("not a certificate object", str(path))
+    return obj
