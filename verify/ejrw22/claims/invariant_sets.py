@@ -212,29 +212,6 @@ def const_fit_risk(system):
     return system.risk_gradient_exact(th)[0]
 
 
-def affine_fit_risk(system):
-    """ℒ_aff = min_{α,β} ∫(αx + β − f)²p, exactly (normal equations; the limit of the risk along
-    v → ∞ with a kink running off to infinity, where a sublevel set {ℒ ≤ ℒ*}, ℒ* > ℒ_aff, is unbounded).
-    Steers the choice of T only."""
-    from ...problems import poly_integral, poly_mul
-
-    m = [fmpq(0)] * 3
-    n = [fmpq(0)] * 2
-    F2 = fmpq(0)
-    for lo, hi, fco, pco in system.base:
-        for k in range(3):
-            m[k] += poly_integral(poly_mul([fmpq(0)] * k + [fmpq(1)], list(pco)), lo, hi)
-        for k in range(2):
-            n[k] += poly_integral(poly_mul(poly_mul([fmpq(0)] * k + [fmpq(1)], list(fco)), list(pco)), lo, hi)
-        F2 += poly_integral(poly_mul(poly_mul(list(fco), list(fco)), list(pco)), lo, hi)
-    det = m[0] * m[2] - m[1] * m[1]
-    if det == 0:
-        return None
-    # n^T M^{-1} n with M = [[m0, m1], [m1, m2]] (unknowns β, α)
-    q = (m[2] * n[0] * n[0] - 2 * m[1] * n[0] * n[1] + m[0] * n[1] * n[1]) / det
-    return F2 - q
-
-
 def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int = 4000, prec: int = 128):
     """Try to certify a compact forward-invariant K ∋ Θ_T (module docstring).  Returns
     (certificate dict, sup-norm bound fmpq, summary) or (None, None, why)."""
@@ -263,7 +240,8 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
     # attempts: from θ_0 (ℒ* = ℒ(θ_0)), then from Θ_T of a certified enclosure for a few T where the float
     # risk has dropped
     Ts = [fmpq(0)]
-    La = affine_fit_risk(system)
+    pl = _pl_constants(system)
+    La = None if pl is None else pl[0]
     Lcap = min(float(const_fit_risk(system)), float(La) if La is not None else math.inf)
     Lend = float(risks[-1])
     targets = [0.9 * Lcap, Lend + 0.25 * (Lcap - Lend)] if Lend < Lcap else [Lend + 0.05 * (float(L0) - Lend)]
@@ -280,7 +258,7 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
         if T == 0:
             level, Yb, enc_sup, after = L0, [arb(q) for q in th0], None, states
         else:
-            enc = system.enclose(th0, T, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=4000, prec=prec,
+            enc = system.enclose(th0, T, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=20000, prec=prec,
                                  max_seconds=max(0.5, seconds - (time.perf_counter() - t0)) / 2)
             if not enc.complete:
                 why = f"the enclosure on [0, {to_json(T)}] stopped: {enc.reason}"
@@ -357,3 +335,231 @@ def check_written(path) -> dict:
     if not isinstance(obj, dict):
         raise InputError("not a certificate object", str(path))
     return obj
+
+
+# --------------------------------------------------------------------------------------------
+# the fully active region: a Łojasiewicz (Polyak) inequality bounds the trajectory's length
+
+
+def affine_gram(system):
+    """(M, n, F2) exactly: M = [[m2, m1], [m1, m0]] with m_k = ∫x^k p, n = (∫x f p, ∫f p), F2 = ∫f²p, so
+    that ℓ(s, t) := ∫(s x + t − f)²p = (s, t)M(s, t)ᵀ − 2(s, t)·n + F2."""
+    from ...problems import poly_integral, poly_mul
+
+    m = [fmpq(0)] * 3
+    n = [fmpq(0)] * 2
+    F2 = fmpq(0)
+    for lo, hi, fco, pco in system.base:
+        for k in range(3):
+            m[k] += poly_integral(poly_mul([fmpq(0)] * k + [fmpq(1)], list(pco)), lo, hi)
+        for k in range(2):
+            n[k] += poly_integral(poly_mul(poly_mul([fmpq(0)] * k + [fmpq(1)], list(fco)), list(pco)), lo, hi)
+        F2 += poly_integral(poly_mul(poly_mul(list(fco), list(fco)), list(pco)), lo, hi)
+    return [[m[2], m[1]], [m[1], m[0]]], (n[1], n[0]), F2
+
+
+def _affine_constants_fractions(system):
+    """The same constants in Python fractions by midpoint-free exact quadrature of each piece (an
+    independent code path for the re-check): ∫_lo^hi x^k q(x) dx term by term."""
+    from fractions import Fraction as Fr
+
+    def F(x):
+        if isinstance(x, Fr):
+            return x
+        x = fmpq(x)
+        return Fr(int(x.p), int(x.q))
+
+    def integ(coeffs, lo, hi):
+        return sum((F(a) * (F(hi) ** (k + 1) - F(lo) ** (k + 1)) / (k + 1) for k, a in enumerate(coeffs)), Fr(0))
+
+    def mul(p, q):
+        out = [Fr(0)] * (len(p) + len(q) - 1) if p and q else []
+        for i, a in enumerate(p):
+            for j, b in enumerate(q):
+                out[i + j] += F(a) * F(b)
+        return out
+    m = [Fr(0)] * 3
+    n = [Fr(0)] * 2
+    F2 = Fr(0)
+    for lo, hi, fco, pco in system.base:
+        for k in range(3):
+            m[k] += integ(mul([0] * k + [1], list(pco)), lo, hi)
+        for k in range(2):
+            n[k] += integ(mul(mul([0] * k + [1], list(fco)), list(pco)), lo, hi)
+        F2 += integ(mul(mul(list(fco), list(fco)), list(pco)), lo, hi)
+    return m, n, F2
+
+
+def _pl_constants(system):
+    """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_lo = det M / tr M
+    (λ_min λ_max = det, λ_max ≤ tr)."""
+    M, n, F2 = affine_gram(system)
+    det = M[0][0] * M[1][1] - M[0][1] ** 2
+    if det <= 0:
+        return None
+    tr = M[0][0] + M[1][1]
+    # ℓ_min = F2 − nᵀM⁻¹n
+    q = (M[1][1] * n[0] ** 2 - 2 * M[0][1] * n[0] * n[1] + M[0][0] * n[1] ** 2) / det
+    return F2 - q, det / tr
+
+
+def _region_checks(system, R, A, B, prec):
+    """On the box R (rational intervals): (fully active: w x + b > 0 on [A, B] for every θ ∈ R,
+    lower bound of |v| over R) -- H = 1, exact interval ends."""
+    (w0, w1), (b0, b1), (v0, v1) = R[0], R[1], R[2]
+    active = min(w0 * A, w0 * B, w1 * A, w1 * B) + b0 > 0
+    vmin = v0 if v0 > 0 else (-v1 if v1 < 0 else fmpq(0))
+    return active, vmin
+
+
+def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128):
+    """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
+    (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
+    ℒ(θ) = ℓ(s, t), s = v w, t = v b + c, a positive definite quadratic with minimum ℓ_min = ℒ_aff and
+    Hessian 2M; so |∇ℓ|² ≥ 4λ_min(M)(ℓ − ℓ_min).  The field has |Θ'|² = |P𝒢|² ≥ min(v², 1)|∇ℓ|² (normalized:
+    u' = −v(∇ℓ − ⟨∇ℓ, u⟩u), v' = −⟨u, ∇ℓ⟩, c' = −ℓ_t) or |𝒢|² ≥ v²|∇ℓ|² (standard), and
+    d(ℒ − ℓ_min)/dt = −|Θ'|².  With E = ℒ − ℓ_min and |Θ'|² ≥ μE (μ = 4λ_lo m, m ≤ min(v², 1) resp. v²
+    on the region): d√E/dt = −|Θ'|²/(2√E) ≤ −(√μ/2)|Θ'|, so the length of the path from Θ_T while it
+    stays in the region is ≤ 2√(E_T/μ) =: ρ.  If the region contains Y_T inflated by ρ' > ρ in every
+    coordinate (so every point within Euclidean distance ρ' of Θ_T), no solution leaves it (at a
+    first exit the path would have length ≥ ρ' > ρ).  Returns (certificate dict, bound, summary) or
+    (None, None, why)."""
+    import time
+
+    from ...flows import FlowSystem
+
+    if net.H != 1:
+        return None, None, "the Łojasiewicz-length certificate is implemented for H = 1"
+    t0 = time.perf_counter()
+    system = FlowSystem(ev.inst.target, ev.inst.measure, 1)
+    pl = _pl_constants(system)
+    if pl is None:
+        return None, None, "the affine Gram matrix is singular"
+    lmin, lam = pl
+    th0 = list(net.theta)
+    A, B = system.A, system.B
+    L0, _ = system.risk_gradient_exact(th0)
+    Ts = [fmpq(0)]
+    try:
+        import numpy as np
+
+        sim = system.simulate(th0, 30.0, flow, "A", rtol=1e-8, atol=1e-10, method="LSODA")
+        E = np.asarray(sim.risk) - float(lmin)
+        for frac in (1e-2, 1e-4):
+            idx = int(np.argmax(E <= frac * max(float(L0 - lmin), 1e-300)))
+            if E[idx] <= frac * float(L0 - lmin) and sim.t[idx] > 0:
+                T = _rat_ceil(float(sim.t[idx]), 4)
+                if T not in Ts and T <= 24:
+                    Ts.append(T)
+    except Exception:  # noqa: BLE001 -- floats only steer the horizon
+        pass
+    why = "no attempt"
+    for T in Ts:
+        if time.perf_counter() - t0 > seconds:
+            why = "time budget used up"
+            break
+        if T == 0:
+            Y, enc_sup = [arb(q) for q in th0], None
+            ET = L0 - lmin
+        else:
+            enc = system.enclose(th0, T, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=20000, prec=prec,
+                                 max_seconds=max(0.5, seconds - (time.perf_counter() - t0)))
+            if not enc.complete:
+                why = f"the enclosure on [0, {to_json(T)}] stopped: {enc.reason}"
+                continue
+            Y = enc.final
+            b = ball_bounds(system.risk_enclosure(Y, prec))
+            if b is None:
+                why = "ℒ(Y_T) not finite"
+                continue
+            ET = b[1] - lmin
+            enc_sup = ball_bounds(enc.sup_norm())[1]
+        if ET < 0:
+            ET = fmpq(0)
+        Yq = [ball_bounds(y) for y in Y]
+        if any(q is None for q in Yq):
+            why = "Y_T not finite"
+            continue
+        act, vmin = _region_checks(system, Yq, A, B, prec)
+        if not act or vmin <= 0:
+            why = f"Θ_{to_json(T)} is not certified in the fully active region with v ≠ 0"
+            continue
+        # try m from |v| ≥ vmin/2 on the region
+        for shrink in (fmpq(1, 2), fmpq(9, 10)):
+            vm = vmin * shrink
+            m = min(vm * vm, fmpq(1)) if flow == "normalized" else vm * vm
+            mu = 4 * lam * m
+            rho = 2 * _isqrt_up(ET / mu) if ET > 0 else fmpq(0)
+            rho1 = rho + fmpq(1, 2 ** 20)
+            R = [(lo - rho1, hi + rho1) for lo, hi in Yq]
+            act, vR = _region_checks(system, R, A, B, prec)
+            if act and vR >= vm:
+                bound = max(max(abs(lo), abs(hi)) for lo, hi in R)
+                if enc_sup is not None:
+                    bound = max(bound, enc_sup)
+                data = {"claim_certificate": "lojasiewicz-length", "flow": flow,
+                        "theta0": [to_json(t) for t in th0], "T": to_json(T),
+                        "Y_T": [[to_json(a), to_json(b)] for a, b in Yq], "E_T_upper": to_json(ET),
+                        "l_min": to_json(lmin), "lambda_lower": to_json(lam), "v_min": to_json(vm),
+                        "mu": to_json(mu), "rho": to_json(rho), "region": [[to_json(a), to_json(b)] for a, b in R],
+                        "sup_norm_bound": to_json(bound),
+                        "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
+                ok, bad = recheck_length(system, data, flow)
+                if not ok:
+                    why = f"the independent re-check failed: {bad}"
+                    continue
+                data["recheck"] = "constants in Python fractions, ℒ(Y_T) at 256 bits, region checks exact"
+                return data, bound, (f"Łojasiewicz-length certificate from Θ_{to_json(T)}: E_T ≤ {float(ET):.3g}, "
+                                     f"path length ≤ {float(rho):.3g}, fully active with |v| ≥ {float(vm):.3g}")
+        why = f"the region of radius ρ around Θ_{to_json(T)} leaves the fully active set or meets small |v|"
+    return None, None, why
+
+
+def recheck_length(system, data, flow) -> tuple:
+    """Independent re-check of a Łojasiewicz-length certificate: ℓ_min and λ_lo recomputed in Python
+    fractions (another quadrature code), E_T from ℒ(Y_T) at 256 bits, μ, ρ and the region checks
+    redone exactly."""
+    from fractions import Fraction as Fr
+
+    from ...numbers import parse_rational
+
+    q = lambda s: parse_rational(s, "certificate")  # noqa: E731
+    m, n, F2 = _affine_constants_fractions(system)
+    det = m[2] * m[0] - m[1] ** 2
+    if det <= 0:
+        return False, "singular Gram matrix"
+    lmin = F2 - (m[0] * n[1] ** 2 - 2 * m[1] * n[0] * n[1] + m[2] * n[0] ** 2) / det
+    lam = det / (m[0] + m[2])
+    fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
+    if fr(q(data["l_min"])) != lmin or fr(q(data["lambda_lower"])) > lam:
+        return False, "ℓ_min or λ_lo differ"
+    Y = [(q(a), q(b)) for a, b in data["Y_T"]]
+    if data["T"] == "0":
+        th0 = [q(t) for t in data["theta0"]]
+        if [(t, t) for t in th0] != Y:
+            return False, "Y_0 is not θ_0"
+        E = fr(system.risk_gradient_exact(th0)[0]) - lmin
+    else:
+        b = ball_bounds(system.risk_enclosure([arb(lo).union(arb(hi)) for lo, hi in Y], 256))
+        if b is None:
+            return False, "ℒ(Y_T) not finite at 256 bits"
+        E = fr(b[1]) - lmin
+    if E > fr(q(data["E_T_upper"])) and E > 0:
+        return False, "E_T is larger than the certificate says"
+    vm, mu, rho = fr(q(data["v_min"])), fr(q(data["mu"])), fr(q(data["rho"]))
+    mm = min(vm * vm, Fr(1)) if flow == "normalized" else vm * vm
+    if mu > 4 * lam * mm or mu <= 0:
+        return False, "μ too large"
+    if max(E, Fr(0)) > 0 and (rho / 2) ** 2 * mu < max(E, Fr(0)):
+        return False, "ρ too small"
+    R = [(q(a), q(b)) for a, b in data["region"]]
+    for (lo, hi), (rl, rh) in zip(Y, R):
+        if not (fr(rl) < fr(lo) - rho and fr(hi) + rho < fr(rh)):
+            return False, "the region does not contain Y_T inflated by ρ"
+    (w0, w1), (b0, b1), (v0, v1) = [(fr(a), fr(b)) for a, b in R[:3]]
+    A, B = fr(system.A), fr(system.B)
+    if not min(w0 * A, w0 * B, w1 * A, w1 * B) + b0 > 0:
+        return False, "the region is not fully active"
+    if not (v0 >= vm or -v1 >= vm):
+        return False, "|v| < v_min on the region"
+    return True, ""
