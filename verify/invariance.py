@@ -64,6 +64,7 @@ floats are never used.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import time
 from dataclasses import dataclass, field as dc_field
@@ -74,6 +75,9 @@ from flint import arb, fmpq
 from .errors import InputError
 from .files import write_atomic
 from .numbers import ball_bounds, parse_rational, precision, to_json
+
+# where `relu-verify check --certificate FILE` asks a claim's certificate to be written (None: nowhere)
+CERTIFICATE_PATH: contextvars.ContextVar = contextvars.ContextVar("relu_verify_certificate_path", default=None)
 
 ENGINE = "interval branch and bound (python-flint arb balls; exact rational decisions)"
 FORMAT = "relu-verify invariance certificate v1"

@@ -189,16 +189,36 @@ def _precisions(max_prec):
     return tuple(p for p in DEFAULT_PRECISIONS if p <= max_prec) or (max_prec,)
 
 
+def add_certificate_option(parser) -> None:
+    """``check --certificate FILE``: where a claim that decides by an infinite-horizon certificate
+    (`verify.invariance`; e.g. ejrw22.bounded-gf-h1, ejrw22.open-standard-gf) writes it as JSON.
+    Idempotent; called by the families whose claims write certificates."""
+    if any("--certificate" in a.option_strings for a in parser._actions):
+        return
+    parser.add_argument("--certificate", metavar="FILE",
+                        help="write the certificate behind the verdict (an invariant set, a Lyapunov function, ...) "
+                             "as JSON to FILE, for the claims that decide by one")
+
+
 def cmd_check(args) -> int:
     from ..framework import Instance
     from ..checking import check
+    from ..files import output_file
+    from ..invariance import CERTIFICATE_PATH
 
     precs = _precisions(args.max_prec)
+    cert = output_file(getattr(args, "certificate", None), "--certificate")
     inst = Instance.load(args.file)
     ref = args.claim or inst.claim
     if not ref:
         raise InputError("no claim given: name one on the command line or put 'claim' in the file", args.file)
-    v = check(ref, inst, precisions=precs)
+    token = CERTIFICATE_PATH.set(cert)
+    try:
+        v = check(ref, inst, precisions=precs)
+    finally:
+        CERTIFICATE_PATH.reset(token)
+    if cert is not None and not cert.exists():
+        v.notes.append(f"no certificate was written to {cert}: this verdict does not rest on one")
     if args.json:
         print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -31,7 +31,6 @@ Floats (a `FlowSystem.simulate` run) only choose the box and the horizon T; neve
 
 from __future__ import annotations
 
-import contextvars
 import json
 import math
 
@@ -40,8 +39,6 @@ from flint import arb, fmpq
 from ...errors import InputError
 from ...numbers import ball_bounds, to_json
 
-# where `relu-verify check --certificate FILE` asks the certificate to be written (None: nowhere)
-CERTIFICATE_PATH: contextvars.ContextVar = contextvars.ContextVar("ejrw22_certificate_path", default=None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -95,7 +92,7 @@ def lyapunov_constant(net, a: fmpq, flow: str) -> dict:
                   default=fmpq(0))
         bound_u = _isqrt_up(max(kap + W0, fmpq(0)))
     bound = max(bound_v, bound_c, bound_u)
-    return {"kind": "lyapunov-constant-target", "flow": flow, "target_constant": to_json(a),
+    return {"claim_certificate": "lyapunov-constant-target", "flow": flow, "target_constant": to_json(a),
             "W": "Σ_i v_i² + (c − a)²", "dW/dt": "−4ℒ(Θ_t) ≤ 0 along every solution",
             "W0": to_json(W0), "sqrt_W0_upper": to_json(r), "sup_norm_bound": to_json(bound),
             "recheck": "W0 recomputed in Python fractions"}
@@ -212,7 +209,8 @@ def const_fit_risk(system):
     return system.risk_gradient_exact(th)[0]
 
 
-def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int = 4000, prec: int = 128):
+def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int = 4000, prec: int = 128,
+                  stage: str = "all"):
     """Try to certify a compact forward-invariant K ∋ Θ_T (module docstring).  Returns
     (certificate dict, sup-norm bound fmpq, summary) or (None, None, why)."""
     import time
@@ -251,6 +249,7 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
             T = _rat_ceil(float(ts[idx]), 4)
             if T not in Ts and T <= 24:
                 Ts.append(T)
+    Ts = {"start": Ts[:1], "later": Ts[1:]}.get(stage, Ts)
     for T in Ts:
         if time.perf_counter() - t0 > seconds:
             why = "time budget used up"
@@ -317,6 +316,8 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
 
 def write(ev, data: dict):
     """Write the certificate where `relu-verify check --certificate FILE` asked (if it did)."""
+    from ...invariance import CERTIFICATE_PATH
+
     path = CERTIFICATE_PATH.get()
     if path is None:
         return None
@@ -412,7 +413,7 @@ def _region_checks(system, R, A, B, prec):
     return active, vmin
 
 
-def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128):
+def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
     """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
     (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
     ℒ(θ) = ℓ(s, t), s = v w, t = v b + c, a positive definite quadratic with minimum ℓ_min = ℒ_aff and
@@ -443,6 +444,9 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
     try:
         import numpy as np
 
+        if stage == "start":
+            raise StopIteration
+
         sim = system.simulate(th0, 30.0, flow, "A", rtol=1e-8, atol=1e-10, method="LSODA")
         E = np.asarray(sim.risk) - float(lmin)
         for frac in (1e-2, 1e-4):
@@ -453,6 +457,8 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
                     Ts.append(T)
     except Exception:  # noqa: BLE001 -- floats only steer the horizon
         pass
+    if stage == "later":
+        Ts = Ts[1:]
     why = "no attempt"
     for T in Ts:
         if time.perf_counter() - t0 > seconds:
@@ -476,7 +482,7 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
             enc_sup = ball_bounds(enc.sup_norm())[1]
         if ET < 0:
             ET = fmpq(0)
-        Yq = [ball_bounds(y) for y in Y]
+        Yq = [(t, t) for t in th0] if T == 0 else [ball_bounds(y) for y in Y]
         if any(q is None for q in Yq):
             why = "Y_T not finite"
             continue

@@ -299,15 +299,16 @@ def _infinite_horizon(ev, net, flow):
         return None
     t0 = time.perf_counter()
     whys = []
-    for attempt in ("box", "length"):
+    for attempt, stage in (("length", "start"), ("box", "start"), ("box", "later"), ("length", "later")):
         left = budget - (time.perf_counter() - t0)
         if left <= 0:
             break
         try:
             if attempt == "box":
-                data, cb, text = inv.invariant_box(ev, net, flow, seconds=left * 0.5)
+                data, cb, text = inv.invariant_box(ev, net, flow, seconds=left * (0.5 if stage == "later" else 1),
+                                                   stage=stage)
             else:
-                data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left)
+                data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left, stage=stage)
         except InputError:
             raise
         except (ArithmeticError, ValueError) as e:
@@ -316,7 +317,7 @@ def _infinite_horizon(ev, net, flow):
         if data is not None:
             _write_cert(ev, data)
             return cb, text
-        whys.append(f"{attempt}: {text}")
+        whys.append(f"{attempt} ({'from θ_0' if stage == 'start' else 'from Θ_T'}): {text}")
     ev._inv_why = "; ".join(whys)
     return None
 
