@@ -228,6 +228,11 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
     th0 = list(net.theta)
     L0, _ = system.risk_gradient_exact(th0)
     Lc = const_fit_risk(system) if flow == "standard" else None
+    pl = _pl_constants(system) if H == 1 else None
+    Lcap = const_fit_risk(system) if pl is None else min(const_fit_risk(system), pl[0])
+    if stage == "start" and not L0 < Lcap:
+        return None, None, (f"ℒ(θ_0) ≥ min(ℒ_aff, ℒ_const) = {float(Lcap):.6g}: every box face meets stationary points "
+                            "of {ℒ ≤ ℒ(θ_0)} (dead neurons, exact affine fits with |v| → ∞)")
     try:
         sim = system.simulate(th0, 30.0, flow, "A", rtol=1e-8, atol=1e-10, method="LSODA")
     except Exception as e:  # noqa: BLE001 -- floats only steer; a failed float run just means no box
@@ -235,42 +240,36 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
     states, risks, ts = np.asarray(sim.states), np.asarray(sim.risk), np.asarray(sim.t)
     kap_max = max(float(th0[i] ** 2 + th0[H + i] ** 2 - th0[2 * H + i] ** 2) for i in range(H))
     why = "no attempt"
-    # attempts: from θ_0 (ℒ* = ℒ(θ_0)), then from Θ_T of a certified enclosure for a few T where the float
-    # risk has dropped
-    Ts = [fmpq(0)]
-    pl = _pl_constants(system)
-    La = None if pl is None else pl[0]
-    Lcap = min(float(const_fit_risk(system)), float(La) if La is not None else math.inf)
-    Lend = float(risks[-1])
-    targets = [0.9 * Lcap, Lend + 0.25 * (Lcap - Lend)] if Lend < Lcap else [Lend + 0.05 * (float(L0) - Lend)]
-    for target in targets:
-        idx = int(np.argmax(risks <= target))
-        if risks[idx] <= target and ts[idx] > 0:
-            T = _rat_ceil(float(ts[idx]), 4)
-            if T not in Ts and T <= 24:
-                Ts.append(T)
-    Ts = {"start": Ts[:1], "later": Ts[1:]}.get(stage, Ts)
-    for T in Ts:
+    # attempts: from θ_0 (ℒ* = ℒ(θ_0)), then from points Θ_{t_n} of one certified enclosure (the last one, and the
+    # middle one)
+    cands = []
+    if stage in ("start", "all"):
+        cands.append((fmpq(0), [arb(q) for q in th0], None))
+    if stage in ("later", "all"):
+        enc = shared_enclosure(ev, system, net, flow, fmpq(24), seconds * 0.5, prec)
+        n = len(enc.points) - 1
+        for k in sorted({n, n // 2} - {0}, reverse=True):
+            cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+    if not cands:
+        why = "the enclosure made no step"
+    for T, Yb, enc_sup in cands:
         if time.perf_counter() - t0 > seconds:
             why = "time budget used up"
             break
         if T == 0:
-            level, Yb, enc_sup, after = L0, [arb(q) for q in th0], None, states
+            level, after = L0, states
         else:
-            enc = system.enclose(th0, T, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=20000, prec=prec,
-                                 max_seconds=max(0.5, seconds - (time.perf_counter() - t0)) / 2)
-            if not enc.complete:
-                why = f"the enclosure on [0, {to_json(T)}] stopped: {enc.reason}"
-                continue
-            Yb = enc.final
-            LT = system.risk_enclosure(Yb, prec)
-            b = ball_bounds(LT)
+            b = ball_bounds(system.risk_enclosure(Yb, prec))
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
             level = min(b[1], L0)
-            enc_sup = ball_bounds(enc.sup_norm())[1]
             after = states[ts >= float(T)]
+            if len(after) == 0:
+                after = states[-1:]
+        if not level < Lcap:
+            why = f"ℒ* ≥ min(ℒ_aff, ℒ_const) at T = {to_json(T)}: the sublevel set has stationary points on every face"
+            continue
         if Lc is not None and not level < Lc:
             why = "standard flow: ℒ* ≥ ℒ_const, the sublevel set may meet (w, b) = 0 (non-unique solutions)"
             continue
@@ -413,6 +412,31 @@ def _region_checks(system, R, A, B, prec):
     return active, vmin
 
 
+def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
+    """One certified enclosure from θ_0 up to T_max or until ``seconds`` run out (cached on ``ev``);
+    every point (t_n, Y_n) of it contains Θ_{t_n} for every solution (`verify.flows`)."""
+    cache = getattr(ev, "_inv_enc", None)
+    if cache is not None and cache[0] == flow:
+        return cache[1]
+    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=50000, prec=prec,
+                         max_seconds=max(0.5, seconds))
+    try:
+        ev._inv_enc = (flow, enc)
+    except AttributeError:
+        pass
+    return enc
+
+
+def _sup_upto(enc, n) -> fmpq:
+    """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0."""
+    top = max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
+    for st in enc.steps[:n]:
+        for x in st.X:
+            lo, hi = ball_bounds(x)
+            top = max(top, abs(lo), abs(hi))
+    return top
+
+
 def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
     """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
     (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
@@ -440,46 +464,28 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
     th0 = list(net.theta)
     A, B = system.A, system.B
     L0, _ = system.risk_gradient_exact(th0)
-    Ts = [fmpq(0)]
-    try:
-        import numpy as np
-
-        if stage == "start":
-            raise StopIteration
-
-        sim = system.simulate(th0, 30.0, flow, "A", rtol=1e-8, atol=1e-10, method="LSODA")
-        E = np.asarray(sim.risk) - float(lmin)
-        for frac in (1e-2, 1e-4):
-            idx = int(np.argmax(E <= frac * max(float(L0 - lmin), 1e-300)))
-            if E[idx] <= frac * float(L0 - lmin) and sim.t[idx] > 0:
-                T = _rat_ceil(float(sim.t[idx]), 4)
-                if T not in Ts and T <= 24:
-                    Ts.append(T)
-    except Exception:  # noqa: BLE001 -- floats only steer the horizon
-        pass
-    if stage == "later":
-        Ts = Ts[1:]
-    why = "no attempt"
-    for T in Ts:
+    cands = []  # (T, Y (balls), enc_sup)
+    if stage in ("start", "all"):
+        cands.append((fmpq(0), [arb(q) for q in th0], None))
+    if stage in ("later", "all"):
+        enc = shared_enclosure(ev, system, net, flow, fmpq(24), seconds * 0.7, prec)
+        n = len(enc.points) - 1
+        idx = sorted({n - (n * k) // 12 for k in range(12)} - {0}, reverse=True) if n > 0 else []
+        for k in idx:
+            cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+    why = "no attempt" if cands else "the enclosure made no step"
+    for T, Y, enc_sup in cands:
         if time.perf_counter() - t0 > seconds:
             why = "time budget used up"
             break
         if T == 0:
-            Y, enc_sup = [arb(q) for q in th0], None
             ET = L0 - lmin
         else:
-            enc = system.enclose(th0, T, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=20000, prec=prec,
-                                 max_seconds=max(0.5, seconds - (time.perf_counter() - t0)))
-            if not enc.complete:
-                why = f"the enclosure on [0, {to_json(T)}] stopped: {enc.reason}"
-                continue
-            Y = enc.final
             b = ball_bounds(system.risk_enclosure(Y, prec))
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
             ET = b[1] - lmin
-            enc_sup = ball_bounds(enc.sup_norm())[1]
         if ET < 0:
             ET = fmpq(0)
         Yq = [(t, t) for t in th0] if T == 0 else [ball_bounds(y) for y in Y]

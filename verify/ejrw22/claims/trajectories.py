@@ -299,14 +299,13 @@ def _infinite_horizon(ev, net, flow):
         return None
     t0 = time.perf_counter()
     whys = []
-    for attempt, stage in (("length", "start"), ("box", "start"), ("box", "later"), ("length", "later")):
+    for attempt, stage in (("length", "start"), ("box", "start"), ("length", "later"), ("box", "later")):
         left = budget - (time.perf_counter() - t0)
         if left <= 0:
             break
         try:
             if attempt == "box":
-                data, cb, text = inv.invariant_box(ev, net, flow, seconds=left * (0.5 if stage == "later" else 1),
-                                                   stage=stage)
+                data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
             else:
                 data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left, stage=stage)
         except InputError:
