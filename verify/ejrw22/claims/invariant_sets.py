@@ -263,7 +263,9 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
-            level = min(b[1], L0)
+            # normalized: ℒ(Θ_T) ≤ ℒ(θ_0) by the energy identity (unique solution on M_A); standard: only the
+            # enclosure's bound (solutions may pass the singular set before T)
+            level = min(b[1], L0) if flow == "normalized" else b[1]
             after = states[ts >= float(T)]
             if len(after) == 0:
                 after = states[-1:]

@@ -124,6 +124,8 @@ _FLOW = {"T": Param("rational > 0", None, "horizon of the certified flow enclosu
          "h0": Param("rational > 0", "1/16", "initial step of the enclosure"),
          "tol": Param("rational", "1/100000", "the enclosure's tolerance"),
          "max_steps": Param("int", 4000, "step limit of the enclosure")}
+_CERT = {"certify_seconds": Param("rational ≥ 0", 30, "time for the invariant-box / Łojasiewicz-length certificates "
+                                                      "of sup_t|Θ_t| < ∞ (0: only the exact ones)")}
 PARAMS = {
     "generalized-gradient": {"direction": Param("list of rationals", [], "a direction (one entry per parameter)"),
                              "eps": Param("rational > 0", "1/10", "ε₀ of the one-sided limit formula")},
@@ -131,10 +133,10 @@ PARAMS = {
                    "K": Param("rational ≥ 0", None, "a claimed Lipschitz constant (HOLDS if K_X ≤ K)"),
                    "t2": Param("rational", "t + r/4", "circle parameter of the second point θ′ (M_A)")},
     "energy-identity": {**_FLOW, "eta": Param("rational", 2, "the GD step of the monotonicity check")},
-    "bounded-gf-h1": {**_FLOW, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
+    "bounded-gf-h1": {**_FLOW, **_CERT, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
                       "lambda": Param("rational", 0, "λ of the bound"),
                       "C": Param("rational", 10, "the uniform bound C on |θ_0|_∞")},
-    "open-standard-gf": {**_FLOW, "bound": Param("rational", None, "an explicit bound to check"),
+    "open-standard-gf": {**_FLOW, **_CERT, "bound": Param("rational", None, "an explicit bound to check"),
                          "probe": Param("rational > 0", None, "run the float growth probe of ṽ(t) on [0, probe]"),
                          "certify_above": Param("rational", "1/10", "certify starts whose probe growth α exceeds this"),
                          "certify_T": Param("rational > 0", "1/2", "horizon of those certified enclosures")},

@@ -237,9 +237,9 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
             if cert_bound <= bound:
                 rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user} (certificate bound {_up(cert_bound)})",
                                      cert_bound, "≤", bound))
-            else:
-                ev.notes.append(f"the certified bound {_up(cert_bound)} exceeds params.bound: a weaker bound, not a "
-                                "violation (params.bound left undecided)")
+            else:  # a weaker bound than the user's is not a violation: that part stays UNKNOWN
+                rels.append(undecidable(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user}",
+                                        f"the certified bound {_up(cert_bound)} exceeds params.bound = {to_json(bound)}"))
         return rels, hyp
     if T is not None:
         enc = _trajectory(ev, net, flow, T)
@@ -308,9 +308,7 @@ def _infinite_horizon(ev, net, flow):
                 data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
             else:
                 data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left, stage=stage)
-        except InputError:
-            raise
-        except (ArithmeticError, ValueError) as e:
+        except (InputError, ArithmeticError, ValueError) as e:  # e.g. a measure the flow engine does not take
             whys.append(f"{attempt}: {e}")
             continue
         if data is not None:
