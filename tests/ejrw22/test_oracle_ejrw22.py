@@ -541,8 +541,10 @@ def test_issue_example_singular_neuron_is_not_certified_bounded():
 @pytest.mark.parametrize("theta,target,status", [
     (["0", "0", "0", "1"], "1", "HOLDS"),        # a zero neuron stays zero in every solution; stationary
     (["0", "0", "0", "0"], "1", "HOLDS"),        # zero neuron + dead: only c moves, towards 1
-    (["0", "0", "2", "0"], "1", "UNKNOWN"),      # singular neuron on a dead start: not unique
-    (["0", "0", "-1", "1"], "1", "UNKNOWN"),     # singular neuron at a stationary point
+    # singular neurons: not unique, but f is constant, so W = v² + (c − 1)² decreases along EVERY solution
+    # (dW/dt = −4ℒ; issue 19's Lyapunov certificate): W_0 = 5 gives sup ≤ 4, W_0 = 1 gives sup ≤ 2, both ≤ 5
+    (["0", "0", "2", "0"], "1", "HOLDS"),        # singular neuron on a dead start
+    (["0", "0", "-1", "1"], "1", "HOLDS"),       # singular neuron at a stationary point
     (["0", "-1", "5", "0"], "1", "HOLDS"),       # w = 0, b < 0: regular, dead
 ])
 def test_uniqueness_gate_of_the_standard_flow(theta, target, status):
@@ -550,6 +552,13 @@ def test_uniqueness_gate_of_the_standard_flow(theta, target, status):
             "measure": {"kind": "lebesgue", "box": [["0", "1"]]}, "params": {"bound": "5"}}
     v = verify.check("ejrw22.open-standard-gf", inst)
     assert v.status == status and not v.vacuous, [r.to_json() for r in v.relations]
+    if theta[:2] == ["0", "0"] and theta[2] != "0":  # singular: the HOLDS must rest on the Lyapunov certificate
+        assert any("Lyapunov" in r.name for r in v.relations)
+    # a non-constant target at a singular start: never HOLDS
+    inst2 = {**inst, "target": {"kind": "polynomial", "coefficients": [target, "1/2"]},
+             "params": {"bound": "5", "certify_seconds": "2"}}
+    if theta[:2] == ["0", "0"] and theta[2] != "0":
+        assert verify.check("ejrw22.open-standard-gf", inst2).status != "HOLDS"
 
 
 @pytest.mark.parametrize("cid", ["ejrw22.bounded-gf-h1", "ejrw22.open-standard-gf", "ejrw22.regularity",
