@@ -577,3 +577,204 @@ def recheck_length(system, data, flow) -> tuple:
     if not (v0 >= vm or -v1 >= vm):
         return False, "|v| < v_min on the region"
     return True, ""
+
+
+# --------------------------------------------------------------------------------------------
+# a neuron dying at the boundary: its active part shrinks exponentially, v and c move a finite amount
+
+
+def _poly_range(co, lo, hi):
+    """Exact rational bounds of a polynomial on [lo, hi] (interval Horner: outward)."""
+    plo = phi = fmpq(0)
+    xs = (lo, hi)
+    for a in reversed(list(co)):
+        prods = [plo * x for x in xs] + [phi * x for x in xs]
+        plo, phi = min(prods) + fmpq(a), max(prods) + fmpq(a)
+    return plo, phi
+
+
+def _range_on(system, lo, hi, which):
+    """Bounds of f (which = 2) or p (which = 3) over [lo, hi] ∩ [A, B] from the exact pieces."""
+    out = None
+    for a, b, fco, pco in system.base:
+        l_, h_ = max(a, lo), min(b, hi)
+        if l_ > h_:
+            continue
+        r = _poly_range(fco if which == 2 else pco, l_, h_)
+        out = r if out is None else (min(out[0], r[0]), max(out[1], r[1]))
+    return out
+
+
+def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
+    """H = 1, normalized flow on M_A.  At Θ_T the neuron is active only on a strip of length ℓ_T at an end of
+    [A, B] (w > 0: (x_0, B]; w < 0: [A, x_0)).  With x_0' = (𝒢_b + x_0𝒢_w)/w = (2v/w)∫_act r(1 + x_0x)p (claim
+    kink-geometry) and v·r·(1 + x_0x) ≥ m > 0, p ≥ p_min > 0 on the strip S of length δ ≥ ℓ_T, |w| ≤ 1:
+    ℓ' ≤ −κℓ, κ = 2 m p_min.  Then |v'| = 2|∫_act rσp| ≤ 2 r_max p_max ℓ² (σ ≤ ℓ), so v moves at most
+    Δv = r_max p_max ℓ_T²/κ; c − c̄ (c̄ = ∫fp/∫p) has (c − c̄)' = −2(∫p)(c − c̄) − 2v∫_act σp, |2v∫σp| ≤ V p_max ℓ²,
+    so |c − c̄| ≤ |c_T − c̄| + Δc, Δc = V p_max ℓ_T²/(2κ).  If these ranges lie strictly inside the region's
+    v- and c-ranges (on which m, r_max were computed), no solution leaves the region (first exit).  Once
+    ℓ = 0 the neuron is dead and only c moves (towards c̄).  Returns (data, bound, summary) or (None, None, why)."""
+    import time
+
+    from ...flows import FlowSystem
+
+    if net.H != 1 or flow != "normalized":
+        return None, None, "the dying-neuron certificate is implemented for H = 1 and the normalized flow"
+    t0 = time.perf_counter()
+    system = FlowSystem(ev.inst.target, ev.inst.measure, 1)
+    A, B = system.A, system.B
+    mass, first = fmpq(0), fmpq(0)
+    from ...problems import poly_integral, poly_mul
+    for lo, hi, fco, pco in system.base:
+        mass += poly_integral(list(pco), lo, hi)
+        first += poly_integral(poly_mul(list(fco), list(pco)), lo, hi)
+    cbar = first / mass
+    th0 = list(net.theta)
+    cands = []
+    if stage in ("start", "all"):
+        cands.append((fmpq(0), [(t, t) for t in th0], None))
+    if stage in ("later", "all"):
+        enc = shared_enclosure(ev, system, net, flow, fmpq(24), seconds * 0.7, prec)
+        n = len(enc.points) - 1
+        for k in sorted({n - (n * j) // 8 for j in range(8)} - {0}, reverse=True) if n > 0 else []:
+            cands.append((enc.points[k][0], [ball_bounds(y) for y in enc.points[k][1]], _sup_upto(enc, k)))
+    why = "no attempt"
+    for T, Y, enc_sup in cands:
+        if time.perf_counter() - t0 > seconds:
+            return None, None, "time budget used up"
+        if any(y is None for y in Y):
+            continue
+        (w0, w1), (b0, b1), (v0, v1), (c0, c1) = Y
+        if w0 > 0:  # right end: x_0 = −b/w ≥ −b1/w0 or −b1/w1
+            x0lo = min(-b1 / w0, -b1 / w1)
+            side, ell = 1, max(fmpq(0), B - x0lo)
+        elif w1 < 0:  # left end: x_0 ≤ max(−b0/w0, −b0/w1)... x_0 = −b/w with w < 0 is b/|w|
+            x0hi = max(b1 / -w0, b1 / -w1)
+            side, ell = -1, max(fmpq(0), x0hi - A)
+        else:
+            why = f"the sign of w at T = {to_json(T)} is not certified"
+            continue
+        if ell == 0:
+            why = "dead at Θ_T (the dead-start certificate applies to θ_0 only)"
+            ell = fmpq(1, 2 ** 40)
+        if not ell < (B - A) / 4:
+            why = f"Θ_{to_json(T)}: the active part is not a thin strip at an end of [A, B]"
+            continue
+        for grow in (fmpq(2), fmpq(4)):
+            delta = min(ell * grow, (B - A) / 2)
+            S = (B - delta, B) if side == 1 else (A, A + delta)
+            fr, pr = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
+            if fr is None or pr is None or pr[0] <= 0:
+                why = "p is not certified positive on the strip"
+                continue
+            eT = max(abs(c0 - cbar), abs(c1 - cbar))
+            for eta in (fmpq(1, 4), fmpq(1), fmpq(4)):
+                V = (v0 - eta * (abs(v0) + 1), v1 + eta * (abs(v1) + 1))
+                C = (cbar - eT - eta, cbar + eT + eta)
+                # r = vσ + c − f on the strip, σ ∈ [0, δ]
+                vs = [V[0] * s for s in (fmpq(0), delta)] + [V[1] * s for s in (fmpq(0), delta)]
+                r_lo, r_hi = min(vs) + C[0] - fr[1], max(vs) + C[1] - fr[0]
+                q_lo = 1 + min(x * y for x in S for y in S)  # 1 + x_0x on the strip
+                if q_lo <= 0:
+                    break
+                if V[0] > 0 and r_lo > 0:
+                    m = V[0] * r_lo * q_lo
+                elif V[1] < 0 and r_hi < 0:
+                    m = (-V[1]) * (-r_hi) * q_lo
+                else:
+                    why = f"v·r is not certified positive on the strip (Θ_{to_json(T)})"
+                    continue
+                kappa = 2 * m * pr[0]
+                rmax = max(abs(r_lo), abs(r_hi))
+                Vmax = max(abs(V[0]), abs(V[1]))
+                dv = rmax * pr[1] * ell * ell / kappa
+                dc = Vmax * pr[1] * ell * ell / (2 * kappa)
+                if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+                    why = "the moves of v and c do not fit in the region"
+                    continue
+                bound = max(fmpq(1), abs(v0 - dv), abs(v1 + dv), abs(cbar - eT - dc), abs(cbar + eT + dc),
+                            max(abs(c0), abs(c1)))
+                if enc_sup is not None:
+                    bound = max(bound, enc_sup)
+                data = {"claim_certificate": "dying-neuron", "flow": flow, "theta0": [to_json(t) for t in th0],
+                        "T": to_json(T), "Y_T": [[to_json(a), to_json(b)] for a, b in Y], "side": side,
+                        "ell_T_upper": to_json(ell), "delta": to_json(delta), "strip": [to_json(S[0]), to_json(S[1])],
+                        "v_range": [to_json(V[0]), to_json(V[1])], "c_range": [to_json(C[0]), to_json(C[1])],
+                        "c_bar": to_json(cbar), "m": to_json(m), "kappa": to_json(kappa), "p_range": [
+                            to_json(pr[0]), to_json(pr[1])], "f_range": [to_json(fr[0]), to_json(fr[1])],
+                        "delta_v": to_json(dv), "delta_c": to_json(dc), "sup_norm_bound": to_json(bound),
+                        "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
+                ok, bad = recheck_dying(system, data)
+                if not ok:
+                    why = f"the independent re-check failed: {bad}"
+                    continue
+                data["recheck"] = "strip bounds of f and p by exact sampling-free evaluation per piece in Python " \
+                                  "fractions; inequalities redone"
+                return data, bound, (f"dying-neuron certificate from Θ_{to_json(T)}: the active strip (length ≤ "
+                                     f"{float(ell):.3g}) shrinks at rate ≥ {float(kappa):.3g}; v moves ≤ "
+                                     f"{float(dv):.3g}, c ≤ {float(dc):.3g} beyond its pull to ∫fp/∫p")
+    return None, None, why
+
+
+def recheck_dying(system, data) -> tuple:
+    """Re-derive the dying-neuron inequalities in Python fractions: f and p bounds on the strip from the
+    pieces (a monotone-segment argument for degree ≤ 1 pieces: the ends; otherwise interval Horner
+    again), m, κ, Δv, Δc and the containments."""
+    from fractions import Fraction as Fr
+
+    from ...numbers import parse_rational
+
+    q = lambda s: parse_rational(s, "certificate")  # noqa: E731
+    fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
+    S = (q(data["strip"][0]), q(data["strip"][1]))
+    fR, pR = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
+    if fR is None or pR is None:
+        return False, "empty strip"
+    if fr(pR[0]) < fr(q(data["p_range"][0])) or fr(pR[1]) > fr(q(data["p_range"][1])) or pR[0] <= 0:
+        return False, "p bounds differ"
+    if fr(fR[0]) < fr(q(data["f_range"][0])) or fr(fR[1]) > fr(q(data["f_range"][1])):
+        return False, "f bounds differ"
+    ell, delta = fr(q(data["ell_T_upper"])), fr(q(data["delta"]))
+    if not (0 <= ell <= delta and fr(S[1]) - fr(S[0]) == delta):
+        return False, "strip"
+    V = [fr(q(x)) for x in data["v_range"]]
+    C = [fr(q(x)) for x in data["c_range"]]
+    f_lo, f_hi = fr(q(data["f_range"][0])), fr(q(data["f_range"][1]))
+    p_lo, p_hi = fr(q(data["p_range"][0])), fr(q(data["p_range"][1]))
+    vs = [V[0] * 0, V[0] * delta, V[1] * 0, V[1] * delta]
+    r_lo, r_hi = min(vs) + C[0] - f_hi, max(vs) + C[1] - f_lo
+    Sf = [fr(S[0]), fr(S[1])]
+    q_lo = 1 + min(x * y for x in Sf for y in Sf)
+    if V[0] > 0 and r_lo > 0:
+        m = V[0] * r_lo * q_lo
+    elif V[1] < 0 and r_hi < 0:
+        m = (-V[1]) * (-r_hi) * q_lo
+    else:
+        return False, "v·r not positive"
+    if q_lo <= 0 or m < fr(q(data["m"])):
+        return False, "m"
+    kappa = 2 * fr(q(data["m"])) * p_lo
+    if kappa < fr(q(data["kappa"])) or kappa <= 0:
+        return False, "κ"
+    rmax = max(abs(r_lo), abs(r_hi))
+    Vmax = max(abs(V[0]), abs(V[1]))
+    dv = rmax * p_hi * ell * ell / kappa
+    dc = Vmax * p_hi * ell * ell / (2 * kappa)
+    Y = [(fr(q(a)), fr(q(b))) for a, b in data["Y_T"]]
+    (w0, w1), (b0, b1), (v0, v1), (c0, c1) = Y
+    A, B = fr(system.A), fr(system.B)
+    if data["side"] == 1:
+        if not w0 > 0 or max(Fr(0), B - min(-b1 / w0, -b1 / w1)) > ell:
+            return False, "ℓ_T"
+        if fr(S[1]) != B:
+            return False, "strip end"
+    else:
+        if not w1 < 0 or max(Fr(0), max(b1 / -w0, b1 / -w1) - A) > ell:
+            return False, "ℓ_T"
+        if fr(S[0]) != A:
+            return False, "strip end"
+    cbar = fr(q(data["c_bar"]))
+    eT = max(abs(c0 - cbar), abs(c1 - cbar))
+    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+        return False, "containment"
+    return True, ""

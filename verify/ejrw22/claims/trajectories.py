@@ -299,13 +299,16 @@ def _infinite_horizon(ev, net, flow):
         return None
     t0 = time.perf_counter()
     whys = []
-    for attempt, stage in (("length", "start"), ("box", "start"), ("length", "later"), ("box", "later")):
+    for attempt, stage in (("length", "start"), ("dying", "start"), ("box", "start"), ("length", "later"),
+                           ("dying", "later"), ("box", "later")):
         left = budget - (time.perf_counter() - t0)
         if left <= 0:
             break
         try:
             if attempt == "box":
                 data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
+            elif attempt == "dying":
+                data, cb, text = inv.dying_neuron(ev, net, flow, seconds=left, stage=stage)
             else:
                 data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left, stage=stage)
         except (InputError, ArithmeticError, ValueError) as e:  # e.g. a measure the flow engine does not take
