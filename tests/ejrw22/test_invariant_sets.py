@@ -106,3 +106,19 @@ def test_lojasiewicz_length_near_the_affine_fit(tmp_path, flow, claim):
         assert not inv.recheck_length(system, bad, flow)[0]
         bad = dict(cert, E_T_upper="0")
         assert not inv.recheck_length(system, bad, flow)[0]
+
+
+def test_dying_neuron_certified_and_tamper_fails(tmp_path):
+    """f with f(0) = 2 ≫ the mean: from θ_0 = (−7/25, 24/25, −2, −2) the kink runs to A = 0 with the active side
+    [0, x_0) shrinking (v·r > 0 there), so v freezes and c → ∫fp/∫p; certified from a point of the enclosure."""
+    target = {"kind": "piecewise-linear", "knots": [["0", "2"], ["9/10", "-1/2"], ["1", "1"]]}
+    inst = _inst("ejrw22.bounded-gf-h1", ["-7/25", "24/25", "-2", "-2"], target, params={"certify_seconds": "40"})
+    v, cert = _check_with_cert(tmp_path, inst)
+    assert v.status.name == "HOLDS", v.relations
+    assert cert["claim_certificate"] == "dying-neuron" and cert["side"] == -1
+    system = FlowSystem(inst.target, inst.measure, 1)
+    assert inv.recheck_dying(system, cert)[0]
+    assert fmpq(cert["c_bar"]) == fmpq(7, 10)  # ∫f = (9/10)(3/4) + (1/10)(1/4)
+    for key, val in (("kappa", str(fmpq(cert["kappa"]) * 10 ** 6)), ("ell_T_upper", "0"),
+                     ("v_range", [cert["v_range"][0], str(fmpq(cert["Y_T"][2][1]))])):
+        assert not inv.recheck_dying(system, dict(cert, **{key: val}))[0], key

@@ -262,8 +262,9 @@ _claim("standard-gf-normalized-coords", "DERIVED", "Ψ maps the standard flow to
        eval_normalized_coords, examples=[_i(["3", "-4", "2", "1/2"])], instances=_inst(on_manifold=False,
                                                                                         pythagorean=True))
 _claim("bounded-gf-h1", "ABSTRACT", "H = 1, d = 1, Lipschitz f, density p: every normalized GF trajectory on M is "
-       "bounded (HOLDS only via exact certificates: stationarity or a dead start; UNKNOWN otherwise; an explicit "
-       "bound params.bound is checked exactly under a certificate and on [0, params.T] by a certified enclosure)",
+       "bounded (HOLDS only via certificates for every solution: stationarity, a dead start, a constant-target "
+       "Lyapunov function, an invariant box, a Łojasiewicz length or a dying-neuron bound; UNKNOWN otherwise; an "
+       "explicit bound params.bound is checked under a certificate and on [0, params.T] by a certified enclosure)",
        eval_bounded, groups=("manifold", "density", "scope"),
        examples=[_i(["-3/5", "-4/5", "1", "0"], target="1", params={"bound": "2"})],
        instances=_inst(H=1, horizon=True),

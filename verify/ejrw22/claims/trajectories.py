@@ -258,7 +258,7 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
         _probe(ev, net)
     rels.append(undecidable("sup_t |Θ_t| < ∞", "no certificate (stationarity, dead start with a unique solution, "
                                                   "constant-target Lyapunov function, invariant box, Łojasiewicz "
-                                                  "length) applies; finite-horizon enclosures are not proofs of "
+                                                  "length, dying neuron) applies; finite-horizon enclosures are not proofs of "
                                                   "boundedness" + (f" (last attempt: {ev._inv_why})"
                                                                    if getattr(ev, "_inv_why", "") else "")))
     return rels, hyp
@@ -276,7 +276,7 @@ def _infinite_horizon(ev, net, flow):
     """sup_{t ≥ 0}|Θ_t|_∞ < ∞ for EVERY solution from θ_0 by a certificate (`invariant_sets`):
     constant target (exact Lyapunov function W = |v|² + (c − a)², dW/dt = −4ℒ), an invariant box
     Box ∩ M ∩ {ℒ ≤ ℒ*} (`verify.invariance`, re-checked), or the Łojasiewicz length bound in the fully
-    active region.  Returns (bound, description) or None (ev._inv_why says why).  params.certify_seconds
+    active region, or the dying-neuron bound.  Returns (bound, description) or None (ev._inv_why says why).  params.certify_seconds
     (default 30) bounds the time of the box / length attempts."""
     import time
 
