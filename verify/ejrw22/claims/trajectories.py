@@ -4,8 +4,10 @@ Certified enclosures of the standard flow Θ' = −𝒢 and the normalized flow 
 (`verify.flows`), also for claim 9's trajectory form; claim 13 (bounded-gf-h1) [ABSTRACT]: every
 normalized GF trajectory on M is bounded (H = 1, d = 1, Lipschitz f, density p), and the open problem,
 claim 14 (open-standard-gf) [ABSTRACT]: boundedness of the standard GF, with its float growth probe of
-ṽ(t) = ρ(t)v(t).  sup_t |Θ_t| < ∞ HOLDS only through stationarity or a dead start, and only when every
-solution from θ_0 is the certified one (`uniqueness`, proofs_notes/ejrw22.md#uniqueness).
+ṽ(t) = ρ(t)v(t).  sup_t |Θ_t| < ∞ HOLDS only through a certificate about every solution from θ_0:
+stationarity or a dead start when that solution is the only one (`uniqueness`, proofs_notes/ejrw22.md#uniqueness),
+or the infinite-horizon certificates of `invariant_sets` (constant-target Lyapunov function, invariant box,
+Łojasiewicz length, dying neuron; proofs_notes/ejrw22.md#bounded-gf-h1), re-checked before HOLDS.
 """
 
 from __future__ import annotations
@@ -187,8 +189,10 @@ def uniqueness(ev, net, flow, kind) -> tuple:
 def eval_bounded(ev: Evaluation, flow="normalized"):
     """Claims 13/14 (d = 1, H = 1 under the default scope, Lipschitz f, density p): sup_t |Θ_t| < ∞.
 
-    Infinite horizon: HOLDS only through an exact certificate, stationarity (𝒢(θ_0) = 0, so Θ ≡ θ_0
-    for both flows) or a dead start (w, b, v frozen, c(t) → ∫fp/∫p monotonically); UNKNOWN otherwise.
+    Infinite horizon: HOLDS only through a certificate for every solution: stationarity (𝒢(θ_0) = 0, so
+    Θ ≡ θ_0 for both flows) or a dead start (w, b, v frozen, c(t) → ∫fp/∫p monotonically) with a unique
+    solution, else `_infinite_horizon` (Lyapunov / invariant box / Łojasiewicz length / dying neuron; the
+    certificate is written by ``check --certificate FILE``); UNKNOWN otherwise.
     A finite-time enclosure never proves boundedness, nor divergence.  With params.bound an explicit
     claimed bound C is checked: exactly on the whole trajectory where a certificate applies, and on
     [0, T] (params.T) by a certified enclosure of sup_{t≤T}|Θ_t|_∞ (`verify.flows`): a certified
