@@ -9,8 +9,8 @@ certificates).  Cases:
     (level set by the certified decrease ⟨∇V, F⟩ < 0); a contraction map of [−1, 1]²;
   * ejrw22: a constant target (Lyapunov W = |v|² + (c − a)²), a realizable ReLU target started near the
     fit (invariant box Box ∩ M_A ∩ {ℒ ≤ ℒ(θ_0)}, normalized flow), an affine target started near the fit
-    (Łojasiewicz length, normalized and standard flows), and a tent target (the box from Θ_T of a
-    certified enclosure, when the flow goes below min(ℒ_aff, ℒ_const); may be refused).
+    (Łojasiewicz length, normalized and standard flows), a neuron dying at the boundary (dying-neuron bound
+    from a point of a certified enclosure) and a V-shaped target (refused within its 60 s).
 No timing assertions.  About a minute (``--quick``: skip the tent case).
 """
 
@@ -72,6 +72,8 @@ CASES = [
      {"kind": "polynomial", "coefficients": ["1", "2"]}),
     ("ejrw22.open-standard-gf", "affine target near the fit (standard)", ["3/5", "4/5", "301/90", "-5/3"],
      {"kind": "polynomial", "coefficients": ["1", "2"]}),
+    ("ejrw22.bounded-gf-h1", "neuron dying at A (f(0) = 2)", ["-7/25", "24/25", "-2", "-2"],
+     {"kind": "piecewise-linear", "knots": [["0", "2"], ["9/10", "-1/2"], ["1", "1"]]}),
     ("ejrw22.bounded-gf-h1", "V target |2x − 1|, kink at 3/4", ["4/5", "-3/5", "3", "0"],
      {"kind": "piecewise-linear", "knots": [["0", "1"], ["1/2", "0"], ["1", "1"]]}),
 ]
