@@ -11,7 +11,7 @@ certificates).  Cases:
     fit (invariant box Box ∩ M_A ∩ {ℒ ≤ ℒ(θ_0)}, normalized flow), an affine target started near the fit
     (Łojasiewicz length, normalized and standard flows), a neuron dying at the boundary (dying-neuron bound
     from a point of a certified enclosure) and a V-shaped target (refused within its 60 s).
-No timing assertions.  About a minute (``--quick``: skip the tent case).
+No timing assertions.  About a minute and a half (``--quick``: skip the V-target case).
 """
 
 from __future__ import annotations

@@ -233,6 +233,8 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
                                 f"{because}")
     got = _infinite_horizon(ev, net, flow)
     if got is not None:
+        if flow == "standard" and ev.inst.params.get("probe") is not None:
+            _probe(ev, net)  # the search objective is recorded for decided starts too
         cert_bound, text = got
         rels = [r for r in rels if r.status != Status.UNKNOWN]
         rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {_up(cert_bound)} for every solution ({text})", fmpq(0), "=",
