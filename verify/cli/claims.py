@@ -189,15 +189,27 @@ def _precisions(max_prec):
     return tuple(p for p in DEFAULT_PRECISIONS if p <= max_prec) or (max_prec,)
 
 
+def add_certificate_option(parser) -> None:
+    """``check --certificate FILE``: where a claim that decides by an infinite-horizon certificate
+    (`verify.invariance`; e.g. ejrw22.bounded-gf-h1, ejrw22.open-standard-gf) writes it as JSON.
+    Idempotent; called by the families whose claims write certificates."""
+    if any("--certificate" in a.option_strings for a in parser._actions):
+        return
+    parser.add_argument("--certificate", metavar="FILE",
+                        help="write the certificate behind the verdict (an invariant set, a Lyapunov function, ...) "
+                             "as JSON to FILE, for the claims that decide by one")
+
+
 def cmd_check(args) -> int:
     from ..framework import Instance
     from ..checking import check
-
     from ..files import output_file
+    from ..invariance import CERTIFICATE_PATH
 
     precs = _precisions(args.max_prec)
     cert_path = output_file(args.certificate, "--certificate") if getattr(args, "certificate", None) else None
     plot_path = output_file(args.plot, "--plot") if getattr(args, "plot", None) else None
+    before = cert_path.stat().st_mtime_ns if cert_path is not None and cert_path.exists() else None
     inst = Instance.load(args.file)
     ref = args.claim or inst.claim
     if not ref:
@@ -207,7 +219,13 @@ def cmd_check(args) -> int:
     else:
         if plot_path is not None:
             raise InputError("--plot draws a region: the instance has no 'region'", "--plot")
-        v = check(ref, inst, precisions=precs)
+        token = CERTIFICATE_PATH.set(cert_path)  # claims with infinite-horizon certificates write them here
+        try:
+            v = check(ref, inst, precisions=precs)
+        finally:
+            CERTIFICATE_PATH.reset(token)
+    written_by_claim = (cert_path is not None and cert_path.exists()
+                        and cert_path.stat().st_mtime_ns != before)
     if args.json:
         print(json.dumps(v.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -218,7 +236,7 @@ def cmd_check(args) -> int:
         from ..regions import plot_region
 
         plot_region(v, plot_path)
-    if cert_path is not None:
+    if cert_path is not None and not written_by_claim:
         _write_certificate(v, cert_path, quiet=args.json)
     return v.exit_code
 

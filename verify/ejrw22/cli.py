@@ -14,6 +14,10 @@ from ..registry import Command, register_command
 
 
 def configure(sub, limits):
+    from ..cli.claims import add_certificate_option
+
+    if "check" in sub.choices:  # bounded-gf-h1 / open-standard-gf write their certificates (check --certificate)
+        add_certificate_option(sub.choices["check"])
     pf = sub.add_parser("flow", parents=[limits], help="integrate the standard / normalized gradient flow of an ejrw22 instance "
                                      "(certified enclosure, float, or (projected) GD)")
     pf.add_argument("file", help="an instance file with a 1-H-1 network, a target and a density measure")

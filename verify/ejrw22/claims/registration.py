@@ -124,6 +124,8 @@ _FLOW = {"T": Param("rational > 0", None, "horizon of the certified flow enclosu
          "h0": Param("rational > 0", "1/16", "initial step of the enclosure"),
          "tol": Param("rational", "1/100000", "the enclosure's tolerance"),
          "max_steps": Param("int", 4000, "step limit of the enclosure")}
+_CERT = {"certify_seconds": Param("rational ≥ 0", 30, "time for the invariant-box / Łojasiewicz-length certificates "
+                                                      "of sup_t|Θ_t| < ∞ (0: only the exact ones)")}
 PARAMS = {
     "generalized-gradient": {"direction": Param("list of rationals", [], "a direction (one entry per parameter)"),
                              "eps": Param("rational > 0", "1/10", "ε₀ of the one-sided limit formula")},
@@ -131,10 +133,10 @@ PARAMS = {
                    "K": Param("rational ≥ 0", None, "a claimed Lipschitz constant (HOLDS if K_X ≤ K)"),
                    "t2": Param("rational", "t + r/4", "circle parameter of the second point θ′ (M_A)")},
     "energy-identity": {**_FLOW, "eta": Param("rational", 2, "the GD step of the monotonicity check")},
-    "bounded-gf-h1": {**_FLOW, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
+    "bounded-gf-h1": {**_FLOW, **_CERT, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
                       "lambda": Param("rational", 0, "λ of the bound"),
                       "C": Param("rational", 10, "the uniform bound C on |θ_0|_∞")},
-    "open-standard-gf": {**_FLOW, "bound": Param("rational", None, "an explicit bound to check"),
+    "open-standard-gf": {**_FLOW, **_CERT, "bound": Param("rational", None, "an explicit bound to check"),
                          "probe": Param("rational > 0", None, "run the float growth probe of ṽ(t) on [0, probe]"),
                          "certify_above": Param("rational", "1/10", "certify starts whose probe growth α exceeds this"),
                          "certify_T": Param("rational > 0", "1/2", "horizon of those certified enclosures")},
@@ -260,8 +262,9 @@ _claim("standard-gf-normalized-coords", "DERIVED", "Ψ maps the standard flow to
        eval_normalized_coords, examples=[_i(["3", "-4", "2", "1/2"])], instances=_inst(on_manifold=False,
                                                                                         pythagorean=True))
 _claim("bounded-gf-h1", "ABSTRACT", "H = 1, d = 1, Lipschitz f, density p: every normalized GF trajectory on M is "
-       "bounded (HOLDS only via exact certificates: stationarity or a dead start; UNKNOWN otherwise; an explicit "
-       "bound params.bound is checked exactly under a certificate and on [0, params.T] by a certified enclosure)",
+       "bounded (HOLDS only via certificates for every solution: stationarity, a dead start, a constant-target "
+       "Lyapunov function, an invariant box, a Łojasiewicz length or a dying-neuron bound; UNKNOWN otherwise; an "
+       "explicit bound params.bound is checked under a certificate and on [0, params.T] by a certified enclosure)",
        eval_bounded, groups=("manifold", "density", "scope"),
        examples=[_i(["-3/5", "-4/5", "1", "0"], target="1", params={"bound": "2"})],
        instances=_inst(H=1, horizon=True),

@@ -4,8 +4,10 @@ Certified enclosures of the standard flow Θ' = −𝒢 and the normalized flow 
 (`verify.flows`), also for claim 9's trajectory form; claim 13 (bounded-gf-h1) [ABSTRACT]: every
 normalized GF trajectory on M is bounded (H = 1, d = 1, Lipschitz f, density p), and the open problem,
 claim 14 (open-standard-gf) [ABSTRACT]: boundedness of the standard GF, with its float growth probe of
-ṽ(t) = ρ(t)v(t).  sup_t |Θ_t| < ∞ HOLDS only through stationarity or a dead start, and only when every
-solution from θ_0 is the certified one (`uniqueness`, proofs_notes/ejrw22.md#uniqueness).
+ṽ(t) = ρ(t)v(t).  sup_t |Θ_t| < ∞ HOLDS only through a certificate about every solution from θ_0:
+stationarity or a dead start when that solution is the only one (`uniqueness`, proofs_notes/ejrw22.md#uniqueness),
+or the infinite-horizon certificates of `invariant_sets` (constant-target Lyapunov function, invariant box,
+Łojasiewicz length, dying neuron; proofs_notes/ejrw22.md#bounded-gf-h1), re-checked before HOLDS.
 """
 
 from __future__ import annotations
@@ -187,8 +189,10 @@ def uniqueness(ev, net, flow, kind) -> tuple:
 def eval_bounded(ev: Evaluation, flow="normalized"):
     """Claims 13/14 (d = 1, H = 1 under the default scope, Lipschitz f, density p): sup_t |Θ_t| < ∞.
 
-    Infinite horizon: HOLDS only through an exact certificate, stationarity (𝒢(θ_0) = 0, so Θ ≡ θ_0
-    for both flows) or a dead start (w, b, v frozen, c(t) → ∫fp/∫p monotonically); UNKNOWN otherwise.
+    Infinite horizon: HOLDS only through a certificate for every solution: stationarity (𝒢(θ_0) = 0, so
+    Θ ≡ θ_0 for both flows) or a dead start (w, b, v frozen, c(t) → ∫fp/∫p monotonically) with a unique
+    solution, else `_infinite_horizon` (Lyapunov / invariant box / Łojasiewicz length / dying neuron; the
+    certificate is written by ``check --certificate FILE``); UNKNOWN otherwise.
     A finite-time enclosure never proves boundedness, nor divergence.  With params.bound an explicit
     claimed bound C is checked: exactly on the whole trajectory where a certificate applies, and on
     [0, T] (params.T) by a certified enclosure of sup_{t≤T}|Θ_t|_∞ (`verify.flows`): a certified
@@ -214,6 +218,9 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
                                  fmpq(0)))
             if bound is not None:
                 rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user} (exact, every solution)", sup, "≤", bound))
+            _write_cert(ev, {"claim_certificate": "stationary" if kind == "stationary" else "dead-start",
+                             "flow": flow, "theta0": [to_json(t) for t in net.theta], "why": why,
+                             "uniqueness": because, "sup_norm_bound": to_json(sup)})
             return rels, hyp
         rels.append(undecidable("every solution from θ_0 is the certified one", because))
         if bound is not None:
@@ -224,6 +231,22 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
             else:
                 ev.notes.append(f"the certified solution stays below params.bound, but other solutions may not: "
                                 f"{because}")
+    got = _infinite_horizon(ev, net, flow)
+    if got is not None:
+        if flow == "standard" and ev.inst.params.get("probe") is not None:
+            _probe(ev, net)  # the search objective is recorded for decided starts too
+        cert_bound, text = got
+        rels = [r for r in rels if r.status != Status.UNKNOWN]
+        rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {_up(cert_bound)} for every solution ({text})", fmpq(0), "=",
+                             fmpq(0)))
+        if bound is not None:
+            if cert_bound <= bound:
+                rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user} (certificate bound {_up(cert_bound)})",
+                                     cert_bound, "≤", bound))
+            else:  # a weaker bound than the user's is not a violation: that part stays UNKNOWN
+                rels.append(undecidable(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user}",
+                                        f"the certified bound {_up(cert_bound)} exceeds params.bound = {to_json(bound)}"))
+        return rels, hyp
     if T is not None:
         enc = _trajectory(ev, net, flow, T)
         s = enc.sup_norm()
@@ -239,10 +262,76 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
             rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
     if flow == "standard" and ev.inst.params.get("probe") is not None:
         _probe(ev, net)
-    rels.append(undecidable("sup_t |Θ_t| < ∞", "no exact certificate (stationarity, dead start with a unique "
-                                                  "solution) applies; finite-horizon enclosures are not proofs of "
-                                                  "boundedness"))
+    rels.append(undecidable("sup_t |Θ_t| < ∞", "no certificate (stationarity, dead start with a unique solution, "
+                                                  "constant-target Lyapunov function, invariant box, Łojasiewicz "
+                                                  "length, dying neuron) applies; finite-horizon enclosures are not proofs of "
+                                                  "boundedness" + (f" (last attempt: {ev._inv_why})"
+                                                                   if getattr(ev, "_inv_why", "") else "")))
     return rels, hyp
+
+
+def _write_cert(ev, data):
+    from .invariant_sets import write
+
+    path = write(ev, data)
+    if path is not None:
+        ev.notes.append(f"certificate written to {path}")
+
+
+def _infinite_horizon(ev, net, flow):
+    """sup_{t ≥ 0}|Θ_t|_∞ < ∞ for EVERY solution from θ_0 by a certificate (`invariant_sets`):
+    constant target (exact Lyapunov function W = |v|² + (c − a)², dW/dt = −4ℒ), an invariant box
+    Box ∩ M ∩ {ℒ ≤ ℒ*} (`verify.invariance`, re-checked), or the Łojasiewicz length bound in the fully
+    active region, or the dying-neuron bound.  Returns (bound, description) or None (ev._inv_why says why).  params.certify_seconds
+    (default 30) bounds the time of the box / length attempts."""
+    import time
+
+    from . import invariant_sets as inv
+
+    ev._inv_why = ""
+    if flow == "normalized" and _manifold(ev) != "A":
+        ev._inv_why = "the certificates are implemented on M_A (on M_B, b is not bounded by them)"
+        return None
+    (A, B), = _box(ev)
+    a = inv.constant_value(ev.inst.target, A, B)
+    if a is not None:
+        data = inv.lyapunov_constant(net, a, flow)
+        _write_cert(ev, data)
+        return _frac(data["sup_norm_bound"]), f"Lyapunov certificate: f ≡ {to_json(a)} on [A, B], W = |v|² + (c − a)² " \
+            f"has dW/dt = −4ℒ ≤ 0 along every solution, W(θ_0) = {data['W0']}"
+    budget = float(ev.rational_param("certify_seconds", fmpq(30)))
+    if budget <= 0:
+        ev._inv_why = "params.certify_seconds = 0"
+        return None
+    t0 = time.perf_counter()
+    whys = []
+    for attempt, stage in (("length", "start"), ("dying", "start"), ("box", "start"), ("length", "later"),
+                           ("dying", "later"), ("box", "later")):
+        left = budget - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        try:
+            if attempt == "box":
+                data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
+            elif attempt == "dying":
+                data, cb, text = inv.dying_neuron(ev, net, flow, seconds=left, stage=stage)
+            else:
+                data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left, stage=stage)
+        except (InputError, ArithmeticError, ValueError) as e:  # e.g. a measure the flow engine does not take
+            whys.append(f"{attempt}: {e}")
+            continue
+        if data is not None:
+            _write_cert(ev, data)
+            return cb, text
+        whys.append(f"{attempt} ({'from θ_0' if stage == 'start' else 'from Θ_T'}): {text}")
+    ev._inv_why = "; ".join(whys)
+    return None
+
+
+def _frac(text):
+    from ...numbers import parse_rational
+
+    return parse_rational(text, "certificate")
 
 
 def _probe(ev, net):

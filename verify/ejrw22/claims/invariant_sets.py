@@ -1,0 +1,780 @@
+"""ejrw22 claims 13, 14 -- infinite-horizon boundedness certificates (proofs_notes/ejrw22.md#invariant-sets).
+
+Two certificate types, each valid for EVERY solution of the flow from θ_0 (never one solution):
+
+* ``lyapunov-constant-target`` (exact): for a target constant on [A, B], f ≡ a, the residual
+  r = Σ_i v_iσ_i + (c − a) (σ_i = ReLU(w_i x + b_i)) is linear in (v, c − a), and both flows move v and c
+  by the gradient: v_i' = −𝒢_{v_i} = −2∫rσ_i p, c' = −𝒢_c = −2∫r p.  Hence for
+  W(θ) = |v|² + (c − a)²:  W' = −4∫r(Σv_iσ_i + c − a)p = −4ℒ ≤ 0.  𝒢_v and 𝒢_c are continuous on all
+  of ℝ^𝔡 (σ_i is continuous in (w_i, b_i), also at (0, 0)), so every absolutely continuous (Carathéodory
+  or Filippov) solution has these v, c derivatives a.e.; W is non-increasing along every solution.
+  So |v_i|, |c − a| ≤ √W(θ_0) for all t; on M_A |w_i|, |b_i| ≤ 1 (normalized flow); for the standard
+  flow κ_i = |u_i|² − v_i² is constant along every solution (⟨g_i, u_i⟩ = v_i𝒢_{v_i}, claim 6; at u_i = 0
+  the product ⟨u_i, ·⟩ vanishes on the whole Filippov set) so |u_i|² ≤ κ_i + W(θ_0).
+* ``invariant-box`` (`verify.invariance`): K = Box ∩ M ∩ {ℒ ≤ ℒ*} with
+  - M = M_A (normalized: each (w_i, b_i) on the unit circle, invariant) or the level set {κ = κ(θ_0)}
+    (standard: κ conserved, see above), excluded by exact interval tests;
+  - ℒ* ≥ ℒ(θ_0) (exact), or ≥ sup ℒ over the last box Y_T of a certified enclosure on [0, T]
+    (`verify.flows`), when Y_T ⊆ Box;
+  - the energy: ℒ is C¹ on 𝓡 = {(w_i, b_i) ≠ 0 ∀i} with ∇ℒ = 𝒢 (bounded density), so
+    dℒ/dt = −|P𝒢|² (normalized, M_A ⊂ 𝓡) or −|𝒢|² (standard) along a solution in 𝓡.  For the
+    standard flow the certificate also needs ℒ* < ℒ_const = min_c ∫(c − f)²p: a point with some
+    u_i = 0 ... (H = 1: u = 0 gives 𝒩 ≡ c, so ℒ ≥ ℒ_const) is then outside {ℒ ≤ ℒ*}, so every solution
+    from K stays in 𝓡, where the field is locally Lipschitz and the solution unique;
+  - every face of Box certified by `verify.invariance.certify_flow` (strict inward field on the
+    thickened face, or the leaf misses M or {ℒ ≤ ℒ*}).
+  Then sup_{t ≥ 0}|Θ_t|_∞ ≤ max(Box ends, sup of the enclosure on [0, T]).  The certificate is
+  re-checked (`verify.invariance.recheck`, at ≥ 256 bits on another splitting) before HOLDS.
+
+Floats (a `FlowSystem.simulate` run) only choose the box and the horizon T; never a verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from flint import arb, fmpq
+
+from ...errors import InputError
+from ...numbers import ball_bounds, to_json
+
+
+
+# --------------------------------------------------------------------------------------------
+# constant targets: the exact Lyapunov function W = |v|² + (c − a)²
+
+
+def constant_value(target, A, B):
+    """a if the target is constant on [A, B] (exact), else None."""
+    from ...problems import Constant, PiecewiseLinear, Polynomial
+
+    if isinstance(target, Constant):
+        try:
+            return fmpq(target.constant) if not isinstance(target.constant, arb) else None
+        except (TypeError, ValueError):
+            return None
+    if isinstance(target, Polynomial):
+        co = [fmpq(c) for c in target.coefficients]
+        return co[0] if all(c == 0 for c in co[1:]) else None
+    if isinstance(target, PiecewiseLinear):
+        vals = {fmpq(y) for _, y in target.knots}
+        return vals.pop() if len(vals) == 1 else None
+    return None
+
+
+def _isqrt_up(q: fmpq) -> fmpq:
+    """A rational ≥ √q (q ≥ 0)."""
+    if q <= 0:
+        return fmpq(0)
+    n = int(math.isqrt(int(q.p) * int(q.q))) + 1  # √(pq) < n, so √q = √(pq)/q < n/q
+    return fmpq(n, int(q.q))
+
+
+def lyapunov_constant(net, a: fmpq, flow: str) -> dict:
+    """The exact certificate for f ≡ a: W_0 = |v|² + (c − a)² and the bound on sup_t |Θ_t|_∞ it gives
+    (module docstring).  Computed twice: in fmpq and independently in Python fractions (re-check)."""
+    from fractions import Fraction
+
+    H = net.H
+    v = [net.v(i) for i in range(H)]
+    W0 = sum((x * x for x in v), fmpq(0)) + (net.c - a) ** 2
+    Wf = sum((Fraction(int(x.p), int(x.q)) ** 2 for x in v), Fraction(0)) + \
+        (Fraction(int(net.c.p), int(net.c.q)) - Fraction(int(a.p), int(a.q))) ** 2
+    if Fraction(int(W0.p), int(W0.q)) != Wf:
+        raise ArithmeticError("the two evaluations of W(θ_0) differ")
+    r = _isqrt_up(W0)
+    bound_v, bound_c = r, abs(a) + r
+    if flow == "normalized":
+        bound_u = fmpq(1)
+    else:
+        kap = max((sum((x * x for x in net.w(i)), fmpq(0)) + net.b(i) ** 2 - net.v(i) ** 2 for i in range(H)),
+                  default=fmpq(0))
+        bound_u = _isqrt_up(max(kap + W0, fmpq(0)))
+    bound = max(bound_v, bound_c, bound_u)
+    return {"claim_certificate": "lyapunov-constant-target", "flow": flow, "target_constant": to_json(a),
+            "W": "Σ_i v_i² + (c − a)²", "dW/dt": "−4ℒ(Θ_t) ≤ 0 along every solution",
+            "W0": to_json(W0), "sqrt_W0_upper": to_json(r), "sup_norm_bound": to_json(bound),
+            "recheck": "W0 recomputed in Python fractions"}
+
+
+# --------------------------------------------------------------------------------------------
+# invariant boxes (verify.invariance)
+
+
+def _circle_excludes(H):
+    """Excludes X when some (w_i, b_i)-box misses the unit circle (exact interval squares)."""
+    def sq(iv):
+        lo, hi = iv
+        top = max(lo * lo, hi * hi)
+        bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
+        return bottom, top
+
+    def excludes(X):
+        for i in range(H):
+            (a0, a1), (b0, b1) = sq(X[i]), sq(X[H + i])
+            if a0 + b0 > 1 or a1 + b1 < 1:
+                return True
+        return False
+    return excludes
+
+
+def _kappa_excludes(H, kappa):
+    """Excludes X when some κ_i = w_i² + b_i² − v_i² ranges away from κ_i(θ_0)."""
+    def sq(iv):
+        lo, hi = iv
+        top = max(lo * lo, hi * hi)
+        bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
+        return bottom, top
+
+    def excludes(X):
+        for i in range(H):
+            (a0, a1), (b0, b1), (c0, c1) = sq(X[i]), sq(X[H + i]), sq(X[2 * H + i])
+            if a0 + b0 - c1 > kappa[i] or a1 + b1 - c0 < kappa[i]:
+                return True
+        return False
+    return excludes
+
+
+def constraints(system, net, flow, level, prec, theta0=None):
+    """The constraints of K (same objects for certifying and re-checking): the invariant manifold
+    (M_A, or the κ level set of θ_0 for the standard flow) and the energy sublevel {ℒ ≤ level}."""
+    from ...invariance import Constraint, Sublevel
+
+    H = net.H
+    th = list(net.theta if theta0 is None else theta0)
+    if flow == "normalized":
+        man = Constraint("M_A: |(w_i, b_i)| = 1", _circle_excludes(H),
+                         "M_A is invariant for the normalized flow (d|u_i|²/dt = 0 on M_A) and θ_0 ∈ M_A")
+    else:
+        kappa = [th[i] ** 2 + th[H + i] ** 2 - th[2 * H + i] ** 2 for i in range(H)]
+        man = Constraint(f"κ = κ(θ_0) = {[to_json(k) for k in kappa]}", _kappa_excludes(H, kappa),
+                         "κ_i = |u_i|² − v_i² is constant along every solution of the standard flow (claim 6)",
+                         kind="level set")
+    energy = Sublevel("ℒ", lambda X: system.risk_enclosure(X, prec), level,
+                      reason="ℒ is C¹ on 𝓡 with ∇ℒ = 𝒢 (bounded density) and dℒ/dt = −|P𝒢|² ≤ 0 "
+                             "(standard flow: −|𝒢|²) along the unique solution in 𝓡")
+    return [man, energy]
+
+
+def _field(system, flow, prec):
+    return lambda X: system.field_enclosure(X, flow, "A", prec)
+
+
+def _rat_floor(x: float, den: int = 8) -> fmpq:
+    return fmpq(math.floor(x * den), den)
+
+
+def _rat_ceil(x: float, den: int = 8) -> fmpq:
+    return fmpq(math.ceil(x * den), den)
+
+
+def _box_from(states, H, flow, pad: float, kap_max: float):
+    """A rational box around float states (rows θ), padded by ``pad`` in v and c; (w, b) in [−2, 2]
+    (normalized: the circle constraint excludes those faces) or ±(√(κ + V²) + 1) (standard)."""
+    import numpy as np
+
+    S = np.asarray(states, dtype=float)
+    box = [None] * (3 * H + 1)
+    for k in range(2 * H, 3 * H + 1):
+        lo, hi = float(S[:, k].min()), float(S[:, k].max())
+        span = max(hi - lo, 1.0)
+        box[k] = (_rat_floor(lo - pad * span), _rat_ceil(hi + pad * span))
+    for i in range(H):
+        if flow == "normalized":
+            r = fmpq(2)
+        else:
+            V = max(abs(box[2 * H + i][0]), abs(box[2 * H + i][1]))
+            r = _rat_ceil(math.sqrt(max(kap_max + float(V) ** 2, 0.0)) + 1)
+        box[i] = box[H + i] = (-r, r)
+    return box
+
+
+def _inside(Y, box) -> bool:
+    for y, (lo, hi) in zip(Y, box):
+        b = ball_bounds(y)
+        if b is None or not (lo < b[0] and b[1] < hi):
+            return False
+    return True
+
+
+def const_fit_risk(system):
+    """ℒ_const = min_c ∫(c − f)²p, exactly: ℒ at θ = 0 with c = ∫fp/∫p (every neuron zero)."""
+    H = system.H
+    zero = [fmpq(0)] * (3 * H + 1)
+    L, G = system.risk_gradient_exact(zero)
+    mass = system.measure.total_mass()
+    m = -G[-1] / (2 * fmpq(mass))
+    th = zero[:-1] + [m]
+    return system.risk_gradient_exact(th)[0]
+
+
+def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int = 4000, prec: int = 128,
+                  stage: str = "all"):
+    """Try to certify a compact forward-invariant K ∋ Θ_T (module docstring).  Returns
+    (certificate dict, sup-norm bound fmpq, summary) or (None, None, why)."""
+    import time
+
+    import numpy as np
+
+    from ...flows import FlowSystem
+    from ...invariance import Refused, certify_flow, recheck
+
+    t0 = time.perf_counter()
+    if flow == "standard" and net.H != 1:
+        return None, None, "standard flow: the invariant-box certificate is implemented for H = 1 only"
+    system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
+    H = net.H
+    th0 = list(net.theta)
+    L0, _ = system.risk_gradient_exact(th0)
+    Lc = const_fit_risk(system) if flow == "standard" else None
+    pl = _pl_constants(system) if H == 1 else None
+    Lcap = const_fit_risk(system) if pl is None else min(const_fit_risk(system), pl[0])
+    if stage == "start" and not L0 < Lcap:
+        return None, None, (f"ℒ(θ_0) ≥ min(ℒ_aff, ℒ_const) = {float(Lcap):.6g}: every box face meets stationary points "
+                            "of {ℒ ≤ ℒ(θ_0)} (dead neurons, exact affine fits with |v| → ∞)")
+    try:
+        sim = system.simulate(th0, 30.0, flow, "A", rtol=1e-8, atol=1e-10, method="LSODA")
+    except Exception as e:  # noqa: BLE001 -- floats only steer; a failed float run just means no box
+        return None, None, f"the float run that chooses the box failed: {e}"
+    states, risks, ts = np.asarray(sim.states), np.asarray(sim.risk), np.asarray(sim.t)
+    kap_max = max(float(th0[i] ** 2 + th0[H + i] ** 2 - th0[2 * H + i] ** 2) for i in range(H))
+    why = "no attempt"
+    # attempts: from θ_0 (ℒ* = ℒ(θ_0)), then from points Θ_{t_n} of one certified enclosure (the last one, and the
+    # middle one)
+    cands = []
+    if stage in ("start", "all"):
+        cands.append((fmpq(0), [arb(q) for q in th0], None))
+    if stage in ("later", "all"):
+        enc = shared_enclosure(ev, system, net, flow, fmpq(24), seconds * 0.5, prec)
+        n = len(enc.points) - 1
+        for k in sorted({n, n // 2} - {0}, reverse=True):
+            cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+    if not cands:
+        why = "the enclosure made no step"
+    for T, Yb, enc_sup in cands:
+        if time.perf_counter() - t0 > seconds:
+            why = "time budget used up"
+            break
+        if T == 0:
+            level, after = L0, states
+        else:
+            b = ball_bounds(system.risk_enclosure(Yb, prec))
+            if b is None:
+                why = "ℒ(Y_T) not finite"
+                continue
+            # normalized: ℒ(Θ_T) ≤ ℒ(θ_0) by the energy identity (unique solution on M_A); standard: only the
+            # enclosure's bound (solutions may pass the singular set before T)
+            level = min(b[1], L0) if flow == "normalized" else b[1]
+            after = states[ts >= float(T)]
+            if len(after) == 0:
+                after = states[-1:]
+        if not level < Lcap:
+            why = f"ℒ* ≥ min(ℒ_aff, ℒ_const) at T = {to_json(T)}: the sublevel set has stationary points on every face"
+            continue
+        if Lc is not None and not level < Lc:
+            why = "standard flow: ℒ* ≥ ℒ_const, the sublevel set may meet (w, b) = 0 (non-unique solutions)"
+            continue
+        for pad in (0.25, 1.0, 3.0):
+            if time.perf_counter() - t0 > seconds:
+                break
+            box = _box_from(np.vstack([after, np.asarray([[float(ball_bounds(y)[0]) for y in Yb],
+                                                          [float(ball_bounds(y)[1]) for y in Yb]])]),
+                            H, flow, pad, kap_max)
+            if not _inside(Yb, box):
+                why = "Θ_T not inside the box"
+                continue
+            cons = constraints(system, net, flow, level, prec)
+            try:
+                cert = certify_flow(_field(system, flow, prec), [box], constraints=cons, prec=prec,
+                                    max_leaves=max_leaves, max_depth=36,
+                                    seconds=max(0.2, seconds - (time.perf_counter() - t0)),
+                                    name=f"ejrw22 {flow} flow: Box ∩ M ∩ {{ℒ ≤ ℒ*}}")
+            except Refused as e:
+                why = f"branch and bound refused ({e.why}) near " \
+                      f"{[[float(a), float(b)] for a, b in e.box] if e.box else '?'}"
+                continue
+            data = cert.to_json()
+            rp = max(256, 2 * prec)
+            ok, bad = recheck(data, _field(system, flow, rp), constraints(system, net, flow, level, rp))
+            if not ok:
+                why = f"the independent re-check failed: {bad}"
+                continue
+            bound = max(max(abs(lo), abs(hi)) for lo, hi in box)
+            if enc_sup is not None:
+                bound = max(bound, enc_sup)
+            data.update({"claim_certificate": "invariant-box", "flow": flow, "theta0": [to_json(t) for t in th0],
+                         "T": to_json(T), "level": to_json(level), "L_theta0": to_json(L0),
+                         "L_const": None if Lc is None else to_json(Lc),
+                         "sup_norm_bound": to_json(bound),
+                         "recheck": f"passed at {rp} bits on a finer splitting"})
+            summary = (f"invariant-box certificate: K = Box ∩ {'M_A' if flow == 'normalized' else '{κ = κ(θ_0)}'} ∩ "
+                       f"{{ℒ ≤ {float(level):.6g}}} ∋ Θ_{to_json(T)}, {cert.size} leaf boxes, "
+                       f"{cert.seconds:.2f} s, re-checked at {rp} bits")
+            return data, bound, summary
+    return None, None, why
+
+
+def write(ev, data: dict):
+    """Write the certificate where `relu-verify check --certificate FILE` asked (if it did)."""
+    from ...invariance import CERTIFICATE_PATH
+
+    path = CERTIFICATE_PATH.get()
+    if path is None:
+        return None
+    from ...files import write_atomic
+
+    data = {"claim": getattr(ev.inst, "claim", None), **data}
+    write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    return path
+
+
+def check_written(path) -> dict:
+    """Read back a certificate file (tests, tools)."""
+    from ...files import read_json
+
+    obj = read_json(path)
+    if not isinstance(obj, dict):
+        raise InputError("not a certificate object", str(path))
+    return obj
+
+
+# --------------------------------------------------------------------------------------------
+# the fully active region: a Łojasiewicz (Polyak) inequality bounds the trajectory's length
+
+
+def affine_gram(system):
+    """(M, n, F2) exactly: M = [[m2, m1], [m1, m0]] with m_k = ∫x^k p, n = (∫x f p, ∫f p), F2 = ∫f²p, so
+    that ℓ(s, t) := ∫(s x + t − f)²p = (s, t)M(s, t)ᵀ − 2(s, t)·n + F2."""
+    from ...problems import poly_integral, poly_mul
+
+    m = [fmpq(0)] * 3
+    n = [fmpq(0)] * 2
+    F2 = fmpq(0)
+    for lo, hi, fco, pco in system.base:
+        for k in range(3):
+            m[k] += poly_integral(poly_mul([fmpq(0)] * k + [fmpq(1)], list(pco)), lo, hi)
+        for k in range(2):
+            n[k] += poly_integral(poly_mul(poly_mul([fmpq(0)] * k + [fmpq(1)], list(fco)), list(pco)), lo, hi)
+        F2 += poly_integral(poly_mul(poly_mul(list(fco), list(fco)), list(pco)), lo, hi)
+    return [[m[2], m[1]], [m[1], m[0]]], (n[1], n[0]), F2
+
+
+def _affine_constants_fractions(system):
+    """The same constants in Python fractions by midpoint-free exact quadrature of each piece (an
+    independent code path for the re-check): ∫_lo^hi x^k q(x) dx term by term."""
+    from fractions import Fraction as Fr
+
+    def F(x):
+        if isinstance(x, Fr):
+            return x
+        x = fmpq(x)
+        return Fr(int(x.p), int(x.q))
+
+    def integ(coeffs, lo, hi):
+        return sum((F(a) * (F(hi) ** (k + 1) - F(lo) ** (k + 1)) / (k + 1) for k, a in enumerate(coeffs)), Fr(0))
+
+    def mul(p, q):
+        out = [Fr(0)] * (len(p) + len(q) - 1) if p and q else []
+        for i, a in enumerate(p):
+            for j, b in enumerate(q):
+                out[i + j] += F(a) * F(b)
+        return out
+    m = [Fr(0)] * 3
+    n = [Fr(0)] * 2
+    F2 = Fr(0)
+    for lo, hi, fco, pco in system.base:
+        for k in range(3):
+            m[k] += integ(mul([0] * k + [1], list(pco)), lo, hi)
+        for k in range(2):
+            n[k] += integ(mul(mul([0] * k + [1], list(fco)), list(pco)), lo, hi)
+        F2 += integ(mul(mul(list(fco), list(fco)), list(pco)), lo, hi)
+    return m, n, F2
+
+
+def _pl_constants(system):
+    """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_lo = det M / tr M
+    (λ_min λ_max = det, λ_max ≤ tr)."""
+    M, n, F2 = affine_gram(system)
+    det = M[0][0] * M[1][1] - M[0][1] ** 2
+    if det <= 0:
+        return None
+    tr = M[0][0] + M[1][1]
+    # ℓ_min = F2 − nᵀM⁻¹n
+    q = (M[1][1] * n[0] ** 2 - 2 * M[0][1] * n[0] * n[1] + M[0][0] * n[1] ** 2) / det
+    return F2 - q, det / tr
+
+
+def _region_checks(system, R, A, B, prec):
+    """On the box R (rational intervals): (fully active: w x + b > 0 on [A, B] for every θ ∈ R,
+    lower bound of |v| over R) -- H = 1, exact interval ends."""
+    (w0, w1), (b0, b1), (v0, v1) = R[0], R[1], R[2]
+    active = min(w0 * A, w0 * B, w1 * A, w1 * B) + b0 > 0
+    vmin = v0 if v0 > 0 else (-v1 if v1 < 0 else fmpq(0))
+    return active, vmin
+
+
+def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
+    """One certified enclosure from θ_0 up to T_max or until ``seconds`` run out (cached on ``ev``);
+    every point (t_n, Y_n) of it contains Θ_{t_n} for every solution (`verify.flows`)."""
+    cache = getattr(ev, "_inv_enc", None)
+    if cache is not None and cache[0] == flow:
+        return cache[1]
+    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=50000, prec=prec,
+                         max_seconds=max(0.5, seconds))
+    try:
+        ev._inv_enc = (flow, enc)
+    except AttributeError:
+        pass
+    return enc
+
+
+def _sup_upto(enc, n) -> fmpq:
+    """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0."""
+    top = max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
+    for st in enc.steps[:n]:
+        for x in st.X:
+            lo, hi = ball_bounds(x)
+            top = max(top, abs(lo), abs(hi))
+    return top
+
+
+def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
+    """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
+    (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
+    ℒ(θ) = ℓ(s, t), s = v w, t = v b + c, a positive definite quadratic with minimum ℓ_min = ℒ_aff and
+    Hessian 2M; so |∇ℓ|² ≥ 4λ_min(M)(ℓ − ℓ_min).  The field has |Θ'|² = |P𝒢|² ≥ min(v², 1)|∇ℓ|² (normalized:
+    u' = −v(∇ℓ − ⟨∇ℓ, u⟩u), v' = −⟨u, ∇ℓ⟩, c' = −ℓ_t) or |𝒢|² ≥ v²|∇ℓ|² (standard), and
+    d(ℒ − ℓ_min)/dt = −|Θ'|².  With E = ℒ − ℓ_min and |Θ'|² ≥ μE (μ = 4λ_lo m, m ≤ min(v², 1) resp. v²
+    on the region): d√E/dt = −|Θ'|²/(2√E) ≤ −(√μ/2)|Θ'|, so the length of the path from Θ_T while it
+    stays in the region is ≤ 2√(E_T/μ) =: ρ.  If the region contains Y_T inflated by ρ' > ρ in every
+    coordinate (so every point within Euclidean distance ρ' of Θ_T), no solution leaves it (at a
+    first exit the path would have length ≥ ρ' > ρ).  Returns (certificate dict, bound, summary) or
+    (None, None, why)."""
+    import time
+
+    from ...flows import FlowSystem
+
+    if net.H != 1:
+        return None, None, "the Łojasiewicz-length certificate is implemented for H = 1"
+    t0 = time.perf_counter()
+    system = FlowSystem(ev.inst.target, ev.inst.measure, 1)
+    pl = _pl_constants(system)
+    if pl is None:
+        return None, None, "the affine Gram matrix is singular"
+    lmin, lam = pl
+    th0 = list(net.theta)
+    A, B = system.A, system.B
+    L0, _ = system.risk_gradient_exact(th0)
+    cands = []  # (T, Y (balls), enc_sup)
+    if stage in ("start", "all"):
+        cands.append((fmpq(0), [arb(q) for q in th0], None))
+    if stage in ("later", "all"):
+        enc = shared_enclosure(ev, system, net, flow, fmpq(24), seconds * 0.7, prec)
+        n = len(enc.points) - 1
+        idx = sorted({n - (n * k) // 12 for k in range(12)} - {0}, reverse=True) if n > 0 else []
+        for k in idx:
+            cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+    why = "no attempt" if cands else "the enclosure made no step"
+    for T, Y, enc_sup in cands:
+        if time.perf_counter() - t0 > seconds:
+            why = "time budget used up"
+            break
+        if T == 0:
+            ET = L0 - lmin
+        else:
+            b = ball_bounds(system.risk_enclosure(Y, prec))
+            if b is None:
+                why = "ℒ(Y_T) not finite"
+                continue
+            ET = b[1] - lmin
+        if ET < 0:
+            ET = fmpq(0)
+        Yq = [(t, t) for t in th0] if T == 0 else [ball_bounds(y) for y in Y]
+        if any(q is None for q in Yq):
+            why = "Y_T not finite"
+            continue
+        act, vmin = _region_checks(system, Yq, A, B, prec)
+        if not act or vmin <= 0:
+            why = f"Θ_{to_json(T)} is not certified in the fully active region with v ≠ 0"
+            continue
+        # try m from |v| ≥ vmin/2 on the region
+        for shrink in (fmpq(1, 2), fmpq(9, 10)):
+            vm = vmin * shrink
+            m = min(vm * vm, fmpq(1)) if flow == "normalized" else vm * vm
+            mu = 4 * lam * m
+            rho = 2 * _isqrt_up(ET / mu) if ET > 0 else fmpq(0)
+            rho1 = rho + fmpq(1, 2 ** 20)
+            R = [(lo - rho1, hi + rho1) for lo, hi in Yq]
+            act, vR = _region_checks(system, R, A, B, prec)
+            if act and vR >= vm:
+                bound = max(max(abs(lo), abs(hi)) for lo, hi in R)
+                if enc_sup is not None:
+                    bound = max(bound, enc_sup)
+                data = {"claim_certificate": "lojasiewicz-length", "flow": flow,
+                        "theta0": [to_json(t) for t in th0], "T": to_json(T),
+                        "Y_T": [[to_json(a), to_json(b)] for a, b in Yq], "E_T_upper": to_json(ET),
+                        "l_min": to_json(lmin), "lambda_lower": to_json(lam), "v_min": to_json(vm),
+                        "mu": to_json(mu), "rho": to_json(rho), "region": [[to_json(a), to_json(b)] for a, b in R],
+                        "sup_norm_bound": to_json(bound),
+                        "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
+                ok, bad = recheck_length(system, data, flow)
+                if not ok:
+                    why = f"the independent re-check failed: {bad}"
+                    continue
+                data["recheck"] = "constants in Python fractions, ℒ(Y_T) at 256 bits, region checks exact"
+                return data, bound, (f"Łojasiewicz-length certificate from Θ_{to_json(T)}: E_T ≤ {float(ET):.3g}, "
+                                     f"path length ≤ {float(rho):.3g}, fully active with |v| ≥ {float(vm):.3g}")
+        why = f"the region of radius ρ around Θ_{to_json(T)} leaves the fully active set or meets small |v|"
+    return None, None, why
+
+
+def recheck_length(system, data, flow) -> tuple:
+    """Independent re-check of a Łojasiewicz-length certificate: ℓ_min and λ_lo recomputed in Python
+    fractions (another quadrature code), E_T from ℒ(Y_T) at 256 bits, μ, ρ and the region checks
+    redone exactly."""
+    from fractions import Fraction as Fr
+
+    from ...numbers import parse_rational
+
+    q = lambda s: parse_rational(s, "certificate")  # noqa: E731
+    m, n, F2 = _affine_constants_fractions(system)
+    det = m[2] * m[0] - m[1] ** 2
+    if det <= 0:
+        return False, "singular Gram matrix"
+    lmin = F2 - (m[0] * n[1] ** 2 - 2 * m[1] * n[0] * n[1] + m[2] * n[0] ** 2) / det
+    lam = det / (m[0] + m[2])
+    fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
+    if fr(q(data["l_min"])) != lmin or fr(q(data["lambda_lower"])) > lam:
+        return False, "ℓ_min or λ_lo differ"
+    Y = [(q(a), q(b)) for a, b in data["Y_T"]]
+    if data["T"] == "0":
+        th0 = [q(t) for t in data["theta0"]]
+        if [(t, t) for t in th0] != Y:
+            return False, "Y_0 is not θ_0"
+        E = fr(system.risk_gradient_exact(th0)[0]) - lmin
+    else:
+        b = ball_bounds(system.risk_enclosure([arb(lo).union(arb(hi)) for lo, hi in Y], 256))
+        if b is None:
+            return False, "ℒ(Y_T) not finite at 256 bits"
+        E = fr(b[1]) - lmin
+    if E > fr(q(data["E_T_upper"])) and E > 0:
+        return False, "E_T is larger than the certificate says"
+    vm, mu, rho = fr(q(data["v_min"])), fr(q(data["mu"])), fr(q(data["rho"]))
+    mm = min(vm * vm, Fr(1)) if flow == "normalized" else vm * vm
+    if mu > 4 * lam * mm or mu <= 0:
+        return False, "μ too large"
+    if max(E, Fr(0)) > 0 and (rho / 2) ** 2 * mu < max(E, Fr(0)):
+        return False, "ρ too small"
+    R = [(q(a), q(b)) for a, b in data["region"]]
+    for (lo, hi), (rl, rh) in zip(Y, R):
+        if not (fr(rl) < fr(lo) - rho and fr(hi) + rho < fr(rh)):
+            return False, "the region does not contain Y_T inflated by ρ"
+    (w0, w1), (b0, b1), (v0, v1) = [(fr(a), fr(b)) for a, b in R[:3]]
+    A, B = fr(system.A), fr(system.B)
+    if not min(w0 * A, w0 * B, w1 * A, w1 * B) + b0 > 0:
+        return False, "the region is not fully active"
+    if not (v0 >= vm or -v1 >= vm):
+        return False, "|v| < v_min on the region"
+    return True, ""
+
+
+# --------------------------------------------------------------------------------------------
+# a neuron dying at the boundary: its active part shrinks exponentially, v and c move a finite amount
+
+
+def _poly_range(co, lo, hi):
+    """Exact rational bounds of a polynomial on [lo, hi] (interval Horner: outward)."""
+    plo = phi = fmpq(0)
+    xs = (lo, hi)
+    for a in reversed(list(co)):
+        prods = [plo * x for x in xs] + [phi * x for x in xs]
+        plo, phi = min(prods) + fmpq(a), max(prods) + fmpq(a)
+    return plo, phi
+
+
+def _range_on(system, lo, hi, which):
+    """Bounds of f (which = 2) or p (which = 3) over [lo, hi] ∩ [A, B] from the exact pieces."""
+    out = None
+    for a, b, fco, pco in system.base:
+        l_, h_ = max(a, lo), min(b, hi)
+        if l_ > h_:
+            continue
+        r = _poly_range(fco if which == 2 else pco, l_, h_)
+        out = r if out is None else (min(out[0], r[0]), max(out[1], r[1]))
+    return out
+
+
+def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
+    """H = 1, normalized flow on M_A.  At Θ_T the neuron is active only on a strip of length ℓ_T at an end of
+    [A, B] (w > 0: (x_0, B]; w < 0: [A, x_0)).  With x_0' = (𝒢_b + x_0𝒢_w)/w = (2v/w)∫_act r(1 + x_0x)p (claim
+    kink-geometry) and v·r·(1 + x_0x) ≥ m > 0, p ≥ p_min > 0 on the strip S of length δ ≥ ℓ_T, |w| ≤ 1:
+    ℓ' ≤ −κℓ, κ = 2 m p_min.  Then |v'| = 2|∫_act rσp| ≤ 2 r_max p_max ℓ² (σ ≤ ℓ), so v moves at most
+    Δv = r_max p_max ℓ_T²/κ; c − c̄ (c̄ = ∫fp/∫p) has (c − c̄)' = −2(∫p)(c − c̄) − 2v∫_act σp, |2v∫σp| ≤ V p_max ℓ²,
+    so |c − c̄| ≤ |c_T − c̄| + Δc, Δc = V p_max ℓ_T²/(2κ).  If these ranges lie strictly inside the region's
+    v- and c-ranges (on which m, r_max were computed), no solution leaves the region (first exit).  Once
+    ℓ = 0 the neuron is dead and only c moves (towards c̄).  Returns (data, bound, summary) or (None, None, why)."""
+    import time
+
+    from ...flows import FlowSystem
+
+    if net.H != 1 or flow != "normalized":
+        return None, None, "the dying-neuron certificate is implemented for H = 1 and the normalized flow"
+    t0 = time.perf_counter()
+    system = FlowSystem(ev.inst.target, ev.inst.measure, 1)
+    A, B = system.A, system.B
+    mass, first = fmpq(0), fmpq(0)
+    from ...problems import poly_integral, poly_mul
+    for lo, hi, fco, pco in system.base:
+        mass += poly_integral(list(pco), lo, hi)
+        first += poly_integral(poly_mul(list(fco), list(pco)), lo, hi)
+    cbar = first / mass
+    th0 = list(net.theta)
+    cands = []
+    if stage in ("start", "all"):
+        cands.append((fmpq(0), [(t, t) for t in th0], None))
+    if stage in ("later", "all"):
+        enc = shared_enclosure(ev, system, net, flow, fmpq(24), seconds * 0.7, prec)
+        n = len(enc.points) - 1
+        for k in sorted({n - (n * j) // 8 for j in range(8)} - {0}, reverse=True) if n > 0 else []:
+            cands.append((enc.points[k][0], [ball_bounds(y) for y in enc.points[k][1]], _sup_upto(enc, k)))
+    why = "no attempt"
+    for T, Y, enc_sup in cands:
+        if time.perf_counter() - t0 > seconds:
+            return None, None, "time budget used up"
+        if any(y is None for y in Y):
+            continue
+        (w0, w1), (b0, b1), (v0, v1), (c0, c1) = Y
+        if w0 > 0:  # right end: x_0 = −b/w ≥ −b1/w0 or −b1/w1
+            x0lo = min(-b1 / w0, -b1 / w1)
+            side, ell = 1, max(fmpq(0), B - x0lo)
+        elif w1 < 0:  # left end: x_0 ≤ max(−b0/w0, −b0/w1)... x_0 = −b/w with w < 0 is b/|w|
+            x0hi = max(b1 / -w0, b1 / -w1)
+            side, ell = -1, max(fmpq(0), x0hi - A)
+        else:
+            why = f"the sign of w at T = {to_json(T)} is not certified"
+            continue
+        if ell == 0:
+            why = "dead at Θ_T (the dead-start certificate applies to θ_0 only)"
+            ell = fmpq(1, 2 ** 40)
+        if not ell < (B - A) / 4:
+            why = f"Θ_{to_json(T)}: the active part is not a thin strip at an end of [A, B]"
+            continue
+        for grow in (fmpq(2), fmpq(4)):
+            delta = min(ell * grow, (B - A) / 2)
+            S = (B - delta, B) if side == 1 else (A, A + delta)
+            fr, pr = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
+            if fr is None or pr is None or pr[0] <= 0:
+                why = "p is not certified positive on the strip"
+                continue
+            eT = max(abs(c0 - cbar), abs(c1 - cbar))
+            for eta in (fmpq(1, 4), fmpq(1), fmpq(4)):
+                V = (v0 - eta * (abs(v0) + 1), v1 + eta * (abs(v1) + 1))
+                C = (cbar - eT - eta, cbar + eT + eta)
+                # r = vσ + c − f on the strip, σ ∈ [0, δ]
+                vs = [V[0] * s for s in (fmpq(0), delta)] + [V[1] * s for s in (fmpq(0), delta)]
+                r_lo, r_hi = min(vs) + C[0] - fr[1], max(vs) + C[1] - fr[0]
+                q_lo = 1 + min(x * y for x in S for y in S)  # 1 + x_0x on the strip
+                if q_lo <= 0:
+                    break
+                if V[0] > 0 and r_lo > 0:
+                    m = V[0] * r_lo * q_lo
+                elif V[1] < 0 and r_hi < 0:
+                    m = (-V[1]) * (-r_hi) * q_lo
+                else:
+                    why = f"v·r is not certified positive on the strip (Θ_{to_json(T)})"
+                    continue
+                kappa = 2 * m * pr[0]
+                rmax = max(abs(r_lo), abs(r_hi))
+                Vmax = max(abs(V[0]), abs(V[1]))
+                dv = rmax * pr[1] * ell * ell / kappa
+                dc = Vmax * pr[1] * ell * ell / (2 * kappa)
+                if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+                    why = "the moves of v and c do not fit in the region"
+                    continue
+                bound = max(fmpq(1), abs(v0 - dv), abs(v1 + dv), abs(cbar - eT - dc), abs(cbar + eT + dc),
+                            max(abs(c0), abs(c1)))
+                if enc_sup is not None:
+                    bound = max(bound, enc_sup)
+                data = {"claim_certificate": "dying-neuron", "flow": flow, "theta0": [to_json(t) for t in th0],
+                        "T": to_json(T), "Y_T": [[to_json(a), to_json(b)] for a, b in Y], "side": side,
+                        "ell_T_upper": to_json(ell), "delta": to_json(delta), "strip": [to_json(S[0]), to_json(S[1])],
+                        "v_range": [to_json(V[0]), to_json(V[1])], "c_range": [to_json(C[0]), to_json(C[1])],
+                        "c_bar": to_json(cbar), "m": to_json(m), "kappa": to_json(kappa), "p_range": [
+                            to_json(pr[0]), to_json(pr[1])], "f_range": [to_json(fr[0]), to_json(fr[1])],
+                        "delta_v": to_json(dv), "delta_c": to_json(dc), "sup_norm_bound": to_json(bound),
+                        "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
+                ok, bad = recheck_dying(system, data)
+                if not ok:
+                    why = f"the independent re-check failed: {bad}"
+                    continue
+                data["recheck"] = "strip bounds of f and p by exact sampling-free evaluation per piece in Python " \
+                                  "fractions; inequalities redone"
+                return data, bound, (f"dying-neuron certificate from Θ_{to_json(T)}: the active strip (length ≤ "
+                                     f"{float(ell):.3g}) shrinks at rate ≥ {float(kappa):.3g}; v moves ≤ "
+                                     f"{float(dv):.3g}, c ≤ {float(dc):.3g} beyond its pull to ∫fp/∫p")
+    return None, None, why
+
+
+def recheck_dying(system, data) -> tuple:
+    """Re-derive the dying-neuron inequalities in Python fractions: f and p bounds on the strip from the
+    pieces (a monotone-segment argument for degree ≤ 1 pieces: the ends; otherwise interval Horner
+    again), m, κ, Δv, Δc and the containments."""
+    from fractions import Fraction as Fr
+
+    from ...numbers import parse_rational
+
+    q = lambda s: parse_rational(s, "certificate")  # noqa: E731
+    fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
+    S = (q(data["strip"][0]), q(data["strip"][1]))
+    fR, pR = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
+    if fR is None or pR is None:
+        return False, "empty strip"
+    if fr(pR[0]) < fr(q(data["p_range"][0])) or fr(pR[1]) > fr(q(data["p_range"][1])) or pR[0] <= 0:
+        return False, "p bounds differ"
+    if fr(fR[0]) < fr(q(data["f_range"][0])) or fr(fR[1]) > fr(q(data["f_range"][1])):
+        return False, "f bounds differ"
+    ell, delta = fr(q(data["ell_T_upper"])), fr(q(data["delta"]))
+    if not (0 <= ell <= delta and fr(S[1]) - fr(S[0]) == delta):
+        return False, "strip"
+    V = [fr(q(x)) for x in data["v_range"]]
+    C = [fr(q(x)) for x in data["c_range"]]
+    f_lo, f_hi = fr(q(data["f_range"][0])), fr(q(data["f_range"][1]))
+    p_lo, p_hi = fr(q(data["p_range"][0])), fr(q(data["p_range"][1]))
+    vs = [V[0] * 0, V[0] * delta, V[1] * 0, V[1] * delta]
+    r_lo, r_hi = min(vs) + C[0] - f_hi, max(vs) + C[1] - f_lo
+    Sf = [fr(S[0]), fr(S[1])]
+    q_lo = 1 + min(x * y for x in Sf for y in Sf)
+    if V[0] > 0 and r_lo > 0:
+        m = V[0] * r_lo * q_lo
+    elif V[1] < 0 and r_hi < 0:
+        m = (-V[1]) * (-r_hi) * q_lo
+    else:
+        return False, "v·r not positive"
+    if q_lo <= 0 or m < fr(q(data["m"])):
+        return False, "m"
+    kappa = 2 * fr(q(data["m"])) * p_lo
+    if kappa < fr(q(data["kappa"])) or kappa <= 0:
+        return False, "κ"
+    rmax = max(abs(r_lo), abs(r_hi))
+    Vmax = max(abs(V[0]), abs(V[1]))
+    dv = rmax * p_hi * ell * ell / kappa
+    dc = Vmax * p_hi * ell * ell / (2 * kappa)
+    Y = [(fr(q(a)), fr(q(b))) for a, b in data["Y_T"]]
+    (w0, w1), (b0, b1), (v0, v1), (c0, c1) = Y
+    A, B = fr(system.A), fr(system.B)
+    if data["side"] == 1:
+        if not w0 > 0 or max(Fr(0), B - min(-b1 / w0, -b1 / w1)) > ell:
+            return False, "ℓ_T"
+        if fr(S[1]) != B:
+            return False, "strip end"
+    else:
+        if not w1 < 0 or max(Fr(0), max(b1 / -w0, b1 / -w1) - A) > ell:
+            return False, "ℓ_T"
+        if fr(S[0]) != A:
+            return False, "strip end"
+    cbar = fr(q(data["c_bar"]))
+    eT = max(abs(c0 - cbar), abs(c1 - cbar))
+    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+        return False, "containment"
+    return True, ""
