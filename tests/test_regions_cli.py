@@ -64,3 +64,45 @@ def test_refused_claims_and_bad_options_exit_2(capsys, tmp_path):
     bad.write_text(json.dumps({"kind": "nonesuch"}))
     code, _, err = run(capsys, "recheck", str(bad))
     assert code == 2 and "unknown certificate kind" in err
+
+
+def test_search_grow_regions_reports_a_certified_box_that_rechecks(capsys, tmp_path):
+    """`search --grow-regions`: the largest certified box around the search's HOLDS examples is
+    written to grown-region.json; its certificate re-checks, and exact checks at random rational
+    points of the box HOLD."""
+    import random
+
+    from flint import fmpq
+
+    import verify
+    from verify.registry import recheck_certificate
+
+    out_dir = tmp_path / "grow"
+    code, out, _ = run(capsys, "search", "cjrr21.gradient-bound", "--examples", "12", "--seconds", "10",
+                       "--grow-regions", "--out", str(out_dir))
+    assert code == 0 and "grow-regions:" in out
+    g = json.loads((out_dir / "grown-region.json").read_text())
+    assert g["claim"] == "cjrr21.gradient-bound" and g["tried"] >= 1
+    if g["best"] is None:
+        return  # no certified box this time: the run says so
+    assert "holds for every θ within" in out
+    cert = g["best"]["certificate"]
+    assert recheck_certificate(cert)["ok"]
+    from verify.numbers import parse_rational
+
+    inst = cert["instance"]
+    region = inst["region"]
+    centre = [parse_rational(t) for t in inst["network"]["theta"]]
+    if "theta_radius" in region:  # every coordinate ± r
+        r = parse_rational(region["theta_radius"])
+        sides = {k: (c - r, c + r) for k, c in enumerate(centre)}
+    else:
+        sides = {int(k): (parse_rational(lo), parse_rational(hi)) for k, (lo, hi) in region["theta"].items()}
+    rng = random.Random(3)
+    for _ in range(5):
+        point = {k: v for k, v in inst.items() if k != "region"}
+        theta = [str(c) for c in centre]
+        for idx, (lo_q, hi_q) in sides.items():
+            theta[idx] = str(lo_q + (hi_q - lo_q) * fmpq(rng.randint(0, 64), 64))
+        point["network"] = {**point["network"], "theta": theta}
+        assert verify.check("cjrr21.gradient-bound", point).status == verify.Status.HOLDS

@@ -56,6 +56,7 @@ from .problems import Empirical
 from .registry import USER_PLUGINS, plugin_args
 
 SCREEN_BITS = 53
+HELD_SAMPLE = 16  # HOLDS instances a search keeps for `search --grow-regions`
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class SearchResult:
     counterexample: Counterexample | None = None
     error: str | None = None
     objectives: dict = field(default_factory=dict)  # name -> {"value", "instance", "relations", "notes", "series"}
+    # the first `HELD_SAMPLE` distinct instances certified HOLDS (not vacuous): `search --grow-regions`
+    held: list = field(default_factory=list, repr=False)
 
     @property
     def certified(self) -> int:
@@ -527,6 +530,8 @@ def search(ref, budget: Budget | None = None, seed: int = 0, database: str | Pat
             outcome = _step(inst_dict)
             if key is not None:
                 decided[key] = outcome
+            if not found and outcome.category in ("holds", "screened") and len(res.held) < HELD_SAMPLE:
+                res.held.append(inst_dict)
             violated = outcome.category == "violated"
         if violated:  # one raise site: Hypothesis tells failures apart by where they are raised
             state["found"] = inst_dict

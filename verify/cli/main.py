@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="budget when --examples/--seconds are not given (default dev)")
     pr.add_argument("--out", help="report folder (default reports/<timestamp>/)")
     pr.add_argument("--reproduce", metavar="BLOB", help="replay a report's @reproduce_failure(...) line")
+    pr.add_argument("--grow-regions", action="store_true", help="after a search without counterexample: the "
+                    "largest box around the HOLDS examples on which the claim is certified for every θ "
+                    "(a robustness radius; written to grown-region.json in the report folder)")
     pr.add_argument("--max-memory", default="8G", metavar="SIZE", help="memory budget of the run beyond start-up "
                     "(default 8G); an example that hits it counts as UNKNOWN")
     ps = sub.add_parser("suite", parents=[dask], help="search every claim and every mutant (the main job)")

@@ -4,6 +4,7 @@ table and report folder."""
 from __future__ import annotations
 
 import fnmatch
+import json
 import shlex
 import sys
 import time
@@ -249,6 +250,29 @@ def _print_findings(results):
             print("\n" + format_verdict(r.counterexample.verdict))
 
 
+def _grow(ref: str, r, budget, out: Path):
+    """``search --grow-regions``: `verify.regions.grow_around` the search's HOLDS examples."""
+    from ..files import write_atomic
+    from ..regions import grow_around
+
+    if not r.held:
+        print("grow-regions: no example was certified HOLDS (vacuous ones do not count): nothing to grow")
+        return
+    try:
+        g = grow_around(ref, r.held, max_boxes=32, seconds=max(10.0, 3 * budget.seconds))
+    except InputError as e:  # a claim whose evaluation needs rational θ
+        print(f"grow-regions: {e}")
+        return
+    write_atomic(out / "grown-region.json", json.dumps({"claim": ref, **g}, indent=1, ensure_ascii=False) + "\n")
+    best = g["best"]
+    if best is None:
+        print(f"grow-regions: no certified box around the {g['tried']} HOLDS examples tried")
+    else:
+        print(f"grow-regions: the claim holds for every θ within ±{best['radius']} (≈ {best['radius_float']:.3g}) of "
+              f"every coordinate around HOLDS example {best['index'] + 1} of {g['tried']} tried "
+              f"({best['boxes']} boxes); certificate in {out / 'grown-region.json'}")
+
+
 def _budget(args, base):
     """The profile's budget with --examples / --seconds in place of its own."""
     from ..budget import parse_seconds
@@ -302,6 +326,8 @@ def cmd_search(args) -> int:
               + (f"; {r.duplicates} of the examples were duplicate draws, counted with their verdict, not re-decided"
                  if r.duplicates else "") + "; stopped by "
               f"{'the time budget' if r.stop == 'time' else 'the example budget'})")
+    if getattr(args, "grow_regions", False) and r.counterexample is None and not r.error:
+        _grow(args.claim, r, budget, out)
     for name, best in r.objectives.items():  # e.g. the largest certified κ of beg19's Theorem 3.1
         print(f"search objective {name}: largest value found {best['value']:.6g} (its instance is in report.md)")
     print(f"report: {out / 'report.md'}")
