@@ -214,8 +214,13 @@ def cmd_check(args) -> int:
     ref = args.claim or inst.claim
     if not ref:
         raise InputError("no claim given: name one on the command line or put 'claim' in the file", args.file)
+    from .runs import _dask_target
+
+    target = _dask_target(args)
+    if target is not None and inst.region is None:
+        raise InputError("--jobs/--scheduler run a region's sub-boxes on Dask: this instance has no 'region'", "--jobs")
     if inst.region is not None:
-        v = _check_region(args, ref, inst, precs)
+        v = _check_region(args, ref, inst, precs, target)
     else:
         if plot_path is not None:
             raise InputError("--plot draws a region: the instance has no 'region'", "--plot")
@@ -241,9 +246,10 @@ def cmd_check(args) -> int:
     return v.exit_code
 
 
-def _check_region(args, ref, inst, precs):
+def _check_region(args, ref, inst, precs, target=None):
     """A region's branch and bound within the command's budget: it stops itself before the
-    watchdog's ``--seconds`` so the partial result (certified fraction, undecided boxes) is reported."""
+    watchdog's ``--seconds`` so the partial result (certified fraction, undecided boxes) is reported.
+    With a Dask ``target`` (jobs, scheduler): sub-boxes as tasks (`verify.distributed.region_on_dask`)."""
     from ..budget import parse_seconds
     from ..regions import check_region
 
@@ -251,7 +257,19 @@ def _check_region(args, ref, inst, precs):
         raise InputError(f"must be ≥ 1, got {args.max_boxes}", "--max-boxes")
     total = parse_seconds(args.time_limit, "--seconds")
     seconds = max(0.5, 0.35 * total - 0.5)
-    return check_region(ref, inst, precs, seconds=seconds, max_boxes=args.max_boxes)
+    if target is None:
+        return check_region(ref, inst, precs, seconds=seconds, max_boxes=args.max_boxes)
+    from .. import distributed
+    from ..registry import USER_PLUGINS
+
+    client, close = distributed.connect(*target)
+    try:
+        v, run = distributed.region_on_dask(client, ref, inst, seconds, args.max_boxes, list(USER_PLUGINS))
+    finally:
+        close()
+    if run.rescheduled:
+        v.notes.append("rerun after a worker died: " + "; ".join(f"{k} ({w})" for k, w in run.rescheduled.items()))
+    return v
 
 
 def _region_lines(v) -> str:

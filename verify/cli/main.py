@@ -58,7 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--family", help="only this family (e.g. cjrr21)")
     pl.add_argument("--json", action="store_true", help="print JSON (with every claim's params: type, default, "
                                                         "meaning)")
-    pc = sub.add_parser("check", parents=[limits], help="decide one claim on one instance file")
+    dask = argparse.ArgumentParser(add_help=False)
+    dask.add_argument("--jobs", type=int, metavar="N", help="run on a local Dask cluster of N worker processes "
+                      "(extra relu-verify[distributed]); search: N seeds of the claim side by side")
+    dask.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster (default "
+                      "$DASK_SCHEDULER_ADDRESS when --jobs is not given)")
+    pc = sub.add_parser("check", parents=[limits, dask], help="decide one claim on one instance file (with "
+                        "--jobs/--scheduler: a region's sub-boxes on Dask)")
     pc.add_argument("claim", nargs="?", help="CLAIM[@VARIANT...][~MUTANT]; default: the file's 'claim'")
     pc.add_argument("file", help="an instance file (README, 'Instance files'; examples/ has some)")
     pc.add_argument("--json", action="store_true", help="print the verdict as JSON")
@@ -72,11 +78,6 @@ def build_parser() -> argparse.ArgumentParser:
     pk = sub.add_parser("recheck", parents=[limits], help="re-verify a certificate file independently")
     pk.add_argument("file", help="a certificate written by --certificate (dispatched on its \"kind\")")
     pk.add_argument("--json", action="store_true", help="print the result as JSON")
-    dask = argparse.ArgumentParser(add_help=False)
-    dask.add_argument("--jobs", type=int, metavar="N", help="run on a local Dask cluster of N worker processes "
-                      "(extra relu-verify[distributed]); search: N seeds of the claim side by side")
-    dask.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on an existing Dask cluster (default "
-                      "$DASK_SCHEDULER_ADDRESS when --jobs is not given)")
     pr = sub.add_parser("search", parents=[dask], help="search one claim (or mutant) for a certified counterexample")
     pr.add_argument("claim", help="CLAIM[@VARIANT...][~MUTANT]")
     pr.add_argument("--examples", type=int, help="examples to try (default: the profile's)")
