@@ -102,14 +102,16 @@ def lyapunov_constant(net, a: fmpq, flow: str) -> dict:
 # invariant boxes (verify.invariance)
 
 
+def sq(iv) -> tuple:
+    """The exact range [bottom, top] of x² for x in the rational interval ``iv``."""
+    lo, hi = iv
+    top = max(lo * lo, hi * hi)
+    bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
+    return bottom, top
+
+
 def _circle_excludes(H):
     """Excludes X when some (w_i, b_i)-box misses the unit circle (exact interval squares)."""
-    def sq(iv):
-        lo, hi = iv
-        top = max(lo * lo, hi * hi)
-        bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
-        return bottom, top
-
     def excludes(X):
         for i in range(H):
             (a0, a1), (b0, b1) = sq(X[i]), sq(X[H + i])
@@ -121,12 +123,6 @@ def _circle_excludes(H):
 
 def _kappa_excludes(H, kappa):
     """Excludes X when some κ_i = w_i² + b_i² − v_i² ranges away from κ_i(θ_0)."""
-    def sq(iv):
-        lo, hi = iv
-        top = max(lo * lo, hi * hi)
-        bottom = fmpq(0) if lo <= 0 <= hi else min(lo * lo, hi * hi)
-        return bottom, top
-
     def excludes(X):
         for i in range(H):
             (a0, a1), (b0, b1), (c0, c1) = sq(X[i]), sq(X[H + i]), sq(X[2 * H + i])
