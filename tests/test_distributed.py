@@ -75,15 +75,20 @@ def test_worker_killed_mid_run_is_rerun_and_reported(tmp_path, monkeypatch):
     plugin.write_text(PLUGIN)
     marker = tmp_path / "killed-once"
     monkeypatch.setenv("RELU_VERIFY_TEST_MARKER", str(marker))
-    from verify.registry import load_plugin
+    from verify import registry
 
-    load_plugin(str(plugin))
+    registry.load_plugin(str(plugin))
     c, close = connect(jobs=2)  # a cluster of its own: its workers inherit the marker variable
     try:
         refs = ["dist.kills-its-worker-once", "gsgd19.path-sum"]
         res, run = run_searches(c, [(r, 0) for r in refs], Budget(5, 30.0), None, [str(plugin)])
     finally:
         close()
+        # the plugin's claim leaves this process's registry (other tests iterate over it)
+        registry.CLAIMS.pop("dist.kills-its-worker-once", None)
+        registry.PLUGIN_OF.pop("dist.kills-its-worker-once", None)
+        if str(plugin) in registry.USER_PLUGINS:
+            registry.USER_PLUGINS.remove(str(plugin))
     assert marker.exists()
     assert [r.id for r in res] == refs
     assert res[0].examples == 5 and res[0].passed and res[0].error is None
