@@ -215,12 +215,13 @@ def _step_error(e: np.ndarray, M: np.ndarray, s: float, g: float, c: float) -> n
 
 
 def _moved(e: np.ndarray, before: np.ndarray, after: FastBall, touch) -> np.ndarray:
-    """e + ‖(after.mid − before) at ``touch``‖₂ per row: where ReLU or its derivative replaced a
-    ball meeting 0 by a hull, the stored midpoint moved away from the float image of the old one."""
+    """e + ‖|after.mid − before| + after.rad at ``touch``‖₂ per row (``before``: the values at
+    ``touch`` only): where ReLU or its derivative replaced a ball meeting 0 by a hull, the stored
+    midpoint moved away from the float image of the old one."""
     if not len(touch) or not len(touch[0]):
         return e
     C = np.zeros_like(after.mid)
-    C[touch] = np.abs(after.mid[touch] - before[touch])
+    C[touch] = np.abs(after.mid[touch] - before)
     if after.rad is not None:
         C[touch] += after.rad[touch]
     return fb.norm_combination([(1.0, e), (1.0, fb.row_norms(C))])
@@ -248,9 +249,9 @@ def _forward(bn: BallNetwork, X: FastBall):
             Z = fb.clip_rows(Z, e)
         if ell == len(bn.weights) - 1:
             return Z, acts, pats, errs if norms is not None else None
-        A, pat = fb.relu(Z)
+        A, pat = fb.relu(Z, consume=True)
         if norms is not None:
-            e = _moved(e, np.maximum(Z.mid, 0.0), A, pat.touch)
+            e = _moved(e, pat.before, A, pat.touch)
             errs.append(e)
         acts.append(A)
         pats.append(pat)
@@ -315,9 +316,11 @@ def loss_and_gradient(bn: BallNetwork, X: FastBall, Y: FastBall, c: fmpq, weight
                 e = e_rad if e is None else np.minimum(e, e_rad)
                 e = _step_error(e, D.mid, norms[ell].s, norms[ell].g_b, norms[ell].c_b)
                 P = fb.clip_rows(P, e)
-            D = fb.relu_backward(P, pats[ell - 1], relu_prime0)
+            pat = pats[ell - 1]
+            before = P.mid[pat.touch] * pat.pos[pat.touch] if len(pat.touch) else None
+            D = fb.relu_backward(P, pat, relu_prime0, consume=True)
             if norms is not None:
-                e = _moved(e, P.mid * pats[ell - 1].pos, D, pats[ell - 1].touch)
+                e = _moved(e, before, D, pat.touch)
                 D = fb.clip_rows(D, e)
     return L, gW, gb
 

@@ -416,7 +416,7 @@ class Pattern:
     touch: tuple
     lo: np.ndarray
     hi: np.ndarray
-
+    before: np.ndarray  # max(mid, 0) at ``touch``, before the hull replaced it
 
 def _midrad(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A ball containing [lo, hi] (small arrays: one `nextafter` per entry)."""
@@ -425,42 +425,49 @@ def _midrad(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return m, np.maximum(r, 0.0)
 
 
-def relu(Z: FastBall) -> tuple[FastBall, Pattern]:
+def relu(Z: FastBall, consume: bool = False) -> tuple[FastBall, Pattern]:
     """Encloses max(z, 0) entrywise.  A ball with |mid| > rad keeps its sign over the whole ball
     (mid > 0: the identity; mid < 0: 0); a ball meeting 0 becomes a ball around
-    [max(lo, 0), max(hi, 0)].  Raises `Overflow` on a non-finite input (ReLU would hide a −inf)."""
+    [max(lo, 0), max(hi, 0)].  Raises `Overflow` on a non-finite input (ReLU would hide a −inf).
+    ``consume``: ``Z`` is a temporary whose arrays may be overwritten (saves two allocations)."""
     Z.finite()
     m = Z.mid
     pos = m > 0
-    hm = np.maximum(m, 0.0)
     if Z.rad is None:
         touch = np.nonzero(m == 0)
-        return FastBall(hm, None, True), Pattern(pos, touch, m[touch], m[touch])
-    hr = Z.rad * pos
+        return FastBall(np.maximum(m, 0.0, out=m if consume else None), None, True), Pattern(
+            pos, touch, m[touch], m[touch], np.zeros(len(touch[0])))
     meets = np.abs(m) <= Z.rad
-    if not meets.any():
-        return FastBall(hm, hr, True), Pattern(pos, (), _EMPTY, _EMPTY)
-    touch = np.nonzero(meets)
-    lo = np.nextafter(m[touch] - Z.rad[touch], -np.inf)
-    hi = np.nextafter(m[touch] + Z.rad[touch], np.inf)
-    hm[touch], hr[touch] = _midrad(np.maximum(lo, 0.0), np.maximum(hi, 0.0))
-    return FastBall(hm, hr, True), Pattern(pos, touch, lo, hi)
+    touch, lo, hi = (), _EMPTY, _EMPTY
+    if meets.any():
+        touch = np.nonzero(meets)
+        lo = np.nextafter(m[touch] - Z.rad[touch], -np.inf)
+        hi = np.nextafter(m[touch] + Z.rad[touch], np.inf)
+    before = np.maximum(m[touch], 0.0) if len(touch) else _EMPTY
+    hm = np.maximum(m, 0.0, out=m if consume else None)
+    hr = np.multiply(Z.rad, pos, out=Z.rad if consume else None)
+    if len(touch):
+        hm[touch], hr[touch] = _midrad(np.maximum(lo, 0.0), np.maximum(hi, 0.0))
+    return FastBall(hm, hr, True), Pattern(pos, touch, lo, hi, before)
 
 
 _EMPTY = np.zeros(0)
 
 
-def relu_backward(P: FastBall, pat: Pattern, relu_prime0: float | fmpq = 0) -> FastBall:
+def relu_backward(P: FastBall, pat: Pattern, relu_prime0: float | fmpq = 0, consume: bool = False) -> FastBall:
     """Encloses P ⊙ κ(Z) for the pattern of Z: κ = 1 where Z > 0, 0 where Z < 0, and on a ball
     meeting 0 the hull over its possible values {0 (if lo < 0), 1 (if hi > 0), ReLU′(0) (if the
-    ball holds 0)} -- the hull of both branches."""
-    mid = P.mid * pat.pos  # ±inf and NaN propagate (inf·0 = NaN)
-    rad = None if P.rad is None else P.rad * pat.pos
-    if not pat.lo.size:
+    ball holds 0)} -- the hull of both branches.  ``consume`` as in `relu`."""
+    touched = bool(pat.lo.size)
+    if touched:
+        pm = P.mid[pat.touch]
+        pr = np.zeros_like(pm) if P.rad is None else P.rad[pat.touch]
+    # ±inf and NaN propagate (inf·0 = NaN)
+    mid = np.multiply(P.mid, pat.pos, out=P.mid if consume else None)
+    rad = None if P.rad is None else np.multiply(P.rad, pat.pos, out=P.rad if consume else None)
+    if not touched:
         return FastBall(mid, rad)
     k0 = from_numbers([relu_prime0], ())
-    pm = P.mid[pat.touch]
-    pr = np.zeros_like(pm) if P.rad is None else P.rad[pat.touch]
     plo, phi = np.nextafter(pm - pr, -np.inf), np.nextafter(pm + pr, np.inf)
     # κ ∈ [klo, khi] ⊇ the possible values; P·κ ⊆ hull{P·klo, P·khi} (linear in κ)
     klo = np.minimum(np.where(pat.lo < 0, 0.0, 1.0), k0.mid)
