@@ -198,3 +198,17 @@ def test_region_violation_on_dask_gives_a_witness_check_reproduces(client):
     v, _ = region_on_dask(client, inst.claim, inst, 30.0, 400, [])
     assert v.status == Status.VIOLATED and v.witness is not None and "region" not in v.witness
     assert verify.check(inst.claim, v.witness).status == Status.VIOLATED
+
+
+def test_ctrl_c_cancels_the_cluster_tasks_and_keeps_the_finished(client):
+    """A KeyboardInterrupt while waiting (here raised by the progress callback after the first
+    result) cancels the remaining tasks and returns what finished, marked interrupted."""
+    refs = ["gsgd19.path-sum", "gsgd19.path-sum~no-bias", "gsgd19.rescaling-invariance",
+            "cjrr21.lyapunov-identity", "cjrr21.gradient-bound"]
+
+    def stop(k, result):
+        raise KeyboardInterrupt
+
+    res, run = run_searches(client, [(r, 0) for r in refs], Budget(30, 30.0), None, [], on_result=stop)
+    assert run.interrupted and 1 <= len(res) < len(refs)
+    assert all(r.id in refs and r.examples > 0 for r in res)
