@@ -28,25 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from verify import check  # noqa: E402
-from verify.searching import strategy_for  # noqa: E402
 
-
-def drawn(cid: str, n: int, seed: int = 0) -> list[dict]:
-    """``n`` instance dicts from the claim's own strategy, reproducibly."""
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import seed as hseed
-
-    out: list[dict] = []
-
-    @hseed(seed)
-    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
-    @given(strategy_for(cid))
-    def collect(inst):
-        out.append(inst)
-
-    collect()
-    return out[:n]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_search import drawn  # noqa: E402 -- the same reproducible draws as bench_search
 
 
 def route(v) -> str:
