@@ -67,6 +67,8 @@ def parse_number(value, where: str = "number") -> Number:
             raise InputError(f"{value!r} is not a finite number", where)
         p, q = value.as_integer_ratio()
         return fmpq(p, q)
+    if getattr(value, "is_symbolic_exact", False):  # a verify.cells.Cell (region rung): exact already
+        return value
     if isinstance(value, (fmpq, fmpz)):
         return fmpq(value)
     if isinstance(value, Fraction):
@@ -288,6 +290,8 @@ def to_json(x) -> str | list:
         if x.is_exact():
             return to_json(arb_to_fmpq(x))
         return x.str(30, radius=True, more=False)
+    if getattr(x, "is_symbolic_exact", False):
+        return x.to_json()
     raise TypeError(f"cannot serialize {type(x).__name__}")
 
 
@@ -305,6 +309,8 @@ def exact_key(x):
         m, e = x.mid().man_exp()
         r, f = x.rad().man_exp()
         return ("b", int(m), int(e), int(r), int(f))
+    if getattr(x, "is_symbolic_exact", False):
+        return x.exact_key()
     raise TypeError(f"no exact key for {type(x).__name__}")
 
 
@@ -335,6 +341,8 @@ def to_float(x) -> float | None:
         return float(x.mid())
     if isinstance(x, float):
         return x
+    if getattr(x, "is_symbolic_exact", False):
+        return float(x)
     return None
 
 
@@ -412,6 +420,8 @@ def sign(x: Number) -> int | None:
         if lo == 0 and hi == 0:
             return 0
         return None
+    if getattr(x, "is_symbolic_exact", False):  # a verify.cells.Cell: the sign on its whole box
+        return x.certified_sign()
     raise TypeError(f"sign of {type(x).__name__} is not certified")
 
 
@@ -449,7 +459,14 @@ def sum_squares(xs):
 
 
 def is_exact(x) -> bool:
-    return isinstance(x, (int, fmpz, fmpq))
+    """True for rationals, and for the exact polynomials of `verify.cells` (no rounding)."""
+    return isinstance(x, (int, fmpz, fmpq)) or getattr(x, "is_symbolic_exact", False)
+
+
+def exact_number(x):
+    """x as an exact number: an `fmpq` (from int, fmpz, fmpq, or what `fmpq` takes), or a
+    `verify.cells.Cell` as it is -- where code would write ``fmpq(x)`` to insist on exactness."""
+    return x if getattr(x, "is_symbolic_exact", False) else fmpq(x)
 
 
 def all_exact(xs) -> bool:

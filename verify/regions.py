@@ -54,6 +54,7 @@ from .errors import InputError, SoundnessError
 from .numbers import FAST, Undecided, is_exact, parse_rational, precision, sign, to_float, to_json
 
 LEAF_PRECISIONS = (64, 128)
+CELL = "cell"  # the rung of exact polynomials over the box (verify.cells): it can certify identities
 MIN_SPLIT = 40  # a side narrower than 2^-MIN_SPLIT of the region's side is not split again
 CERTIFICATE_KIND = "region"
 CERTIFICATE_VERSION = 1
@@ -183,18 +184,22 @@ def _ball(lo: fmpq, hi: fmpq, prec: int):
         return ball
 
 
-def instance_at(inst, box, prec: int = 64):
+def instance_at(inst, box, prec=64):
     """The instance (without region) whose region coordinates are balls containing ``box``'s
-    sides (rationals where a side has width 0): every member of ``box`` lies in its balls."""
+    sides (rationals where a side has width 0): every member of ``box`` lies in its balls.  With
+    ``prec`` = `CELL`, they are the exact polynomials of a `verify.cells.CellBox` of ``box``."""
+    from .cells import CellBox
+
     region = inst.region
     theta = list(inst.net.theta) if any(c.kind == "theta" for c in region.coords) else None
     params = dict(inst.params)
-    for c, (lo, hi) in zip(region.coords, box):
-        v = _ball(lo, hi, prec)
+    cells = CellBox(box) if prec == CELL else None
+    for k, (c, (lo, hi)) in enumerate(zip(region.coords, box)):
+        v = cells.coordinate(k) if cells is not None else _ball(lo, hi, prec)
         if c.kind == "theta":
             theta[c.key] = v
         else:
-            params[c.key] = v if isinstance(v, arb) else to_json(v)
+            params[c.key] = to_json(v) if isinstance(v, fmpq) else v
     net = inst.net.with_theta(theta) if theta is not None else inst.net
     return inst.replace(net=net, params=params, region=None)
 
@@ -206,6 +211,11 @@ def point_instance(inst, point) -> dict:
 
 def centre(box) -> list:
     return [(lo + hi) / 2 for lo, hi in box]
+
+
+def _inner_point(box) -> list:
+    """A rational point of ``box`` off its centre (a cross-check of a cell leaf at a second point)."""
+    return [lo + (hi - lo) * fmpq(5, 13) for lo, hi in box]
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,7 +237,7 @@ class BoxResult:
 def _rungs(claim, inst, start=None, box=None):
     from .checking import fast_worthwhile
 
-    rungs = ([FAST] if claim.fast and fast_worthwhile(inst) else []) + list(LEAF_PRECISIONS)
+    rungs = [CELL] + ([FAST] if claim.fast and fast_worthwhile(inst) else []) + list(LEAF_PRECISIONS)
     if box is not None and box_is_point(box):
         return [None]
     if box is not None and _narrowest(inst, box) < fmpq(1, 2 ** 24):  # a narrow box: more bits than a wide one
@@ -255,10 +265,26 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
 
     last = None
     for rung in (rungs if rungs is not None else _rungs(ctx.claim, ctx.inst, start, box)):
-        inst_b = instance_at(ctx.inst, box, 128 if rung in (FAST, None) else rung)
+        if rung == CELL:
+            if ctx.cells_refused:
+                continue
+            try:
+                inst_b = instance_at(ctx.inst, box, CELL)
+                status, vacuous, rels, hyps, ev = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None,
+                                                             independent=independent)
+            except Undecided as e:  # a comparison not uniform on the box: a smaller box may decide it
+                ctx.last_undecided = str(e)
+                continue
+            except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
+                    ArithmeticError) as e:  # the claim's code needs numbers that cells are not
+                ctx.cells_refused = f"{type(e).__name__}: {e}"
+                continue
+        else:
+            inst_b = instance_at(ctx.inst, box, 128 if rung in (FAST, None) else rung)
         try:
-            status, vacuous, rels, hyps, ev = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, rung,
-                                                         independent=independent)
+            if rung != CELL:
+                status, vacuous, rels, hyps, ev = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, rung,
+                                                             independent=independent)
         except Undecided as e:
             ctx.last_undecided = str(e)
             continue
@@ -283,17 +309,19 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
 
 
 def rung_label(rung) -> str:
-    return "fast-ball" if rung == FAST else "exact" if rung is None else f"ball{rung}"
+    return "fast-ball" if rung == FAST else "exact" if rung is None else rung if rung == CELL else f"ball{rung}"
 
 
 def _rung_of(label: str):
     if label == "fast-ball":
         return FAST
+    if label == CELL:
+        return CELL
     if label == "exact":
         return None
     if label.startswith("ball") and label[4:].isdigit():
         return int(label[4:])
-    raise InputError(f"unknown leaf engine {label!r} (fast-ball, exact or ballN)", "certificate")
+    raise InputError(f"unknown leaf engine {label!r} (cell, fast-ball, exact or ballN)", "certificate")
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,6 +339,7 @@ class _Ctx:
     evaluations: int = 0
     last_undecided: str = ""
     influence: list | None = None
+    cells_refused: str = ""  # why the claim's code cannot run on cells (then the rung is skipped)
 
 
 @dataclass
@@ -456,9 +485,11 @@ def _probe(ctx, box) -> str | None:
     fast = [FAST] if FAST in _rungs(ctx.claim, ctx.inst) else []
     for c in (centre(box), [lo + (hi - lo) * fmpq(3, 7) for lo, hi in box]):  # two points: a kink at one
         pbox = [(m - tiny, m + tiny) if lo < hi else (lo, hi) for m, (lo, hi) in zip(c, box)]
-        if evaluate_box(ctx, pbox, rungs=fast + [128, 256]) is not None:
+        if evaluate_box(ctx, pbox, rungs=[CELL] + fast + [128, 256]) is not None:
             return None
     why = ctx.last_undecided or "undecided"
+    if ctx.cells_refused:
+        why = f"on balls: {why}; on exact polynomials over the box: {ctx.cells_refused}"
     return (f"{ctx.cid} needs rational values of {', '.join(c.name for c in ctx.inst.region.coords)}: its "
             f"evaluation refuses ball parameters ({why}), so it cannot be checked on a region")
 
@@ -711,9 +742,13 @@ def recheck_region(cert: dict) -> dict:
             rungs = [None]
         elif rung == FAST:
             rungs = [128, 256]
+        elif rung == CELL:  # cells are exact: the independent code path on cells, and an exact point below
+            rungs = [CELL]
         else:
             rungs = [2 * rung, 4 * rung]
         res = evaluate_box(ctx, box, rungs=rungs, independent=True)
+        if rung == CELL and res is not None and res.status == Status.HOLDS:
+            res = evaluate_box(ctx, tuple((m, m) for m in _inner_point(box)), rungs=[None], independent=True)
         if res is not None and res.status == Status.VIOLATED:  # a wrong (or forged) leaf
             failed.append({"at": path, "box": [[to_json(a), to_json(b)] for a, b in box],
                            "why": "VIOLATED on re-evaluation", "violated": True})

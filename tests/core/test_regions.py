@@ -145,8 +145,8 @@ def test_identity_region_is_never_certified_by_enclosures():
 def test_claims_that_need_rational_theta_are_refused():
     obj = {"network": {"kind": "mlp", "widths": [2, 2, 2], "W": [[["1", "-2"], ["3/2", "1/2"]], [["1", "2"], ["-1", "1/3"]]]},
            "params": {"c": ["1/3", "8"], "x": [["0", "0"]]}, "region": {"theta": {"0": ["1", "2"]}}}
-    with pytest.raises(InputError, match="needs rational"):
-        check("gsgd19.rescaling-invariance", obj)
+    with pytest.raises(InputError, match="needs rational"):  # float forward passes: rational θ only
+        check("gsgd19.float-pow2-bitwise", obj)
 
 
 def test_point_region_is_checked_exactly():

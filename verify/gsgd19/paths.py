@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat, fmpz_mat
 
 from ..dag import DagNetwork
 from ..errors import InputError
-from ..numbers import sign
+from ..numbers import exact_number, sign
 
 DEFAULT_PATH_LIMIT = 200_000
 
@@ -529,7 +529,7 @@ def recover_scaling(net: DagNetwork, other: DagNetwork) -> list | None:
             if sign(theta2[e]) != 0:
                 return None
             continue
-        rho = fmpq(theta2[e]) / fmpq(theta[e])
+        rho = exact_number(theta2[e]) / exact_number(theta[e])
         if sign(rho) != 1:
             return None
         adj[a].append((b, e, rho))   # c_b = c_a·ρ

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flint import fmpq, fmpq_mat
 
 from ...dag import DagNetwork
-from ...numbers import Undecided, sign
+from ...numbers import Undecided, exact_number, sign
 from .common import ENUMERATION_LIMIT
 
 
@@ -71,8 +71,8 @@ def _ind_forward(net: DagNetwork, x) -> tuple[list, dict]:
     for j, kind in enumerate(net.kinds):
         if kind == "input":
             continue
-        acc = sum((fmpq(b) for jj, b in zip(net.bias_nodes, net.biases) if jj == j), fmpq(0))
-        acc += sum((fmpq(w) * o[a] for (a, b), w in zip(net.edges, net.weights) if b == j), fmpq(0))
+        acc = sum((exact_number(b) for jj, b in zip(net.bias_nodes, net.biases) if jj == j), fmpq(0))
+        acc += sum((exact_number(w) * o[a] for (a, b), w in zip(net.edges, net.weights) if b == j), fmpq(0))
         z[j] = acc
         if kind == "hidden":
             acc = acc if sign(acc) == 1 else fmpq(0)
@@ -121,10 +121,10 @@ def _ind_scaling(net: DagNetwork, other: DagNetwork) -> list | None:
                 continue
             ca, cb = get(a), get(b)
             if ca is not None and cb is None:
-                c[b] = ca * fmpq(th2[e]) / fmpq(th[e])
+                c[b] = ca * exact_number(th2[e]) / exact_number(th[e])
                 changed = True
             elif cb is not None and ca is None:
-                c[a] = cb * fmpq(th[e]) / fmpq(th2[e])
+                c[a] = cb * exact_number(th[e]) / exact_number(th2[e])
                 changed = True
         if not changed:
             todo = [j for j in c if c[j] is None]
@@ -132,7 +132,7 @@ def _ind_scaling(net: DagNetwork, other: DagNetwork) -> list | None:
                 break
             c[todo[0]] = fmpq(1)
     for e, (a, b) in enumerate(ends):
-        if sign(get(a)) != 1 or sign(get(b)) != 1 or fmpq(th2[e]) != fmpq(th[e]) * get(b) / get(a):
+        if sign(get(a)) != 1 or sign(get(b)) != 1 or exact_number(th2[e]) != exact_number(th[e]) * get(b) / get(a):
             return None
     return [c[j] for j in sorted(c)]
 
@@ -190,7 +190,7 @@ def _ind_pathnorm(net: DagNetwork, q: int, q0: str) -> fmpq:
     for _, es in _ind_paths(net):
         v = fmpq(1)
         for e in es:
-            v *= fmpq(net.theta[e])
+            v *= exact_number(net.theta[e])
         if q == 0:
             total += 1 if (q0 == "structural" or sign(v) != 0) else 0
         else:

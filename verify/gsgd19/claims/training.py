@@ -206,11 +206,20 @@ def _basis_values_after(net, data, eta, ev, via):
 EXACT_BITS_LIMIT = 50_000  # documented limit: largest numerator/denominator of an exact iterate, in bits
 
 
+def _bits(w) -> int:
+    """Size of an exact iterate entry: numerator / denominator bits (a region cell: its text's length ×
+    4, about the bits of its coefficients)."""
+    if getattr(w, "is_symbolic_exact", False):
+        return 4 * len(repr(w))
+    w = fmpq(w)
+    return max(int(w.p).bit_length(), int(w.q).bit_length())
+
+
 def _size_stop(theta, t: int, steps: int):
     """An UNKNOWN relation if the exact iterate after step t + 1 has a numerator or denominator past
     `EXACT_BITS_LIMIT` bits (exact G-SGD sizes grow about 8-fold per step), else None; the later
     steps are then not run."""
-    bits = max((max(int(fmpq(w).p).bit_length(), int(fmpq(w).q).bit_length()) for w in theta), default=0)
+    bits = max((_bits(w) for w in theta), default=0)
     if bits <= EXACT_BITS_LIMIT or t + 1 >= steps:
         return None
     return undecidable(f"steps {t + 2}..{steps}", f"not run: the exact iterate after step {t + 1} has {bits}-bit "

@@ -1,0 +1,279 @@
+"""Cell arithmetic: exact polynomials over a box, every comparison decided for the whole box.
+
+A `CellBox` turns the coordinates of positive width of a box B = Π [lo_k, hi_k] into polynomial
+variables: the k-th coordinate is the exact polynomial
+
+    x_k(u) = c_k + s_k·u_k,   c_k = (lo_k + hi_k)/2,  s_k = (hi_k − lo_k)/2,  u ∈ [−1, 1]^n,
+
+and a `Cell` is an element p ∈ ℚ[u_1, …, u_n] (python-flint's ``fmpq_mpoly``).  + − × and
+division by a nonzero rational are exact, so a computation that only uses them yields, at every
+θ ∈ B, exactly the value the same computation gives on the rational point θ (evaluation at u is a
+ring homomorphism).
+
+Comparisons are the point.  A comparison of two cells is answered only when its answer is the
+same for *every* u ∈ [−1, 1]^n:
+
+* ``sign(p)`` is 0 when p is the zero polynomial, +1 when the enclosure of p over the cube is
+  positive, −1 when it is negative, and ``None`` (undecided) otherwise; ``<``, ``==``, ``bool``,
+  ``abs`` … raise `verify.numbers.Undecided` when undecided.  The enclosure is exact: with
+  p = Σ_e a_e u^e, every monomial u^e lies in [0, 1] when all exponents e_k are even and in
+  [−1, 1] otherwise, so p(u) ∈ [a_0 + Σ_even min(a_e, 0) − Σ_odd |a_e|,
+  a_0 + Σ_even max(a_e, 0) + Σ_odd |a_e|] (a centred form: the constant term is the value at
+  the box's centre).
+
+Soundness (proofs_notes/regions.md#cells): a program run on cells takes, at every branch, the
+branch that the same program takes on every rational point θ ∈ B, because every branch
+condition it evaluated was decided uniformly over B; so each quantity it returns is a
+polynomial P with P(u(θ)) equal to the quantity the program returns at θ.  A relation decided on
+the cells — an identity lhs − rhs ≡ 0 included — therefore holds at every θ ∈ B.  Anything else
+(a square root, division by a non-constant cell, conversion to a ball or a float for a
+decision) raises, and the caller falls back to ball arithmetic.
+"""
+
+from __future__ import annotations
+
+from flint import fmpq, fmpq_mpoly_ctx, fmpz
+
+from .numbers import Undecided
+
+_SCALARS = (int, fmpz, fmpq)
+
+
+class CellBox:
+    """The box whose positive-width sides become the variables u_k ∈ [−1, 1] (module doc)."""
+
+    def __init__(self, box):
+        self.box = [(fmpq(lo), fmpq(hi)) for lo, hi in box]
+        self.dims = [k for k, (lo, hi) in enumerate(self.box) if hi > lo]
+        n = max(1, len(self.dims))
+        self.ring = fmpq_mpoly_ctx.get(("u", n), "lex")
+        self._gens = self.ring.gens()
+
+    def coordinate(self, k: int):
+        """x_k as a cell (a rational where the side has width 0)."""
+        lo, hi = self.box[k]
+        if lo == hi:
+            return lo
+        j = self.dims.index(k)
+        return Cell(self._gens[j] * ((hi - lo) / 2) + (lo + hi) / 2, self)
+
+    def constant(self, c: fmpq):
+        """The constant polynomial c."""
+        return self.ring.from_dict({(0,) * self.ring.nvars(): fmpq(c)})
+
+    def at(self, p, point) -> fmpq:
+        """p at the rational point ``point`` of the box (one value per side of the box)."""
+        u = [(fmpq(point[k]) - (lo + hi) / 2) / ((hi - lo) / 2) for k, (lo, hi) in enumerate(self.box) if hi > lo]
+        u = u or [fmpq(0)]
+        return fmpq(p(*u))
+
+
+class Cell:
+    """An exact rational function p/q over a `CellBox`, q > 0 on the whole box (certified);
+    comparisons decided uniformly over the box (module doc)."""
+
+    __slots__ = ("p", "q", "cbox", "_range")
+    is_symbolic_exact = True  # exact (no rounding): verify.numbers.is_exact is true for cells
+
+    def __init__(self, p, cbox: CellBox, q=None):
+        self.p = p
+        self.q = q  # None: the denominator 1 (a polynomial)
+        self.cbox = cbox
+        self._range = None
+
+    # ---- arithmetic --------------------------------------------------------------------------
+    def _lift(self, other):
+        """(numerator, denominator or None) of ``other``; None if it is not a cell or a rational."""
+        if isinstance(other, Cell):
+            if other.cbox is not self.cbox:
+                raise TypeError("cells of two different boxes")
+            return other.p, other.q
+        if isinstance(other, _SCALARS):
+            return fmpq(other), None
+        return None
+
+    def _make(self, p, q=None):
+        """p/q reduced (q > 0 on the box is the caller's invariant); a polynomial when q is constant."""
+        if q is not None:
+            if not isinstance(p, fmpq) and not p.is_zero():
+                g = p.gcd(q)
+                if not g.is_constant():  # g | q and q > 0 on the (connected) box: g has no zero there,
+                    if self.constant(g) < 0:  # so its sign is its sign at the centre u = 0
+                        g = -g
+                    p, q = p / g, q / g
+            if q.is_constant():
+                c = self.constant(q)
+                p, q = p / c, None
+            elif p.is_zero() if not isinstance(p, fmpq) else p == 0:
+                q = None
+        if isinstance(p, fmpq):
+            p = self.cbox.constant(p)
+        return Cell(p, self.cbox, q)
+
+    @staticmethod
+    def _mul(a, b):
+        return b if a is None else a if b is None else a * b
+
+    def __add__(self, other):
+        o = self._lift(other)
+        if o is None:
+            return NotImplemented
+        (a, b), (c, d) = (self.p, self.q), o
+        if b is None and d is None:
+            return self._make(a + c)
+        if b is not None and d is not None and b == d:
+            return self._make(a + c, b)
+        return self._make(a * (d if d is not None else 1) + c * (b if b is not None else 1), self._mul(b, d))
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Cell(-self.p, self.cbox, self.q)
+
+    def __sub__(self, other):
+        o = self._lift(other)
+        if o is None:
+            return NotImplemented
+        return self + (-other)
+
+    def __rsub__(self, other):
+        o = self._lift(other)
+        return NotImplemented if o is None else (-self) + other
+
+    def __mul__(self, other):
+        o = self._lift(other)
+        if o is None:
+            return NotImplemented
+        return self._make(self.p * o[0], self._mul(self.q, o[1]))
+
+    __rmul__ = __mul__
+
+    def __pos__(self):
+        return self
+
+    def _inverse(self):
+        """1/self: defined on the whole box only when the numerator's sign is certified there."""
+        s = _poly_sign(self.p, self.cbox)
+        if s == 0:
+            raise ZeroDivisionError("division by a cell equal to 0")
+        if s is None:
+            raise Undecided("a divisor that may vanish on the box (split it)")
+        num = self.cbox.constant(fmpq(s)) if self.q is None else self.q * s
+        return self._make(num, self.p * s)
+
+    def __truediv__(self, other):
+        o = self._lift(other)
+        if o is None:
+            return NotImplemented
+        if isinstance(o[0], fmpq) and o[1] is None:
+            if o[0] == 0:
+                raise ZeroDivisionError("division of a cell by 0")
+            return self._make(self.p / o[0], self.q)
+        return self * Cell(o[0], self.cbox, o[1])._inverse()
+
+    def __rtruediv__(self, other):
+        o = self._lift(other)
+        return NotImplemented if o is None else self._inverse() * other
+
+    def __pow__(self, n):
+        if not isinstance(n, (int, fmpz)):
+            raise Undecided("cell arithmetic takes integer powers only")
+        n = int(n)
+        if n < 0:
+            return self._inverse() ** (-n)
+        return Cell(self.p ** n, self.cbox, None if self.q is None else self.q ** n)
+
+    @staticmethod
+    def constant(p) -> fmpq:
+        """The constant term of p (its value at the box's centre)."""
+        return fmpq(p.to_dict().get((0,) * p.context().nvars(), 0))
+
+    # ---- certified decisions -----------------------------------------------------------------
+    def range(self) -> tuple[fmpq, fmpq]:
+        """Exact [lower, upper] with the numerator p(u) in it for every u ∈ [−1, 1]^n."""
+        if self._range is None:
+            self._range = poly_range(self.p)
+        return self._range
+
+    def certified_sign(self) -> int | None:
+        """+1 / −1 when p/q has that sign on the whole box, 0 when p ≡ 0, else None (q > 0)."""
+        return _poly_sign(self.p, self.cbox, self.range())
+
+    def _decided(self, other) -> int:
+        if self._lift(other) is None:
+            raise TypeError(f"cannot compare a cell with {type(other).__name__}")
+        d = self - other
+        s = d.certified_sign() if isinstance(d, Cell) else (d > 0) - (d < 0)
+        if s is None:
+            raise Undecided("a comparison is not the same on the whole box (split it)")
+        return s
+
+    def __lt__(self, other):
+        return self._decided(other) < 0
+
+    def __le__(self, other):
+        return self._decided(other) <= 0
+
+    def __gt__(self, other):
+        return self._decided(other) > 0
+
+    def __ge__(self, other):
+        return self._decided(other) >= 0
+
+    def __eq__(self, other):  # never Python's identity fallback: an unknown type raises
+        return self._decided(other) == 0
+
+    def __ne__(self, other):
+        return self._decided(other) != 0
+
+    def __bool__(self):
+        return self._decided(0) != 0
+
+    def __abs__(self):
+        return self if self._decided(0) >= 0 else -self
+
+    def __hash__(self):
+        return hash(self.exact_key())
+
+    # ---- text and steering (never a decision) ------------------------------------------------
+    def __float__(self):
+        c = self.constant(self.p)
+        return float(c if self.q is None else c / self.constant(self.q))
+
+    def exact_key(self):
+        return ("cell", id(self.cbox), str(self.p), str(self.q))
+
+    def to_json(self) -> str:
+        return f"cell({float(self)!r} at the box centre)"
+
+    def __repr__(self):
+        return f"Cell({self.p})" if self.q is None else f"Cell(({self.p}) / ({self.q}))"
+
+    __str__ = __repr__
+
+
+def poly_range(p) -> tuple[fmpq, fmpq]:
+    """Exact [lower, upper] ∋ p(u) for every u ∈ [−1, 1]^n: the constant term plus each monomial's
+    range, [0, 1]·a_e when every exponent is even, [−1, 1]·a_e otherwise."""
+    lo = hi = fmpq(0)
+    for e, a in p.to_dict().items():
+        a = fmpq(a)
+        if not any(e):
+            lo, hi = lo + a, hi + a
+        elif all(k % 2 == 0 for k in e):
+            lo, hi = (lo + a, hi) if a < 0 else (lo, hi + a)
+        else:
+            lo, hi = lo - abs(a), hi + abs(a)
+    return lo, hi
+
+
+def _poly_sign(p, cbox, rng=None) -> int | None:
+    """The sign of the polynomial p on the whole cube (0 only for p ≡ 0), or None."""
+    if p.is_zero():
+        return 0
+    lo, hi = rng or poly_range(p)
+    return 1 if lo > 0 else -1 if hi < 0 else None
+
+
+def is_cell(x) -> bool:
+    return isinstance(x, Cell)
