@@ -10,8 +10,10 @@ number of leaves.  Regions:
     proofs_notes/regions.md) with its planted violation ~any-target (time to a witness);
   * 1-8-1 cjrr21: gradient-bound with neuron 0's (𝔴_0, 𝔟_0, 𝔳_0) ± 1/4 (its kink sweeps the support),
     and gd-lyapunov-decrease (3 steps) for every γ in [1/10000, 1/50];
-  * gsgd19 rescaling-invariance on a 4-8-8-2 MLP: its evaluation is exact-only, so the region is
-    refused (one line, exit 2 on the command line): reported as such;
+  * gsgd19 on a 4-8-8-2 MLP (He-init dyadic weights, small random biases, 4 inputs, every one of
+    its 130 θ coordinates ± r): rescaling-invariance at r = 2^-14, 2^-10, 2^-8 and
+    gsgd-trajectory-invariance (2 G-SGD steps) at 2^-14 -- identities, certified on the cell rung
+    (`verify.cells`: exact rational functions over the box) wherever no kink crosses a box;
   * the largest certified radius r (θ ± r on every coordinate, r = 2^-k) of gradient-bound around a
     He-initialised 1-16-1 network (`grow_regions`).
 
@@ -90,11 +92,19 @@ def main():
     g8 = {**shallow(th8), "region": {"params": {"gamma": ["1/10000", "1/50"]}}}
     g8["params"] = {"steps": 3}
     run("1-8-1 gd-lyapunov-decrease, γ ∈ [1e-4, 1/50]", "cjrr21.gd-lyapunov-decrease", g8, seconds)
-    W = [[[str(fmpq(rng.randrange(-8, 9), 4)) for _ in range(o)] for _ in range(i)]
-         for i, o in ((4, 8), (8, 8), (8, 2))]
-    mlp = {"network": {"kind": "mlp", "widths": [4, 8, 8, 2], "W": W},
-           "params": {"c": ["2"] * 16, "x": [["1", "0", "-1", "1/2"]]}, "region": {"theta_radius": "1/1024"}}
-    run("4-8-8-2 gsgd19 rescaling-invariance ± 2^-10", "gsgd19.rescaling-invariance", mlp, seconds)
+    q = lambda x: str(fmpq(round(x * 1024), 1024))  # noqa: E731
+    W = [[[q(rng.gauss(0, math.sqrt(2 / i))) for _ in range(o)] for _ in range(i)] for i, o in ((4, 8), (8, 8), (8, 2))]
+    b = [[q(rng.uniform(-0.1, 0.1)) for _ in range(o)] for o in (8, 8, 2)]
+    xs = [[q(rng.uniform(-1, 1)) for _ in range(4)] for _ in range(4)]
+    cs = [q(rng.uniform(0.25, 4)) for _ in range(16)]
+    for k in (14, 10, 8):
+        mlp = {"network": {"kind": "mlp", "widths": [4, 8, 8, 2], "W": W, "b": b},
+               "params": {"c": cs, "x": xs}, "region": {"theta_radius": f"1/{2 ** k}"}}
+        run(f"4-8-8-2 gsgd19 rescaling-invariance ± 2^-{k}", "gsgd19.rescaling-invariance", mlp, seconds)
+    data = [{"x": x, "y": [q(rng.uniform(-1, 1)) for _ in range(2)]} for x in xs]
+    traj = {"network": {"kind": "mlp", "widths": [4, 8, 8, 2], "W": W, "b": b},
+            "params": {"c": cs, "data": data, "eta": "1/16", "steps": 2}, "region": {"theta_radius": "1/16384"}}
+    run("4-8-8-2 gsgd19 G-SGD trajectory (2 steps) ± 2^-14", "gsgd19.gsgd-trajectory-invariance", traj, seconds)
     th16 = he_init(16, rng)
     t0 = time.perf_counter()
     g = grow_regions("cjrr21.gradient-bound", shallow(th16), max_boxes=16, seconds=4 * seconds)

@@ -48,6 +48,7 @@ class CellBox:
         n = max(1, len(self.dims))
         self.ring = fmpq_mpoly_ctx.get(("u", n), "lex")
         self._gens = self.ring.gens()
+        self.undecided = None  # the last cell whose sign was asked and not decided (where to split)
 
     def coordinate(self, k: int):
         """x_k as a cell (a rational where the side has width 0)."""
@@ -197,7 +198,21 @@ class Cell:
 
     def certified_sign(self) -> int | None:
         """+1 / −1 when p/q has that sign on the whole box, 0 when p ≡ 0, else None (q > 0)."""
-        return _poly_sign(self.p, self.cbox, self.range())
+        s = _poly_sign(self.p, self.cbox, self.range())
+        if s is None:
+            self.cbox.undecided = self
+        return s
+
+    def influence(self) -> dict:
+        """{side k of the box: Σ |a_e| over the numerator's monomials in u_k} -- how much u_k moves
+        p over the box (steering the split of an undecided comparison; never a decision)."""
+        out: dict = {}
+        for e, a in self.p.to_dict().items():
+            for j, ej in enumerate(e):
+                if ej:
+                    k = self.cbox.dims[j]
+                    out[k] = out.get(k, 0.0) + abs(float(a))
+        return out
 
     def _decided(self, other) -> int:
         if self._lift(other) is None:

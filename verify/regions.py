@@ -204,6 +204,16 @@ def instance_at(inst, box, prec=64):
     return inst.replace(net=net, params=params, region=None)
 
 
+def _cell_box(inst_b):
+    """The `CellBox` of an instance built by `instance_at` at `CELL` (None if no θ or param is a cell)."""
+    from .cells import Cell
+
+    for t in list(getattr(inst_b.net, "theta", None) or ()) + list(inst_b.params.values()):
+        if isinstance(t, Cell):
+            return t.cbox
+    return None
+
+
 def point_instance(inst, point) -> dict:
     """The ordinary instance JSON (no region) at the rational point ``point`` of the region."""
     return instance_at(inst, [(p, p) for p in point]).to_json()
@@ -243,7 +253,7 @@ def _rungs(claim, inst, start=None, box=None):
     if box is not None and _narrowest(inst, box) < fmpq(1, 2 ** 24):  # a narrow box: more bits than a wide one
         rungs = rungs + [256, 1024]
     if start is not None and start in rungs:
-        rungs = rungs[rungs.index(start):]
+        rungs = [CELL] + [r for r in rungs[rungs.index(start):] if r != CELL]  # cells first: only they decide "="
     return rungs
 
 
@@ -264,21 +274,15 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
     from .framework import Status
 
     last = None
+    ctx.cell_steer = None
     for rung in (rungs if rungs is not None else _rungs(ctx.claim, ctx.inst, start, box)):
         if rung == CELL:
             if ctx.cells_refused:
                 continue
-            try:
-                inst_b = instance_at(ctx.inst, box, CELL)
-                status, vacuous, rels, hyps, ev = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None,
-                                                             independent=independent)
-            except Undecided as e:  # a comparison not uniform on the box: a smaller box may decide it
-                ctx.last_undecided = str(e)
+            got = _evaluate_cells(ctx, box, independent)
+            if got is None:
                 continue
-            except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
-                    ArithmeticError) as e:  # the claim's code needs numbers that cells are not
-                ctx.cells_refused = f"{type(e).__name__}: {e}"
-                continue
+            status, vacuous, rels, hyps, ev = got
         else:
             inst_b = instance_at(ctx.inst, box, 128 if rung in (FAST, None) else rung)
         try:
@@ -306,6 +310,27 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
         if status != Status.UNKNOWN:
             break
     return last
+
+
+def _evaluate_cells(ctx, box, independent):
+    """The claim's evaluation on the cells of ``box`` (`verify.cells`), or None: a comparison not
+    uniform on the box (``ctx.cell_steer`` then says which sides move it), or the claim's code
+    needs numbers that cells are not (``ctx.cells_refused``: the rung is skipped from then on)."""
+    from .checking import _evaluate
+
+    inst_b = instance_at(ctx.inst, box, CELL)
+    cbox = _cell_box(inst_b)
+    try:
+        return _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None, independent=independent)
+    except Undecided as e:
+        ctx.last_undecided = str(e)
+        return None
+    except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
+            ArithmeticError) as e:
+        ctx.cells_refused = f"{type(e).__name__}: {e}"
+        return None
+    finally:
+        ctx.cell_steer = cbox.undecided.influence() if cbox is not None and cbox.undecided is not None else None
 
 
 def rung_label(rung) -> str:
@@ -340,6 +365,7 @@ class _Ctx:
     last_undecided: str = ""
     influence: list | None = None
     cells_refused: str = ""  # why the claim's code cannot run on cells (then the rung is skipped)
+    cell_steer: dict | None = None  # the last box's undecided cell: {side: its influence} (where to split)
 
 
 @dataclass
@@ -601,6 +627,9 @@ def _split(ctx, node: _Node, res: BoxResult | None = None) -> bool:
     if not cand:
         return False
     kinks = {k: v for k, v in _kink_coords(ctx, box).items() if k in cand}
+    steer = ctx.cell_steer
+    if not kinks and steer:  # the comparison the cells left undecided: split the side that moves it most
+        kinks = {k: v for k, v in steer.items() if k in cand}
     infl = ctx.influence or [1.0] * len(box)
 
     def score(k):
