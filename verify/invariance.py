@@ -540,3 +540,248 @@ def _recheck(data, field, constraints, gmap, prec, exempt_ok):
     if count != data.get("leaf_count"):
         return False, "leaf count differs"
     return True, ""
+
+
+# --------------------------------------------------------------------------------------------
+# maps given by an exact expansion: containment by sign-structured slacks and monotone coordinates
+
+
+EXPANSION = "map-expansion"
+
+
+def upper_slack(k: int) -> str:
+    """The name of the slack hi_k − G_k(x) (must be ≥ 0)."""
+    return f"hi_{k} - G_{k}"
+
+
+def lower_slack(k: int) -> str:
+    """The name of the slack G_k(x) − lo_k (must be ≥ 0)."""
+    return f"G_{k} - lo_{k}"
+
+
+def monotone_slack(k: int) -> str:
+    """The name of ∂G_k/∂x_k (must be ≥ 0 on the box: x_k ↦ G_k non-decreasing)."""
+    return f"dG_{k}/dx_{k}"
+
+
+@dataclass
+class Slack:
+    """A quantity s = Σ_i Π_j f_ij given by its *sign structure*: certified s ≥ 0 when every factor of
+    every term has a certified lower end ≥ 0 (a term with a factor that is exactly 0 is 0); s > 0
+    (``strict``) when moreover some term has all its factors > 0.  A factor is an arb ball, an exact
+    rational interval (lo, hi) or a rational.  This keeps a sign that a product of balls loses: ε·D
+    with ε ∈ [0, e] and D < 0 is ≤ 0, but the ball of the product straddles 0."""
+
+    terms: list
+    strict: bool = False
+
+    def holds(self) -> bool:
+        positive = False
+        for term in self.terms:
+            bounds = [_factor_bounds(f) for f in term]
+            if any(b is None for b in bounds):
+                return False
+            if any(b[0] == 0 == b[1] for b in bounds):
+                continue
+            if any(b[0] < 0 for b in bounds):
+                return False
+            positive = positive or all(b[0] > 0 for b in bounds)
+        return positive or not self.strict
+
+
+def _factor_bounds(f):
+    if isinstance(f, arb):
+        return ball_bounds(f)
+    if isinstance(f, tuple) and len(f) == 2:
+        return _q(f[0], "factor"), _q(f[1], "factor")
+    if isinstance(f, (fmpq, int)):
+        return fmpq(f), fmpq(f)
+    raise TypeError(f"a slack factor is an arb ball, an exact interval or a rational, got {type(f).__name__}")
+
+
+def _hull_json(v) -> list | None:
+    """[lo, hi] of a ball, or the hull of a list of balls (exact ends)."""
+    bs = [ball_bounds(x) for x in (v if isinstance(v, (list, tuple)) else [v])]
+    if not bs or any(b is None for b in bs):
+        return None
+    return [to_json(min(b[0] for b in bs)), to_json(max(b[1] for b in bs))]
+
+
+def _face_box(B, k, side) -> list:
+    e = B[k][1] if side > 0 else B[k][0]
+    return [(e, e) if j == k else iv for j, iv in enumerate(B)]
+
+
+def _expansion_regions(B, monotone) -> list:
+    """The covered regions: the box itself, then the two faces of every monotone coordinate."""
+    out = [("map-box", {"box": 0}, list(B))]
+    for k in monotone:
+        for side in (-1, 1):
+            out.append(("map-face", {"coordinate": k, "side": side}, _face_box(B, k, side)))
+    return out
+
+
+def _expansion_decider(forms, n, monotone, conditions, record, face, prec, widths=None):
+    """Leaves of the box: every slack of the rule (lower/upper slack of the other coordinates,
+    ∂G_k/∂x_k ≥ 0 of the monotone ones) and every named condition holds.  Leaves of the face
+    {x_k = e}: the slack of that side holds."""
+    if face is None:
+        need = []
+        for k in range(n):
+            need += [monotone_slack(k)] if k in monotone else [upper_slack(k), lower_slack(k)]
+        need += list(conditions)
+    else:
+        need = [upper_slack(face[0]) if face[1] > 0 else lower_slack(face[0])]
+
+    def decide(X):
+        if widths is not None and any(hi - lo > w for (lo, hi), w in zip(X, widths)):
+            return None  # finer than the grid first
+        with precision(prec):
+            got = forms(X, face)
+            if got is None:
+                return None
+            for name in need:
+                s = got.get(name)
+                if not isinstance(s, Slack) or not s.holds():
+                    return None
+            data = {}
+            if face is None:
+                for name in record:
+                    h = _hull_json(got[name]) if name in got else None
+                    if h is None:
+                        return None
+                    data[name] = h
+        return ("slacks" if face is None else need[0] + " ≥ 0"), (data or None)
+    return decide
+
+
+@dataclass
+class ExpansionCertificate(Certificate):
+    """`certify_map_expansion`'s certificate: also the monotone coordinates, the named conditions and
+    the recorded quantities (per leaf of the box: their exact [lo, hi])."""
+
+    monotone: list = dc_field(default_factory=list)
+    conditions: list = dc_field(default_factory=list)
+    record: list = dc_field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = super().to_json()
+        data.update({"problem": EXPANSION, "monotone": list(self.monotone), "conditions": list(self.conditions),
+                     "recorded": list(self.record)})
+        return data
+
+    def recorded(self, name: str) -> tuple:
+        """The exact hull (lo, hi) of a recorded quantity over every leaf of the box."""
+        los, his = [], []
+        for X, _, data in self.regions[0].leaves:
+            los.append(_q(data[name][0], name))
+            his.append(_q(data[name][1], name))
+        return min(los), max(his)
+
+
+def certify_map_expansion(forms: Callable, box, *, monotone=(), conditions=(), record=(), grid=None,
+                          prec: int = 128, max_leaves: int = 20000, max_depth: int = 40,
+                          seconds: float | None = None, name: str = "") -> ExpansionCertificate:
+    """A certificate that G(B) ⊆ B for ONE box B, G given by its *exact expansion*: ``forms(X, face)``
+    returns None (undecided) or a dict of named `Slack`s (and balls to record) that hold on the leaf
+    X -- ``face`` is None on a leaf of B and (k, ±1) on a leaf of the face {x_k = hi_k / lo_k}.
+
+    Rules (module docstring of this section; proofs_notes/invariance.md#maps-by-an-exact-expansion):
+    every leaf of B certifies, for each coordinate k, either hi_k − G_k ≥ 0 and G_k − lo_k ≥ 0
+    (``upper_slack(k)``, ``lower_slack(k)``), or -- k in ``monotone`` -- ∂G_k/∂x_k ≥ 0
+    (``monotone_slack(k)``), plus every named condition in ``conditions`` (the caller's side
+    conditions, e.g. "the formula is the map here"); the faces {x_k = hi_k} and {x_k = lo_k} of a
+    monotone k are covered by leaves certifying hi_k − G_k ≥ 0, resp. G_k − lo_k ≥ 0.  ``record``:
+    names whose enclosures (a ball or a list of balls) are kept per leaf of B; ``grid`` (g_1, …, g_n):
+    the leaves of B are at most 1/g_k of its side in coordinate k (tighter recorded enclosures; the
+    bisection then splits the coordinate with the largest width relative to side/g_k)."""
+    t0 = time.perf_counter()
+    boxes, n, _, scale = _setup([box], fmpq(1))
+    monotone = sorted(set(int(k) for k in monotone))
+    if any(not 0 <= k < n for k in monotone):
+        raise InputError(f"monotone coordinates must lie in 0..{n - 1}, got {monotone}", "monotone")
+    cert = ExpansionCertificate(EXPANSION, boxes, [], fmpq(0), {}, prec, name=name, monotone=monotone,
+                                conditions=list(conditions), record=list(record))
+    widths = None
+    if grid is not None:
+        if len(grid) != n or any(int(g) < 1 for g in grid):
+            raise InputError(f"a grid is one integer ≥ 1 per coordinate, got {grid!r}", "grid")
+        widths = [w / int(g) for w, g in zip(scale, grid)]
+    deadline = None if seconds is None else t0 + seconds
+    budget = [max_leaves, max_depth]
+    for check, where, region in _expansion_regions(boxes[0], monotone):
+        face = None if check == "map-box" else (where["coordinate"], where["side"])
+        reg = Region(check, where, region)
+        _cover(reg, _expansion_decider(forms, n, monotone, cert.conditions, cert.record, face, prec,
+                                       widths if face is None else None),
+               scale if widths is None or face is not None else widths, None if face is None else face[0], budget,
+               deadline)
+        cert.regions.append(reg)
+    cert.seconds = time.perf_counter() - t0
+    return cert
+
+
+def _leaf_box(raw, where, flat=None) -> list:
+    """A listed box; coordinate ``flat`` may be a point (a face)."""
+    out = []
+    for k, iv in enumerate(raw):
+        if len(iv) != 2:
+            raise InputError(f"an interval needs two ends, got {iv!r}", f"{where}[{k}]")
+        lo, hi = _q(iv[0], f"{where}[{k}][0]"), _q(iv[1], f"{where}[{k}][1]")
+        if not (lo < hi or (k == flat and lo == hi)):
+            raise InputError(f"empty or flat interval [{lo}, {hi}]", f"{where}[{k}]")
+        out.append((lo, hi))
+    return out
+
+
+def recheck_expansion(data: dict, forms: Callable, *, monotone=(), conditions=(), record=(),
+                      prec: int | None = None) -> tuple[bool, str]:
+    """Independently re-check a `certify_map_expansion` certificate against the caller's own ``forms``,
+    monotone coordinates and conditions: the regions are rebuilt from the box in the file, the leaves
+    re-derived from the trees, every leaf re-decided at ``prec`` (default max(256, 2·precision_bits))
+    on its two halves (the whole leaf if a half fails).  The recorded enclosures in the file are the
+    caller's data: a caller that derives constants from them re-checks those itself.  (True, "") or
+    (False, why)."""
+    try:
+        return _recheck_expansion(data, forms, sorted(set(monotone)), list(conditions), list(record), prec)
+    except (InputError, KeyError, TypeError, ValueError, IndexError) as e:
+        return False, f"malformed certificate: {e}"
+
+
+def _recheck_expansion(data, forms, monotone, conditions, record, prec):
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("problem") != EXPANSION:
+        return False, "not an expansion-map invariance certificate"
+    if data["monotone"] != monotone or data["conditions"] != conditions or data["recorded"] != record:
+        return False, "the monotone coordinates, conditions or recorded names differ from the re-check's"
+    raw = data["set"]["boxes"]
+    if len(raw) != 1:
+        return False, "an expansion certificate has one box"
+    B = _box(raw[0], "set.boxes[0]")
+    n = len(B)
+    prec = prec or max(256, 2 * int(data["precision_bits"]))
+    expected = _expansion_regions(B, monotone)
+    regions = data["regions"]
+    if len(regions) != len(expected):
+        return False, f"{len(regions)} regions in the file, {len(expected)} expected"
+    scale = [hi - lo for lo, hi in B]
+    count = 0
+    for r, (check, where, region) in zip(regions, expected):
+        if r["check"] != check or any(r.get(key) != val for key, val in where.items()):
+            return False, f"region {r.get('check')} {where} out of order or missing"
+        face = None if check == "map-box" else (where["coordinate"], where["side"])
+        flat = None if face is None else face[0]
+        leaves = _replay(r["tree"], region, f"region {where}")
+        if len(leaves) != len(r["leaves"]):
+            return False, f"region {where}: {len(r['leaves'])} leaves listed, the tree has {len(leaves)}"
+        decide = _expansion_decider(forms, n, monotone, conditions, record, face, prec)
+        for X, listed in zip(leaves, r["leaves"]):
+            if _leaf_box(listed["box"], "leaf", flat) != X:
+                return False, f"region {where}: a listed leaf box differs from the tree's"
+            k = _widest(X, scale, flat)
+            halves = [X] if k is None else _bisect(X, k)
+            if not all(decide(Y) is not None for Y in halves) and decide(X) is None:
+                return False, f"region {where}: leaf {[[to_json(a), to_json(b)] for a, b in X]} not re-certified"
+            count += 1
+    if count != data.get("leaf_count"):
+        return False, "leaf count differs"
+    return True, ""
