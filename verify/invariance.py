@@ -48,6 +48,14 @@ Core (knows no paper).  Two problems:
   constraints the caller must also know G(K') ⊆ C_j -- e.g. a Lyapunov sublevel of G; recorded by
   reason.)
 
+* **maps by an exact expansion** (`certify_map_expansion`, ONE box B): where G's displacement vanishes
+  on part of B (ζ' = ζ + ε·D at ε = 0) the ball of G(X) never fits; the caller gives named `Slack`s
+  (sums of products of balls / exact intervals, signed factor by factor) and the engine certifies,
+  per coordinate k, hi_k − G_k ≥ 0 and G_k − lo_k ≥ 0 on every leaf of B, or -- k monotone --
+  ∂G_k/∂x_k ≥ 0 on every leaf of B and hi_k − G_k ≥ 0 / G_k − lo_k ≥ 0 on leaves covering the faces
+  {x_k = hi_k} / {x_k = lo_k}; plus the caller's named side conditions.  Then G(B) ⊆ B (for a
+  monotone k, G_k(x) lies between its values at the two faces).  `recheck_expansion` re-checks.
+
 Certificates (`Certificate.to_json`): the set (boxes, constraints with their reasons), the checked
 and exempt faces, the margin, per region its bisection tree (preorder: a dimension = bisect at the
 midpoint, −1 = a leaf) and every leaf box with the rule and the enclosure that certified it, the
@@ -74,7 +82,7 @@ from flint import arb, fmpq
 
 from .errors import InputError
 from .files import write_atomic
-from .numbers import ball_bounds, parse_rational, precision, to_json
+from .numbers import ball_bounds, parse_rational, precision, sign, to_json
 
 # where `relu-verify check --certificate FILE` asks a claim's certificate to be written (None: nowhere)
 CERTIFICATE_PATH: contextvars.ContextVar = contextvars.ContextVar("relu_verify_certificate_path", default=None)
@@ -578,25 +586,37 @@ class Slack:
     def holds(self) -> bool:
         positive = False
         for term in self.terms:
-            bounds = [_factor_bounds(f) for f in term]
-            if any(b is None for b in bounds):
+            signs = [_factor_sign(f) for f in term]
+            if any(g is None for g in signs):
                 return False
-            if any(b[0] == 0 == b[1] for b in bounds):
+            if 0 in signs:  # an exact zero factor: the term is 0 (the other factors are finite)
                 continue
-            if any(b[0] < 0 for b in bounds):
+            if -1 in signs:
                 return False
-            positive = positive or all(b[0] > 0 for b in bounds)
+            positive = positive or all(g == 1 for g in signs)
         return positive or not self.strict
 
 
-def _factor_bounds(f):
+def _factor_sign(f):
+    """1: certified > 0; 0: exactly 0; 2: certified ≥ 0 (lower end 0); −1: finite, not certified ≥ 0;
+    None: not finite.  Balls by `numbers.sign` (exponents first), then their exact rational ends."""
     if isinstance(f, arb):
-        return ball_bounds(f)
-    if isinstance(f, tuple) and len(f) == 2:
-        return _q(f[0], "factor"), _q(f[1], "factor")
-    if isinstance(f, (fmpq, int)):
-        return fmpq(f), fmpq(f)
-    raise TypeError(f"a slack factor is an arb ball, an exact interval or a rational, got {type(f).__name__}")
+        g = sign(f)
+        if g in (0, 1, -1):
+            return g
+        b = ball_bounds(f)
+        if b is None:
+            return None
+        lo, hi = b
+    elif isinstance(f, tuple) and len(f) == 2:
+        lo, hi = _q(f[0], "factor"), _q(f[1], "factor")
+    elif isinstance(f, (fmpq, int)):
+        lo = hi = fmpq(f)
+    else:
+        raise TypeError(f"a slack factor is an arb ball, an exact interval or a rational, got {type(f).__name__}")
+    if lo < 0:
+        return -1
+    return 1 if lo > 0 else 0 if hi == 0 else 2
 
 
 def _hull_json(v) -> list | None:

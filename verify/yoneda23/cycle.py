@@ -34,7 +34,8 @@ R_M − 1 = Σ_k x_k R_k, the cycle's quantities are, exactly,
 ball-evaluable on tiles [0, e_1] × [y_0, y_1] that include the edge ε = 0.  ∂ζ_M/∂ζ_0 at fixed ε_0 is
 propagated by forward differentiation of the step (no division by ε either).
 
-**The certificate** (`certify`) on [0, ε_max] × Z, by branch and bound over tiles:
+**The certificate** (`certify`) on [0, ε_max] × Z, by the core engine's branch and bound
+(`verify.invariance.certify_map_expansion`; `expansion` as in `verify.yoneda23.invariant`):
 
 1. regime at every intermediate state k = 0..M−1 (the enclosures of (ε_k, ζ_k) over the tile), and
    1 + x_k > 0, so every step of the cycle *is* the closed-form map;
@@ -49,7 +50,8 @@ cycle), which give eventual exactness at every t, not only at cycle starts.
 
 Nothing here is decided by floats: `verify.numbers` on balls or exact rationals; floats only pick the
 candidate box Z.  `recheck` re-evaluates every recorded leaf tile in mpmath interval arithmetic with
-a separate implementation of the same formulas (an independent number system and code path).
+a separate implementation of the same formulas (an independent number system and code path;
+`verify.yoneda23.certificates.mp_recheck`).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from dataclasses import dataclass, field
 from flint import arb, fmpq
 
 from . import d0 as D
-from .invariant import _ceil, _hi, _iv, _lo, _round_up
+from .invariant import _ceil, _iv, _round_up
 from ..numbers import Undecided, ball_bounds, precision, to_json
 
 

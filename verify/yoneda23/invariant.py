@@ -27,8 +27,10 @@ symbolically, never evaluated):
 
 (the last from the exact Taylor expansion of the cubic F at λ).
 
-**The certificate** (`certify`), for Z = [z_lo, z_hi] and ε ∈ (0, ε_max], by interval branch and
-bound over tiles of [0, ε_max] × Z (the ε = 0 edge included, where the forms are still finite):
+**The certificate** (`certify`), for Z = [z_lo, z_hi] and ε ∈ (0, ε_max], by the core engine's
+interval branch and bound `verify.invariance.certify_map_expansion` over leaves of [0, ε_max] × Z
+(the ε = 0 edge included, where the forms are still finite; `expansion` gives the GD map there as
+sign-structured slacks, ζ a monotone coordinate):
 
 1. regime: 0 ≤ λ ≤ 1, ε(1 − λ) ≤ δ_L, ελ ≤ δ_R on every tile, so the GD map *is* the map above;
 2. P ≥ m > 0 (so a increases and ε' < ε) and C ≤ M3, with rational m, M3 from the tiles' ends;
@@ -41,6 +43,8 @@ a_t³ ≥ a_{t0}³ + 3m(t − t0) → ∞, λ_t ∈ λ* + Z/a_t → λ*, L stric
 with r_N(x) = τ_c − δ (δ > 0) the output f = clip(λ + aδ) is 1 as soon as
 ε(1 − λ* − ε z_lo) ≤ δ; for r_N(x) = τ_c + δ it is 0 as soon as ε(λ* + ε z_hi) ≤ δ — eventual
 exactness at a certified time T(x).  Entering S (step A) is done by certified GD (`verify.yoneda23.d0.gd_ball`).
+`recheck` re-checks the leaves in mpmath intervals (`verify.yoneda23.certificates`, which also
+writes and re-checks the JSON files).
 
 Everything here is decided by `verify.numbers` on balls or exactly on rationals; floats only choose
 candidate boxes.
@@ -55,13 +59,6 @@ from flint import arb, fmpq
 
 from . import d0 as D
 from ..numbers import Undecided, ball_bounds, precision, to_json
-
-
-def _lo(x) -> fmpq:
-    b = ball_bounds(x)
-    if b is None:
-        raise Undecided("a non-finite enclosure")
-    return b[0]
 
 
 def _hi(x) -> fmpq:
