@@ -492,7 +492,6 @@ def _recheck(data, field, constraints, gmap, prec, exempt_ok):
     for j, (c, r) in enumerate(zip(constraints, rc)):
         if c.to_json() != r:
             return False, f"constraint {j} differs from the re-check's: {r} ≠ {c.to_json()}"
-    regions = data["regions"]
     expected = []
     if kind == "flow":
         m = _q(data["margin"], "margin")
@@ -519,26 +518,37 @@ def _recheck(data, field, constraints, gmap, prec, exempt_ok):
             expected.append(("map", {"box": i}, list(B)))
     else:
         return False, f"unknown certificate kind {kind!r}"
-    if len(regions) != len(expected):
-        return False, f"{len(regions)} regions in the file, {len(expected)} expected"
-    count = 0
-    for r, (check, where, box) in zip(regions, expected):
-        if r["check"] != check or any(r.get(key) != val for key, val in where.items()):
-            return False, f"region {r.get('check')} {where} out of order or missing"
-        leaves = _replay(r["tree"], box, f"region {where}")
-        if len(leaves) != len(r["leaves"]):
-            return False, f"region {where}: {len(r['leaves'])} leaves listed, the tree has {len(leaves)}"
-        for X, listed in zip(leaves, r["leaves"]):
-            if _parse_box(listed["box"], "leaf") != X:
-                return False, f"region {where}: a listed leaf box differs from the tree's"
+
+    def setup(check, where):
         if check == "face":
             decide = _face_decider(field, boxes, constraints, where["box"], where["coordinate"], where["side"], prec)
         elif check == "level":
             decide = _level_decider(field, constraints[where["constraint"]], prec)
         else:
             decide = _map_decider(gmap, boxes, constraints, prec)
-        scale = [max(B[k][1] - B[k][0] for B in boxes) for k in range(n)]
-        skip = where.get("coordinate") if check == "face" else None
+        return decide, (where.get("coordinate") if check == "face" else None), lambda raw: _parse_box(raw, "leaf")
+    return _recheck_regions(data, expected, setup, [max(B[k][1] - B[k][0] for B in boxes) for k in range(n)])
+
+
+def _recheck_regions(data, expected, setup, scale) -> tuple[bool, str]:
+    """The regions of the file against the ``expected`` (check, where, box) in order: each tree replayed on
+    its box, the listed leaves compared (``setup(check, where)`` gives the decider, the coordinate not to
+    split and the reader of a listed box), each leaf re-decided on the two halves of its widest side, or
+    whole if a half fails; then the leaf count."""
+    regions = data["regions"]
+    if len(regions) != len(expected):
+        return False, f"{len(regions)} regions in the file, {len(expected)} expected"
+    count = 0
+    for r, (check, where, box) in zip(regions, expected):
+        if r["check"] != check or any(r.get(key) != val for key, val in where.items()):
+            return False, f"region {r.get('check')} {where} out of order or missing"
+        decide, skip, parse = setup(check, where)
+        leaves = _replay(r["tree"], box, f"region {where}")
+        if len(leaves) != len(r["leaves"]):
+            return False, f"region {where}: {len(r['leaves'])} leaves listed, the tree has {len(leaves)}"
+        for X, listed in zip(leaves, r["leaves"]):
+            if parse(listed["box"]) != X:
+                return False, f"region {where}: a listed leaf box differs from the tree's"
         for X in leaves:
             k = _widest(X, scale, skip)
             halves = [X] if k is None else _bisect(X, k)
@@ -619,12 +629,12 @@ def _factor_sign(f):
     return 1 if lo > 0 else 0 if hi == 0 else 2
 
 
-def _hull_json(v) -> list | None:
-    """[lo, hi] of a ball, or the hull of a list of balls (exact ends)."""
+def _hull(v) -> tuple | None:
+    """(lo, hi) of a ball, or the hull of a list of balls (exact ends)."""
     bs = [ball_bounds(x) for x in (v if isinstance(v, (list, tuple)) else [v])]
     if not bs or any(b is None for b in bs):
         return None
-    return [to_json(min(b[0] for b in bs)), to_json(max(b[1] for b in bs))]
+    return min(b[0] for b in bs), max(b[1] for b in bs)
 
 
 def _face_box(B, k, side) -> list:
@@ -667,7 +677,7 @@ def _expansion_decider(forms, n, monotone, conditions, record, face, prec, width
             data = {}
             if face is None:
                 for name in record:
-                    h = _hull_json(got[name]) if name in got else None
+                    h = _hull(got[name]) if name in got else None
                     if h is None:
                         return None
                     data[name] = h
@@ -686,17 +696,18 @@ class ExpansionCertificate(Certificate):
 
     def to_json(self) -> dict:
         data = super().to_json()
+        for r in data["regions"]:  # the recorded hulls are kept as exact (lo, hi) until now
+            for leaf in r["leaves"]:
+                if leaf["enclosure"]:
+                    leaf["enclosure"] = {k: [to_json(v[0]), to_json(v[1])] for k, v in leaf["enclosure"].items()}
         data.update({"problem": EXPANSION, "monotone": list(self.monotone), "conditions": list(self.conditions),
                      "recorded": list(self.record)})
         return data
 
     def recorded(self, name: str) -> tuple:
         """The exact hull (lo, hi) of a recorded quantity over every leaf of the box."""
-        los, his = [], []
-        for X, _, data in self.regions[0].leaves:
-            los.append(_q(data[name][0], name))
-            his.append(_q(data[name][1], name))
-        return min(los), max(his)
+        hulls = [data[name] for _, _, data in self.regions[0].leaves]
+        return min(h[0] for h in hulls), max(h[1] for h in hulls)
 
 
 def certify_map_expansion(forms: Callable, box, *, monotone=(), conditions=(), record=(), grid=None,
@@ -780,28 +791,10 @@ def _recheck_expansion(data, forms, monotone, conditions, record, prec):
     n = len(B)
     prec = prec or max(256, 2 * int(data["precision_bits"]))
     expected = _expansion_regions(B, monotone)
-    regions = data["regions"]
-    if len(regions) != len(expected):
-        return False, f"{len(regions)} regions in the file, {len(expected)} expected"
-    scale = [hi - lo for lo, hi in B]
-    count = 0
-    for r, (check, where, region) in zip(regions, expected):
-        if r["check"] != check or any(r.get(key) != val for key, val in where.items()):
-            return False, f"region {r.get('check')} {where} out of order or missing"
+
+    def setup(check, where):
         face = None if check == "map-box" else (where["coordinate"], where["side"])
         flat = None if face is None else face[0]
-        leaves = _replay(r["tree"], region, f"region {where}")
-        if len(leaves) != len(r["leaves"]):
-            return False, f"region {where}: {len(r['leaves'])} leaves listed, the tree has {len(leaves)}"
-        decide = _expansion_decider(forms, n, monotone, conditions, record, face, prec)
-        for X, listed in zip(leaves, r["leaves"]):
-            if _leaf_box(listed["box"], "leaf", flat) != X:
-                return False, f"region {where}: a listed leaf box differs from the tree's"
-            k = _widest(X, scale, flat)
-            halves = [X] if k is None else _bisect(X, k)
-            if not all(decide(Y) is not None for Y in halves) and decide(X) is None:
-                return False, f"region {where}: leaf {[[to_json(a), to_json(b)] for a, b in X]} not re-certified"
-            count += 1
-    if count != data.get("leaf_count"):
-        return False, "leaf count differs"
-    return True, ""
+        return (_expansion_decider(forms, n, monotone, conditions, record, face, prec), flat,
+                lambda raw: _leaf_box(raw, "leaf", flat))
+    return _recheck_regions(data, expected, setup, [hi - lo for lo, hi in B])

@@ -28,6 +28,8 @@ certificates of the core engine `verify.invariance.certify_map_expansion` on the
 
 from __future__ import annotations
 
+import functools
+
 from flint import fmpq
 
 from ..errors import InputError
@@ -179,13 +181,27 @@ _register()
 
 def mp_recheck(model, Z: tuple, eps_max: fmpq, tiles: list, edges: list, consts: dict, descent: bool = False,
                dps: int = 60, split: int = 3) -> tuple[bool, str]:
+    """`_mp_recheck`, remembered for the last few certificates (a search re-proves the same invariant for
+    every point x of the same configuration; the key is the whole certificate, exactly)."""
+    key = (model, tuple(Z), eps_max, tuple(tiles), tuple(edges), tuple(sorted(consts.items())), descent, dps, split)
+    return _mp_recheck_cached(key)
+
+
+@functools.lru_cache(maxsize=32)
+def _mp_recheck_cached(key) -> tuple[bool, str]:
+    model, Z, eps_max, tiles, edges, consts, descent, dps, split = key
+    return _mp_recheck(model, Z, eps_max, list(tiles), list(edges), dict(consts), descent, dps, split)
+
+
+def _mp_recheck(model, Z: tuple, eps_max: fmpq, tiles: list, edges: list, consts: dict, descent: bool = False,
+                dps: int = 60, split: int = 3) -> tuple[bool, str]:
     """Re-evaluate every tile (e0, e1, y0, y1) and edge tile (e0, e1, z, sgn) in mpmath interval
     arithmetic: the regime at every state and 1 + x_k > 0; P ≥ m > 0 (and P ≤ M, C ≤ M3); ∂ζ_M/∂ζ_0 > 0;
     the ranges ρ_k, ζ_k inside the recorded ones (``consts["rho"]``, ``consts["zeta"]``, when given);
     Q > 0 (``descent``: one cell, the full batch); D ≤ 0 at z_hi and ≥ 0 at z_lo; and the coverage of
     [0, ε_max] × Z and of both edges.  A tile that fails is split in four, up to ``split`` times (the
-    tiles' conditions hold pointwise, and interval enclosures tighten on smaller tiles).  ``model``: a `cycle.CycleModel` or (one cell) an
-    `invariant.RampModel`.  Returns (ok, reason)."""
+    tiles' conditions hold pointwise, and interval enclosures tighten on smaller tiles).  ``model``: a
+    `cycle.CycleModel` or (one cell) an `invariant.RampModel`.  Returns (ok, reason)."""
     from mpmath import iv
 
     cells = getattr(model, "cells", None) or ((model.A, model.B),)
@@ -244,7 +260,8 @@ def mp_recheck(model, Z: tuple, eps_max: fmpq, tiles: list, edges: list, consts:
             u = 6 * (Aj * ls + Bj * (1 - ls)) * z + 3 * (Aj - Bj) * e * z ** 2
             F = Aj * lam ** 3 + Bj * (1 - lam) ** 3
             E = eta * ((1 + tau ** 2) * u + tau * F) / 3
-            return u * E - 6 * (Aj * lam + Bj * (1 - lam)) * e * E ** 2 / 2 + 6 * (Aj - Bj) * e ** 3 * E ** 3 / 6 + P * F
+            F2, F3 = 6 * (Aj * lam + Bj * (1 - lam)), 6 * (Aj - Bj)
+            return u * E - F2 * e * E ** 2 / 2 + F3 * e ** 3 * E ** 3 / 6 + P * F
 
         def within(vals, bounds):
             lo, hi = I(bounds[0]), I(bounds[1])

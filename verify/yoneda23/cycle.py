@@ -235,7 +235,8 @@ def certify(model: CycleModel, Z: tuple, eps_max: fmpq, prec: int = 128, n_eps: 
         forms = expansion(model, eps_max, ls)
         try:
             eng = certify_map_expansion(forms, [(fmpq(0), eps_max), (z0, z1)], monotone=[1], conditions=["P > 0"],
-                                        record=RECORD, grid=(n_eps, n_zeta), prec=prec, max_leaves=max_tiles, max_depth=max_depth,
+                                        record=RECORD, grid=(n_eps, n_zeta), prec=prec, max_leaves=max_tiles,
+                                        max_depth=max_depth,
                                         name=f"yoneda23 cycle invariant (3.13, M = {len(model.cells)})")
         except Refused as e:
             return None, e.why if e.box is None else f"{e.why}: {refusal(forms, e.box, ['P > 0'])}"

@@ -191,8 +191,9 @@ def _prove(ev, cfg) -> Convergence:
         c = cv.cert
         ok, how = recheck(c)
         if not ok:
-            return Convergence(cv.model, None, None, None, None, f"the invariant certificate did not re-check in mpmath "
-                               f"intervals: {how}", cv.iterates, cv.prec)
+            return Convergence(cv.model, None, None, None, None,
+                               f"the invariant certificate did not re-check in mpmath intervals: {how}", cv.iterates,
+                               cv.prec)
         ev.notes.append(f"invariant closed: ζ_{cv.t0} ∈ Z = [{c.Z[0]}, {c.Z[1]}], ε ≤ {_out(c.eps_max, True, 6)}, "
                         f"a²(a' − a) ∈ {_range(c.m, c.M, 6)}, a'³ − a³ ≤ {_out(c.M3, True, 6)} "
                         f"({c.tiles} tiles, {c.prec} bits; core engine certify_map_expansion); {how}")
