@@ -717,8 +717,8 @@ def certify_map_expansion(forms: Callable, box, *, monotone=(), conditions=(), r
     returns None (undecided) or a dict of named `Slack`s (and balls to record) that hold on the leaf
     X -- ``face`` is None on a leaf of B and (k, ±1) on a leaf of the face {x_k = hi_k / lo_k}.
 
-    Rules (module docstring of this section; proofs_notes/invariance.md#maps-by-an-exact-expansion):
-    every leaf of B certifies, for each coordinate k, either hi_k − G_k ≥ 0 and G_k − lo_k ≥ 0
+    Rules (the module docstring; proofs_notes/invariance.md, "Maps by an exact expansion"): every
+    leaf of B certifies, for each coordinate k, either hi_k − G_k ≥ 0 and G_k − lo_k ≥ 0
     (``upper_slack(k)``, ``lower_slack(k)``), or -- k in ``monotone`` -- ∂G_k/∂x_k ≥ 0
     (``monotone_slack(k)``), plus every named condition in ``conditions`` (the caller's side
     conditions, e.g. "the formula is the map here"); the faces {x_k = hi_k} and {x_k = lo_k} of a
