@@ -48,6 +48,14 @@ Core (knows no paper).  Two problems:
   constraints the caller must also know G(K') ⊆ C_j -- e.g. a Lyapunov sublevel of G; recorded by
   reason.)
 
+* **maps by an exact expansion** (`certify_map_expansion`, ONE box B): where G's displacement vanishes
+  on part of B (ζ' = ζ + ε·D at ε = 0) the ball of G(X) never fits; the caller gives named `Slack`s
+  (sums of products of balls / exact intervals, signed factor by factor) and the engine certifies,
+  per coordinate k, hi_k − G_k ≥ 0 and G_k − lo_k ≥ 0 on every leaf of B, or -- k monotone --
+  ∂G_k/∂x_k ≥ 0 on every leaf of B and hi_k − G_k ≥ 0 / G_k − lo_k ≥ 0 on leaves covering the faces
+  {x_k = hi_k} / {x_k = lo_k}; plus the caller's named side conditions.  Then G(B) ⊆ B (for a
+  monotone k, G_k(x) lies between its values at the two faces).  `recheck_expansion` re-checks.
+
 Certificates (`Certificate.to_json`): the set (boxes, constraints with their reasons), the checked
 and exempt faces, the margin, per region its bisection tree (preorder: a dimension = bisect at the
 midpoint, −1 = a leaf) and every leaf box with the rule and the enclosure that certified it, the
@@ -74,7 +82,7 @@ from flint import arb, fmpq
 
 from .errors import InputError
 from .files import write_atomic
-from .numbers import ball_bounds, parse_rational, precision, to_json
+from .numbers import ball_bounds, parse_rational, precision, sign, to_json
 
 # where `relu-verify check --certificate FILE` asks a claim's certificate to be written (None: nowhere)
 CERTIFICATE_PATH: contextvars.ContextVar = contextvars.ContextVar("relu_verify_certificate_path", default=None)
@@ -484,7 +492,6 @@ def _recheck(data, field, constraints, gmap, prec, exempt_ok):
     for j, (c, r) in enumerate(zip(constraints, rc)):
         if c.to_json() != r:
             return False, f"constraint {j} differs from the re-check's: {r} ≠ {c.to_json()}"
-    regions = data["regions"]
     expected = []
     if kind == "flow":
         m = _q(data["margin"], "margin")
@@ -511,26 +518,37 @@ def _recheck(data, field, constraints, gmap, prec, exempt_ok):
             expected.append(("map", {"box": i}, list(B)))
     else:
         return False, f"unknown certificate kind {kind!r}"
-    if len(regions) != len(expected):
-        return False, f"{len(regions)} regions in the file, {len(expected)} expected"
-    count = 0
-    for r, (check, where, box) in zip(regions, expected):
-        if r["check"] != check or any(r.get(key) != val for key, val in where.items()):
-            return False, f"region {r.get('check')} {where} out of order or missing"
-        leaves = _replay(r["tree"], box, f"region {where}")
-        if len(leaves) != len(r["leaves"]):
-            return False, f"region {where}: {len(r['leaves'])} leaves listed, the tree has {len(leaves)}"
-        for X, listed in zip(leaves, r["leaves"]):
-            if _parse_box(listed["box"], "leaf") != X:
-                return False, f"region {where}: a listed leaf box differs from the tree's"
+
+    def setup(check, where):
         if check == "face":
             decide = _face_decider(field, boxes, constraints, where["box"], where["coordinate"], where["side"], prec)
         elif check == "level":
             decide = _level_decider(field, constraints[where["constraint"]], prec)
         else:
             decide = _map_decider(gmap, boxes, constraints, prec)
-        scale = [max(B[k][1] - B[k][0] for B in boxes) for k in range(n)]
-        skip = where.get("coordinate") if check == "face" else None
+        return decide, (where.get("coordinate") if check == "face" else None), lambda raw: _parse_box(raw, "leaf")
+    return _recheck_regions(data, expected, setup, [max(B[k][1] - B[k][0] for B in boxes) for k in range(n)])
+
+
+def _recheck_regions(data, expected, setup, scale) -> tuple[bool, str]:
+    """The regions of the file against the ``expected`` (check, where, box) in order: each tree replayed on
+    its box, the listed leaves compared (``setup(check, where)`` gives the decider, the coordinate not to
+    split and the reader of a listed box), each leaf re-decided on the two halves of its widest side, or
+    whole if a half fails; then the leaf count."""
+    regions = data["regions"]
+    if len(regions) != len(expected):
+        return False, f"{len(regions)} regions in the file, {len(expected)} expected"
+    count = 0
+    for r, (check, where, box) in zip(regions, expected):
+        if r["check"] != check or any(r.get(key) != val for key, val in where.items()):
+            return False, f"region {r.get('check')} {where} out of order or missing"
+        decide, skip, parse = setup(check, where)
+        leaves = _replay(r["tree"], box, f"region {where}")
+        if len(leaves) != len(r["leaves"]):
+            return False, f"region {where}: {len(r['leaves'])} leaves listed, the tree has {len(leaves)}"
+        for X, listed in zip(leaves, r["leaves"]):
+            if parse(listed["box"]) != X:
+                return False, f"region {where}: a listed leaf box differs from the tree's"
         for X in leaves:
             k = _widest(X, scale, skip)
             halves = [X] if k is None else _bisect(X, k)
@@ -540,3 +558,243 @@ def _recheck(data, field, constraints, gmap, prec, exempt_ok):
     if count != data.get("leaf_count"):
         return False, "leaf count differs"
     return True, ""
+
+
+# --------------------------------------------------------------------------------------------
+# maps given by an exact expansion: containment by sign-structured slacks and monotone coordinates
+
+
+EXPANSION = "map-expansion"
+
+
+def upper_slack(k: int) -> str:
+    """The name of the slack hi_k − G_k(x) (must be ≥ 0)."""
+    return f"hi_{k} - G_{k}"
+
+
+def lower_slack(k: int) -> str:
+    """The name of the slack G_k(x) − lo_k (must be ≥ 0)."""
+    return f"G_{k} - lo_{k}"
+
+
+def monotone_slack(k: int) -> str:
+    """The name of ∂G_k/∂x_k (must be ≥ 0 on the box: x_k ↦ G_k non-decreasing)."""
+    return f"dG_{k}/dx_{k}"
+
+
+@dataclass
+class Slack:
+    """A quantity s = Σ_i Π_j f_ij given by its *sign structure*: certified s ≥ 0 when every factor of
+    every term has a certified lower end ≥ 0 (a term with a factor that is exactly 0 is 0); s > 0
+    (``strict``) when moreover some term has all its factors > 0.  A factor is an arb ball, an exact
+    rational interval (lo, hi) or a rational.  This keeps a sign that a product of balls loses: ε·D
+    with ε ∈ [0, e] and D < 0 is ≤ 0, but the ball of the product straddles 0."""
+
+    terms: list
+    strict: bool = False
+
+    def holds(self) -> bool:
+        positive = False
+        for term in self.terms:
+            signs = [_factor_sign(f) for f in term]
+            if any(g is None for g in signs):
+                return False
+            if 0 in signs:  # an exact zero factor: the term is 0 (the other factors are finite)
+                continue
+            if -1 in signs:
+                return False
+            positive = positive or all(g == 1 for g in signs)
+        return positive or not self.strict
+
+
+def _factor_sign(f):
+    """1: certified > 0; 0: exactly 0; 2: certified ≥ 0 (lower end 0); −1: finite, not certified ≥ 0;
+    None: not finite.  Balls by `numbers.sign` (exponents first), then their exact rational ends."""
+    if isinstance(f, arb):
+        g = sign(f)
+        if g in (0, 1, -1):
+            return g
+        b = ball_bounds(f)
+        if b is None:
+            return None
+        lo, hi = b
+    elif isinstance(f, tuple) and len(f) == 2:
+        lo, hi = _q(f[0], "factor"), _q(f[1], "factor")
+    elif isinstance(f, (fmpq, int)):
+        lo = hi = fmpq(f)
+    else:
+        raise TypeError(f"a slack factor is an arb ball, an exact interval or a rational, got {type(f).__name__}")
+    if lo < 0:
+        return -1
+    return 1 if lo > 0 else 0 if hi == 0 else 2
+
+
+def _hull(v) -> tuple | None:
+    """(lo, hi) of a ball, or the hull of a list of balls (exact ends)."""
+    bs = [ball_bounds(x) for x in (v if isinstance(v, (list, tuple)) else [v])]
+    if not bs or any(b is None for b in bs):
+        return None
+    return min(b[0] for b in bs), max(b[1] for b in bs)
+
+
+def _face_box(B, k, side) -> list:
+    e = B[k][1] if side > 0 else B[k][0]
+    return [(e, e) if j == k else iv for j, iv in enumerate(B)]
+
+
+def _expansion_regions(B, monotone) -> list:
+    """The covered regions: the box itself, then the two faces of every monotone coordinate."""
+    out = [("map-box", {"box": 0}, list(B))]
+    for k in monotone:
+        for side in (-1, 1):
+            out.append(("map-face", {"coordinate": k, "side": side}, _face_box(B, k, side)))
+    return out
+
+
+def _expansion_decider(forms, n, monotone, conditions, record, face, prec, widths=None):
+    """Leaves of the box: every slack of the rule (lower/upper slack of the other coordinates,
+    ∂G_k/∂x_k ≥ 0 of the monotone ones) and every named condition holds.  Leaves of the face
+    {x_k = e}: the slack of that side holds."""
+    if face is None:
+        need = []
+        for k in range(n):
+            need += [monotone_slack(k)] if k in monotone else [upper_slack(k), lower_slack(k)]
+        need += list(conditions)
+    else:
+        need = [upper_slack(face[0]) if face[1] > 0 else lower_slack(face[0])]
+
+    def decide(X):
+        if widths is not None and any(hi - lo > w for (lo, hi), w in zip(X, widths)):
+            return None  # finer than the grid first
+        with precision(prec):
+            got = forms(X, face)
+            if got is None:
+                return None
+            for name in need:
+                s = got.get(name)
+                if not isinstance(s, Slack) or not s.holds():
+                    return None
+            data = {}
+            if face is None:
+                for name in record:
+                    h = _hull(got[name]) if name in got else None
+                    if h is None:
+                        return None
+                    data[name] = h
+        return ("slacks" if face is None else need[0] + " ≥ 0"), (data or None)
+    return decide
+
+
+@dataclass
+class ExpansionCertificate(Certificate):
+    """`certify_map_expansion`'s certificate: also the monotone coordinates, the named conditions and
+    the recorded quantities (per leaf of the box: their exact [lo, hi])."""
+
+    monotone: list = dc_field(default_factory=list)
+    conditions: list = dc_field(default_factory=list)
+    record: list = dc_field(default_factory=list)
+
+    def to_json(self) -> dict:
+        data = super().to_json()
+        for r in data["regions"]:  # the recorded hulls are kept as exact (lo, hi) until now
+            for leaf in r["leaves"]:
+                if leaf["enclosure"]:
+                    leaf["enclosure"] = {k: [to_json(v[0]), to_json(v[1])] for k, v in leaf["enclosure"].items()}
+        data.update({"problem": EXPANSION, "monotone": list(self.monotone), "conditions": list(self.conditions),
+                     "recorded": list(self.record)})
+        return data
+
+    def recorded(self, name: str) -> tuple:
+        """The exact hull (lo, hi) of a recorded quantity over every leaf of the box."""
+        hulls = [data[name] for _, _, data in self.regions[0].leaves]
+        return min(h[0] for h in hulls), max(h[1] for h in hulls)
+
+
+def certify_map_expansion(forms: Callable, box, *, monotone=(), conditions=(), record=(), grid=None,
+                          prec: int = 128, max_leaves: int = 20000, max_depth: int = 40,
+                          seconds: float | None = None, name: str = "") -> ExpansionCertificate:
+    """A certificate that G(B) ⊆ B for ONE box B, G given by its *exact expansion*: ``forms(X, face)``
+    returns None (undecided) or a dict of named `Slack`s (and balls to record) that hold on the leaf
+    X -- ``face`` is None on a leaf of B and (k, ±1) on a leaf of the face {x_k = hi_k / lo_k}.
+
+    Rules (the module docstring; proofs_notes/invariance.md, "Maps by an exact expansion"): every
+    leaf of B certifies, for each coordinate k, either hi_k − G_k ≥ 0 and G_k − lo_k ≥ 0
+    (``upper_slack(k)``, ``lower_slack(k)``), or -- k in ``monotone`` -- ∂G_k/∂x_k ≥ 0
+    (``monotone_slack(k)``), plus every named condition in ``conditions`` (the caller's side
+    conditions, e.g. "the formula is the map here"); the faces {x_k = hi_k} and {x_k = lo_k} of a
+    monotone k are covered by leaves certifying hi_k − G_k ≥ 0, resp. G_k − lo_k ≥ 0.  ``record``:
+    names whose enclosures (a ball or a list of balls) are kept per leaf of B; ``grid`` (g_1, …, g_n):
+    the leaves of B are at most 1/g_k of its side in coordinate k (tighter recorded enclosures; the
+    bisection then splits the coordinate with the largest width relative to side/g_k)."""
+    t0 = time.perf_counter()
+    boxes, n, _, scale = _setup([box], fmpq(1))
+    monotone = sorted(set(int(k) for k in monotone))
+    if any(not 0 <= k < n for k in monotone):
+        raise InputError(f"monotone coordinates must lie in 0..{n - 1}, got {monotone}", "monotone")
+    cert = ExpansionCertificate(EXPANSION, boxes, [], fmpq(0), {}, prec, name=name, monotone=monotone,
+                                conditions=list(conditions), record=list(record))
+    widths = None
+    if grid is not None:
+        if len(grid) != n or any(int(g) < 1 for g in grid):
+            raise InputError(f"a grid is one integer ≥ 1 per coordinate, got {grid!r}", "grid")
+        widths = [w / int(g) for w, g in zip(scale, grid)]
+    deadline = None if seconds is None else t0 + seconds
+    budget = [max_leaves, max_depth]
+    for check, where, region in _expansion_regions(boxes[0], monotone):
+        face = None if check == "map-box" else (where["coordinate"], where["side"])
+        reg = Region(check, where, region)
+        _cover(reg, _expansion_decider(forms, n, monotone, cert.conditions, cert.record, face, prec,
+                                       widths if face is None else None),
+               scale if widths is None or face is not None else widths, None if face is None else face[0], budget,
+               deadline)
+        cert.regions.append(reg)
+    cert.seconds = time.perf_counter() - t0
+    return cert
+
+
+def _leaf_box(raw, where, flat=None) -> list:
+    """A listed box; coordinate ``flat`` may be a point (a face)."""
+    out = []
+    for k, iv in enumerate(raw):
+        if len(iv) != 2:
+            raise InputError(f"an interval needs two ends, got {iv!r}", f"{where}[{k}]")
+        lo, hi = _q(iv[0], f"{where}[{k}][0]"), _q(iv[1], f"{where}[{k}][1]")
+        if not (lo < hi or (k == flat and lo == hi)):
+            raise InputError(f"empty or flat interval [{lo}, {hi}]", f"{where}[{k}]")
+        out.append((lo, hi))
+    return out
+
+
+def recheck_expansion(data: dict, forms: Callable, *, monotone=(), conditions=(), record=(),
+                      prec: int | None = None) -> tuple[bool, str]:
+    """Independently re-check a `certify_map_expansion` certificate against the caller's own ``forms``,
+    monotone coordinates and conditions: the regions are rebuilt from the box in the file, the leaves
+    re-derived from the trees, every leaf re-decided at ``prec`` (default max(256, 2·precision_bits))
+    on its two halves (the whole leaf if a half fails).  The recorded enclosures in the file are the
+    caller's data: a caller that derives constants from them re-checks those itself.  (True, "") or
+    (False, why)."""
+    try:
+        return _recheck_expansion(data, forms, sorted(set(monotone)), list(conditions), list(record), prec)
+    except (InputError, KeyError, TypeError, ValueError, IndexError) as e:
+        return False, f"malformed certificate: {e}"
+
+
+def _recheck_expansion(data, forms, monotone, conditions, record, prec):
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("problem") != EXPANSION:
+        return False, "not an expansion-map invariance certificate"
+    if data["monotone"] != monotone or data["conditions"] != conditions or data["recorded"] != record:
+        return False, "the monotone coordinates, conditions or recorded names differ from the re-check's"
+    raw = data["set"]["boxes"]
+    if len(raw) != 1:
+        return False, "an expansion certificate has one box"
+    B = _box(raw[0], "set.boxes[0]")
+    n = len(B)
+    prec = prec or max(256, 2 * int(data["precision_bits"]))
+    expected = _expansion_regions(B, monotone)
+
+    def setup(check, where):
+        face = None if check == "map-box" else (where["coordinate"], where["side"])
+        flat = None if face is None else face[0]
+        return (_expansion_decider(forms, n, monotone, conditions, record, face, prec), flat,
+                lambda raw: _leaf_box(raw, "leaf", flat))
+    return _recheck_regions(data, expected, setup, [hi - lo for lo, hi in B])

@@ -14,7 +14,7 @@ Importing the package registers all of this (`verify.registry`); it is the entry
 """
 
 from ..registry import InstancePlot, NetworkKind, register_instance_plot, register_network_kind, register_strategies
-from . import claims, cli, strategies  # noqa: F401  (importing registers the claims and commands)
+from . import certificates, claims, cli, strategies  # noqa: F401  (importing registers the claims, commands, certificate kinds)
 from .d0 import D0
 
 

@@ -16,6 +16,10 @@ from ..registry import Command, register_command
 
 
 def configure(sub, limits):
+    from ..cli.claims import add_certificate_option
+
+    if "check" in sub.choices:  # the invariant box / cycle invariant certificates (check --certificate)
+        add_certificate_option(sub.choices["check"])
     knobs = argparse.ArgumentParser(add_help=False)
     knobs.add_argument("config", nargs="?", help="D0 knobs JSON ({'kind': 'd0', ...}, the D0.to_json() format) or an "
                                                  "instance file whose network is one; default: the spec's D0")

@@ -34,7 +34,8 @@ R_M − 1 = Σ_k x_k R_k, the cycle's quantities are, exactly,
 ball-evaluable on tiles [0, e_1] × [y_0, y_1] that include the edge ε = 0.  ∂ζ_M/∂ζ_0 at fixed ε_0 is
 propagated by forward differentiation of the step (no division by ε either).
 
-**The certificate** (`certify`) on [0, ε_max] × Z, by branch and bound over tiles:
+**The certificate** (`certify`) on [0, ε_max] × Z, by the core engine's branch and bound
+(`verify.invariance.certify_map_expansion`; `expansion` as in `verify.yoneda23.invariant`):
 
 1. regime at every intermediate state k = 0..M−1 (the enclosures of (ε_k, ζ_k) over the tile), and
    1 + x_k > 0, so every step of the cycle *is* the closed-form map;
@@ -49,7 +50,8 @@ cycle), which give eventual exactness at every t, not only at cycle starts.
 
 Nothing here is decided by floats: `verify.numbers` on balls or exact rationals; floats only pick the
 candidate box Z.  `recheck` re-evaluates every recorded leaf tile in mpmath interval arithmetic with
-a separate implementation of the same formulas (an independent number system and code path).
+a separate implementation of the same formulas (an independent number system and code path;
+`verify.yoneda23.certificates.mp_recheck`).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ from dataclasses import dataclass, field
 from flint import arb, fmpq
 
 from . import d0 as D
-from .invariant import _ceil, _hi, _iv, _lo, _round_up
+from .invariant import _ceil, _iv, _round_up
 from ..numbers import Undecided, ball_bounds, precision, to_json
 
 
@@ -163,7 +165,8 @@ class CycleModel:
 @dataclass
 class CycleCertificate:
     """A closed cycle invariant: Z, ε_max, m ≤ P, M3 ≥ a_M³ − a_0³, the intra-cycle ranges
-    ρ_k ∈ [rho_lo, rho_hi], ζ_k ∈ [zeta_lo, zeta_hi], and the leaf tiles (for `recheck`)."""
+    ρ_k ∈ [rho_lo, rho_hi], ζ_k ∈ [zeta_lo, zeta_hi], the leaf tiles (e0, e1, y0, y1) and edge tiles
+    (e0, e1, z, −side) of ``engine``, the core engine's certificate (for `recheck`)."""
 
     model: CycleModel
     Z: tuple
@@ -178,6 +181,7 @@ class CycleCertificate:
     edges: list
     prec: int
     lam_star: arb
+    engine: object = None
 
     @property
     def size(self) -> int:
@@ -191,78 +195,57 @@ class CycleCertificate:
                 "model": self.model.to_json()}
 
 
+RECORD = ("P", "C", "rho", "zeta")
+
+
+def expansion(model: CycleModel, eps_max: fmpq, ls: arb):
+    """The cycle map G in (ε_0, ζ_0) as the core engine's exact expansion (as `invariant.expansion`):
+    ε_M = ε_0/(1 + ε_0³P) by its slacks, ζ monotone (check 3) with the face slacks ε_0(∓D) (check 4),
+    "P > 0" by name (check 2); ``forms`` is None unless check 1 (the regime at every state, 1 + x_k > 0)
+    is certified; P, C and the intra-cycle ranges ρ_k, ζ_k recorded."""
+    from ..invariance import Slack, lower_slack, monotone_slack, upper_slack
+
+    def forms(X, face):
+        (e0, e1), (y0, y1) = X
+        f = model.forms(_iv(e0, e1), _iv(y0, y1), ls, deriv=face is None)
+        if f is None:
+            return None
+        if face is not None:
+            return {upper_slack(1): Slack([[(e0, e1), -f["D"]]]), lower_slack(1): Slack([[(e0, e1), f["D"]]])}
+        P = f["P"]
+        inv = 1 / (1 + _iv(e0 ** 3, e1 ** 3) * P)
+        return {upper_slack(0): Slack([[(eps_max - e1, eps_max - e0)], [(e0 ** 4, e1 ** 4), P, inv]]),
+                lower_slack(0): Slack([[(e0, e1), inv]]), monotone_slack(1): Slack([[f["dzeta"]]], strict=True),
+                "P > 0": Slack([[P]], strict=True), "P": P, "C": f["C"], "rho": f["rho"], "zeta": f["zeta"]}
+    return forms
+
+
 def certify(model: CycleModel, Z: tuple, eps_max: fmpq, prec: int = 128, n_eps: int = 16, n_zeta: int = 4,
-            max_depth: int = 10, max_tiles: int = 6000) -> tuple[CycleCertificate | None, str]:
-    """Try to close the cycle invariant on [0, ε_max] × Z (checks 1–4 of the module docstring)."""
+            max_depth: int = 26, max_tiles: int = 6000) -> tuple[CycleCertificate | None, str]:
+    """Try to close the cycle invariant on [0, ε_max] × Z (checks 1–4 of the module docstring) by the
+    core engine (`verify.invariance.certify_map_expansion`)."""
+    from ..invariance import Refused, certify_map_expansion
+    from .invariant import refusal
+
     z0, z1 = fmpq(Z[0]), fmpq(Z[1])
     if not (0 < eps_max and z0 < z1):
         return None, "empty box"
     with precision(prec):
         ls = model.lam_star()
-        st = {"n": 0, "m": None, "M3": None, "r": None, "z": None}
-        tiles, edges = [], []
-
-        def widen(key, lo, hi):
-            cur = st[key]
-            st[key] = (lo, hi) if cur is None else (min(cur[0], lo), max(cur[1], hi))
-
-        def tile_ok(e0, e1, y0, y1, depth):
-            st["n"] += 1
-            if st["n"] > max_tiles:
-                return "tile budget exhausted"
-            f = model.forms(_iv(e0, e1), _iv(y0, y1), ls)
-            failed = None
-            if f is None:
-                failed = "regime (every state of the cycle)"
-            elif not f["P"].lower() > 0:
-                failed = "a_0²(a_M − a_0) > 0"
-            elif not f["dzeta"].lower() > 0:
-                failed = "∂ζ_M/∂ζ_0 > 0"
-            if failed is None:
-                lo, h3 = _lo(f["P"]), _hi(f["C"])
-                st["m"] = lo if st["m"] is None else min(st["m"], lo)
-                st["M3"] = h3 if st["M3"] is None else max(st["M3"], h3)
-                for r in f["rho"]:
-                    widen("r", _lo(r), _hi(r))
-                for z in f["zeta"]:
-                    widen("z", _lo(z), _hi(z))
-                tiles.append((e0, e1, y0, y1))
-                return None
-            if depth >= max_depth:
-                return f"{failed} undecided on ε ∈ [{float(e0):.3g}, {float(e1):.3g}], ζ ∈ [{float(y0):.3g}, {float(y1):.3g}]"
-            em, ym = (e0 + e1) / 2, (y0 + y1) / 2
-            for sub in ((e0, em, y0, ym), (em, e1, y0, ym), (e0, em, ym, y1), (em, e1, ym, y1)):
-                why = tile_ok(*sub, depth + 1)
-                if why:
-                    return why
-            return None
-
-        def edge_ok(e0, e1, y, sgn, depth):
-            st["n"] += 1
-            if st["n"] > max_tiles:
-                return "tile budget exhausted"
-            f = model.forms(_iv(e0, e1), arb(y), ls, deriv=False)
-            if f is not None and ((f["D"].upper() <= 0) if sgn < 0 else (f["D"].lower() >= 0)):
-                edges.append((e0, e1, y, sgn))
-                return None
-            if depth >= max_depth:
-                return f"edge ζ = {float(y):.3g} moves outwards or is undecided near ε ∈ [{float(e0):.3g}, {float(e1):.3g}]"
-            em = (e0 + e1) / 2
-            return edge_ok(e0, em, y, sgn, depth + 1) or edge_ok(em, e1, y, sgn, depth + 1)
-
-        for i in range(n_eps):
-            e0, e1 = eps_max * i / n_eps, eps_max * (i + 1) / n_eps
-            for j in range(n_zeta):
-                why = tile_ok(e0, e1, z0 + (z1 - z0) * j / n_zeta, z0 + (z1 - z0) * (j + 1) / n_zeta, 0)
-                if why:
-                    return None, why
-            why = edge_ok(e0, e1, z1, -1, 0) or edge_ok(e0, e1, z0, +1, 0)
-            if why:
-                return None, why
-        if not st["m"] > 0:
-            return None, "a_0²(a_M − a_0) not certified positive"
-    return CycleCertificate(model, (z0, z1), eps_max, st["m"], st["M3"], st["r"][0], st["r"][1], st["z"][0],
-                            st["z"][1], tiles, edges, prec, ls), ""
+        forms = expansion(model, eps_max, ls)
+        try:
+            eng = certify_map_expansion(forms, [(fmpq(0), eps_max), (z0, z1)], monotone=[1], conditions=["P > 0"],
+                                        record=RECORD, grid=(n_eps, n_zeta), prec=prec, max_leaves=max_tiles,
+                                        max_depth=max_depth,
+                                        name=f"yoneda23 cycle invariant (3.13, M = {len(model.cells)})")
+        except Refused as e:
+            return None, e.why if e.box is None else f"{e.why}: {refusal(forms, e.box, ['P > 0'])}"
+    tiles = [(X[0][0], X[0][1], X[1][0], X[1][1]) for X, _, _ in eng.regions[0].leaves]
+    edges = [(X[0][0], X[0][1], X[1][0], -r.where["side"]) for r in eng.regions[1:] for X, _, _ in r.leaves]
+    (m, _), M3 = eng.recorded("P"), eng.recorded("C")[1]
+    rho, zeta = eng.recorded("rho"), eng.recorded("zeta")
+    return CycleCertificate(model, (z0, z1), eps_max, m, M3, rho[0], rho[1], zeta[0], zeta[1], tiles, edges, prec,
+                            ls, eng), ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,96 +254,14 @@ def certify(model: CycleModel, Z: tuple, eps_max: fmpq, prec: int = 128, n_eps: 
 
 def recheck(cert: CycleCertificate, dps: int = 60) -> tuple[bool, str]:
     """Re-evaluate every leaf tile and edge of the certificate in mpmath interval arithmetic (a
-    separate implementation of the step and of the expansion): checks 1–4, the constants m, M3 and
-    the intra-cycle ranges, and that the tiles cover [0, ε_max] × Z and the edges [0, ε_max].
-    Returns (ok, reason)."""
-    from mpmath import iv
+    separate implementation of the step and of the expansion, `verify.yoneda23.certificates.mp_recheck`):
+    checks 1–4, the constants m, M3 and the intra-cycle ranges, and that the tiles cover
+    [0, ε_max] × Z and the edges [0, ε_max].  Returns (ok, reason)."""
+    from .certificates import mp_recheck
 
-    md = cert.model
-    old = iv.dps
-    iv.dps = dps
-    try:
-        def I(q, q2=None):
-            lo = iv.mpf(int(q.p)) / iv.mpf(int(q.q))
-            hi = lo if q2 is None else iv.mpf(int(q2.p)) / iv.mpf(int(q2.q))
-            return iv.mpf([lo.a, hi.b])
-
-        A, B = I(md.A), I(md.B)
-        ls = 1 / (1 + iv.sqrt(A / B))
-        tau, eta, dL, dR = I(md.tau), I(md.eta), I(md.dL), I(md.dR)
-
-        def cycle(e_0, z_0):
-            # straight from the step map: λ_k, then the split into the constant and the ε-part
-            e, z, rho = e_0, z_0, iv.mpf(1)
-            de, dz = iv.mpf(0), iv.mpf(1)
-            P = Dv = S = iv.mpf(0)
-            for a_, b_ in md.cells:
-                Aj, Bj = I(a_), I(b_)
-                lam = ls + e * z
-                if not (lam.a >= 0 and lam.b <= 1 and (e * (1 - lam)).b <= dL.a and (e * lam).b <= dR.a):
-                    return None
-                g1s = 3 * (Aj * ls ** 2 - Bj * (1 - ls) ** 2)  # F_j'(λ*)
-                h = 6 * (Aj * ls + Bj * (1 - ls)) * z + 3 * (Aj - Bj) * e * z ** 2  # (F_j'(λ) − F_j'(λ*))/ε
-                Fj = Aj * lam ** 3 + Bj * (1 - lam) ** 3
-                p = eta * (tau * (g1s + e * h) + e * Fj) / 3
-                q = eta * ((1 + tau ** 2) * (g1s + e * h) + e * tau * Fj) / 3
-                x = e ** 2 * p
-                if not (1 + x).a > 0:
-                    return None
-                P += rho ** 2 * eta * (tau * h + Fj) / 3 - e_0 * (eta * tau * g1s / 3) * rho * S
-                Dv += e_0 * rho ** 2 * p * (z - q) - rho * eta * ((1 + tau ** 2) * h + tau * Fj) / 3
-                S += rho * p
-                dl = de * z + e * dz
-                F1 = 3 * (Aj * lam ** 2 - Bj * (1 - lam) ** 2)
-                F2 = 6 * (Aj * lam + Bj * (1 - lam))
-                dp = eta * (tau * F2 * dl + de * Fj + e * F1 * dl) / 3
-                dq = eta * ((1 + tau ** 2) * F2 * dl + tau * (de * Fj + e * F1 * dl)) / 3
-                dx = 2 * e * de * p + e ** 2 * dp
-                de, dz = (de * (1 + x) - e * dx) / (1 + x) ** 2, dx * (z - q) + (1 + x) * (dz - dq)
-                e, z, rho = e / (1 + x), (1 + x) * (z - q), rho / (1 + x)
-            return P, Dv, dz
-
-        z0, z1 = cert.Z
-        area = fmpq(0)
-        for e0, e1, y0, y1 in cert.tiles:
-            out = cycle(I(e0, e1), I(y0, y1))
-            if out is None:
-                return False, "regime fails on a tile"
-            P, _, dz = out
-            e_ = I(e0, e1)
-            C = 3 * P + 3 * e_ ** 3 * P ** 2 + e_ ** 6 * P ** 3
-            if not (P.a >= I(cert.m).a and P.a > 0 and dz.a > 0 and C.b <= I(cert.M3).b):
-                return False, "a tile fails P ≥ m > 0, ∂ζ_M/∂ζ_0 > 0 or C ≤ M3"
-            if not (0 <= e0 < e1 <= cert.eps_max and z0 <= y0 < y1 <= z1):
-                return False, "a tile outside the box"
-            area += (e1 - e0) * (y1 - y0)
-        if area != cert.eps_max * (z1 - z0):
-            return False, "the tiles do not cover the box"
-        ts = sorted(cert.tiles)
-        for i, (a0, a1, b0, b1) in enumerate(ts):  # interiors pairwise disjoint: with the area, a partition
-            for c0, c1, d0_, d1 in ts[i + 1:]:
-                if c0 >= a1:
-                    break
-                if c0 < a1 and a0 < c1 and d0_ < b1 and b0 < d1:
-                    return False, "two tiles overlap"
-        cover = {-1: fmpq(0), 1: fmpq(0)}
-        for sg in (-1, 1):
-            iv_ = sorted((e0, e1) for e0, e1, _, s_ in cert.edges if s_ == sg)
-            if not iv_ or iv_[0][0] != 0 or any(p[1] != q[0] for p, q in zip(iv_, iv_[1:])):
-                return False, "the edge tiles do not tile [0, ε_max]"
-        for e0, e1, y, sgn in cert.edges:
-            out = cycle(I(e0, e1), I(y))
-            if out is None:
-                return False, "regime fails on an edge"
-            Dv = out[1]
-            if not ((Dv.b <= 0) if sgn < 0 else (Dv.a >= 0)) or y != (z1 if sgn < 0 else z0):
-                return False, "an edge moves outwards"
-            cover[sgn] += e1 - e0
-        if cover[-1] != cert.eps_max or cover[1] != cert.eps_max:
-            return False, "the edge tiles do not cover [0, ε_max]"
-        return True, f"{len(cert.tiles)} tiles and {len(cert.edges)} edge tiles re-checked in mpmath intervals ({dps} digits)"
-    finally:
-        iv.dps = old
+    return mp_recheck(cert.model, cert.Z, cert.eps_max, cert.tiles, cert.edges,
+                      {"m": cert.m, "M3": cert.M3, "rho": (cert.rho_lo, cert.rho_hi),
+                       "zeta": (cert.zeta_lo, cert.zeta_hi)}, dps=dps)
 
 
 # --------------------------------------------------------------------------------------------

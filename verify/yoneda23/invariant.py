@@ -27,8 +27,10 @@ symbolically, never evaluated):
 
 (the last from the exact Taylor expansion of the cubic F at λ).
 
-**The certificate** (`certify`), for Z = [z_lo, z_hi] and ε ∈ (0, ε_max], by interval branch and
-bound over tiles of [0, ε_max] × Z (the ε = 0 edge included, where the forms are still finite):
+**The certificate** (`certify`), for Z = [z_lo, z_hi] and ε ∈ (0, ε_max], by the core engine's
+interval branch and bound `verify.invariance.certify_map_expansion` over leaves of [0, ε_max] × Z
+(the ε = 0 edge included, where the forms are still finite; `expansion` gives the GD map there as
+sign-structured slacks, ζ a monotone coordinate):
 
 1. regime: 0 ≤ λ ≤ 1, ε(1 − λ) ≤ δ_L, ελ ≤ δ_R on every tile, so the GD map *is* the map above;
 2. P ≥ m > 0 (so a increases and ε' < ε) and C ≤ M3, with rational m, M3 from the tiles' ends;
@@ -41,6 +43,8 @@ a_t³ ≥ a_{t0}³ + 3m(t − t0) → ∞, λ_t ∈ λ* + Z/a_t → λ*, L stric
 with r_N(x) = τ_c − δ (δ > 0) the output f = clip(λ + aδ) is 1 as soon as
 ε(1 − λ* − ε z_lo) ≤ δ; for r_N(x) = τ_c + δ it is 0 as soon as ε(λ* + ε z_hi) ≤ δ — eventual
 exactness at a certified time T(x).  Entering S (step A) is done by certified GD (`verify.yoneda23.d0.gd_ball`).
+`recheck` re-checks the leaves in mpmath intervals (`verify.yoneda23.certificates`, which also
+writes and re-checks the JSON files).
 
 Everything here is decided by `verify.numbers` on balls or exactly on rationals; floats only choose
 candidate boxes.
@@ -55,13 +59,6 @@ from flint import arb, fmpq
 
 from . import d0 as D
 from ..numbers import Undecided, ball_bounds, precision, to_json
-
-
-def _lo(x) -> fmpq:
-    b = ball_bounds(x)
-    if b is None:
-        raise Undecided("a non-finite enclosure")
-    return b[0]
 
 
 def _hi(x) -> fmpq:
@@ -198,7 +195,9 @@ class Certificate:
     """A closed invariant: Z, ε_max and the certified constants of the module docstring.
 
     ``m`` ≤ a²(a' − a), ``M`` ≥ a²(a' − a), ``M3`` ≥ a'³ − a³ on the whole box; ``lam_star`` and
-    ``zeta_inf`` enclosures; ``tiles`` = how many tiles the branch and bound evaluated."""
+    ``zeta_inf`` enclosures; ``tiles`` = the leaf boxes of ``engine``, the certificate of the core
+    engine (`verify.invariance.certify_map_expansion`; its leaves are re-checked by
+    `verify.yoneda23.certificates`)."""
 
     model: RampModel
     Z: tuple
@@ -210,6 +209,7 @@ class Certificate:
     prec: int
     lam_star: arb
     zeta_inf: arb
+    engine: object = None
 
     def to_json(self) -> dict:
         return {"Z": to_json(list(self.Z)), "eps_max": to_json(self.eps_max), "m": to_json(self.m),
@@ -220,71 +220,83 @@ class Certificate:
                           "delta_R": to_json(self.model.dR)}}
 
 
+# the named side conditions of each leaf (checks 1, 2 and 5; 3 and 4 are the engine's monotone rule)
+CONDITIONS = ("regime: λ ≥ 0", "regime: λ ≤ 1", "regime: ε(1 − λ) ≤ δ_L", "regime: ελ ≤ δ_R", "P > 0", "Q > 0")
+RECORD = ("P", "C")
+
+
+def expansion(model: RampModel, eps_max: fmpq, ls: arb | None = None):
+    """The GD map in (ε, ζ) as the core engine's exact expansion (`verify.invariance.certify_map_expansion`)
+    on a leaf X = [e0, e1] × [y0, y1]: ε' = ε/(1 + ε³P) by its slacks
+    ε_max − ε' = (ε_max − ε) + ε⁴P/(1 + ε³P) ≥ 0 and ε' − 0 = ε/(1 + ε³P) ≥ 0 (checks 2);
+    ζ monotone (check 3, ∂ζ'/∂ζ > 0) with the face slacks z_hi − ζ' = ε(−D), ζ' − z_lo = εD on
+    ζ = z_hi, z_lo (check 4); the conditions 1, 2, 5 by name; P and C recorded for m, M, M3."""
+    from ..invariance import Slack, lower_slack, monotone_slack, upper_slack
+
+    ls = model.lam_star() if ls is None else ls
+
+    def forms(X, face):
+        (e0, e1), (y0, y1) = X
+        eps, f = _iv(e0, e1), model.forms(_iv(e0, e1), _iv(y0, y1), ls)
+        if face is not None:
+            return {upper_slack(1): Slack([[(e0, e1), -f["D"]]]), lower_slack(1): Slack([[(e0, e1), f["D"]]])}
+        lam, P = f["lam"], f["P"]
+        inv = 1 / (1 + _iv(e0 ** 3, e1 ** 3) * P)
+        return {upper_slack(0): Slack([[(eps_max - e1, eps_max - e0)], [(e0 ** 4, e1 ** 4), P, inv]]),
+                lower_slack(0): Slack([[(e0, e1), inv]]),
+                monotone_slack(1): Slack([[f["dzeta"]]], strict=True),
+                CONDITIONS[0]: Slack([[lam]]), CONDITIONS[1]: Slack([[1 - lam]]),
+                CONDITIONS[2]: Slack([[model.dL - eps * (1 - lam)]]), CONDITIONS[3]: Slack([[model.dR - eps * lam]]),
+                CONDITIONS[4]: Slack([[P]], strict=True), CONDITIONS[5]: Slack([[f["Q"]]], strict=True),
+                "P": P, "C": f["C"]}
+    return forms
+
+
+def refusal(forms, X, conditions) -> str:
+    """Why the engine refused at leaf X: the first slack of the leaf that does not hold (floats only
+    format the message)."""
+    got = forms(X, None)
+    bad = ["the forms are undefined"] if got is None else [k for k, v in got.items()
+                                                           if hasattr(v, "holds") and not v.holds()]
+    where = f"ε ∈ [{float(X[0][0]):.3g}, {float(X[0][1]):.3g}], ζ ∈ [{float(X[1][0]):.3g}, {float(X[1][1]):.3g}]"
+    return f"{', '.join(bad[:2]) or 'an edge moves outwards'} undecided on {where}"
+
+
 def certify(model: RampModel, Z: tuple, eps_max: fmpq, prec: int = 128, n_eps: int = 32, n_zeta: int = 4,
-            max_depth: int = 12, max_tiles: int = 20000) -> tuple[Certificate | None, str]:
-    """Try to close the invariant on [0, ε_max] × Z (module docstring, checks 1–5): returns the
-    certificate, or None with the reason (the first check that stayed undecided or failed)."""
+            max_depth: int = 31, max_tiles: int = 20000) -> tuple[Certificate | None, str]:
+    """Try to close the invariant on [0, ε_max] × Z (module docstring, checks 1–5) by the core engine:
+    returns the certificate, or None with the reason (the first check that stayed undecided)."""
+    from ..invariance import Refused, certify_map_expansion
+
     z0, z1 = fmpq(Z[0]), fmpq(Z[1])
     if not (0 < eps_max and z0 < z1):
         return None, "empty box"
     with precision(prec):
         ls = model.lam_star()
-        stats = {"tiles": 0, "m": None, "M": None, "M3": None}
-
-        def tile_ok(e0, e1, y0, y1, depth) -> str | None:
-            stats["tiles"] += 1
-            if stats["tiles"] > max_tiles:
-                return "tile budget exhausted"
-            eps, zeta = _iv(e0, e1), _iv(y0, y1)
-            f = model.forms(eps, zeta, ls)
-            failed = None
-            if not model.regime_ok(eps, f["lam"]):
-                failed = "regime"
-            elif not f["P"].lower() > 0:
-                failed = "a²(a' − a) > 0"
-            elif not f["dzeta"].lower() > 0:
-                failed = "∂ζ'/∂ζ > 0"
-            elif not f["Q"].lower() > 0:
-                failed = "descent Q > 0"
-            if failed is None:
-                lo, hi, h3 = _lo(f["P"]), _hi(f["P"]), _hi(f["C"])
-                stats["m"] = lo if stats["m"] is None else min(stats["m"], lo)
-                stats["M"] = hi if stats["M"] is None else max(stats["M"], hi)
-                stats["M3"] = h3 if stats["M3"] is None else max(stats["M3"], h3)
-                return None
-            if depth >= max_depth:
-                return f"{failed} undecided on ε ∈ [{float(e0):.3g}, {float(e1):.3g}], ζ ∈ [{float(y0):.3g}, {float(y1):.3g}]"
-            em = (e0 + e1) / 2
-            ym = (y0 + y1) / 2
-            for sub in ((e0, em, y0, ym), (em, e1, y0, ym), (e0, em, ym, y1), (em, e1, ym, y1)):
-                why = tile_ok(*sub, depth + 1)
-                if why:
-                    return why
-            return None
-
-        def edge_ok(e0, e1, y, sgn, depth) -> str | None:
-            stats["tiles"] += 1
-            if stats["tiles"] > max_tiles:
-                return "tile budget exhausted"
-            Dz = model.forms(_iv(e0, e1), arb(y), ls)["D"]
-            if (Dz.upper() <= 0) if sgn < 0 else (Dz.lower() >= 0):
-                return None
-            if depth >= max_depth:
-                return f"edge ζ = {float(y):.3g} moves outwards or is undecided near ε ∈ [{float(e0):.3g}, {float(e1):.3g}]"
-            em = (e0 + e1) / 2
-            return edge_ok(e0, em, y, sgn, depth + 1) or edge_ok(em, e1, y, sgn, depth + 1)
-
-        for i in range(n_eps):
-            e0, e1 = eps_max * i / n_eps, eps_max * (i + 1) / n_eps
-            for j in range(n_zeta):
-                why = tile_ok(e0, e1, z0 + (z1 - z0) * j / n_zeta, z0 + (z1 - z0) * (j + 1) / n_zeta, 0)
-                if why:
-                    return None, why
-            why = edge_ok(e0, e1, z1, -1, 0) or edge_ok(e0, e1, z0, +1, 0)
-            if why:
-                return None, why
+        forms = expansion(model, eps_max, ls)
+        try:
+            eng = certify_map_expansion(forms, [(fmpq(0), eps_max), (z0, z1)], monotone=[1], conditions=CONDITIONS,
+                                        record=RECORD, grid=(n_eps, n_zeta), prec=prec, max_leaves=max_tiles,
+                                        max_depth=max_depth,
+                                        name="yoneda23 invariant box (3.10)")
+        except Refused as e:
+            return None, e.why if e.box is None else f"{e.why}: {refusal(forms, e.box, CONDITIONS)}"
+        (m, M), M3 = eng.recorded("P"), eng.recorded("C")[1]
         zi = model.zeta_inf()
-    return Certificate(model, (z0, z1), eps_max, stats["m"], stats["M"], stats["M3"], stats["tiles"], prec, ls, zi), ""
+    return Certificate(model, (z0, z1), eps_max, m, M, M3, eng.size, prec, ls, zi, eng), ""
+
+
+def recheck(cert: Certificate, dps: int = 60) -> tuple[bool, str]:
+    """The independent re-check of the invariant (`verify.yoneda23.certificates.mp_recheck`: every leaf
+    tile and edge tile in mpmath intervals by a second implementation of the step, checks 1–5, the
+    constants m, M, M3 and the coverage of the box and its edges)."""
+    from .certificates import mp_recheck
+
+    eng = cert.engine
+    tiles = [(X[0][0], X[0][1], X[1][0], X[1][1]) for X, _, _ in eng.regions[0].leaves]
+    edges = [(X[0][0], X[0][1], X[1][0], -r.where["side"]) for r in eng.regions[1:] for X, _, _ in r.leaves]
+    return mp_recheck(cert.model, cert.Z, cert.eps_max, tiles, edges, {"m": cert.m, "M": cert.M, "M3": cert.M3},
+                      descent=True, dps=dps)
 
 
 def candidate_boxes(model: RampModel, prec: int = 128) -> list[tuple[fmpq, fmpq]]:

@@ -17,9 +17,9 @@ from flint import arb
 
 from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...errors import InputError, SoundnessError
-from ...numbers import Undecided, ball_bounds, precision, sign
+from ...numbers import Undecided, ball_bounds, precision, sign, to_json
 from .. import d0 as D
-from ..invariant import Convergence, RampModel, prove
+from ..invariant import Convergence, RampModel, prove, recheck
 from .common import Q, _check_data_size, _clip, _guard, _head_note, _out, _pt, _range, _scope, config, points
 
 
@@ -184,14 +184,31 @@ def _box_series(ev, cfg, cv: Convergence, horizon: int = 2 ** 12):
 
 
 def _prove(ev, cfg) -> Convergence:
+    """`invariant.prove`, then the independent mpmath re-check of the invariant (`invariant.recheck`;
+    not closed when it fails) and the certificate file when `check --certificate` asked for one."""
     cv = prove(cfg, prec=max(ev.prec or 128, 128))
     if cv.closed:
         c = cv.cert
+        ok, how = recheck(c)
+        if not ok:
+            return Convergence(cv.model, None, None, None, None,
+                               f"the invariant certificate did not re-check in mpmath intervals: {how}", cv.iterates,
+                               cv.prec)
         ev.notes.append(f"invariant closed: ζ_{cv.t0} ∈ Z = [{c.Z[0]}, {c.Z[1]}], ε ≤ {_out(c.eps_max, True, 6)}, "
                         f"a²(a' − a) ∈ {_range(c.m, c.M, 6)}, a'³ − a³ ≤ {_out(c.M3, True, 6)} "
-                        f"({c.tiles} tiles, {c.prec} bits)")
-        ev.engines.add("d0-invariant")
+                        f"({c.tiles} tiles, {c.prec} bits; core engine certify_map_expansion); {how}")
+        ev.engines.update({"d0-invariant", "invariance-expansion"})
+        _write_certificate(ev, cv)
     return cv
+
+
+def _write_certificate(ev, cv):
+    """The invariant's JSON file (`verify.yoneda23.certificates`) where `check --certificate` asked."""
+    from ..certificates import write_requested
+
+    entry = {"t0": cv.t0, "a": to_json(cv.a0), "zeta": to_json(cv.zeta0)}
+    if write_requested(cv.cert, getattr(ev.inst, "claim", None), entry) is not None:
+        ev.notes.append("invariant certificate written (relu-verify recheck FILE re-checks it)")
 
 
 def _eventual(ev, cfg, cv: Convergence, x) -> list:
@@ -706,7 +723,8 @@ def _cells_cycle(ev, cfg, xs, T) -> list:
     if not ok:
         return [undecidable("pointwise limit", f"the cycle certificate did not re-check in mpmath intervals: {how}")]
     M = cv.period
-    ev.engines.update({"d0-gd-ball", "d0-cycle-invariant"})
+    ev.engines.update({"d0-gd-ball", "d0-cycle-invariant", "invariance-expansion"})
+    _write_certificate(ev, cv)
     ev.notes.append(f"cycle invariant closed (phase {c.model.phase}, M = {M} steps): ζ_{cv.t0} ∈ Z = [{c.Z[0]}, {c.Z[1]}], "
                     f"ε ≤ {_out(c.eps_max, True, 6)}, a_0²(a_M − a_0) ≥ {_out(c.m, False, 6)}, a_M³ − a_0³ ≤ "
                     f"{_out(c.M3, True, 6)}, inside a cycle ε_k/ε_0 ∈ {_range(c.rho_lo, c.rho_hi, 6)} and ζ_k ∈ "
