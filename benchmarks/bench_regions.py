@@ -11,9 +11,10 @@ number of leaves.  Regions:
   * 1-8-1 cjrr21: gradient-bound with neuron 0's (𝔴_0, 𝔟_0, 𝔳_0) ± 1/4 (its kink sweeps the support),
     and gd-lyapunov-decrease (3 steps) for every γ in [1/10000, 1/50];
   * gsgd19 on a 4-8-8-2 MLP (He-init dyadic weights, small random biases, 4 inputs, every one of
-    its 130 θ coordinates ± r): rescaling-invariance at r = 2^-14, 2^-10, 2^-8 and
-    gsgd-trajectory-invariance (2 G-SGD steps) at 2^-14 -- identities, certified on the cell rung
-    (`verify.cells`: exact rational functions over the box) wherever no kink crosses a box;
+    its 130 θ coordinates ± r): rescaling-invariance at r = 2^-14, 2^-10, 2^-8, an identity
+    certified on the cell rung (`verify.cells`: exact rational functions over the box) wherever no
+    kink crosses a box; and gsgd-trajectory-invariance (one G-SGD step, bias-free 2-3-3-1, θ ±
+    2^-12): the step's divisions make cell arithmetic costly (seconds per box);
   * the largest certified radius r (θ ± r on every coordinate, r = 2^-k) of gradient-bound around a
     He-initialised 1-16-1 network (`grow_regions`).
 
@@ -101,10 +102,14 @@ def main():
         mlp = {"network": {"kind": "mlp", "widths": [4, 8, 8, 2], "W": W, "b": b},
                "params": {"c": cs, "x": xs}, "region": {"theta_radius": f"1/{2 ** k}"}}
         run(f"4-8-8-2 gsgd19 rescaling-invariance ± 2^-{k}", "gsgd19.rescaling-invariance", mlp, seconds)
-    data = [{"x": x, "y": [q(rng.uniform(-1, 1)) for _ in range(2)]} for x in xs]
-    traj = {"network": {"kind": "mlp", "widths": [4, 8, 8, 2], "W": W, "b": b},
-            "params": {"c": cs, "data": data, "eta": "1/16", "steps": 2}, "region": {"theta_radius": "1/16384"}}
-    run("4-8-8-2 gsgd19 G-SGD trajectory (2 steps) ± 2^-14", "gsgd19.gsgd-trajectory-invariance", traj, seconds)
+    q6 = lambda x: str(fmpq(round(x * 64), 64))  # noqa: E731
+    W3 = [[[q6(rng.uniform(-1, 1)) for _ in range(o)] for _ in range(i)] for i, o in ((2, 3), (3, 3), (3, 1))]
+    data = [{"x": [q6(rng.uniform(-1, 1)) for _ in range(2)], "y": [q6(rng.uniform(-1, 1))]} for _ in range(2)]
+    traj = {"network": {"kind": "mlp", "widths": [2, 3, 3, 1], "W": W3},
+            "params": {"c": [q6(rng.uniform(0.5, 2)) for _ in range(6)], "data": data, "eta": "1/16", "steps": 1},
+            "region": {"theta_radius": "1/4096"}}
+    run("2-3-3-1 gsgd19 G-SGD trajectory (1 step) ± 2^-12", "gsgd19.gsgd-trajectory-invariance", traj,
+        max(seconds, 20.0))
     th16 = he_init(16, rng)
     t0 = time.perf_counter()
     g = grow_regions("cjrr21.gradient-bound", shallow(th16), max_boxes=16, seconds=4 * seconds)

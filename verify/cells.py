@@ -32,18 +32,26 @@ decision) raises, and the caller falls back to ball arithmetic.
 
 from __future__ import annotations
 
+import time
+
 from flint import fmpq, fmpq_mpoly_ctx, fmpz
 
 from .numbers import Undecided
 
 _SCALARS = (int, fmpz, fmpq)
+MAX_TERMS = 20_000  # documented limit: monomials of one numerator or denominator
+
+
+class CellBudget(Undecided):
+    """Cell arithmetic went past its size or time budget on this box (`MAX_TERMS`, ``seconds``)."""
 
 
 class CellBox:
     """The box whose positive-width sides become the variables u_k ∈ [−1, 1] (module doc)."""
 
-    def __init__(self, box):
+    def __init__(self, box, seconds: float | None = None):
         self.box = [(fmpq(lo), fmpq(hi)) for lo, hi in box]
+        self.deadline = None if seconds is None else time.monotonic() + seconds
         self.dims = [k for k, (lo, hi) in enumerate(self.box) if hi > lo]
         n = max(1, len(self.dims))
         self.ring = fmpq_mpoly_ctx.get(("u", n), "lex")
@@ -109,6 +117,10 @@ class Cell:
                 q = None
         if isinstance(p, fmpq):
             p = self.cbox.constant(p)
+        if len(p) > MAX_TERMS or (q is not None and len(q) > MAX_TERMS):
+            raise CellBudget(f"a cell has more than {MAX_TERMS} monomials (verify.cells.MAX_TERMS)")
+        if self.cbox.deadline is not None and time.monotonic() > self.cbox.deadline:
+            raise CellBudget("cell arithmetic ran past its time budget on this box")
         return Cell(p, self.cbox, q)
 
     @staticmethod

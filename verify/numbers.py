@@ -506,7 +506,7 @@ class ExactContext:
     def convert(self, x) -> fmpq:
         if isinstance(x, arb):
             raise TypeError("exact context cannot take a ball")
-        return fmpq(x)
+        return exact_number(x)
 
     def relu(self, y):
         return y if y > 0 else fmpq(0)

@@ -27,10 +27,13 @@ and `check_region` answers it by branch and bound over R in ball arithmetic:
   certificate independently (another precision, the fast-ball rung's leaves in Arb, with
   ``Evaluation.independent`` set so engines that have another path take it).
 
-Equalities ("=" relations) of two different enclosures are never certified on a box of positive
-width (a ball difference contains 0 but is not exactly 0): a claim that asserts an identity can be
-refuted on a region (its violation certified at a point) but not certified there by enclosures;
-such leaves stay UNKNOWN and the verdict says so.
+The first rung of every box is `CELL` (`verify.cells`): the claim's own code on exact rational
+functions of the box's coordinates, every comparison decided for the whole box -- the one rung
+that certifies equalities ("=" relations) on a box of positive width, since two different
+enclosures never do (a ball difference contains 0 but is not exactly 0).  A claim whose code
+cannot run on cells (square roots, fmpq conversions, balls) switches the rung off on its first
+box; a box where a comparison changes sign (a kink through it) is split where that comparison
+moves most.
 
 Splitting: a hidden neuron whose activation is undecided over the box at a point of the measure's
 support (an empirical measure's atoms, or the corners of a bounded support box: its kink crosses
@@ -55,6 +58,7 @@ from .numbers import FAST, Undecided, is_exact, parse_rational, precision, sign,
 
 LEAF_PRECISIONS = (64, 128)
 CELL = "cell"  # the rung of exact polynomials over the box (verify.cells): it can certify identities
+CELL_SECONDS = 20.0  # budget of one box's evaluation on cells (past it the claim's boxes go to balls)
 MIN_SPLIT = 40  # a side narrower than 2^-MIN_SPLIT of the region's side is not split again
 CERTIFICATE_KIND = "region"
 CERTIFICATE_VERSION = 1
@@ -184,7 +188,7 @@ def _ball(lo: fmpq, hi: fmpq, prec: int):
         return ball
 
 
-def instance_at(inst, box, prec=64):
+def instance_at(inst, box, prec=64, cell_seconds: float | None = None):
     """The instance (without region) whose region coordinates are balls containing ``box``'s
     sides (rationals where a side has width 0): every member of ``box`` lies in its balls.  With
     ``prec`` = `CELL`, they are the exact polynomials of a `verify.cells.CellBox` of ``box``."""
@@ -193,7 +197,7 @@ def instance_at(inst, box, prec=64):
     region = inst.region
     theta = list(inst.net.theta) if any(c.kind == "theta" for c in region.coords) else None
     params = dict(inst.params)
-    cells = CellBox(box) if prec == CELL else None
+    cells = CellBox(box, seconds=cell_seconds) if prec == CELL else None
     for k, (c, (lo, hi)) in enumerate(zip(region.coords, box)):
         v = cells.coordinate(k) if cells is not None else _ball(lo, hi, prec)
         if c.kind == "theta":
@@ -318,10 +322,16 @@ def _evaluate_cells(ctx, box, independent):
     needs numbers that cells are not (``ctx.cells_refused``: the rung is skipped from then on)."""
     from .checking import _evaluate
 
-    inst_b = instance_at(ctx.inst, box, CELL)
+    from .cells import CellBudget
+
+    left = CELL_SECONDS if ctx.deadline is None else max(0.5, min(CELL_SECONDS, ctx.deadline - time.perf_counter()))
+    inst_b = instance_at(ctx.inst, box, CELL, cell_seconds=left)
     cbox = _cell_box(inst_b)
     try:
         return _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None, independent=independent)
+    except CellBudget as e:  # too costly for this claim: the ball rungs take over from here on
+        ctx.cells_refused = str(e)
+        return None
     except Undecided as e:
         ctx.last_undecided = str(e)
         return None
@@ -366,6 +376,7 @@ class _Ctx:
     influence: list | None = None
     cells_refused: str = ""  # why the claim's code cannot run on cells (then the rung is skipped)
     cell_steer: dict | None = None  # the last box's undecided cell: {side: its influence} (where to split)
+    deadline: float | None = None  # time.perf_counter() at which the branch and bound's budget ends
 
 
 @dataclass
@@ -422,6 +433,7 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
 
     t0 = time.perf_counter()
     ctx = _setup(ref, inst)
+    ctx.deadline = t0 + seconds
     region = inst.region
     root = _Node(region.box, 0)
     dims = region.volume_dims()
@@ -492,8 +504,9 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
     result.undecided = [[[to_json(lo), to_json(hi)] for lo, hi in n.box] for n in open_leaves]
     if result.status == Status.UNKNOWN and eq_seen:
         result.notes.append("an equality relation stays undecided on boxes of positive width: two enclosures of "
-                            "equal quantities never certify '=' (only a point, checked exactly, can); a region "
-                            "can refute an identity but not certify it by ball arithmetic")
+                            "equal quantities never certify '=', only exact cells can" + (
+                                f" (this claim's code cannot run on cells: {ctx.cells_refused})" if ctx.cells_refused
+                                else " (a kink crosses the undecided boxes)"))
     if result.status == Status.UNKNOWN and ctx.last_undecided and result.boxes and not result.engines:
         result.notes.append(f"every box was undecided: {ctx.last_undecided}")
     result.seconds = time.perf_counter() - t0
@@ -845,8 +858,8 @@ def check_region(ref, inst, precisions=None, seconds: float = 60.0, max_boxes: i
         notes.append(f"{why}: {r.boxes} boxes, certified volume fraction {fraction_text(r.certified_fraction)}, "
                      f"{len(r.undecided)} undecided boxes")
     statement = "for every θ in the region: " + (mutant.statement if mutant else claim.statement_for(variants))
-    v = Verdict(ctx.ref, status, relations, hypotheses, vacuous, "region branch and bound (fast-ball/Arb boxes, "
-                "exact at points)", sorted(r.engines), time.perf_counter() - t0, inst.to_json(),
+    v = Verdict(ctx.ref, status, relations, hypotheses, vacuous, "region branch and bound (exact cells, fast-ball "
+                "and Arb boxes, exact at points)", sorted(r.engines), time.perf_counter() - t0, inst.to_json(),
                 sorted(variants[k] for k in variants if k.endswith(":name")), claim.provenance, statement, notes,
                 reverified)
     v.certificate = cert
