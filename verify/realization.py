@@ -24,6 +24,7 @@ from flint import fmpq
 
 from .errors import InputError
 from .nets import Network
+from .numbers import is_exact
 
 SOBOLEV_NORMS = ("max", "sum", "grad2", "semi")
 
@@ -70,7 +71,7 @@ class Canonical:
 def _check_1d(net: Network, where: str):
     if net.d != 1 or not net.is_shallow:
         raise InputError(f"needs a shallow network with input dimension 1, got widths {list(net.widths)}", where)
-    if any(not isinstance(t, fmpq) for t in net.theta):
+    if not all(is_exact(t) for t in net.theta):  # rationals, or the exact cells of a region box
         raise InputError("exact 1-D realizations need rational parameters", where)
 
 

@@ -789,8 +789,8 @@ def recheck_region(cert: dict) -> dict:
         else:
             rungs = [2 * rung, 4 * rung]
         res = evaluate_box(ctx, box, rungs=rungs, independent=True)
-        if rung == CELL and res is not None and res.status == Status.HOLDS:
-            res = evaluate_box(ctx, tuple((m, m) for m in _inner_point(box)), rungs=[None], independent=True)
+        if rung == CELL:
+            res = _recheck_cell_leaf(ctx, box, res)
         if res is not None and res.status == Status.VIOLATED:  # a wrong (or forged) leaf
             failed.append({"at": path, "box": [[to_json(a), to_json(b)] for a, b in box],
                            "why": "VIOLATED on re-evaluation", "violated": True})
@@ -800,6 +800,23 @@ def recheck_region(cert: dict) -> dict:
     ok = not failed
     reason = "every leaf re-certified" if ok else f"{len(failed)} leaf/leaves failed: {failed[0]['why']} at {failed[0]['at']}"
     return {"ok": ok, "kind": CERTIFICATE_KIND, "claim": ctx.ref, "leaves": n, "failed": failed[:20], "reason": reason}
+
+
+def _recheck_cell_leaf(ctx, box, res):
+    """A cell leaf's re-check, after its independent evaluation on cells gave ``res``: where the
+    claim's independent path cannot run on cells, the independent path in balls at 128 and 256
+    bits (it decides inequalities), else the ordinary path on cells again; then, in every case,
+    the exact independent path at a rational point of the leaf off its centre."""
+    from .framework import Status
+
+    if res is None or res.status != Status.HOLDS:
+        refused, ctx.cells_refused = ctx.cells_refused, ""
+        res = evaluate_box(ctx, box, rungs=[128, 256], independent=True)
+        if res is None or res.status != Status.HOLDS:
+            res = evaluate_box(ctx, box, rungs=[CELL]) if refused else res
+    if res is not None and res.status == Status.HOLDS:
+        res = evaluate_box(ctx, tuple((m, m) for m in _inner_point(box)), rungs=[None], independent=True)
+    return res
 
 
 def _register():

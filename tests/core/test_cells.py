@@ -186,3 +186,32 @@ def test_a_kink_crossing_the_region_leaves_it_open_not_wrong():
                 theta[c.key] = v
             assert check("gsgd19.rescaling-invariance", Instance.from_json(MLP).replace(
                 net=inst.net.with_theta(theta))).status == Status.HOLDS
+
+
+SHALLOW = {
+    "cjrr21.lyapunov-identity": {
+        "network": {"widths": [1, 3, 1], "theta": ["1/2", "-1", "1/4", "2", "1/3", "-1/5", "-5/7", "1", "2", "3/4"]},
+        "target": {"kind": "constant", "value": "3/4"}, "measure": {"kind": "lebesgue", "box": [["0", "1"]]},
+        "params": {}},
+    "beg19.w1inf-exact-1d": {
+        "network": {"widths": [1, 3, 1], "theta": ["1", "-2/3", "3/2", "1/5", "1/3", "-1/2", "2", "-1", "1/2", "1/7"]},
+        "params": {"other": {"widths": [1, 2, 1], "theta": ["3/4", "-1", "1/3", "1/4", "1", "-1", "0"]}, "D": "1"}},
+    "ejrw22.euler-identity": {
+        "network": {"widths": [1, 2, 1], "theta": ["3/5", "-5/13", "4/5", "12/13", "2", "-1", "1/2"]},
+        "target": {"kind": "constant", "value": "1/3"}, "measure": {"kind": "lebesgue", "box": [["-1", "1"]]}},
+}
+
+
+@pytest.mark.parametrize("claim", sorted(SHALLOW))
+def test_shallow_identities_on_regions(claim):
+    """Identities whose kinks (−𝔟/𝔴: rational functions of the box) move with θ: certified on
+    cells, and `check` agrees at random exact points of the region."""
+    base = SHALLOW[claim]
+    inst = Instance.from_json({**base, "region": {"theta_radius": "1/256"}})
+    r = branch_and_bound(claim, inst, seconds=30, max_boxes=50)
+    assert r.status == Status.HOLDS and all(n.leaf["engine"] == "cell" for n in _leaves(r.root))
+    assert recheck_region(certificate(inst, claim, r.root, r.boxes))["ok"]
+    rng = random.Random(11)
+    for pt in _exact_points(inst, inst.region.box, rng, 4):
+        point = Instance.from_json(base)
+        assert check(claim, point.replace(net=point.net.with_theta(pt))).status == Status.HOLDS
