@@ -255,7 +255,7 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
         if T == 0:
             level, after = L0, states
         else:
-            b = ball_bounds(system.risk_enclosure(Yb, prec))
+            b = _upper_pair(system, Yb)
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
@@ -320,7 +320,16 @@ def write(ev, data: dict):
         return None
     from ...files import write_atomic
 
-    data = {"claim": getattr(ev.inst, "claim", None), **data}
+    from .recheck import ENC, KIND
+
+    claim = getattr(ev.inst, "claim", None) or ("ejrw22.bounded-gf-h1" if data.get("flow") == "normalized"
+                                                 else "ejrw22.open-standard-gf")
+    data = {"claim": claim, **data, "kind": KIND, "instance": ev.inst.to_json(),
+            "recheck_with": "relu-verify recheck FILE"}
+    if isinstance(data.get("format"), str):  # an invariance certificate (verify.invariance, kind "flow")
+        data["certificate_kind"] = "flow"
+    if data.get("T") not in (None, "0"):
+        data["enclosure"] = dict(ENC)
     write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return path
 
@@ -425,6 +434,21 @@ def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
     return enc
 
 
+def _upper_pair(system, Y, rational=False):
+    """(None, an upper bound of ℒ over the box Y) -- Y balls, or rational pairs with ``rational`` -- from
+    the rational hull of Y (`recheck._risk_upper`: the smaller of the 128- and 256-bit upper ends), so that
+    the file re-check recomputes the same bound; None if not finite."""
+    from .recheck import _risk_upper
+
+    Yq = list(Y) if rational else [ball_bounds(y) for y in Y]
+    if any(y is None for y in Yq):
+        return None
+    try:
+        return None, _risk_upper(system, Yq)
+    except ValueError:
+        return None
+
+
 def _sup_upto(enc, n) -> fmpq:
     """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0."""
     top = max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
@@ -435,7 +459,8 @@ def _sup_upto(enc, n) -> fmpq:
     return top
 
 
-def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
+def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all",
+                       points=None):
     """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
     (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
     ℒ(θ) = ℓ(s, t), s = v w, t = v b + c, a positive definite quadratic with minimum ℓ_min = ℒ_aff and
@@ -463,6 +488,9 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
     A, B = system.A, system.B
     L0, _ = system.risk_gradient_exact(th0)
     cands = []  # (T, Y (balls), enc_sup)
+    if points is not None:
+        cands = list(points)
+        stage = "given"
     if stage in ("start", "all"):
         cands.append((fmpq(0), [arb(q) for q in th0], None))
     if stage in ("later", "all"):
@@ -479,7 +507,7 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
         if T == 0:
             ET = L0 - lmin
         else:
-            b = ball_bounds(system.risk_enclosure(Y, prec))
+            b = _upper_pair(system, Y)
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
@@ -550,9 +578,9 @@ def recheck_length(system, data, flow) -> tuple:
             return False, "Y_0 is not θ_0"
         E = fr(system.risk_gradient_exact(th0)[0]) - lmin
     else:
-        b = ball_bounds(system.risk_enclosure([arb(lo).union(arb(hi)) for lo, hi in Y], 256))
+        b = _upper_pair(system, Y, rational=True)
         if b is None:
-            return False, "ℒ(Y_T) not finite at 256 bits"
+            return False, "ℒ(Y_T) not finite"
         E = fr(b[1]) - lmin
     if E > fr(q(data["E_T_upper"])) and E > 0:
         return False, "E_T is larger than the certificate says"
@@ -601,7 +629,7 @@ def _range_on(system, lo, hi, which):
     return out
 
 
-def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
+def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all", points=None):
     """H = 1, normalized flow on M_A.  At Θ_T the neuron is active only on a strip of length ℓ_T at an end of
     [A, B] (w > 0: (x_0, B]; w < 0: [A, x_0)).  With x_0' = (𝒢_b + x_0𝒢_w)/w = (2v/w)∫_act r(1 + x_0x)p (claim
     kink-geometry) and v·r·(1 + x_0x) ≥ m > 0, p ≥ p_min > 0 on the strip S of length δ ≥ ℓ_T, |w| ≤ 1:
@@ -627,6 +655,9 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
     cbar = first / mass
     th0 = list(net.theta)
     cands = []
+    if points is not None:
+        cands = [(T, [ball_bounds(y) for y in Yb], es) for T, Yb, es in points]
+        stage = "given"
     if stage in ("start", "all"):
         cands.append((fmpq(0), [(t, t) for t in th0], None))
     if stage in ("later", "all"):
@@ -653,11 +684,13 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
         if ell == 0:
             why = "dead at Θ_T (the dead-start certificate applies to θ_0 only)"
             ell = fmpq(1, 2 ** 40)
-        if not ell < (B - A) / 4:
-            why = f"Θ_{to_json(T)}: the active part is not a thin strip at an end of [A, B]"
+        if not ell < B - A:
+            why = f"Θ_{to_json(T)}: the kink is not inside [A, B]"
             continue
-        for grow in (fmpq(2), fmpq(4)):
-            delta = min(ell * grow, (B - A) / 2)
+        for grow in (fmpq(1), fmpq(2), fmpq(4)):
+            delta = min(ell * grow, B - A)
+            if grow > 1 and delta == ell:
+                continue
             S = (B - delta, B) if side == 1 else (A, A + delta)
             fr, pr = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
             if fr is None or pr is None or pr[0] <= 0:

@@ -303,27 +303,110 @@ def _infinite_horizon(ev, net, flow):
     if budget <= 0:
         ev._inv_why = "params.certify_seconds = 0"
         return None
+    got = _certify_every_solution(ev, net, flow, budget)
+    if got is None:
+        return None
+    data, cb, text = got
+    _write_cert(ev, data)
+    return cb, text
+
+
+# the certificates tried at one point (T, Y_T) of the flow: cheap, exact or nearly so, in this order
+_POINT_CERTS = ("trap", "length", "dying")
+
+
+def _at_points(ev, net, flow, points, seconds, whys, where):
+    """Try the point certificates (sublevel trap, Łojasiewicz length, dying neuron) at ``points``;
+    (data, bound, text) of the first that succeeds, else None (reasons appended to ``whys``)."""
+    import time
+
+    from . import invariant_sets as inv
+    from .sublevel_trap import sublevel_trap
+
+    t0 = time.perf_counter()
+    for name in _POINT_CERTS:
+        left = seconds - (time.perf_counter() - t0)
+        if left <= 0:
+            break
+        fn = {"trap": sublevel_trap, "length": inv.lojasiewicz_length, "dying": inv.dying_neuron}[name]
+        try:
+            data, cb, text = fn(ev, net, flow, seconds=left, points=points)
+        except (InputError, ArithmeticError, ValueError, ZeroDivisionError) as e:
+            whys.append(f"{name} ({where}): {e}")
+            continue
+        if data is not None:
+            return data, cb, text
+        whys.append(f"{name} ({where}): {text}")
+    return None
+
+
+def _certify_every_solution(ev, net, flow, budget):
+    """The budget-shared search for an infinite-horizon certificate (proofs_notes/ejrw22.md#bounded-gf-h1):
+    (1) the point certificates at θ_0 (exact level ℒ(θ_0)); (2) one certified enclosure from θ_0
+    (`verify.flows`, every solution), and at its latest point every ~0.1·1.5^k s the point
+    certificates again (so a short budget -- the search's per-example limit -- still tries the
+    early points); (3) the invariant box (`verify.invariance`) with what is left.  Returns
+    (data, bound, text) or None (ev._inv_why says why)."""
+    import time
+
+    from flint import arb
+
+    from ...flows import FlowSystem
+    from . import invariant_sets as inv
+
     t0 = time.perf_counter()
     whys = []
-    for attempt, stage in (("length", "start"), ("dying", "start"), ("box", "start"), ("length", "later"),
-                           ("dying", "later"), ("box", "later")):
+    th0 = list(net.theta)
+    got = _at_points(ev, net, flow, [(fmpq(0), [arb(q) for q in th0], None)], budget, whys, "from θ_0")
+    if got is not None:
+        return got
+    if net.H == 1 and budget - (time.perf_counter() - t0) > 0:
+        system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
+        state = {"next": time.perf_counter() + 0.1, "gap": 0.1, "got": None, "tried": 0}
+
+        def on_point(enc):
+            now = time.perf_counter()
+            if now < state["next"] or len(enc.points) < 2:
+                return False
+            n = len(enc.points) - 1
+            T, Yb = enc.points[n]
+            state["tried"] += 1
+            local = []
+            got_ = _at_points(ev, net, flow, [(T, Yb, inv._sup_upto(enc, n))], max(0.2, state["gap"]), local,
+                              f"from Θ_{to_json(T)}")
+            if got_ is not None:
+                state["got"] = got_
+                return True
+            state["why"] = local
+            state["gap"] *= 1.5
+            state["next"] = time.perf_counter() + state["gap"]
+            return False
+        left = budget - (time.perf_counter() - t0)
+        try:
+            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=10 ** 6, prec=128,
+                                 max_seconds=max(0.5, 0.75 * left), on_point=on_point)
+        except (InputError, ArithmeticError, ValueError) as e:
+            whys.append(f"enclosure: {e}")
+            enc = None
+        if state["got"] is not None:
+            return state["got"]
+        whys.extend(state.get("why", []))
+        if enc is not None:
+            ev._inv_enc = (flow, enc)
+            whys.append(f"enclosure: reached t = {to_json(enc.t_reached)} ({len(enc.steps)} steps, the point "
+                        f"certificates tried at {state['tried']} of its points)")
+    for stage in ("start", "later"):
         left = budget - (time.perf_counter() - t0)
         if left <= 0:
             break
         try:
-            if attempt == "box":
-                data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
-            elif attempt == "dying":
-                data, cb, text = inv.dying_neuron(ev, net, flow, seconds=left, stage=stage)
-            else:
-                data, cb, text = inv.lojasiewicz_length(ev, net, flow, seconds=left, stage=stage)
-        except (InputError, ArithmeticError, ValueError) as e:  # e.g. a measure the flow engine does not take
-            whys.append(f"{attempt}: {e}")
+            data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
+        except (InputError, ArithmeticError, ValueError) as e:
+            whys.append(f"box: {e}")
             continue
         if data is not None:
-            _write_cert(ev, data)
-            return cb, text
-        whys.append(f"{attempt} ({'from θ_0' if stage == 'start' else 'from Θ_T'}): {text}")
+            return data, cb, text
+        whys.append(f"box ({'from θ_0' if stage == 'start' else 'from Θ_T'}): {text}")
     ev._inv_why = "; ".join(whys)
     return None
 
