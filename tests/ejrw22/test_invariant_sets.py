@@ -124,7 +124,7 @@ def test_dying_neuron_certified_and_tamper_fails(tmp_path):
     system = FlowSystem(inst.target, inst.measure, 1)
     assert inv.recheck_dying(system, cert)[0]
     assert fmpq(cert["c_bar"]) == fmpq(7, 10)  # ∫f = (9/10)(3/4) + (1/10)(1/4)
-    for key, val in (("m", str(fmpq(cert["m"]) * 10 ** 6)), ("ell_T_upper", "0"), ("c_bar", "1"),
+    for key, val in (("r_min", str(fmpq(cert["r_min"]) * 10 ** 6)), ("ell_T_upper", "0"), ("c_bar", "1"),
                      ("delta_v", "0"),
                      ("v_range", [cert["v_range"][0], str(fmpq(cert["Y_T"][2][1]))])):
         assert not inv.recheck_dying(system, dict(cert, **{key: val}))[0], key

@@ -633,13 +633,16 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
     """H = 1, both flows.  At Θ_T the neuron is active only on the part of [A, B] beyond its kink: w > 0 and
     x_0 ∈ [x_lo, B] (active (x_0, B], ℓ = B − x_0) or w < 0 and x_0 ∈ [A, x_hi] (active [A, x_0), ℓ = x_0 − A).
     Region R: x_0 ∈ S (S = [x_lo, B] resp. [A, x_hi], so ℓ ≤ ℓ_T), v ∈ V, c ∈ C.  Claim kink-geometry (both
-    flows): x_0' = (v/w)·2∫_act r(1 + x_0x)p.  With v·r·(1 + x_0x) ≥ m > 0 on R (r = vσ + c − f,
-    σ ∈ [0, Wℓ]; W = 1 on M_A, W = √(κ + max v²) for the standard flow, κ = |u|² − v² conserved) and
-    P = ∫_act p:  |x_0'| ≥ 2mP/W and x_0 moves towards the end (ℓ decreases);  |v'| = 2|∫_act rσp| ≤
-    2r_max WℓP ≤ (r_max W²ℓ/m)|x_0'|, so v moves at most Δv = r_max W² ℓ_T²/(2m) (∫ℓ d|x_0| ≤ ℓ_T²/2);
-    e = c − c̄ (c̄ = ∫fp/∫p) has e' = −2(∫p)e − 2v∫_act σp with |2v∫σp| ≤ (V W² ℓ/m)|x_0'|, so
-    |e| ≤ |e_T| + Δc, Δc = V W² ℓ_T²/(2m).  No lower bound of p is needed.  If v_T ± Δv ⊂ int V and
-    c̄ ± (|e_T| + Δc) ⊂ int C, no solution leaves R (first exit), w keeps its sign (x_0 stays in S) and the
+    flows): x_0' = (v/w)·2∫_act r(1 + x_0x)p.  On R let v·r > 0 with |v| ≥ v_min, |r| ≥ r_min
+    (r = vσ + c − f, σ = |w|·(distance to the kink) ∈ [0, Wℓ]; W = 1 on M_A, W = √(κ + max v²) for the
+    standard flow, κ = |u|² − v² conserved) and q = 1 + x_0x ≥ q_min > 0 for x_0, x ∈ S.  Then
+    |x_0'| = (2/|w|)∫_act |v||r|q p and x_0 moves towards the end (ℓ non-increasing); comparing integrands,
+    |v'| = 2|∫_act rσp| ≤ (W²ℓ/(v_min q_min))|x_0'|, so v moves at most Δv = W² ℓ_T²/(2 v_min q_min)
+    (∫ℓ d|x_0| ≤ ℓ_T²/2); e = c − c̄ (c̄ = ∫fp/∫p) has e' = −2(∫p)e − 2v∫_act σp with
+    |2v∫σp| ≤ (W²ℓ/(r_min q_min))|x_0'|, so c stays in [min(c_T, c̄) − Δc, max(c_T, c̄) + Δc],
+    Δc = W² ℓ_T²/(2 r_min q_min).  The kink is the
+    clock: no rate, no lower bound of p is needed.  If v_T ± Δv ⊂ int V and
+    that c-range ⊂ int C, no solution leaves R (first exit), w keeps its sign (x_0 stays in S) and the
     solution is unique (R ⊂ 𝓡).  Returns (data, bound, summary) or (None, None, why)."""
     import time
 
@@ -696,13 +699,14 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
         if fr is None:
             why = "empty strip"
             continue
-        eT = max(abs(c0 - cbar), abs(c1 - cbar))
         q_lo = 1 + min(x * y for x in S for y in S)  # 1 + x_0x, x_0 and x in S
         if q_lo <= 0:
             why = f"1 + x_0x is not positive on the strip (Θ_{to_json(T)})"
             continue
-        for eta in (fmpq(1, 4), fmpq(1), fmpq(4)):
-            data = _dying_region(system, flow, side, S, ell, fr, (v0, v1), eT, cbar, eta, q_lo, kappa)
+        etas = (fmpq(1, 16), fmpq(1, 4), fmpq(1), fmpq(4))
+        for eta_v, eta_c in ((a, b) for a in etas for b in etas):
+            data = _dying_region(system, flow, side, S, ell, fr, (v0, v1), (c0, c1), cbar, (eta_v, eta_c), q_lo,
+                                 kappa)
             if isinstance(data, str):
                 why = f"Θ_{to_json(T)}: {data}"
                 continue
@@ -727,11 +731,15 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
     return None, None, why
 
 
-def _dying_region(system, flow, side, S, ell, fr, vT, eT, cbar, eta, q_lo, kappa):
-    """The region and its inequalities (fmpq); a dict of the certificate's numbers or a reason string."""
+def _dying_region(system, flow, side, S, ell, fr, vT, cT, cbar, etas, q_lo, kappa):
+    """The region and its inequalities (fmpq); a dict of the certificate's numbers or a reason string.
+    c(t) − c̄ = e^{−2(∫p)(t−T)}e_T + (forcing of total size ≤ Δc), so c stays in
+    [min(c_T, c̄) − Δc, max(c_T, c̄) + Δc]."""
     v0, v1 = vT
-    V = (v0 - eta * (abs(v0) + 1), v1 + eta * (abs(v1) + 1))
-    C = (cbar - eT - eta, cbar + eT + eta)
+    c0, c1 = cT
+    eta_v, eta_c = etas
+    V = (v0 - eta_v * (abs(v0) + 1), v1 + eta_v * (abs(v1) + 1))
+    C = (min(c0, cbar) - eta_c, max(c1, cbar) + eta_c)
     Vmax = max(abs(V[0]), abs(V[1]))
     if flow == "normalized":
         W = fmpq(1)
@@ -745,20 +753,20 @@ def _dying_region(system, flow, side, S, ell, fr, vT, eT, cbar, eta, q_lo, kappa
     vs = [V[0] * x for x in (fmpq(0), sig)] + [V[1] * x for x in (fmpq(0), sig)]
     r_lo, r_hi = min(vs) + C[0] - fr[1], max(vs) + C[1] - fr[0]
     if V[0] > 0 and r_lo > 0:
-        m = V[0] * r_lo * q_lo
+        vmin, rmin = V[0], r_lo
     elif V[1] < 0 and r_hi < 0:
-        m = (-V[1]) * (-r_hi) * q_lo
+        vmin, rmin = -V[1], -r_hi
     else:
         return "v·r is not certified positive on the strip"
-    rmax = max(abs(r_lo), abs(r_hi))
-    dv = rmax * W * W * ell * ell / (2 * m)
-    dc = Vmax * W * W * ell * ell / (2 * m)
-    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+    dv = W * W * ell * ell / (2 * vmin * q_lo)
+    dc = W * W * ell * ell / (2 * rmin * q_lo)
+    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < min(c0, cbar) - dc and max(c1, cbar) + dc < C[1]):
         return "the moves of v and c do not fit in the region"
-    bound = max(W, abs(v0 - dv), abs(v1 + dv), abs(cbar - eT - dc), abs(cbar + eT + dc))
+    bound = max(W, abs(v0 - dv), abs(v1 + dv), abs(min(c0, cbar) - dc), abs(max(c1, cbar) + dc))
     return {"side": side, "ell_T_upper": to_json(ell), "strip": [to_json(S[0]), to_json(S[1])],
             "v_range": [to_json(V[0]), to_json(V[1])], "c_range": [to_json(C[0]), to_json(C[1])],
-            "f_range": [to_json(fr[0]), to_json(fr[1])], "W": to_json(W), "m": to_json(m),
+            "f_range": [to_json(fr[0]), to_json(fr[1])], "W": to_json(W), "v_min": to_json(vmin),
+            "r_min": to_json(rmin), "q_min": to_json(q_lo),
             "delta_v": to_json(dv), "delta_c": to_json(dc), "_bound": to_json(bound)}
 
 
@@ -815,16 +823,15 @@ def recheck_dying(system, data) -> tuple:
     if q_lo <= 0:
         return False, "1 + x_0x"
     if V[0] > 0 and r_lo > 0:
-        m = V[0] * r_lo * q_lo
+        vmin, rmin = V[0], r_lo
     elif V[1] < 0 and r_hi < 0:
-        m = (-V[1]) * (-r_hi) * q_lo
+        vmin, rmin = -V[1], -r_hi
     else:
         return False, "v·r not positive"
-    if m < fr(q(data["m"])) or m <= 0:
-        return False, "m"
-    rmax = max(abs(r_lo), abs(r_hi))
-    dv = rmax * W * W * ell * ell / (2 * m)
-    dc = Vmax * W * W * ell * ell / (2 * m)
+    if vmin < fr(q(data["v_min"])) or rmin < fr(q(data["r_min"])) or q_lo < fr(q(data["q_min"])):
+        return False, "v_min, r_min or q_min"
+    dv = W * W * ell * ell / (2 * vmin * q_lo)
+    dc = W * W * ell * ell / (2 * rmin * q_lo)
     if dv > fr(q(data["delta_v"])) or dc > fr(q(data["delta_c"])):
         return False, "Δv or Δc too small"
     cbar = fr(q(data["c_bar"]))
@@ -833,10 +840,10 @@ def recheck_dying(system, data) -> tuple:
     mo = frac_moments(system, system.A, system.B)
     if mo[0] <= 0 or cbar != mo[3] / mo[0]:
         return False, "c̄ ≠ ∫fp/∫p"
-    eT = max(abs(c0 - cbar), abs(c1 - cbar))
-    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+    lo_c, hi_c = min(c0, cbar) - dc, max(c1, cbar) + dc
+    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < lo_c and hi_c < C[1]):
         return False, "containment"
-    top = max(W, abs(v0 - dv), abs(v1 + dv), abs(cbar - eT - dc), abs(cbar + eT + dc))
+    top = max(W, abs(v0 - dv), abs(v1 + dv), abs(lo_c), abs(hi_c))
     if fr(q(data["sup_norm_bound"])) < top:
         return False, "the bound"
     return True, ""
