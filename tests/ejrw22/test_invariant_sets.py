@@ -72,6 +72,11 @@ def test_invariant_box_certified_and_tamper_fails(tmp_path):
     inst = _inst("ejrw22.bounded-gf-h1", ["15/17", "-8/17", "34/15", "0"], target, params={"certify_seconds": "40"})
     v, cert = _check_with_cert(tmp_path, inst)
     assert v.status.name == "HOLDS", v.relations
+    # the cheaper sublevel trap is tried first; the invariant box itself is built here
+    assert cert["claim_certificate"] in ("sublevel-trap", "invariant-box")
+    cert, _, why = inv.invariant_box(type("E", (), {"inst": inst})(), inst.net, "normalized", seconds=40,
+                                     stage="start")
+    assert cert is not None, why
     assert cert["claim_certificate"] == "invariant-box" and cert["leaf_count"] > 0
     system = FlowSystem(inst.target, inst.measure, 1)
     level = fmpq(cert["level"])
@@ -119,6 +124,7 @@ def test_dying_neuron_certified_and_tamper_fails(tmp_path):
     system = FlowSystem(inst.target, inst.measure, 1)
     assert inv.recheck_dying(system, cert)[0]
     assert fmpq(cert["c_bar"]) == fmpq(7, 10)  # ∫f = (9/10)(3/4) + (1/10)(1/4)
-    for key, val in (("kappa", str(fmpq(cert["kappa"]) * 10 ** 6)), ("ell_T_upper", "0"),
+    for key, val in (("r_min", str(fmpq(cert["r_min"]) * 10 ** 6)), ("ell_T_upper", "0"), ("c_bar", "1"),
+                     ("delta_v", "0"),
                      ("v_range", [cert["v_range"][0], str(fmpq(cert["Y_T"][2][1]))])):
         assert not inv.recheck_dying(system, dict(cert, **{key: val}))[0], key

@@ -675,7 +675,7 @@ class FlowSystem:
     def enclose(self, theta0, T, flow: str = "normalized", manifold: str = "A", h0=fmpq(1, 16),
                 tol: float | None = 1e-5, max_steps: int = 100000, prec: int = 128, hmin=fmpq(1, 2 ** 30),
                 mean_value: bool = True, max_width=None, max_seconds: float | None = None,
-                progress=None) -> Enclosure:
+                progress=None, on_point=None) -> Enclosure:
         """Certified enclosure of the flow from the rational θ0 on [0, T] (see the module docstring).
 
         Step size: starts at, and never exceeds, ``h0``; halved when no a-priori box is found or
@@ -685,7 +685,8 @@ class FlowSystem:
         failures shrink h).  The run stops early (``complete=False``, ``reason`` says why) after
         ``max_steps`` steps, below ``hmin``, when a point enclosure is wider than ``max_width``,
         or after ``max_seconds`` of wall time.  ``mean_value=False`` uses the first-order form
-        Y' = Y + h·F(X) only.  ``progress(t)`` is called after every accepted step."""
+        Y' = Y + h·F(X) only.  ``progress(t)`` is called after every accepted step, and
+        ``on_point(enc)`` too (the enclosure so far); a true result stops the run there."""
         _check_flow(flow, manifold)
         th0 = self.exact_theta(theta0)
         Tq = self._check_T(T)
@@ -733,6 +734,9 @@ class FlowSystem:
                 enc.points.append((t, Y))
                 if progress is not None:
                     progress(t)
+                if on_point is not None and on_point(enc):
+                    enc.reason = f"stopped by the caller at t = {t}"
+                    break
                 if tol is None or err is None or err < tol * _to_float(hs) / 16:
                     good += 1
                 if good >= 4 and 2 * h <= h0:

@@ -19,12 +19,15 @@ Modules:
 * ``pointwise``: claims 1–4, 6–12 and their planted violations 3, 6–10;
 * ``regularity``: claim 5 (certified Lipschitz bounds of P𝒢) and planted 12 (power density);
 * ``trajectories``: flow enclosures, claims 13 (bounded-gf-h1) and 14 (open-standard-gf, the open problem);
+* ``invariant_sets``, ``sublevel_trap``: the infinite-horizon certificates of claims 13, 14;
+* ``recheck``: `relu-verify recheck` of their certificate files (kind "ejrw22-boundedness");
 * ``planted``: planted violations 1, 2, 4, 5, 11;
 * ``registration``: variant groups, scopes, params, examples; registers every claim (importing this
   package registers them, in the suite's order).
 """
 
-from . import common, planted, pointwise, regularity, registration, trajectories  # noqa: F401  (registers)
+from . import common, planted, pointwise, recheck, regularity, registration, sublevel_trap, trajectories  # noqa: F401
+# (importing registers the claims and the certificate kind of `relu-verify recheck`)
 from .common import (_LG, _box, _density, _dot, _exact, _g, _interval_out, _manifold, _normal, _same_function,
                      _sqrt, _u, _up, density_hypothesis, on_manifold, projected, projection, psi)
 from .planted import (_atom_directional, _constant_source, _regular_reach, _secant_derivatives, eval_coercive,

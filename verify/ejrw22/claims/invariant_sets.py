@@ -255,7 +255,7 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
         if T == 0:
             level, after = L0, states
         else:
-            b = ball_bounds(system.risk_enclosure(Yb, prec))
+            b = _upper_pair(system, Yb)
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
@@ -320,7 +320,16 @@ def write(ev, data: dict):
         return None
     from ...files import write_atomic
 
-    data = {"claim": getattr(ev.inst, "claim", None), **data}
+    from .recheck import ENC, KIND
+
+    claim = getattr(ev.inst, "claim", None) or ("ejrw22.bounded-gf-h1" if data.get("flow") == "normalized"
+                                                 else "ejrw22.open-standard-gf")
+    data = {"claim": claim, **data, "kind": KIND, "instance": ev.inst.to_json(),
+            "recheck_with": "relu-verify recheck FILE"}
+    if isinstance(data.get("format"), str):  # an invariance certificate (verify.invariance, kind "flow")
+        data["certificate_kind"] = "flow"
+    if data.get("T") not in (None, "0"):
+        data["enclosure"] = dict(ENC)
     write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return path
 
@@ -425,6 +434,21 @@ def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
     return enc
 
 
+def _upper_pair(system, Y, rational=False):
+    """(None, an upper bound of ℒ over the box Y) -- Y balls, or rational pairs with ``rational`` -- from
+    the rational hull of Y (`recheck._risk_upper`: the smaller of the 128- and 256-bit upper ends), so that
+    the file re-check recomputes the same bound; None if not finite."""
+    from .recheck import _risk_upper
+
+    Yq = list(Y) if rational else [ball_bounds(y) for y in Y]
+    if any(y is None for y in Yq):
+        return None
+    try:
+        return None, _risk_upper(system, Yq)
+    except ValueError:
+        return None
+
+
 def _sup_upto(enc, n) -> fmpq:
     """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0."""
     top = max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
@@ -435,7 +459,8 @@ def _sup_upto(enc, n) -> fmpq:
     return top
 
 
-def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
+def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all",
+                       points=None):
     """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
     (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
     ℒ(θ) = ℓ(s, t), s = v w, t = v b + c, a positive definite quadratic with minimum ℓ_min = ℒ_aff and
@@ -463,6 +488,9 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
     A, B = system.A, system.B
     L0, _ = system.risk_gradient_exact(th0)
     cands = []  # (T, Y (balls), enc_sup)
+    if points is not None:
+        cands = list(points)
+        stage = "given"
     if stage in ("start", "all"):
         cands.append((fmpq(0), [arb(q) for q in th0], None))
     if stage in ("later", "all"):
@@ -479,7 +507,7 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
         if T == 0:
             ET = L0 - lmin
         else:
-            b = ball_bounds(system.risk_enclosure(Y, prec))
+            b = _upper_pair(system, Y)
             if b is None:
                 why = "ℒ(Y_T) not finite"
                 continue
@@ -550,9 +578,9 @@ def recheck_length(system, data, flow) -> tuple:
             return False, "Y_0 is not θ_0"
         E = fr(system.risk_gradient_exact(th0)[0]) - lmin
     else:
-        b = ball_bounds(system.risk_enclosure([arb(lo).union(arb(hi)) for lo, hi in Y], 256))
+        b = _upper_pair(system, Y, rational=True)
         if b is None:
-            return False, "ℒ(Y_T) not finite at 256 bits"
+            return False, "ℒ(Y_T) not finite"
         E = fr(b[1]) - lmin
     if E > fr(q(data["E_T_upper"])) and E > 0:
         return False, "E_T is larger than the certificate says"
@@ -601,21 +629,27 @@ def _range_on(system, lo, hi, which):
     return out
 
 
-def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all"):
-    """H = 1, normalized flow on M_A.  At Θ_T the neuron is active only on a strip of length ℓ_T at an end of
-    [A, B] (w > 0: (x_0, B]; w < 0: [A, x_0)).  With x_0' = (𝒢_b + x_0𝒢_w)/w = (2v/w)∫_act r(1 + x_0x)p (claim
-    kink-geometry) and v·r·(1 + x_0x) ≥ m > 0, p ≥ p_min > 0 on the strip S of length δ ≥ ℓ_T, |w| ≤ 1:
-    ℓ' ≤ −κℓ, κ = 2 m p_min.  Then |v'| = 2|∫_act rσp| ≤ 2 r_max p_max ℓ² (σ ≤ ℓ), so v moves at most
-    Δv = r_max p_max ℓ_T²/κ; c − c̄ (c̄ = ∫fp/∫p) has (c − c̄)' = −2(∫p)(c − c̄) − 2v∫_act σp, |2v∫σp| ≤ V p_max ℓ²,
-    so |c − c̄| ≤ |c_T − c̄| + Δc, Δc = V p_max ℓ_T²/(2κ).  If these ranges lie strictly inside the region's
-    v- and c-ranges (on which m, r_max were computed), no solution leaves the region (first exit).  Once
-    ℓ = 0 the neuron is dead and only c moves (towards c̄).  Returns (data, bound, summary) or (None, None, why)."""
+def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all", points=None):
+    """H = 1, both flows.  At Θ_T the neuron is active only on the part of [A, B] beyond its kink: w > 0 and
+    x_0 ∈ [x_lo, B] (active (x_0, B], ℓ = B − x_0) or w < 0 and x_0 ∈ [A, x_hi] (active [A, x_0), ℓ = x_0 − A).
+    Region R: x_0 ∈ S (S = [x_lo, B] resp. [A, x_hi], so ℓ ≤ ℓ_T), v ∈ V, c ∈ C.  Claim kink-geometry (both
+    flows): x_0' = (v/w)·2∫_act r(1 + x_0x)p.  On R let v·r > 0 with |v| ≥ v_min, |r| ≥ r_min
+    (r = vσ + c − f, σ = |w|·(distance to the kink) ∈ [0, Wℓ]; W = 1 on M_A, W = √(κ + max v²) for the
+    standard flow, κ = |u|² − v² conserved) and q = 1 + x_0x ≥ q_min > 0 for x_0, x ∈ S.  Then
+    |x_0'| = (2/|w|)∫_act |v||r|q p and x_0 moves towards the end (ℓ non-increasing); comparing integrands,
+    |v'| = 2|∫_act rσp| ≤ (W²ℓ/(v_min q_min))|x_0'|, so v moves at most Δv = W² ℓ_T²/(2 v_min q_min)
+    (∫ℓ d|x_0| ≤ ℓ_T²/2); e = c − c̄ (c̄ = ∫fp/∫p) has e' = −2(∫p)e − 2v∫_act σp with
+    |2v∫σp| ≤ (W²ℓ/(r_min q_min))|x_0'|, so c stays in [min(c_T, c̄) − Δc, max(c_T, c̄) + Δc],
+    Δc = W² ℓ_T²/(2 r_min q_min).  The kink is the
+    clock: no rate, no lower bound of p is needed.  If v_T ± Δv ⊂ int V and
+    that c-range ⊂ int C, no solution leaves R (first exit), w keeps its sign (x_0 stays in S) and the
+    solution is unique (R ⊂ 𝓡).  Returns (data, bound, summary) or (None, None, why)."""
     import time
 
     from ...flows import FlowSystem
 
-    if net.H != 1 or flow != "normalized":
-        return None, None, "the dying-neuron certificate is implemented for H = 1 and the normalized flow"
+    if net.H != 1:
+        return None, None, "the dying-neuron certificate is implemented for H = 1"
     t0 = time.perf_counter()
     system = FlowSystem(ev.inst.target, ev.inst.measure, 1)
     A, B = system.A, system.B
@@ -626,7 +660,11 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
         first += poly_integral(poly_mul(list(fco), list(pco)), lo, hi)
     cbar = first / mass
     th0 = list(net.theta)
+    kappa = th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2 if flow == "standard" else None
     cands = []
+    if points is not None:
+        cands = [(T, [ball_bounds(y) for y in Yb], es) for T, Yb, es in points]
+        stage = "given"
     if stage in ("start", "all"):
         cands.append((fmpq(0), [(t, t) for t in th0], None))
     if stage in ("later", "all"):
@@ -641,136 +679,171 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
         if any(y is None for y in Y):
             continue
         (w0, w1), (b0, b1), (v0, v1), (c0, c1) = Y
-        if w0 > 0:  # right end: x_0 = −b/w ≥ −b1/w0 or −b1/w1
-            x0lo = min(-b1 / w0, -b1 / w1)
-            side, ell = 1, max(fmpq(0), B - x0lo)
-        elif w1 < 0:  # left end: x_0 ≤ max(−b0/w0, −b0/w1)... x_0 = −b/w with w < 0 is b/|w|
-            x0hi = max(b1 / -w0, b1 / -w1)
-            side, ell = -1, max(fmpq(0), x0hi - A)
+        if w0 > 0:
+            side = 1
+            xlo = min(-b1 / w0, -b1 / w1)
+            S = (xlo, B)
+            ell = B - xlo
+        elif w1 < 0:
+            side = -1
+            xhi = max(-b0 / w0, -b0 / w1)
+            S = (A, xhi)
+            ell = xhi - A
         else:
             why = f"the sign of w at T = {to_json(T)} is not certified"
             continue
-        if ell == 0:
-            why = "dead at Θ_T (the dead-start certificate applies to θ_0 only)"
-            ell = fmpq(1, 2 ** 40)
-        if not ell < (B - A) / 4:
-            why = f"Θ_{to_json(T)}: the active part is not a thin strip at an end of [A, B]"
+        if not 0 < ell < B - A:
+            why = f"Θ_{to_json(T)}: the kink is not inside (A, B)"
             continue
-        for grow in (fmpq(2), fmpq(4)):
-            delta = min(ell * grow, (B - A) / 2)
-            S = (B - delta, B) if side == 1 else (A, A + delta)
-            fr, pr = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
-            if fr is None or pr is None or pr[0] <= 0:
-                why = "p is not certified positive on the strip"
+        fr = _range_on(system, S[0], S[1], 2)
+        if fr is None:
+            why = "empty strip"
+            continue
+        q_lo = 1 + min(x * y for x in S for y in S)  # 1 + x_0x, x_0 and x in S
+        if q_lo <= 0:
+            why = f"1 + x_0x is not positive on the strip (Θ_{to_json(T)})"
+            continue
+        etas = (fmpq(1, 16), fmpq(1, 4), fmpq(1), fmpq(4))
+        for eta_v, eta_c in ((a, b) for a in etas for b in etas):
+            data = _dying_region(system, flow, side, S, ell, fr, (v0, v1), (c0, c1), cbar, (eta_v, eta_c), q_lo,
+                                 kappa)
+            if isinstance(data, str):
+                why = f"Θ_{to_json(T)}: {data}"
                 continue
-            eT = max(abs(c0 - cbar), abs(c1 - cbar))
-            for eta in (fmpq(1, 4), fmpq(1), fmpq(4)):
-                V = (v0 - eta * (abs(v0) + 1), v1 + eta * (abs(v1) + 1))
-                C = (cbar - eT - eta, cbar + eT + eta)
-                # r = vσ + c − f on the strip, σ ∈ [0, δ]
-                vs = [V[0] * s for s in (fmpq(0), delta)] + [V[1] * s for s in (fmpq(0), delta)]
-                r_lo, r_hi = min(vs) + C[0] - fr[1], max(vs) + C[1] - fr[0]
-                q_lo = 1 + min(x * y for x in S for y in S)  # 1 + x_0x on the strip
-                if q_lo <= 0:
-                    break
-                if V[0] > 0 and r_lo > 0:
-                    m = V[0] * r_lo * q_lo
-                elif V[1] < 0 and r_hi < 0:
-                    m = (-V[1]) * (-r_hi) * q_lo
-                else:
-                    why = f"v·r is not certified positive on the strip (Θ_{to_json(T)})"
-                    continue
-                kappa = 2 * m * pr[0]
-                rmax = max(abs(r_lo), abs(r_hi))
-                Vmax = max(abs(V[0]), abs(V[1]))
-                dv = rmax * pr[1] * ell * ell / kappa
-                dc = Vmax * pr[1] * ell * ell / (2 * kappa)
-                if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
-                    why = "the moves of v and c do not fit in the region"
-                    continue
-                bound = max(fmpq(1), abs(v0 - dv), abs(v1 + dv), abs(cbar - eT - dc), abs(cbar + eT + dc),
-                            max(abs(c0), abs(c1)))
-                if enc_sup is not None:
-                    bound = max(bound, enc_sup)
-                data = {"claim_certificate": "dying-neuron", "flow": flow, "theta0": [to_json(t) for t in th0],
-                        "T": to_json(T), "Y_T": [[to_json(a), to_json(b)] for a, b in Y], "side": side,
-                        "ell_T_upper": to_json(ell), "delta": to_json(delta), "strip": [to_json(S[0]), to_json(S[1])],
-                        "v_range": [to_json(V[0]), to_json(V[1])], "c_range": [to_json(C[0]), to_json(C[1])],
-                        "c_bar": to_json(cbar), "m": to_json(m), "kappa": to_json(kappa), "p_range": [
-                            to_json(pr[0]), to_json(pr[1])], "f_range": [to_json(fr[0]), to_json(fr[1])],
-                        "delta_v": to_json(dv), "delta_c": to_json(dc), "sup_norm_bound": to_json(bound),
-                        "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
-                ok, bad = recheck_dying(system, data)
-                if not ok:
-                    why = f"the independent re-check failed: {bad}"
-                    continue
-                data["recheck"] = "strip bounds of f and p by exact sampling-free evaluation per piece in Python " \
-                                  "fractions; inequalities redone"
-                return data, bound, (f"dying-neuron certificate from Θ_{to_json(T)}: the active strip (length ≤ "
-                                     f"{float(ell):.3g}) shrinks at rate ≥ {float(kappa):.3g}; v moves ≤ "
-                                     f"{float(dv):.3g}, c ≤ {float(dc):.3g} beyond its pull to ∫fp/∫p")
+            bound = fmpq(data.pop("_bound"))
+            if enc_sup is not None:
+                bound = max(bound, enc_sup)
+            if T == 0:
+                bound = max(bound, max(abs(q) for q in th0))
+            data.update({"claim_certificate": "dying-neuron", "flow": flow, "theta0": [to_json(t) for t in th0],
+                         "T": to_json(T), "Y_T": [[to_json(a), to_json(b)] for a, b in Y],
+                         "c_bar": to_json(cbar), "sup_norm_bound": to_json(bound),
+                         "kappa": None if kappa is None else to_json(kappa),
+                         "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)})
+            ok, bad = recheck_dying(system, data)
+            if not ok:
+                why = f"the independent re-check failed: {bad}"
+                continue
+            data["recheck"] = "every inequality redone in Python fractions (f bounds on the strip per piece)"
+            return data, bound, (f"dying-neuron certificate from Θ_{to_json(T)}: the active part (length ≤ "
+                                 f"{float(ell):.3g}) shrinks monotonically; v moves ≤ {float(fmpq(data['delta_v'])):.3g}, "
+                                 f"c ≤ {float(fmpq(data['delta_c'])):.3g} beyond its pull to ∫fp/∫p")
     return None, None, why
 
 
+def _dying_region(system, flow, side, S, ell, fr, vT, cT, cbar, etas, q_lo, kappa):
+    """The region and its inequalities (fmpq); a dict of the certificate's numbers or a reason string.
+    c(t) − c̄ = e^{−2(∫p)(t−T)}e_T + (forcing of total size ≤ Δc), so c stays in
+    [min(c_T, c̄) − Δc, max(c_T, c̄) + Δc]."""
+    v0, v1 = vT
+    c0, c1 = cT
+    eta_v, eta_c = etas
+    V = (v0 - eta_v * (abs(v0) + 1), v1 + eta_v * (abs(v1) + 1))
+    C = (min(c0, cbar) - eta_c, max(c1, cbar) + eta_c)
+    Vmax = max(abs(V[0]), abs(V[1]))
+    if flow == "normalized":
+        W = fmpq(1)
+    else:
+        if kappa + Vmax * Vmax <= 0:
+            return "κ + v² ≤ 0 on the region"
+        from .sublevel_trap import _sqrt_up
+
+        W = _sqrt_up(kappa + Vmax * Vmax)
+    sig = W * ell
+    vs = [V[0] * x for x in (fmpq(0), sig)] + [V[1] * x for x in (fmpq(0), sig)]
+    r_lo, r_hi = min(vs) + C[0] - fr[1], max(vs) + C[1] - fr[0]
+    if V[0] > 0 and r_lo > 0:
+        vmin, rmin = V[0], r_lo
+    elif V[1] < 0 and r_hi < 0:
+        vmin, rmin = -V[1], -r_hi
+    else:
+        return "v·r is not certified positive on the strip"
+    dv = W * W * ell * ell / (2 * vmin * q_lo)
+    dc = W * W * ell * ell / (2 * rmin * q_lo)
+    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < min(c0, cbar) - dc and max(c1, cbar) + dc < C[1]):
+        return "the moves of v and c do not fit in the region"
+    bound = max(W, abs(v0 - dv), abs(v1 + dv), abs(min(c0, cbar) - dc), abs(max(c1, cbar) + dc))
+    return {"side": side, "ell_T_upper": to_json(ell), "strip": [to_json(S[0]), to_json(S[1])],
+            "v_range": [to_json(V[0]), to_json(V[1])], "c_range": [to_json(C[0]), to_json(C[1])],
+            "f_range": [to_json(fr[0]), to_json(fr[1])], "W": to_json(W), "v_min": to_json(vmin),
+            "r_min": to_json(rmin), "q_min": to_json(q_lo),
+            "delta_v": to_json(dv), "delta_c": to_json(dc), "_bound": to_json(bound)}
+
+
 def recheck_dying(system, data) -> tuple:
-    """Re-derive the dying-neuron inequalities in Python fractions: f and p bounds on the strip from the
-    pieces (a monotone-segment argument for degree ≤ 1 pieces: the ends; otherwise interval Horner
-    again), m, κ, Δv, Δc and the containments."""
+    """Re-derive the dying-neuron inequalities in Python fractions: the strip from Y_T, the f bounds on it
+    (per piece), W from κ, m, Δv, Δc, the containments and the final bound."""
     from fractions import Fraction as Fr
 
     from ...numbers import parse_rational
 
     q = lambda s: parse_rational(s, "certificate")  # noqa: E731
     fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
-    S = (q(data["strip"][0]), q(data["strip"][1]))
-    fR, pR = _range_on(system, S[0], S[1], 2), _range_on(system, S[0], S[1], 3)
-    if fR is None or pR is None:
-        return False, "empty strip"
-    if fr(pR[0]) < fr(q(data["p_range"][0])) or fr(pR[1]) > fr(q(data["p_range"][1])) or pR[0] <= 0:
-        return False, "p bounds differ"
-    if fr(fR[0]) < fr(q(data["f_range"][0])) or fr(fR[1]) > fr(q(data["f_range"][1])):
-        return False, "f bounds differ"
-    ell, delta = fr(q(data["ell_T_upper"])), fr(q(data["delta"]))
-    if not (0 <= ell <= delta and fr(S[1]) - fr(S[0]) == delta):
-        return False, "strip"
-    V = [fr(q(x)) for x in data["v_range"]]
-    C = [fr(q(x)) for x in data["c_range"]]
-    f_lo, f_hi = fr(q(data["f_range"][0])), fr(q(data["f_range"][1]))
-    p_lo, p_hi = fr(q(data["p_range"][0])), fr(q(data["p_range"][1]))
-    vs = [V[0] * 0, V[0] * delta, V[1] * 0, V[1] * delta]
-    r_lo, r_hi = min(vs) + C[0] - f_hi, max(vs) + C[1] - f_lo
-    Sf = [fr(S[0]), fr(S[1])]
-    q_lo = 1 + min(x * y for x in Sf for y in Sf)
-    if V[0] > 0 and r_lo > 0:
-        m = V[0] * r_lo * q_lo
-    elif V[1] < 0 and r_hi < 0:
-        m = (-V[1]) * (-r_hi) * q_lo
-    else:
-        return False, "v·r not positive"
-    if q_lo <= 0 or m < fr(q(data["m"])):
-        return False, "m"
-    kappa = 2 * fr(q(data["m"])) * p_lo
-    if kappa < fr(q(data["kappa"])) or kappa <= 0:
-        return False, "κ"
-    rmax = max(abs(r_lo), abs(r_hi))
-    Vmax = max(abs(V[0]), abs(V[1]))
-    dv = rmax * p_hi * ell * ell / kappa
-    dc = Vmax * p_hi * ell * ell / (2 * kappa)
     Y = [(fr(q(a)), fr(q(b))) for a, b in data["Y_T"]]
     (w0, w1), (b0, b1), (v0, v1), (c0, c1) = Y
     A, B = fr(system.A), fr(system.B)
-    if data["side"] == 1:
-        if not w0 > 0 or max(Fr(0), B - min(-b1 / w0, -b1 / w1)) > ell:
-            return False, "ℓ_T"
-        if fr(S[1]) != B:
-            return False, "strip end"
+    side = data["side"]
+    if side == 1:
+        if not w0 > 0:
+            return False, "w > 0 not certified"
+        xlo = min(-b1 / w0, -b1 / w1)
+        S, ell = (xlo, B), B - xlo
+    elif side == -1:
+        if not w1 < 0:
+            return False, "w < 0 not certified"
+        xhi = max(-b0 / w0, -b0 / w1)
+        S, ell = (A, xhi), xhi - A
     else:
-        if not w1 < 0 or max(Fr(0), max(b1 / -w0, b1 / -w1) - A) > ell:
-            return False, "ℓ_T"
-        if fr(S[0]) != A:
-            return False, "strip end"
+        return False, "bad side"
+    if not 0 < ell < B - A:
+        return False, "ℓ_T"
+    if [fr(q(x)) for x in data["strip"]] != list(S) or fr(q(data["ell_T_upper"])) < ell:
+        return False, "the strip differs"
+    fR = _range_on(system, q(data["strip"][0]), q(data["strip"][1]), 2)
+    f_lo, f_hi = fr(q(data["f_range"][0])), fr(q(data["f_range"][1]))
+    if fR is None or fr(fR[0]) < f_lo or fr(fR[1]) > f_hi:
+        return False, "f bounds differ"
+    V = [fr(q(x)) for x in data["v_range"]]
+    C = [fr(q(x)) for x in data["c_range"]]
+    Vmax = max(abs(V[0]), abs(V[1]))
+    W = fr(q(data["W"]))
+    flow = data.get("flow", "normalized")
+    if flow == "normalized":
+        if W != 1:
+            return False, "W"
+    else:
+        kap = fr(q(data["kappa"]))
+        th = [fr(q(t)) for t in data["theta0"]]
+        if kap != th[0] ** 2 + th[1] ** 2 - th[2] ** 2 or W < 0 or W * W < kap + Vmax * Vmax:
+            return False, "W² < κ + max v²"
+    sig = W * ell
+    vs = [V[0] * 0, V[0] * sig, V[1] * 0, V[1] * sig]
+    r_lo, r_hi = min(vs) + C[0] - f_hi, max(vs) + C[1] - f_lo
+    q_lo = 1 + min(x * y for x in S for y in S)
+    if q_lo <= 0:
+        return False, "1 + x_0x"
+    if V[0] > 0 and r_lo > 0:
+        vmin, rmin = V[0], r_lo
+    elif V[1] < 0 and r_hi < 0:
+        vmin, rmin = -V[1], -r_hi
+    else:
+        return False, "v·r not positive"
+    if vmin < fr(q(data["v_min"])) or rmin < fr(q(data["r_min"])) or q_lo < fr(q(data["q_min"])):
+        return False, "v_min, r_min or q_min"
+    dv = W * W * ell * ell / (2 * vmin * q_lo)
+    dc = W * W * ell * ell / (2 * rmin * q_lo)
+    if dv > fr(q(data["delta_v"])) or dc > fr(q(data["delta_c"])):
+        return False, "Δv or Δc too small"
     cbar = fr(q(data["c_bar"]))
-    eT = max(abs(c0 - cbar), abs(c1 - cbar))
-    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < cbar - eT - dc and cbar + eT + dc < C[1]):
+    from .sublevel_trap import frac_moments
+
+    mo = frac_moments(system, system.A, system.B)
+    if mo[0] <= 0 or cbar != mo[3] / mo[0]:
+        return False, "c̄ ≠ ∫fp/∫p"
+    lo_c, hi_c = min(c0, cbar) - dc, max(c1, cbar) + dc
+    if not (V[0] < v0 - dv and v1 + dv < V[1] and C[0] < lo_c and hi_c < C[1]):
         return False, "containment"
+    top = max(W, abs(v0 - dv), abs(v1 + dv), abs(lo_c), abs(hi_c))
+    if fr(q(data["sup_norm_bound"])) < top:
+        return False, "the bound"
     return True, ""
