@@ -32,6 +32,7 @@ decision) raises, and the caller falls back to ball arithmetic.
 
 from __future__ import annotations
 
+import itertools
 import time
 
 from flint import fmpq, fmpq_mpoly_ctx, fmpz
@@ -46,12 +47,29 @@ class CellBudget(Undecided):
     """Cell arithmetic went past its size or time budget on this box (`MAX_TERMS`, ``seconds``)."""
 
 
+class Branch(BaseException):
+    """A case-splitting run met a comparison that its script does not decide: the driver re-runs
+    it once per outcome (+1, −1, 0).  A BaseException, so that no claim's ``except Exception``
+    swallows it."""
+
+    def __init__(self, cell):
+        super().__init__("an undecided comparison: split the case")
+        self.cell = cell
+
+
+_SERIAL = itertools.count()
+
+
 class CellBox:
     """The box whose positive-width sides become the variables u_k ∈ [−1, 1] (module doc)."""
 
-    def __init__(self, box, seconds: float | None = None):
+    def __init__(self, box, seconds: float | None = None, script=None):
         self.box = [(fmpq(lo), fmpq(hi)) for lo, hi in box]
         self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.serial = next(_SERIAL)  # in exact keys: never two boxes' cells under one key
+        self.script = None if script is None else list(script)  # case split: the outcomes to take
+        self.pos = 0
+        self.constraints: dict = {}  # canonical numerator text -> its sign on this piece
         self.dims = [k for k, (lo, hi) in enumerate(self.box) if hi > lo]
         n = max(1, len(self.dims))
         self.ring = fmpq_mpoly_ctx.get(("u", n), "lex")
@@ -65,6 +83,22 @@ class CellBox:
             return lo
         j = self.dims.index(k)
         return Cell(self._gens[j] * ((hi - lo) / 2) + (lo + hi) / 2, self)
+
+    def decide(self, p) -> int:
+        """The sign of the numerator p on the current *piece* of a case split (module doc): the
+        sign a constraint already fixed for a positive multiple of p, else the script's next
+        outcome (recorded as a constraint), else `Branch`."""
+        lc = fmpq(p.coeffs()[0])
+        key = str(p / lc)
+        sg = 1 if lc > 0 else -1
+        if key in self.constraints:
+            return sg * self.constraints[key]
+        if self.pos >= len(self.script):
+            raise Branch(Cell(p, self))
+        d = self.script[self.pos]
+        self.pos += 1
+        self.constraints[key] = d * sg
+        return d
 
     def constant(self, c: fmpq):
         """The constant polynomial c."""
@@ -211,6 +245,8 @@ class Cell:
     def certified_sign(self) -> int | None:
         """+1 / −1 when p/q has that sign on the whole box, 0 when p ≡ 0, else None (q > 0)."""
         s = _poly_sign(self.p, self.cbox, self.range())
+        if s is None and self.cbox.script is not None:
+            s = self.cbox.decide(self.p)
         if s is None:
             self.cbox.undecided = self
         return s
@@ -268,7 +304,7 @@ class Cell:
         return float(c if self.q is None else c / self.constant(self.q))
 
     def exact_key(self):
-        return ("cell", id(self.cbox), str(self.p), str(self.q))
+        return ("cell", self.cbox.serial, str(self.p), str(self.q))
 
     def to_json(self) -> str:
         return f"cell({float(self)!r} at the box centre)"

@@ -58,6 +58,7 @@ from .numbers import FAST, Undecided, is_exact, parse_rational, precision, sign,
 
 LEAF_PRECISIONS = (64, 128)
 CELL = "cell"  # the rung of exact polynomials over the box (verify.cells): it can certify identities
+MAX_PIECES = 27  # runs of one box's case split on cells (3 per split comparison)
 CELL_SECONDS = 20.0  # budget of one box's evaluation on cells (past it the claim's boxes go to balls)
 MIN_SPLIT = 40  # a side narrower than 2^-MIN_SPLIT of the region's side is not split again
 CERTIFICATE_KIND = "region"
@@ -188,7 +189,7 @@ def _ball(lo: fmpq, hi: fmpq, prec: int):
         return ball
 
 
-def instance_at(inst, box, prec=64, cell_seconds: float | None = None):
+def instance_at(inst, box, prec=64, cell_seconds: float | None = None, script=None):
     """The instance (without region) whose region coordinates are balls containing ``box``'s
     sides (rationals where a side has width 0): every member of ``box`` lies in its balls.  With
     ``prec`` = `CELL`, they are the exact polynomials of a `verify.cells.CellBox` of ``box``."""
@@ -197,7 +198,7 @@ def instance_at(inst, box, prec=64, cell_seconds: float | None = None):
     region = inst.region
     theta = list(inst.net.theta) if any(c.kind == "theta" for c in region.coords) else None
     params = dict(inst.params)
-    cells = CellBox(box, seconds=cell_seconds) if prec == CELL else None
+    cells = CellBox(box, seconds=cell_seconds, script=script) if prec == CELL else None
     for k, (c, (lo, hi)) in enumerate(zip(region.coords, box)):
         v = cells.coordinate(k) if cells is not None else _ball(lo, hi, prec)
         if c.kind == "theta":
@@ -317,30 +318,59 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
 
 
 def _evaluate_cells(ctx, box, independent):
-    """The claim's evaluation on the cells of ``box`` (`verify.cells`), or None: a comparison not
-    uniform on the box (``ctx.cell_steer`` then says which sides move it), or the claim's code
-    needs numbers that cells are not (``ctx.cells_refused``: the rung is skipped from then on)."""
-    from .checking import _evaluate
+    """The claim's evaluation on the cells of ``box`` (`verify.cells`), or None.
 
-    from .cells import CellBudget
+    A comparison whose sign is not one sign on the box (a kink through it) is split into cases:
+    the run is repeated with that comparison's outcome fixed to +1, −1 and 0 (each a *piece* of
+    the box, `CellBox.decide`), up to `MAX_PIECES` runs; the box is certified when every piece's
+    run HOLDS (every θ of the box lies in some piece, and the exact run at θ takes that piece's
+    branches: proofs_notes/regions.md#cases).  None when a piece does not hold or the pieces run
+    out (``ctx.cell_steer`` then says which sides move the first split comparison), or when the
+    claim's code needs numbers that cells are not (``ctx.cells_refused``: the rung is skipped
+    from then on)."""
+    from .cells import Branch, CellBudget
+    from .checking import _evaluate
+    from .framework import Status
 
     left = CELL_SECONDS if ctx.deadline is None else max(0.5, min(CELL_SECONDS, ctx.deadline - time.perf_counter()))
-    inst_b = instance_at(ctx.inst, box, CELL, cell_seconds=left)
-    cbox = _cell_box(inst_b)
-    try:
-        return _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None, independent=independent)
-    except CellBudget as e:  # too costly for this claim: the ball rungs take over from here on
-        ctx.cells_refused = str(e)
-        return None
-    except Undecided as e:
-        ctx.last_undecided = str(e)
-        return None
-    except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
-            ArithmeticError) as e:
-        ctx.cells_refused = f"{type(e).__name__}: {e}"
-        return None
-    finally:
-        ctx.cell_steer = cbox.undecided.influence() if cbox is not None and cbox.undecided is not None else None
+    t_end = time.perf_counter() + left
+    scripts, runs, first, vacuous, steer = [[]], 0, None, True, None
+    while scripts:
+        script = scripts.pop()
+        runs += 1
+        if runs > MAX_PIECES or time.perf_counter() > t_end:
+            ctx.last_undecided = f"a kink through the box: more than {MAX_PIECES} cases, or the time of one box"
+            ctx.cell_steer = steer
+            return None
+        inst_b = instance_at(ctx.inst, box, CELL, cell_seconds=max(0.1, t_end - time.perf_counter()), script=script)
+        cbox = _cell_box(inst_b)
+        try:
+            got = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None, independent=independent)
+        except Branch as b:
+            steer = steer or b.cell.influence()
+            scripts.extend(script + [d] for d in (0, -1, 1))
+            continue
+        except CellBudget as e:  # too costly for this claim: the ball rungs take over from here on
+            ctx.cells_refused = str(e)
+            return None
+        except Undecided as e:
+            ctx.last_undecided = str(e)
+            ctx.cell_steer = steer or (cbox.undecided.influence() if cbox and cbox.undecided is not None else None)
+            return None
+        except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
+                ArithmeticError) as e:
+            ctx.cells_refused = f"{type(e).__name__}: {e}"
+            return None
+        if not script and not scripts:  # no case split: the run is about the whole box, whatever it says
+            return got
+        if got[0] != Status.HOLDS:  # a piece that does not hold (it may be empty): no verdict on the box
+            ctx.last_undecided = "a case of a kink through the box is not certified"
+            ctx.cell_steer = steer
+            return None
+        first = first or got
+        vacuous = vacuous and got[1]
+    ctx.cell_cases = runs
+    return (first[0], vacuous) + tuple(first[2:])
 
 
 def rung_label(rung) -> str:
@@ -376,6 +406,7 @@ class _Ctx:
     influence: list | None = None
     cells_refused: str = ""  # why the claim's code cannot run on cells (then the rung is skipped)
     cell_steer: dict | None = None  # the last box's undecided cell: {side: its influence} (where to split)
+    cell_cases: int = 0
     deadline: float | None = None  # time.perf_counter() at which the branch and bound's budget ends
 
 

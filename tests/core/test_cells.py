@@ -169,23 +169,41 @@ def test_planted_violation_on_a_region_is_found_inside_it():
     assert check("gsgd19.rescaling-invariance~nonpositive-c", r.witness).status == Status.VIOLATED
 
 
-def test_a_kink_crossing_the_region_leaves_it_open_not_wrong():
-    """± 1/32: a pre-activation changes sign inside the box; boxes across the kink stay open
-    (UNKNOWN with a certified fraction < 1), the certified ones hold at their exact points."""
+def _holds_at_points(inst, boxes, rng, n, claim="gsgd19.rescaling-invariance"):
+    for box in boxes:
+        for pt in _exact_points(inst, box, rng, n):
+            theta = list(inst.net.theta)
+            for c, v in zip(inst.region.coords, pt):
+                theta[c.key] = v
+            assert check(claim, Instance.from_json(MLP).replace(net=inst.net.with_theta(theta))).status == Status.HOLDS
+
+
+@pytest.mark.parametrize("radius", ["1/32", "1/8"])
+def test_a_kink_through_the_region_is_split_into_cases(radius):
+    """± 1/32 and ± 1/8: pre-activations change sign inside the box; the cell run is split into
+    the cases z > 0, z < 0, z = 0 of each such comparison and every case holds: HOLDS, and
+    `check` agrees at random exact points of the region."""
+    obj = copy.deepcopy(MLP)
+    obj["region"] = {"theta_radius": radius}
+    inst = Instance.from_json(obj)
+    r = branch_and_bound("gsgd19.rescaling-invariance", inst, seconds=30, max_boxes=50)
+    assert r.status == Status.HOLDS
+    assert recheck_region(certificate(inst, "gsgd19.rescaling-invariance", r.root, r.boxes))["ok"]
+    _holds_at_points(inst, [inst.region.box], random.Random(5), 12)
+
+
+def test_without_cases_a_kink_leaves_boxes_open_not_wrong(monkeypatch):
+    """With one run per box (no case split) the boxes across the kink stay open: UNKNOWN with a
+    certified fraction, and the certified leaves hold at exact points."""
+    import verify.regions as regions
+
+    monkeypatch.setattr(regions, "MAX_PIECES", 1)
     obj = copy.deepcopy(MLP)
     obj["region"] = {"theta_radius": "1/32"}
     inst = Instance.from_json(obj)
     r = branch_and_bound("gsgd19.rescaling-invariance", inst, seconds=30, max_boxes=150)
     assert r.status == Status.UNKNOWN and 0 < r.certified_fraction < 1 and r.undecided
-    done = [n for n in _leaves(r.root) if n.leaf]
-    rng = random.Random(3)
-    for n in done[:3]:
-        for pt in _exact_points(inst, n.box, rng, 2):
-            theta = list(inst.net.theta)
-            for c, v in zip(inst.region.coords, pt):
-                theta[c.key] = v
-            assert check("gsgd19.rescaling-invariance", Instance.from_json(MLP).replace(
-                net=inst.net.with_theta(theta))).status == Status.HOLDS
+    _holds_at_points(inst, [n.box for n in _leaves(r.root) if n.leaf][:3], random.Random(3), 2)
 
 
 SHALLOW = {
