@@ -288,10 +288,9 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
             if got is None:
                 continue
             status, vacuous, rels, hyps, ev = got
-        else:
-            inst_b = instance_at(ctx.inst, box, 128 if rung in (FAST, None) else rung)
         try:
             if rung != CELL:
+                inst_b = instance_at(ctx.inst, box, 128 if rung in (FAST, None) else rung)
                 status, vacuous, rels, hyps, ev = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, rung,
                                                              independent=independent)
         except Undecided as e:

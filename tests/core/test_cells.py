@@ -214,6 +214,8 @@ SHALLOW = {
     "beg19.w1inf-exact-1d": {
         "network": {"widths": [1, 3, 1], "theta": ["1", "-2/3", "3/2", "1/5", "1/3", "-1/2", "2", "-1", "1/2", "1/7"]},
         "params": {"other": {"widths": [1, 2, 1], "theta": ["3/4", "-1", "1/3", "1/4", "1", "-1", "0"]}, "D": "1"}},
+    "yoneda23.d1-exact-reduction": {"network": {"kind": "d0", "head": "ab"}},
+    "yoneda23.backprop-gradient": {"network": {"kind": "d0", "batch": {"kind": "data", "X": [["-3/4"], ["1/4"], ["7/20"]]}}},
     "ejrw22.euler-identity": {
         "network": {"widths": [1, 2, 1], "theta": ["3/5", "-5/13", "4/5", "12/13", "2", "-1", "1/2"]},
         "target": {"kind": "constant", "value": "1/3"}, "measure": {"kind": "lebesgue", "box": [["-1", "1"]]}},

@@ -17,7 +17,7 @@ from flint import arb
 
 from ...framework import Evaluation, Hypothesis, relation, undecidable
 from ...errors import InputError, SoundnessError
-from ...numbers import Undecided, ball_bounds, precision, sign, to_json
+from ...numbers import Undecided, ball_bounds, is_exact, precision, sign, to_json
 from .. import d0 as D
 from ..invariant import Convergence, RampModel, prove, recheck
 from .common import Q, _check_data_size, _clip, _guard, _head_note, _out, _pt, _range, _scope, config, points
@@ -322,7 +322,9 @@ def dropping(*clauses):
     return functools.partial(eval_pointwise, drop=frozenset(clauses))
 
 
-def _is_default(cfg: D.D0) -> bool:
+def _is_default(cfg: D.D0) -> bool | None:
+    if not all(is_exact(v) for v in cfg.init):  # a ball θ^0: "is it the default?" is not decided by ==
+        return None
     base = D.D0(relu_grad_at_0=cfg.relu_grad_at_0, limit_def=cfg.limit_def, error_r=cfg.error_r, closed=cfg.closed)
     return cfg == base
 

@@ -15,6 +15,7 @@ import functools
 from flint import arb, fmpq
 
 from ...errors import InputError
+from ...numbers import exact_number
 from .config import D0, Batch, _f, _points
 from .engine import ReluTie, RiskGrad, Tie, _as_arb, _kappa, _to_params
 from .scalar import HALF, _const, _sgn, relu
@@ -76,7 +77,7 @@ def data_risk_grad(cfg: D0, theta, X=None, system: str = "exact") -> RiskGrad:
     L = L / n
     G = [2 * g / n for g in (Gw, Gc, Ga, Gb)]
     if system == "exact":
-        L, G = fmpq(L), [fmpq(g) for g in G]
+        L, G = exact_number(L), [exact_number(g) for g in G]
     return RiskGrad(L, _to_params(cfg, theta, G), system, "data-closed-form", ties, "".join(pattern))
 
 

@@ -284,6 +284,18 @@ class D0:
         """θ^0, so that a `D0` can stand where an instance expects a network (``{"kind": "d0"}``)."""
         return self.init
 
+    def with_theta(self, theta) -> "D0":
+        """The same configuration with θ^0 = ``theta`` as given, in any number system (balls or
+        `verify.cells` of a region box): the region machinery's view of θ (`verify.regions`)."""
+        theta = tuple(theta)
+        if len(theta) != len(self.param_names):
+            raise InputError(f"θ has {len(theta)} entries, expected {len(self.param_names)} {self.param_names}", "theta")
+        if any(isinstance(v, arb) for v in theta):  # the families compare θ^0 exactly (e.g. "the default instance")
+            raise Undecided("yoneda23 takes θ^0 exact: rationals, or the cells of a region box")
+        out = dataclasses.replace(self)
+        object.__setattr__(out, "init", theta)
+        return out
+
     def with_(self, **changes) -> "D0":
         """A copy with some knobs changed (``init`` is reset to the default when the head changes
         and no init is given)."""

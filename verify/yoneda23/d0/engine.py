@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from flint import arb, fmpq
 
 from ...errors import InputError
-from ...numbers import Undecided, ball_bounds, to_json
+from ...numbers import Undecided, ball_bounds, exact_number, to_json
 from ...problems import poly_integral, poly_mul
 from .config import D0
 from .scalar import HALF, POPULATION_MAX_N, _sgn, relu
@@ -414,7 +414,7 @@ def _population(cfg: D0, theta, t: int, system: str, label: str = "target", powe
     L = L * om
     G = [g * om for g in G]
     if system == "exact":
-        L, G = fmpq(L), [fmpq(g) for g in G]
+        L, G = exact_number(L), [exact_number(g) for g in G]
     elif system == "ball":
         L, G = _as_arb(L), [_as_arb(g) for g in G]
     return L, (_to_params(cfg, theta, G) if want_grad else ()), ties, pattern
