@@ -71,6 +71,7 @@ EXPECTED = {
     "relu-verify recheck region-cert.json": 0,
     "relu-verify check examples/region-gamma.json --plot region.png": 0,
     "relu-verify check examples/region-he16.json": 0,
+    "relu-verify check examples/region-gsgd19.json": 0,
     "relu-verify check examples/region-violation.json --json --certificate witness.json": 1,
     "relu-verify check witness.json": 1,
     "relu-verify check cjrr21.lyapunov-identity examples/region-theta.json --max-boxes 200": 0,

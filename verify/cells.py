@@ -251,6 +251,11 @@ class Cell:
             self.cbox.undecided = self
         return s
 
+    def at(self, point) -> fmpq:
+        """The value at the rational point ``point`` of the box (one coordinate per side)."""
+        v = self.cbox.at(self.p, point)
+        return v if self.q is None else v / self.cbox.at(self.q, point)
+
     def influence(self) -> dict:
         """{side k of the box: Σ |a_e| over the numerator's monomials in u_k} -- how much u_k moves
         p over the box (steering the split of an undecided comparison; never a decision)."""

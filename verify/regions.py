@@ -45,6 +45,7 @@ precision rung that decided or last tried on their parent.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import itertools
 import math
@@ -250,16 +251,21 @@ class BoxResult:
 
 
 def _rungs(claim, inst, start=None, box=None):
+    """The rungs to try on a box, in order: balls (fast-ball where the claim has it, Arb at 64 and
+    128 bits, more on narrow boxes) from ``start`` on, then exact cells -- the slower rung, and the
+    one that certifies "=" -- first instead where cells decided the box's parent."""
     from .checking import fast_worthwhile
 
-    rungs = [CELL] + ([FAST] if claim.fast and fast_worthwhile(inst) else []) + list(LEAF_PRECISIONS)
     if box is not None and box_is_point(box):
         return [None]
+    balls = ([FAST] if claim.fast and fast_worthwhile(inst) else []) + list(LEAF_PRECISIONS)
     if box is not None and _narrowest(inst, box) < fmpq(1, 2 ** 24):  # a narrow box: more bits than a wide one
-        rungs = rungs + [256, 1024]
-    if start is not None and start in rungs:
-        rungs = [CELL] + [r for r in rungs[rungs.index(start):] if r != CELL]  # cells first: only they decide "="
-    return rungs
+        balls = balls + [256, 1024]
+    if start == CELL:
+        return [CELL] + balls
+    if start is not None and start in balls:
+        balls = balls[balls.index(start):]
+    return balls + [CELL]
 
 
 def _narrowest(inst, box) -> fmpq:
@@ -360,6 +366,8 @@ def _evaluate_cells(ctx, box, independent):
                 ArithmeticError) as e:
             ctx.cells_refused = f"{type(e).__name__}: {e}"
             return None
+        if cbox is not None:
+            cbox.script = None  # its cells may outlive the run (relations): plain comparisons from now on
         if not script and not scripts:  # no case split: the run is about the whole box, whatever it says
             return got
         if got[0] != Status.HOLDS:  # a piece that does not hold (it may be empty): no verdict on the box
@@ -369,7 +377,9 @@ def _evaluate_cells(ctx, box, independent):
         first = first or got
         vacuous = vacuous and got[1]
     ctx.cell_cases = runs
-    return (first[0], vacuous) + tuple(first[2:])
+    note = f"certified on each of the {runs} cases of the box's kinks"
+    rels = [dataclasses.replace(r, lhs=None, rhs=None, margin=None, note=note) for r in first[2]]  # sides: per case
+    return (first[0], vacuous, rels) + tuple(first[3:])
 
 
 def rung_label(rung) -> str:
@@ -516,7 +526,7 @@ def branch_and_bound(ref, inst, seconds: float = 60.0, max_boxes: int = 10_000, 
             node.open = True
             continue
         for ch in node.children:
-            ch.start = res.rung if res.rung is not None else None
+            ch.start = res.rung if res.rung not in (None, CELL) or res.equality_open else None
             heapq.heappush(heap, (ch.depth, next(counter), ch))
     open_leaves = [n for n in _leaves(root) if n.leaf is None]
     if result.status != Status.VIOLATED and not open_leaves:

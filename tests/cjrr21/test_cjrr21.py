@@ -48,6 +48,9 @@ def test_claims_never_refuted(cid, inst):
 @given(inst=vst.shallow_instances(d=1, max_width=3, params={"steps": 3}))
 def test_finite_horizon_gd_certificates(cid, inst):
     v = verify.check(cid, inst)
+    if v.status == Status.UNKNOWN:  # only at a documented limit of the exact iterates (huge rationals)
+        assert any("limit reached" in r.note for r in v.relations), v.to_json()
+        return
     assert v.status == Status.HOLDS, v.to_json()
 
 

@@ -136,8 +136,13 @@ def test_planted_violation_on_theta_box_of_an_identity():
     assert fmpq(1, 2) <= w.net.theta[0] <= fmpq(7, 10) and fmpq(9, 10) <= w.net.theta[4] <= fmpq(11, 10)
 
 
-def test_identity_region_is_never_certified_by_enclosures():
+def test_identity_region_is_never_certified_by_enclosures(monkeypatch):
+    """Balls never certify '=' on a box; the exact cells do (tests/core/test_cells.py)."""
+    import verify.regions as regions
+
     inst = Instance.from_json(with_region({"theta": {"0": ["2/5", "3/5"]}}))
+    assert branch_and_bound("cjrr21.lyapunov-identity", inst, seconds=10, max_boxes=40).status == Status.HOLDS
+    monkeypatch.setattr(regions, "_evaluate_cells", lambda ctx, box, independent: None)
     r = branch_and_bound("cjrr21.lyapunov-identity", inst, seconds=10, max_boxes=40)
     assert r.status == Status.UNKNOWN and any("equality" in n for n in r.notes)
 
@@ -175,6 +180,7 @@ def test_box_enclosures_contain_every_members_exact_values():
     value at every member (random shallow nets, boxes where kinks move across the support)."""
     from verify.checking import _evaluate
     from verify.numbers import ball_bounds
+    from verify.cells import Cell
     from verify.regions import _setup, evaluate_box, instance_at
     from flint import arb
 
@@ -221,6 +227,9 @@ def test_box_enclosures_contain_every_members_exact_values():
                         if isinstance(e, arb) and e.is_finite() and not isinstance(v, arb):
                             lo, hi = ball_bounds(e)
                             assert lo <= v <= hi, (cid, r.name, side, obj, pt)
+                            compared += 1
+                        elif isinstance(e, Cell):  # exact cells: the value at the member itself
+                            assert e.at(pt) == v, (cid, r.name, side, obj, pt)
                             compared += 1
                         elif not isinstance(e, arb) and not isinstance(v, arb) and e is not None:
                             assert v == e, (cid, r.name, side, obj, pt)

@@ -276,7 +276,10 @@ def _region_lines(v) -> str:
     from ..regions import fraction_text
 
     r = v.region
-    lines = [f"  region      {', '.join(c['name'] + ' ∈ [' + c['lo'] + ', ' + c['hi'] + ']' for c in r['coordinates'])}",
+    shown = [c['name'] + ' ∈ [' + c['lo'] + ', ' + c['hi'] + ']' for c in r['coordinates']]
+    if len(shown) > 6:  # one terminal line: the rest is in --json
+        shown = shown[:5] + [f"… ({len(shown)} coordinates in all; --json lists them)"]
+    lines = [f"  region      {', '.join(shown)}",
              f"  boxes       {r['boxes_evaluated']} evaluated, {r['leaves']} leaves, certified volume fraction "
              f"{fraction_text(r['certified_fraction'])}, {r['undecided_count']} undecided"]
     if v.witness is not None:
