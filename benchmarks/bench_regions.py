@@ -6,8 +6,8 @@ For each region: box evaluations per second, and the certified volume fraction a
 number of leaves.  Regions:
 
   * 1-1-1 cjrr21, constant target: gradient-bound over all four coordinates ± 1/64, and the
-    lyapunov-identity over the same box (an identity: boxes of positive width stay UNKNOWN, see
-    proofs_notes/regions.md) with its planted violation ~any-target (time to a witness);
+    lyapunov-identity over the same box (an identity: certified on exact cells, see
+    proofs_notes/regions.md#cells) with its planted violation ~any-target (time to a witness);
   * 1-8-1 cjrr21: gradient-bound with neuron 0's (𝔴_0, 𝔟_0, 𝔳_0) ± 1/4 (its kink sweeps the support),
     and gd-lyapunov-decrease (3 steps) for every γ in [1/10000, 1/50];
   * gsgd19 on a 4-8-8-2 MLP (He-init dyadic weights, small random biases, 4 inputs, every one of
@@ -15,6 +15,9 @@ number of leaves.  Regions:
     certified on the cell rung (`verify.cells`: exact rational functions over the box) wherever no
     kink crosses a box; and gsgd-trajectory-invariance (one G-SGD step, bias-free 2-3-3-1, θ ±
     2^-12): the step's divisions make cell arithmetic costly (seconds per box);
+  * beg19 w1inf-exact-1d (the exact W^{1,∞} distance of two 1-3-1 / 1-2-1 nets, every θ ± 1/256)
+    and yoneda23 d1-exact-reduction (the closed-form GD map of head 'ab' equals the integrator,
+    θ^0 ± 1/64): identities on cells;
   * the largest certified radius r (θ ± r on every coordinate, r = 2^-k) of gradient-bound around a
     He-initialised 1-16-1 network (`grow_regions`).
 
@@ -110,6 +113,12 @@ def main():
             "region": {"theta_radius": "1/4096"}}
     run("2-3-3-1 gsgd19 G-SGD trajectory (1 step) ± 2^-12", "gsgd19.gsgd-trajectory-invariance", traj,
         max(seconds, 20.0))
+    beg = {"network": {"widths": [1, 3, 1], "theta": ["1", "-2/3", "3/2", "1/5", "1/3", "-1/2", "2", "-1", "1/2", "1/7"]},
+           "params": {"other": {"widths": [1, 2, 1], "theta": ["3/4", "-1", "1/3", "1/4", "1", "-1", "0"]}, "D": "1"},
+           "region": {"theta_radius": "1/256"}}
+    run("beg19 w1inf-exact-1d, 1-3-1 θ ± 1/256", "beg19.w1inf-exact-1d", beg, seconds)
+    run("yoneda23 d1-exact-reduction, θ^0 ± 1/64", "yoneda23.d1-exact-reduction",
+        {"network": {"kind": "d0", "head": "ab"}, "region": {"theta_radius": "1/64"}}, seconds)
     th16 = he_init(16, rng)
     t0 = time.perf_counter()
     g = grow_regions("cjrr21.gradient-bound", shallow(th16), max_boxes=16, seconds=4 * seconds)
