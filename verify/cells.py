@@ -1,33 +1,37 @@
-"""Cell arithmetic: exact polynomials over a box, every comparison decided for the whole box.
+"""Cell arithmetic: exact rational functions over a box, every comparison decided for the whole box.
 
-A `CellBox` turns the coordinates of positive width of a box B = Π [lo_k, hi_k] into polynomial
-variables: the k-th coordinate is the exact polynomial
+A `CellBox` turns the coordinates of positive width of a box B = Π [lo_k, hi_k] into variables:
+the k-th coordinate is
 
     x_k(u) = c_k + s_k·u_k,   c_k = (lo_k + hi_k)/2,  s_k = (hi_k − lo_k)/2,  u ∈ [−1, 1]^n,
 
-and a `Cell` is an element p ∈ ℚ[u_1, …, u_n] (python-flint's ``fmpq_mpoly``).  + − × and
-division by a nonzero rational are exact, so a computation that only uses them yields, at every
-θ ∈ B, exactly the value the same computation gives on the rational point θ (evaluation at u is a
-ring homomorphism).
+and a `Cell` is an exact rational function p/q ∈ ℚ(u_1, …, u_n) (python-flint's ``fmpq_mpoly``)
+whose denominator q is certified positive on the cube.  + − × are exact; division by a cell whose
+numerator has a certified sign on the cube is exact (a divisor that may vanish raises
+`verify.numbers.Undecided`).  So a computation that only uses these yields, at every θ ∈ B,
+exactly the value the same computation gives on the rational point θ (evaluation at u(θ) is a
+ring homomorphism on these rational functions).
 
-Comparisons are the point.  A comparison of two cells is answered only when its answer is the
-same for *every* u ∈ [−1, 1]^n:
+Comparisons are the point.  A comparison is answered only when its answer is the same for
+*every* u ∈ [−1, 1]^n:
 
-* ``sign(p)`` is 0 when p is the zero polynomial, +1 when the enclosure of p over the cube is
+* ``sign(p/q)`` is 0 when p is the zero polynomial, +1 when the enclosure of p over the cube is
   positive, −1 when it is negative, and ``None`` (undecided) otherwise; ``<``, ``==``, ``bool``,
-  ``abs`` … raise `verify.numbers.Undecided` when undecided.  The enclosure is exact: with
-  p = Σ_e a_e u^e, every monomial u^e lies in [0, 1] when all exponents e_k are even and in
-  [−1, 1] otherwise, so p(u) ∈ [a_0 + Σ_even min(a_e, 0) − Σ_odd |a_e|,
-  a_0 + Σ_even max(a_e, 0) + Σ_odd |a_e|] (a centred form: the constant term is the value at
-  the box's centre).
+  ``abs`` … raise `Undecided` when undecided.  The enclosure is exact: with p = Σ_e a_e u^e, every
+  monomial u^e lies in [0, 1] when all exponents e_k are even and in [−1, 1] otherwise, so
+  p(u) ∈ [a_0 + Σ_even min(a_e, 0) − Σ_odd |a_e|, a_0 + Σ_even max(a_e, 0) + Σ_odd |a_e|] (a
+  centred form: the constant term is the value at the box's centre);
+* in a *case split* (``CellBox(…, script=…)``, driven by `verify.regions`) an undecided sign is
+  instead taken from the script -- one outcome per run, all three outcomes over the runs -- and
+  recorded, so that a later comparison of a multiple of the same numerator agrees with it.
 
-Soundness (proofs_notes/regions.md#cells): a program run on cells takes, at every branch, the
-branch that the same program takes on every rational point θ ∈ B, because every branch
-condition it evaluated was decided uniformly over B; so each quantity it returns is a
-polynomial P with P(u(θ)) equal to the quantity the program returns at θ.  A relation decided on
-the cells — an identity lhs − rhs ≡ 0 included — therefore holds at every θ ∈ B.  Anything else
-(a square root, division by a non-constant cell, conversion to a ball or a float for a
-decision) raises, and the caller falls back to ball arithmetic.
+Soundness (proofs_notes/regions.md#cells and #cases): a program run on cells takes, at every
+branch, the branch that the same program takes on every rational point θ ∈ B (of the case), since
+every branch condition it evaluated was decided uniformly there; so each quantity it returns is a
+rational function whose value at u(θ) is the quantity the program returns at θ, and a relation
+decided on the cells -- an identity lhs − rhs ≡ 0 included -- holds at every such θ.  Anything
+else (a square root, a ball or a float, `fmpq` conversion) raises, and the caller falls back to
+ball arithmetic.
 """
 
 from __future__ import annotations
