@@ -253,7 +253,8 @@ class BoxResult:
 def _rungs(claim, inst, start=None, box=None):
     """The rungs to try on a box, in order: balls (fast-ball where the claim has it, Arb at 64 and
     128 bits, more on narrow boxes) from ``start`` on, then exact cells -- the slower rung, and the
-    one that certifies "=" -- first instead where cells decided the box's parent."""
+    one that certifies "=" (`evaluate_box` takes it after balls only for an open "=" or a claim
+    that refused every ball) -- first instead where cells decided the box's parent."""
     from .checking import fast_worthwhile
 
     if box is not None and box_is_point(box):
@@ -288,8 +289,8 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
     ctx.cell_steer = None
     for rung in (rungs if rungs is not None else _rungs(ctx.claim, ctx.inst, start, box)):
         if rung == CELL:
-            if ctx.cells_refused:
-                continue
+            if ctx.cells_refused or (last is not None and not last.equality_open):
+                continue  # after balls, cells only for what balls cannot do: "=", or claims that refuse balls
             got = _evaluate_cells(ctx, box, independent)
             if got is None:
                 continue
@@ -564,7 +565,7 @@ def _probe(ctx, box) -> str | None:
     fast = [FAST] if FAST in _rungs(ctx.claim, ctx.inst) else []
     for c in (centre(box), [lo + (hi - lo) * fmpq(3, 7) for lo, hi in box]):  # two points: a kink at one
         pbox = [(m - tiny, m + tiny) if lo < hi else (lo, hi) for m, (lo, hi) in zip(c, box)]
-        if evaluate_box(ctx, pbox, rungs=[CELL] + fast + [128, 256]) is not None:
+        if evaluate_box(ctx, pbox, rungs=fast + [128, 256, CELL]) is not None:
             return None
     why = ctx.last_undecided or "undecided"
     if ctx.cells_refused:
