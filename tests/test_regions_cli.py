@@ -44,10 +44,10 @@ def test_region_violated_gives_a_witness_that_check_reproduces(capsys, tmp_path)
 
 def test_region_unknown_reports_fraction_boxes_and_plot(capsys, tmp_path):
     png = tmp_path / "boxes.png"
-    code, out, _ = run(capsys, "check", "cjrr21.lyapunov-identity", str(EXAMPLES / "region-theta.json"),
-                       "--max-boxes", "20", "--json", "--plot", str(png))
+    code, out, _ = run(capsys, "check", "cjrr21.gradient-bound", str(EXAMPLES / "region-theta.json"),
+                       "--max-boxes", "3", "--json", "--plot", str(png))  # it needs more boxes than 3
     v = json.loads(out)
-    assert code == 3 and v["status"] == "UNKNOWN" and v["region"]["certified_fraction"] == 0.0
+    assert code == 3 and v["status"] == "UNKNOWN" and v["region"]["certified_fraction"] < 1
     assert v["region"]["undecided_count"] >= 1 and len(v["region"]["undecided"][0]) == 3
     assert png.read_bytes()[:4] == b"\x89PNG"
 
