@@ -70,8 +70,11 @@ def run(label, claim, obj, seconds):
     except InputError as e:
         print(f"{label:<44} refused: {str(e)[:110]}")
         return
-    leaves = r.boxes and sum(1 for _ in __import__("verify.regions", fromlist=["_leaves"])._leaves(r.root))
-    print(f"{label:<44} {r.status.value:<9} {r.boxes:>7} {r.boxes / max(dt, 1e-9):>9.0f} {leaves:>7} "
+    from verify.regions import _leaves
+
+    leaves = r.boxes and sum(1 for _ in _leaves(r.root))
+    vac = r.boxes and all((n.leaf or {}).get("vacuous") for n in _leaves(r.root))
+    print(f"{label:<44} {r.status.value + ('(vac)' if vac else ''):<9} {r.boxes:>7} {r.boxes / max(dt, 1e-9):>9.0f} {leaves:>7} "
           f"{r.certified_fraction:>7.3f}  {' '.join(fractions_at(r.trace))}  ({dt:.2f} s)")
 
 

@@ -287,9 +287,11 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
 
     last = None
     ctx.cell_steer = None
-    for rung in (rungs if rungs is not None else _rungs(ctx.claim, ctx.inst, start, box)):
+    order = rungs if rungs is not None else _rungs(ctx.claim, ctx.inst, start, box)
+    for rung in order:
         if rung == CELL:
-            if ctx.cells_refused or (last is not None and not last.equality_open):
+            if ctx.cells_refused or (last is not None and not last.equality_open) or (
+                    last is None and ctx.balls_decide and rung != order[0]):
                 continue  # after balls, cells only for what balls cannot do: "=", or claims that refuse balls
             got = _evaluate_cells(ctx, box, independent)
             if got is None:
@@ -311,6 +313,8 @@ def evaluate_box(ctx, box, start=None, rungs=None, independent=False) -> BoxResu
             ctx.last_undecided = f"{type(e).__name__}: {e}"  # of a non-finite iterate): no verdict on this rung
             continue
         ctx.evaluations += 1
+        if rung != CELL and status != Status.UNKNOWN:
+            ctx.balls_decide = True
         worst = None
         for r in rels:
             if r.status != Status.HOLDS and r.margin is not None and r.op in ("≤", "<", "≥", ">"):
@@ -415,6 +419,7 @@ class _Ctx:
     last_undecided: str = ""
     influence: list | None = None
     cells_refused: str = ""  # why the claim's code cannot run on cells (then the rung is skipped)
+    balls_decide: bool = False  # some box was decided on balls: a box balls leave undecided is split, not celled
     cell_steer: dict | None = None  # the last box's undecided cell: {side: its influence} (where to split)
     cell_cases: int = 0
     deadline: float | None = None  # time.perf_counter() at which the branch and bound's budget ends
