@@ -246,6 +246,7 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
         n = len(enc.points) - 1
         for k in sorted({n, n // 2} - {0}, reverse=True):
             cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+            note_point(ev, enc, k)
     if not cands:
         why = "the enclosure made no step"
     for T, Yb, enc_sup in cands:
@@ -329,7 +330,9 @@ def write(ev, data: dict):
     if isinstance(data.get("format"), str):  # an invariance certificate (verify.invariance, kind "flow")
         data["certificate_kind"] = "flow"
     if data.get("T") not in (None, "0"):
-        data["enclosure"] = dict(ENC)
+        rec = getattr(ev, "_enc_points", {}).get(data["T"])
+        if rec is not None:
+            data["enclosure"] = {**ENC, **rec}
     write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return path
 
@@ -449,6 +452,16 @@ def _upper_pair(system, Y, rational=False):
         return None
 
 
+def note_point(ev, enc, k):
+    """Remember how to replay the enclosure up to its point k (its end time T_end and k steps; h0 = 1/16,
+    tol = 1/1000 as everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+    try:
+        book = ev.__dict__.setdefault("_enc_points", {})
+    except AttributeError:
+        return
+    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec}
+
+
 def _sup_upto(enc, n) -> fmpq:
     """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0."""
     top = max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
@@ -499,6 +512,7 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
         idx = sorted({n - (n * k) // 12 for k in range(12)} - {0}, reverse=True) if n > 0 else []
         for k in idx:
             cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+            note_point(ev, enc, k)
     why = "no attempt" if cands else "the enclosure made no step"
     for T, Y, enc_sup in cands:
         if time.perf_counter() - t0 > seconds:
@@ -662,8 +676,8 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
     th0 = list(net.theta)
     kappa = th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2 if flow == "standard" else None
     cands = []
-    if points is not None:
-        cands = [(T, [ball_bounds(y) for y in Yb], es) for T, Yb, es in points]
+    if points is not None:  # θ_0 itself exactly (an arb ball of a rational may be rounded)
+        cands = [(T, [(t, t) for t in th0] if T == 0 else [ball_bounds(y) for y in Yb], es) for T, Yb, es in points]
         stage = "given"
     if stage in ("start", "all"):
         cands.append((fmpq(0), [(t, t) for t in th0], None))
@@ -672,6 +686,7 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
         n = len(enc.points) - 1
         for k in sorted({n - (n * j) // 8 for j in range(8)} - {0}, reverse=True) if n > 0 else []:
             cands.append((enc.points[k][0], [ball_bounds(y) for y in enc.points[k][1]], _sup_upto(enc, k)))
+            note_point(ev, enc, k)
     why = "no attempt"
     for T, Y, enc_sup in cands:
         if time.perf_counter() - t0 > seconds:

@@ -370,6 +370,7 @@ def _certify_every_solution(ev, net, flow, budget):
             n = len(enc.points) - 1
             T, Yb = enc.points[n]
             state["tried"] += 1
+            inv.note_point(ev, enc, n)
             local = []
             got_ = _at_points(ev, net, flow, [(T, Yb, inv._sup_upto(enc, n))], max(0.2, state["gap"]), local,
                               f"from Θ_{to_json(T)}")
