@@ -233,9 +233,9 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
                                 f"{because}")
     got = _infinite_horizon(ev, net, flow)
     if got is not None:
-        if flow == "standard" and ev.inst.params.get("probe") is not None:
-            _probe(ev, net, decided=True)  # the search objective is recorded for decided starts too
         cert_bound, text = got
+        if flow == "standard" and ev.inst.params.get("probe") is not None:
+            _probe(ev, net, decided=text)  # the search objective is recorded for decided starts too
         rels = [r for r in rels if r.status != Status.UNKNOWN]
         rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {_up(cert_bound)} for every solution ({text})", fmpq(0), "=",
                              fmpq(0)))
@@ -417,7 +417,7 @@ def _frac(text):
     return parse_rational(text, "certificate")
 
 
-def _probe(ev, net, decided=False):
+def _probe(ev, net, decided=None):
     """Claim 14's probe (params.probe = a float horizon T_f): the standard flow from θ_0 and the
     normalized flow from Ψ(θ_0) in float (`FlowSystem.simulate`, exploration only); the growth
     exponent α of max_i|ṽ_i(t)| ~ t^α (ṽ_i = ρ_i v_i, least squares in log-log on [T_f/10, T_f]) is the
@@ -458,6 +458,11 @@ def _probe(ev, net, decided=False):
     ev.record("max_i |x_0,i(t)| kink position (float)", list(np.nanmax(np.abs(sim.kinks), axis=1)))
     ev.notes.append(f"float probe on [0, {Tf:g}]: |ṽ| grows like t^{alpha:.3g} on the last decade "
                     f"({sim.message}); float evidence only")
+    # which way this (suspicious) start was decided: bounded by a certificate, or not at all (no divergence
+    # certificate exists, so never "divergent")
+    ev.notes.append(f"suspicious start decided: BOUNDED ({decided.split(':')[0]})" if decided else
+                    "suspicious start decided: neither way (no boundedness certificate within the budget; no "
+                    "divergence certificate exists)")
     if not decided and math.isfinite(alpha) and alpha > float(ev.rational_param("certify_above", fmpq(1, 10))):
         enc = _trajectory(ev, net, "standard", ev.rational_param("certify_T", fmpq(1, 2)))
         vmax = max(ball_bounds(abs(enc.final[2 * H + i]) * (enc.final[i] ** 2 + enc.final[H + i] ** 2).sqrt())[1]
