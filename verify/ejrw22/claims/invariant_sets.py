@@ -428,7 +428,7 @@ def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
     cache = getattr(ev, "_inv_enc", None)
     if cache is not None and cache[0] == flow:
         return cache[1]
-    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=50000, prec=prec,
+    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-4, max_steps=50000, prec=prec,
                          max_seconds=max(0.5, seconds))
     try:
         ev._inv_enc = (flow, enc)
@@ -452,14 +452,14 @@ def _upper_pair(system, Y, rational=False):
         return None
 
 
-def note_point(ev, enc, k):
-    """Remember how to replay the enclosure up to its point k (its end time T_end and k steps; h0 = 1/16,
-    tol = 1/1000 as everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+def note_point(ev, enc, k, tol="1/10000"):
+    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance;
+    h0 = 1/16 everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
     try:
         book = ev.__dict__.setdefault("_enc_points", {})
     except AttributeError:
         return
-    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec}
+    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec, "tol": tol}
 
 
 def _sup_upto(enc, n) -> fmpq:

@@ -27,7 +27,7 @@ from ...errors import InputError
 from ...numbers import ball_bounds, parse_rational, to_json
 
 KIND = "ejrw22-boundedness"
-ENC = {"h0": "1/16", "tol": "1/1000", "prec": 128}  # the parameters of the claims' certified enclosures
+ENC = {"h0": "1/16", "tol": "1/10000", "prec": 128}  # the parameters of the claims' certified enclosures
 
 
 def _q(s):
