@@ -84,6 +84,7 @@ def _tamper(cert):
         out.append(dict(cert, sup_norm_bound="1/1000"))
     elif kind == "lojasiewicz-length":
         out.append(dict(cert, rho="0"))
+        out.append(dict(cert, lambda_lower=str(fmpq(cert["lambda_lower"]) * 10)))  # above λ_min(M)
     elif kind == "invariant-box":
         out.append(dict(cert, level=str(fmpq(cert["level"]) * 1000 + 1)))
     out.append(dict(cert, theta0=["1"] + cert.get("theta0", ["0"])[1:]))

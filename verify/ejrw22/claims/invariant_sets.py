@@ -401,8 +401,8 @@ def _affine_constants_fractions(system):
 
 
 def _pl_constants(system):
-    """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_lo = det M / tr M
-    (λ_min λ_max = det, λ_max ≤ tr)."""
+    """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_min = 2 det/(tr + √(tr² − 4 det)),
+    with the square root rounded up to a rational (so λ_lo ≤ λ_min; at least det/tr, at most 2×)."""
     M, n, F2 = affine_gram(system)
     det = M[0][0] * M[1][1] - M[0][1] ** 2
     if det <= 0:
@@ -410,7 +410,9 @@ def _pl_constants(system):
     tr = M[0][0] + M[1][1]
     # ℓ_min = F2 − nᵀM⁻¹n
     q = (M[1][1] * n[0] ** 2 - 2 * M[0][1] * n[0] * n[1] + M[0][0] * n[1] ** 2) / det
-    return F2 - q, det / tr
+    from .sublevel_trap import _sqrt_up
+
+    return F2 - q, 2 * det / (tr + _sqrt_up(tr * tr - 4 * det))
 
 
 def _region_checks(system, R, A, B, prec):
@@ -581,10 +583,12 @@ def recheck_length(system, data, flow) -> tuple:
     if det <= 0:
         return False, "singular Gram matrix"
     lmin = F2 - (m[0] * n[1] ** 2 - 2 * m[1] * n[0] * n[1] + m[2] * n[0] ** 2) / det
-    lam = det / (m[0] + m[2])
     fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
-    if fr(q(data["l_min"])) != lmin or fr(q(data["lambda_lower"])) > lam:
-        return False, "ℓ_min or λ_lo differ"
+    lam = fr(q(data["lambda_lower"]))
+    # λ_lo ≤ λ_min(M) ⇔ M − λ_lo·I is positive semidefinite (exact 2×2 test)
+    if fr(q(data["l_min"])) != lmin or not (lam > 0 and m[2] - lam >= 0 and m[0] - lam >= 0
+                                             and (m[2] - lam) * (m[0] - lam) - m[1] ** 2 >= 0):
+        return False, "ℓ_min differs or λ_lo > λ_min"
     Y = [(q(a), q(b)) for a, b in data["Y_T"]]
     if data["T"] == "0":
         th0 = [q(t) for t in data["theta0"]]
