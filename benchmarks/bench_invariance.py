@@ -8,18 +8,26 @@ certificates).  Cases:
   * engine: ẋ = −x + y/2, ẏ = −x/2 − y on [−1, 1]² (box faces), and on [−2, 2]² ∩ {x² + y² ≤ 1}
     (level set by the certified decrease ⟨∇V, F⟩ < 0); a contraction map of [−1, 1]²;
   * ejrw22: a constant target (Lyapunov W = |v|² + (c − a)²), a realizable ReLU target started near the
-    fit (invariant box Box ∩ M_A ∩ {ℒ ≤ ℒ(θ_0)}, normalized flow), an affine target started near the fit
-    (Łojasiewicz length, normalized and standard flows), a neuron dying at the boundary (dying-neuron bound
-    from a point of a certified enclosure) and a V-shaped target (refused within its 60 s).
-No timing assertions.  About a minute and a half (``--quick``: skip the V-target case).
+    fit (sublevel trap; the invariant box Box ∩ M_A ∩ {ℒ ≤ ℒ(θ_0)} of `verify.invariance` separately),
+    an affine target started near the fit (Łojasiewicz length, normalized and standard flows), a neuron
+    dying at the boundary (dying-neuron bound from a point of a certified enclosure) and a V-shaped target;
+    'recheck s' is `relu-verify recheck` of the written file (`verify.ejrw22.claims.recheck`);
+  * random in-scope instances per claim (random rational circle points / weights, random Lipschitz
+    piecewise-linear targets with 3–5 knots, params.certify_seconds = 5): decided fraction, certificate
+    types, median and max seconds per certificate, re-check seconds, size (invariant box: leaf boxes;
+    sublevel trap: pieces of the kink arc; the one-region certificates: 1).
+No timing assertions.  About three minutes (``--quick``: skip the V-target case, 4 random instances per claim).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import statistics
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
 
 from flint import arb, fmpq
@@ -79,28 +87,117 @@ CASES = [
 ]
 
 
+def _size(cert):
+    if "leaf_count" in cert:
+        return cert["leaf_count"]
+    if cert.get("claim_certificate") == "sublevel-trap":
+        return cert["size"]
+    return 1 if cert else 0
+
+
+def _run(claim, inst_json, d, k):
+    """(verdict, certificate dict, seconds to certify, seconds of the file re-check)."""
+    from verify.ejrw22.claims.recheck import recheck_file
+
+    inst = Instance.from_json(inst_json)
+    path = Path(d) / f"c{k}.json"
+    token = CERTIFICATE_PATH.set(path)
+    t = time.perf_counter()
+    try:
+        v = check(claim, inst)
+    finally:
+        CERTIFICATE_PATH.reset(token)
+    dt = time.perf_counter() - t
+    cert = json.loads(path.read_text()) if path.exists() else {}
+    re_t, ok = float("nan"), None
+    if cert:
+        t = time.perf_counter()
+        ok = recheck_file(cert)["ok"]
+        re_t = time.perf_counter() - t
+    return v, cert, dt, re_t, ok
+
+
 def ejrw22_cases(quick):
     with tempfile.TemporaryDirectory() as d:
         for k, (claim, name, theta, target) in enumerate(CASES):
             if quick and k == len(CASES) - 1:
                 continue
-            inst = Instance.from_json({"claim": claim, "network": {"widths": [1, 1, 1], "theta": theta},
-                                       "target": target, "measure": UNIT, "params": {"certify_seconds": "60"}})
-            path = Path(d) / f"c{k}.json"
-            token = CERTIFICATE_PATH.set(path)
+            inst = {"claim": claim, "network": {"widths": [1, 1, 1], "theta": theta}, "target": target,
+                    "measure": UNIT, "params": {"certify_seconds": "60"}}
+            v, cert, dt, re_t, ok = _run(claim, inst, d, k)
+            note = v.status.name + ("" if ok is None else (", file re-checked" if ok else ", FILE RE-CHECK FAILED"))
+            row(f"{claim.split('.')[1]}: {name}", cert.get("claim_certificate", "none"), dt, re_t, _size(cert), note)
+        # the invariant box of verify.invariance on the ReLU case (the trap, cheaper, decides it in the claim)
+        from verify.ejrw22.claims import invariant_sets as inv
+        from verify.ejrw22.claims.recheck import recheck_file
+
+        claim, name, theta, target = CASES[2]
+        inst = Instance.from_json({"claim": claim, "network": {"widths": [1, 1, 1], "theta": theta}, "target": target,
+                                   "measure": UNIT})
+        t = time.perf_counter()
+        data, _, why = inv.invariant_box(type("E", (), {"inst": inst})(), inst.net, "normalized", seconds=60,
+                                         stage="start")
+        dt = time.perf_counter() - t
+        if data is None:
+            row(f"bounded-gf-h1: {name} (box)", "invariant-box", dt, float("nan"), 0, f"refused: {why}")
+        else:
+            data = dict(data, kind="ejrw22-boundedness", certificate_kind="flow", instance=inst.to_json())
             t = time.perf_counter()
-            try:
-                v = check(claim, inst)
-            finally:
-                CERTIFICATE_PATH.reset(token)
-            dt = time.perf_counter() - t
-            cert = json.loads(path.read_text()) if path.exists() else {}
-            kind = cert.get("claim_certificate", "none")
-            re_t = float("nan")
-            if "seconds" in cert:  # invariant box: the check's time minus the certifying time is mostly re-check
-                re_t = dt - cert["seconds"]
-                dt = cert["seconds"]
-            row(f"{claim.split('.')[1]}: {name}", kind, dt, re_t, cert.get("leaf_count", 0), v.status.name)
+            ok = recheck_file(data)["ok"]
+            row(f"bounded-gf-h1: {name} (box)", "invariant-box", dt, time.perf_counter() - t, data["leaf_count"],
+                "HOLDS, file re-checked" if ok else "FILE RE-CHECK FAILED")
+
+
+def _q(x):
+    return str(Fraction(x))
+
+
+def random_instance(rng, flow):
+    """Random rational weights and a random Lipschitz piecewise-linear target (the tests' distribution)."""
+    A = Fraction(rng.randint(-2, 1))
+    B = A + rng.choice([1, 2])
+    n = rng.randint(3, 5)
+    xs = [A + (B - A) * Fraction(j, n - 1) for j in range(n)]
+    ys = [Fraction(rng.randint(-6, 6), rng.randint(1, 3)) for _ in xs]
+    t = Fraction(rng.randint(-8, 8), rng.randint(1, 8))
+    w, b = (1 - t * t) / (1 + t * t), 2 * t / (1 + t * t)
+    if flow == "standard":
+        r = Fraction(rng.randint(1, 5), rng.randint(1, 3))
+        w, b = w * r, b * r
+    v = Fraction(rng.randint(-8, 8), rng.randint(1, 4))
+    c = Fraction(rng.randint(-6, 6), 2)
+    claim = "ejrw22.bounded-gf-h1" if flow == "normalized" else "ejrw22.open-standard-gf"
+    return claim, {"claim": claim, "network": {"widths": [1, 1, 1], "theta": [_q(z) for z in (w, b, v, c)]},
+                   "target": {"kind": "piecewise-linear", "knots": [[_q(x), _q(y)] for x, y in zip(xs, ys)]},
+                   "measure": {"kind": "lebesgue", "box": [[_q(A), _q(B)]]}, "params": {"certify_seconds": "5"}}
+
+
+def random_cases(n, seed=0):
+    print(f"\nrandom in-scope instances (seed {seed}, {n} per claim, params.certify_seconds = 5)")
+    print(f"{'claim':<26} {'decided':>8} {'types':<52} {'med s':>7} {'max s':>7} {'recheck s':>9} {'med size':>8} "
+          f"{'max size':>8}")
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as d:
+        for flow in ("normalized", "standard"):
+            times, rts, sizes, types, decided = [], [], [], {}, 0
+            claim = None
+            for k in range(n):
+                claim, inst = random_instance(rng, flow)
+                v, cert, dt, re_t, ok = _run(claim, inst, d, f"{flow}{k}")
+                if v.status.name == "HOLDS" and cert:
+                    decided += 1
+                    kind = cert["claim_certificate"]
+                    types[kind] = types.get(kind, 0) + 1
+                    times.append(dt)
+                    rts.append(re_t)
+                    sizes.append(_size(cert))
+                    if not ok:
+                        print(f"  FILE RE-CHECK FAILED: {json.dumps(inst)}")
+            tys = ", ".join(f"{a} {b}" for a, b in sorted(types.items()))
+            med = statistics.median(times) if times else float("nan")
+            print(f"{claim.split('.')[1]:<26} {decided:>4}/{n:<3} {tys:<52} {med:>7.2f} "
+                  f"{max(times, default=float('nan')):>7.2f} {statistics.median(rts) if rts else float('nan'):>9.2f} "
+                  f"{statistics.median(sizes) if sizes else 0:>8} {max(sizes, default=0):>8}")
 
 
 def main():
@@ -110,8 +207,9 @@ def main():
     print(f"{'case':<58} {'certificate':<26} {'cert s':>9} {'recheck s':>9} {'boxes':>7} verdict")
     engine_cases()
     ejrw22_cases(args.quick)
-    print("(ejrw22 rows: 'cert s' is the whole check for closed-form certificates; for the invariant box the "
-          "branch and bound alone, 'recheck s' the rest of the check: mostly the 256-bit re-check)")
+    print("(ejrw22 rows: 'cert s' is the whole check, including the in-evaluation re-check; 'recheck s' the "
+          "re-check of the written file, which replays the enclosure up to T for a certificate from T > 0)")
+    random_cases(4 if args.quick else 10)
 
 
 if __name__ == "__main__":

@@ -111,6 +111,8 @@ def test_lojasiewicz_length_near_the_affine_fit(tmp_path, flow, claim):
         assert not inv.recheck_length(system, bad, flow)[0]
         bad = dict(cert, E_T_upper="0")
         assert not inv.recheck_length(system, bad, flow)[0]
+        bad = dict(cert, lambda_lower=str(fmpq(cert["lambda_lower"]) * 3))  # M − λ·I no longer PSD
+        assert not inv.recheck_length(system, bad, flow)[0]
 
 
 def test_dying_neuron_certified_and_tamper_fails(tmp_path):

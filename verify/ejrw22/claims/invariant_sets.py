@@ -246,6 +246,7 @@ def invariant_box(ev, net, flow: str, *, seconds: float = 10.0, max_leaves: int 
         n = len(enc.points) - 1
         for k in sorted({n, n // 2} - {0}, reverse=True):
             cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+            note_point(ev, enc, k)
     if not cands:
         why = "the enclosure made no step"
     for T, Yb, enc_sup in cands:
@@ -329,7 +330,9 @@ def write(ev, data: dict):
     if isinstance(data.get("format"), str):  # an invariance certificate (verify.invariance, kind "flow")
         data["certificate_kind"] = "flow"
     if data.get("T") not in (None, "0"):
-        data["enclosure"] = dict(ENC)
+        rec = getattr(ev, "_enc_points", {}).get(data["T"])
+        if rec is not None:
+            data["enclosure"] = {**ENC, **rec}
     write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     return path
 
@@ -398,8 +401,8 @@ def _affine_constants_fractions(system):
 
 
 def _pl_constants(system):
-    """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_lo = det M / tr M
-    (λ_min λ_max = det, λ_max ≤ tr)."""
+    """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_min = 2 det/(tr + √(tr² − 4 det)),
+    with the square root rounded up to a rational (so λ_lo ≤ λ_min; at least det/tr, at most 2×)."""
     M, n, F2 = affine_gram(system)
     det = M[0][0] * M[1][1] - M[0][1] ** 2
     if det <= 0:
@@ -407,7 +410,9 @@ def _pl_constants(system):
     tr = M[0][0] + M[1][1]
     # ℓ_min = F2 − nᵀM⁻¹n
     q = (M[1][1] * n[0] ** 2 - 2 * M[0][1] * n[0] * n[1] + M[0][0] * n[1] ** 2) / det
-    return F2 - q, det / tr
+    from .sublevel_trap import _sqrt_up
+
+    return F2 - q, 2 * det / (tr + _sqrt_up(tr * tr - 4 * det))
 
 
 def _region_checks(system, R, A, B, prec):
@@ -425,7 +430,7 @@ def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
     cache = getattr(ev, "_inv_enc", None)
     if cache is not None and cache[0] == flow:
         return cache[1]
-    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=50000, prec=prec,
+    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-4, max_steps=50000, prec=prec,
                          max_seconds=max(0.5, seconds))
     try:
         ev._inv_enc = (flow, enc)
@@ -447,6 +452,16 @@ def _upper_pair(system, Y, rational=False):
         return None, _risk_upper(system, Yq)
     except ValueError:
         return None
+
+
+def note_point(ev, enc, k, tol="1/10000"):
+    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance;
+    h0 = 1/16 everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+    try:
+        book = ev.__dict__.setdefault("_enc_points", {})
+    except AttributeError:
+        return
+    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec, "tol": tol}
 
 
 def _sup_upto(enc, n) -> fmpq:
@@ -499,6 +514,7 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
         idx = sorted({n - (n * k) // 12 for k in range(12)} - {0}, reverse=True) if n > 0 else []
         for k in idx:
             cands.append((enc.points[k][0], enc.points[k][1], _sup_upto(enc, k)))
+            note_point(ev, enc, k)
     why = "no attempt" if cands else "the enclosure made no step"
     for T, Y, enc_sup in cands:
         if time.perf_counter() - t0 > seconds:
@@ -567,10 +583,12 @@ def recheck_length(system, data, flow) -> tuple:
     if det <= 0:
         return False, "singular Gram matrix"
     lmin = F2 - (m[0] * n[1] ** 2 - 2 * m[1] * n[0] * n[1] + m[2] * n[0] ** 2) / det
-    lam = det / (m[0] + m[2])
     fr = lambda x: Fr(int(x.p), int(x.q))  # noqa: E731
-    if fr(q(data["l_min"])) != lmin or fr(q(data["lambda_lower"])) > lam:
-        return False, "ℓ_min or λ_lo differ"
+    lam = fr(q(data["lambda_lower"]))
+    # λ_lo ≤ λ_min(M) ⇔ M − λ_lo·I is positive semidefinite (exact 2×2 test)
+    if fr(q(data["l_min"])) != lmin or not (lam > 0 and m[2] - lam >= 0 and m[0] - lam >= 0
+                                             and (m[2] - lam) * (m[0] - lam) - m[1] ** 2 >= 0):
+        return False, "ℓ_min differs or λ_lo > λ_min"
     Y = [(q(a), q(b)) for a, b in data["Y_T"]]
     if data["T"] == "0":
         th0 = [q(t) for t in data["theta0"]]
@@ -662,8 +680,8 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
     th0 = list(net.theta)
     kappa = th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2 if flow == "standard" else None
     cands = []
-    if points is not None:
-        cands = [(T, [ball_bounds(y) for y in Yb], es) for T, Yb, es in points]
+    if points is not None:  # θ_0 itself exactly (an arb ball of a rational may be rounded)
+        cands = [(T, [(t, t) for t in th0] if T == 0 else [ball_bounds(y) for y in Yb], es) for T, Yb, es in points]
         stage = "given"
     if stage in ("start", "all"):
         cands.append((fmpq(0), [(t, t) for t in th0], None))
@@ -672,6 +690,7 @@ def dying_neuron(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, 
         n = len(enc.points) - 1
         for k in sorted({n - (n * j) // 8 for j in range(8)} - {0}, reverse=True) if n > 0 else []:
             cands.append((enc.points[k][0], [ball_bounds(y) for y in enc.points[k][1]], _sup_upto(enc, k)))
+            note_point(ev, enc, k)
     why = "no attempt"
     for T, Y, enc_sup in cands:
         if time.perf_counter() - t0 > seconds:

@@ -233,9 +233,9 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
                                 f"{because}")
     got = _infinite_horizon(ev, net, flow)
     if got is not None:
-        if flow == "standard" and ev.inst.params.get("probe") is not None:
-            _probe(ev, net, decided=True)  # the search objective is recorded for decided starts too
         cert_bound, text = got
+        if flow == "standard" and ev.inst.params.get("probe") is not None:
+            _probe(ev, net, decided=text)  # the search objective is recorded for decided starts too
         rels = [r for r in rels if r.status != Status.UNKNOWN]
         rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {_up(cert_bound)} for every solution ({text})", fmpq(0), "=",
                              fmpq(0)))
@@ -343,7 +343,8 @@ def _at_points(ev, net, flow, points, seconds, whys, where):
 def _certify_every_solution(ev, net, flow, budget):
     """The budget-shared search for an infinite-horizon certificate (proofs_notes/ejrw22.md#bounded-gf-h1):
     (1) the point certificates at θ_0 (exact level ℒ(θ_0)); (2) one certified enclosure from θ_0
-    (`verify.flows`, every solution), and at its latest point every 0.05·1.25^k s (at most 1 s apart) the point
+    (`verify.flows`, every solution; tolerance 1/1000 for 30 % of the budget left, then a second one with
+    1/10000 for 75 % of the rest), and at its latest point every 0.05·1.25^k s (at most 1 s apart) the point
     certificates again (a short budget -- the search's per-example limit -- still tries the early points); (3) the invariant box (`verify.invariance`) with what is left.  Returns
     (data, bound, text) or None (ev._inv_why says why)."""
     import time
@@ -359,17 +360,23 @@ def _certify_every_solution(ev, net, flow, budget):
     got = _at_points(ev, net, flow, [(fmpq(0), [arb(q) for q in th0], None)], budget, whys, "from θ_0")
     if got is not None:
         return got
-    if net.H == 1 and budget - (time.perf_counter() - t0) > 0:
+    # two enclosures from θ_0: a loose tolerance first (large steps through the fast start; a dying neuron is
+    # often certified early), then a tight one (boxes ~100× narrower at the same time: the trap and the length
+    # need ℒ(Y_T) close to ℒ(Θ_T) and a thin Y_T)
+    for tol, tol_text, share in ((1e-3, "1/1000", 0.3), (1e-4, "1/10000", 0.75)):
+        if net.H != 1 or budget - (time.perf_counter() - t0) <= 0:
+            break
         system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
         state = {"next": time.perf_counter() + 0.05, "gap": 0.05, "got": None, "tried": 0}
 
-        def on_point(enc):
+        def on_point(enc, state=state, tol_text=tol_text):
             now = time.perf_counter()
             if now < state["next"] or len(enc.points) < 2:
                 return False
             n = len(enc.points) - 1
             T, Yb = enc.points[n]
             state["tried"] += 1
+            inv.note_point(ev, enc, n, tol_text)
             local = []
             got_ = _at_points(ev, net, flow, [(T, Yb, inv._sup_upto(enc, n))], max(0.2, state["gap"]), local,
                               f"from Θ_{to_json(T)}")
@@ -382,18 +389,19 @@ def _certify_every_solution(ev, net, flow, budget):
             return False
         left = budget - (time.perf_counter() - t0)
         try:
-            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=fmpq(1, 16), tol=1e-3, max_steps=10 ** 6, prec=128,
-                                 max_seconds=max(0.5, 0.75 * left), on_point=on_point)
+            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=fmpq(1, 16), tol=tol, max_steps=10 ** 6, prec=128,
+                                 max_seconds=max(0.3, share * left), on_point=on_point)
         except (InputError, ArithmeticError, ValueError) as e:
-            whys.append(f"enclosure: {e}")
+            whys.append(f"enclosure (tol {tol_text}): {e}")
             enc = None
         if state["got"] is not None:
             return state["got"]
         whys.extend(state.get("why", []))
         if enc is not None:
-            ev._inv_enc = (flow, enc)
-            whys.append(f"enclosure: reached t = {to_json(enc.t_reached)} ({len(enc.steps)} steps, the point "
-                        f"certificates tried at {state['tried']} of its points)")
+            if tol_text == "1/10000":  # the invariant box's later stage uses this one (`shared_enclosure`)
+                ev._inv_enc = (flow, enc)
+            whys.append(f"enclosure (tol {tol_text}): reached t = {to_json(enc.t_reached)} ({len(enc.steps)} steps, "
+                        f"the point certificates tried at {state['tried']} of its points)")
     for stage in ("start", "later"):
         left = budget - (time.perf_counter() - t0)
         if left <= 0:
@@ -416,7 +424,7 @@ def _frac(text):
     return parse_rational(text, "certificate")
 
 
-def _probe(ev, net, decided=False):
+def _probe(ev, net, decided=None):
     """Claim 14's probe (params.probe = a float horizon T_f): the standard flow from θ_0 and the
     normalized flow from Ψ(θ_0) in float (`FlowSystem.simulate`, exploration only); the growth
     exponent α of max_i|ṽ_i(t)| ~ t^α (ṽ_i = ρ_i v_i, least squares in log-log on [T_f/10, T_f]) is the
@@ -457,6 +465,11 @@ def _probe(ev, net, decided=False):
     ev.record("max_i |x_0,i(t)| kink position (float)", list(np.nanmax(np.abs(sim.kinks), axis=1)))
     ev.notes.append(f"float probe on [0, {Tf:g}]: |ṽ| grows like t^{alpha:.3g} on the last decade "
                     f"({sim.message}); float evidence only")
+    # which way this (suspicious) start was decided: bounded by a certificate, or not at all (no divergence
+    # certificate exists, so never "divergent")
+    ev.notes.append(f"suspicious start decided: BOUNDED ({decided.split(':')[0]})" if decided else
+                    "suspicious start decided: neither way (no boundedness certificate within the budget; no "
+                    "divergence certificate exists)")
     if not decided and math.isfinite(alpha) and alpha > float(ev.rational_param("certify_above", fmpq(1, 10))):
         enc = _trajectory(ev, net, "standard", ev.rational_param("certify_T", fmpq(1, 2)))
         vmax = max(ball_bounds(abs(enc.final[2 * H + i]) * (enc.final[i] ** 2 + enc.final[H + i] ** 2).sqrt())[1]
