@@ -92,6 +92,8 @@ class CellBox:
         """The sign of the numerator p on the current *piece* of a case split (module doc): the
         sign a constraint already fixed for a positive multiple of p, else the script's next
         outcome (recorded as a constraint), else `Branch`."""
+        if self.deadline is not None and time.monotonic() > self.deadline:  # a loop over comparisons only
+            raise CellBudget("a case split ran past its time budget on this box")  # (an empty piece's order)
         lc = fmpq(p.coeffs()[0])
         key = str(p / lc)
         sg = 1 if lc > 0 else -1
@@ -305,7 +307,15 @@ class Cell:
         return self if self._decided(0) >= 0 else -self
 
     def __hash__(self):
-        return hash(self.exact_key())
+        # A dict or set decides "same key" by hash first: two cells whose values coincide at some θ
+        # of the box (two kinks crossing, a kink through a rational point) would stay two keys where
+        # the exact run at that θ merges them -- a branch the cells never decided.  So only a cell
+        # that is one rational on the whole box hashes (as that rational); any other is unhashable
+        # (TypeError: the claim's code cannot run on cells, and the ball rungs take over).
+        if self.q is None and self.p.is_constant():
+            return hash(self.constant(self.p))
+        raise TypeError("a non-constant cell is unhashable (a dict or set of values would merge keys "
+                        "only where they coincide: verify.cells)")
 
     # ---- text and steering (never a decision) ------------------------------------------------
     def __float__(self):

@@ -366,6 +366,15 @@ def _evaluate_cells(ctx, box, independent):
                 ArithmeticError) as e:
             ctx.cells_refused = f"{type(e).__name__}: {e}"
             return None
+        except Exception as e:  # noqa: BLE001 -- only inside a case split, see below
+            if not script:
+                raise
+            # The outcomes of a script need not be consistent with each other (t1 < t2, t2 < t3 and
+            # t3 < t1 is an empty piece): code that relies on an order being transitive (a binary
+            # search, an index walk) may fail there.  No verdict on the box -- never a crash.
+            ctx.last_undecided = f"a case of a kink through the box failed ({type(e).__name__}: {e})"
+            ctx.cell_steer = steer
+            return None
         if cbox is not None:
             cbox.script = None  # its cells may outlive the run (relations): plain comparisons from now on
         if not script and not scripts:  # no case split: the run is about the whole box, whatever it says

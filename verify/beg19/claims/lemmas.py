@@ -32,7 +32,7 @@ def eval_w1inf_exact_1d(ev: Evaluation):
     f = R.difference(net, other, D)
     t1, e1 = R.neuron_terms(net)
     t2, e2 = R.neuron_terms(other)
-    T = sorted({-D, D} | {-b / a for a, b, _ in t1 + t2 if a != 0 and -D < -b / a < D})
+    T = R.sorted_unique([-D, D] + [-b / a for a, b, _ in t1 + t2 if a != 0 and -D < -b / a < D])
     val = [R.evaluate(t1, e1, t) - R.evaluate(t2, e2, t) for t in T]
     sup_direct = max(abs(v) for v in val)
     lip_direct = max(abs((val[k + 1] - val[k]) / (T[k + 1] - T[k])) for k in range(len(T) - 1))
