@@ -333,7 +333,7 @@ def _evaluate_cells(ctx, box, independent):
     out (``ctx.cell_steer`` then says which sides move the first split comparison), or when the
     claim's code needs numbers that cells are not (``ctx.cells_refused``: the rung is skipped
     from then on)."""
-    from .cells import Branch, CellBudget
+    from .cells import Branch, CellAbort, CellBudget, comparison_key
     from .checking import _evaluate
     from .framework import Status
 
@@ -353,8 +353,16 @@ def _evaluate_cells(ctx, box, independent):
             got = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None, independent=independent)
         except Branch as b:
             steer = steer or b.cell.influence()
-            scripts.extend(script + [d] for d in (0, -1, 1))
+            key = comparison_key(b.cell.num)[0]  # each outcome goes to that comparison (checked by the re-run)
+            scripts.extend(script + [(d, key)] for d in (0, -1, 1))
             continue
+        except CellAbort as e:  # no verdict from this run (never caught by the claim's own code)
+            if e.budget:  # too costly for this claim: the ball rungs take over from here on
+                ctx.cells_refused = str(e)
+            else:
+                ctx.last_undecided = str(e)
+                ctx.cell_steer = steer or (cbox.undecided.influence() if cbox and cbox.undecided is not None else None)
+            return None
         except CellBudget as e:  # too costly for this claim: the ball rungs take over from here on
             ctx.cells_refused = str(e)
             return None
