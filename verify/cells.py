@@ -31,7 +31,12 @@ every branch condition it evaluated was decided uniformly there; so each quantit
 rational function whose value at u(θ) is the quantity the program returns at θ, and a relation
 decided on the cells -- an identity lhs − rhs ≡ 0 included -- holds at every such θ.  Anything
 else (a square root, a ball or a float, `fmpq` conversion) raises, and the caller falls back to
-ball arithmetic.
+ball arithmetic.  Python branches that are not comparisons are refused for the same reason: a cell
+that is not one constant is unhashable (a dict or set would merge two keys only where they are the
+same polynomial, not where their values meet), ``float(cell)`` raises (`Cell.centre_float` steers),
+and numerator/denominator are ``num``/``den`` (fmpq-only code reading ``x.q`` fails).  In a case
+split, a failure that claim code could catch as `Undecided` (a divisor of undecided sign, a budget)
+is `CellAbort`, and each scripted outcome names the comparison it is for.
 """
 
 from __future__ import annotations

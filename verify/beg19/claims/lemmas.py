@@ -116,8 +116,11 @@ def eval_kink_matching(ev: Evaluation):
         raise InputError("kink-matching is checked in 1-D", "network")
     f, g = R.canonical(net, D), R.canonical(other, D)
     lip = R.direct_distances(net, other, D)[1] if ev.independent else R.difference(net, other, D).lip_norm()
-    gj = dict(g.kinks)
-    rels = [relation(f"kink t = {to_json(t)}: |J_f − J_g| ≤ 2‖(f − g)′‖_∞", abs(J - gj.get(t, fmpq(0))), "≤", 2 * lip)
+
+    def jump_of_g(t):  # J_g(t), looked up by comparisons (a dict would hash t: see verify.cells)
+        return next((Jg for s, Jg in g.kinks if s == t), fmpq(0))
+
+    rels = [relation(f"kink t = {to_json(t)}: |J_f − J_g| ≤ 2‖(f − g)′‖_∞", abs(J - jump_of_g(t)), "≤", 2 * lip)
             for t, J in f.kinks]
     return rels or [relation("f has no interior kink (nothing to match)", fmpq(0), "=", fmpq(0))], [
             _scope('d = 1, shallow networks of any widths, Ω = [−D, D]')]
