@@ -265,3 +265,37 @@ def test_certified_regions_hold_at_their_exact_points(claim, seed):
         pts.append([(lo + hi) / 2 for lo, hi in leaf.box])
     for pt in pts:
         assert _point_status(claim, inst, pt) != Status.VIOLATED, (obj, [str(p) for p in pt])
+
+
+MUTANTS_OFF_CENTRE = ["beg19.restricted-expressivity~equal-width", "gsgd19.rescaling-invariance~nonpositive-c",
+                      "cjrr21.lyapunov-identity~any-target", "cjrr21.gradient-formula~everywhere",
+                      "yoneda23.squaring-error~half-constant", "ejrw22.energy-identity~full-gradient"]
+
+
+@pytest.mark.parametrize("mid", MUTANTS_OFF_CENTRE)
+def test_a_mutant_is_never_certified_on_a_region_around_its_witness(mid):
+    """A planted violation's own witness θ*, inside a region where it is neither the centre nor a
+    corner (each side [θ*_k − r/3, θ*_k + 2r/3], all sides or one): never HOLDS (before the fix,
+    equal-width came back HOLDS on four such regions); a VIOLATED region's witness is VIOLATED."""
+    from verify.registry import MUTANTS, load_plugins
+
+    load_plugins()
+    w = dict(MUTANTS[mid].witness)
+    w.pop("region", None)
+    inst = Instance.from_json(w)
+    theta = getattr(inst.net, "theta", None)
+    regions = []
+    if theta is not None and hasattr(inst.net, "with_theta"):
+        vals = [fmpq(t) for t in theta]
+        r = fmpq(1, 4)
+        regions.append({"theta": {str(k): [str(v - r / 3), str(v + 2 * r / 3)] for k, v in enumerate(vals)}})
+        regions += [{"theta": {str(k): [str(vals[k] - fmpq(1, 5)), str(vals[k] + fmpq(2, 5))]}}
+                    for k in range(min(4, len(vals)))]
+    for reg in regions:
+        try:
+            res = branch_and_bound(mid, Instance.from_json({**w, "region": reg}), seconds=4, max_boxes=20)
+        except InputError:
+            continue
+        assert res.status != Status.HOLDS, reg
+        if res.status == Status.VIOLATED:
+            assert check(mid, res.witness).status == Status.VIOLATED
