@@ -300,7 +300,7 @@ class Cell:
             for j, ej in enumerate(e):
                 if ej:
                     k = self.cbox.dims[j]
-                    out[k] = out.get(k, 0.0) + abs(float(a))
+                    out[k] = out.get(k, 0.0) + abs(_float(fmpq(a)))
         return out
 
     def _decided(self, other) -> int:
@@ -351,7 +351,7 @@ class Cell:
     def centre_float(self) -> float:
         """The value at the box's centre as a float (steering and text only: `verify.numbers.to_float`)."""
         c = self.constant(self.num)
-        return float(c if self.den is None else c / self.constant(self.den))
+        return _float(c if self.den is None else c / self.constant(self.den))
 
     def __float__(self):  # float(x), math.floor(x), numpy's float arrays: a number of the centre only
         raise TypeError("a cell has no float value (it is a function on the box; centre_float() steers)")
@@ -366,6 +366,14 @@ class Cell:
         return f"Cell({self.num})" if self.den is None else f"Cell(({self.num}) / ({self.den}))"
 
     __str__ = __repr__
+
+
+def _float(q: fmpq) -> float:
+    """q as a float for steering and text, ±inf past the float range (never an OverflowError)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf") if q > 0 else float("-inf")
 
 
 def comparison_key(p) -> tuple[str, int]:

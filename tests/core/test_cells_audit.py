@@ -299,3 +299,12 @@ def test_a_mutant_is_never_certified_on_a_region_around_its_witness(mid):
         assert res.status != Status.HOLDS, reg
         if res.status == Status.VIOLATED:
             assert check(mid, res.witness).status == Status.VIOLATED
+
+
+def test_steering_of_huge_cells_does_not_overflow():
+    """A kink through a box of a network with a 400-digit weight: the split steering (`influence`)
+    read a coefficient with float() and the OverflowError escaped `branch_and_bound`."""
+    from verify.numbers import to_float
+
+    x = CellBox([(fmpq(0), fmpq(1))]).coordinate(0) * fmpq(10 ** 400)
+    assert x.influence() == {0: float("inf")} and to_float(x) == float("inf") and to_float(-x) == float("-inf")
