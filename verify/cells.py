@@ -31,7 +31,12 @@ every branch condition it evaluated was decided uniformly there; so each quantit
 rational function whose value at u(θ) is the quantity the program returns at θ, and a relation
 decided on the cells -- an identity lhs − rhs ≡ 0 included -- holds at every such θ.  Anything
 else (a square root, a ball or a float, `fmpq` conversion) raises, and the caller falls back to
-ball arithmetic.
+ball arithmetic.  Python branches that are not comparisons are refused for the same reason: a cell
+that is not one constant is unhashable (a dict or set would merge two keys only where they are the
+same polynomial, not where their values meet), ``float(cell)`` raises (`Cell.centre_float` steers),
+and numerator/denominator are ``num``/``den`` (fmpq-only code reading ``x.q`` fails).  In a case
+split, a failure that claim code could catch as `Undecided` (a divisor of undecided sign, a budget)
+is `CellAbort`, and each scripted outcome names the comparison it is for.
 """
 
 from __future__ import annotations
@@ -49,6 +54,18 @@ MAX_TERMS = 20_000  # documented limit: monomials of one numerator or denominato
 
 class CellBudget(Undecided):
     """Cell arithmetic went past its size or time budget on this box (`MAX_TERMS`, ``seconds``)."""
+
+
+class CellAbort(BaseException):
+    """A case-splitting run (`verify.regions`) cannot go on soundly: a divisor of undecided sign, a
+    non-integer power, the size or time budget (``budget``), or a run that left the path of the run
+    it continues.  A BaseException, like `Branch`: claim code that catches `Undecided` (or
+    ``Exception``) to fall back on another route would take, on cells, a branch that no exact run
+    takes (the exact run at a point never meets these), so the whole run is abandoned instead."""
+
+    def __init__(self, why: str, budget: bool = False):
+        super().__init__(why)
+        self.budget = budget
 
 
 class Branch(BaseException):
@@ -92,17 +109,29 @@ class CellBox:
         """The sign of the numerator p on the current *piece* of a case split (module doc): the
         sign a constraint already fixed for a positive multiple of p, else the script's next
         outcome (recorded as a constraint), else `Branch`."""
-        lc = fmpq(p.coeffs()[0])
-        key = str(p / lc)
-        sg = 1 if lc > 0 else -1
+        if self.deadline is not None and time.monotonic() > self.deadline:  # a loop over comparisons only
+            raise CellAbort("a case split ran past its time budget on this box", budget=True)  # (an empty piece)
+        key, sg = comparison_key(p)
         if key in self.constraints:
             return sg * self.constraints[key]
         if self.pos >= len(self.script):
             raise Branch(Cell(p, self))
         d = self.script[self.pos]
+        if isinstance(d, tuple):  # (outcome, the key of the comparison it was made for)
+            d, want = d
+            if want != key:  # the run took another path than the run that branched: its pieces
+                raise CellAbort("a case split's run asked another comparison than the run it "  # would not
+                                "continues (claim code that is not deterministic)")  # cover the box
         self.pos += 1
         self.constraints[key] = d * sg
         return d
+
+    def fail(self, why: str, budget: bool = False):
+        """Cell arithmetic cannot go on: `CellAbort` in a case split (claim code cannot catch it),
+        else `CellBudget` (``budget``) or `Undecided`."""
+        if self.script is not None:
+            raise CellAbort(why, budget)
+        raise (CellBudget if budget else Undecided)(why)
 
     def constant(self, c: fmpq):
         """The constant polynomial c."""
@@ -119,12 +148,14 @@ class Cell:
     """An exact rational function p/q over a `CellBox`, q > 0 on the whole box (certified);
     comparisons decided uniformly over the box (module doc)."""
 
-    __slots__ = ("p", "q", "cbox", "_range")
+    # numerator and denominator are ``num``/``den``, not fmpq's ``p``/``q``: code written for fmpq that reads
+    # ``x.q == 1`` ("x is an integer") or ``x.p`` must fail on a cell, not silently take another branch
+    __slots__ = ("num", "den", "cbox", "_range")
     is_symbolic_exact = True  # exact (no rounding): verify.numbers.is_exact is true for cells
 
     def __init__(self, p, cbox: CellBox, q=None):
-        self.p = p
-        self.q = q  # None: the denominator 1 (a polynomial)
+        self.num = p
+        self.den = q  # None: the denominator 1 (a polynomial)
         self.cbox = cbox
         self._range = None
 
@@ -134,7 +165,7 @@ class Cell:
         if isinstance(other, Cell):
             if other.cbox is not self.cbox:
                 raise TypeError("cells of two different boxes")
-            return other.p, other.q
+            return other.num, other.den
         if isinstance(other, _SCALARS):
             return fmpq(other), None
         return None
@@ -156,9 +187,9 @@ class Cell:
         if isinstance(p, fmpq):
             p = self.cbox.constant(p)
         if len(p) > MAX_TERMS or (q is not None and len(q) > MAX_TERMS):
-            raise CellBudget(f"a cell has more than {MAX_TERMS} monomials (verify.cells.MAX_TERMS)")
+            self.cbox.fail(f"a cell has more than {MAX_TERMS} monomials (verify.cells.MAX_TERMS)", True)
         if self.cbox.deadline is not None and time.monotonic() > self.cbox.deadline:
-            raise CellBudget("cell arithmetic ran past its time budget on this box")
+            self.cbox.fail("cell arithmetic ran past its time budget on this box", True)
         return Cell(p, self.cbox, q)
 
     @staticmethod
@@ -169,7 +200,7 @@ class Cell:
         o = self._lift(other)
         if o is None:
             return NotImplemented
-        (a, b), (c, d) = (self.p, self.q), o
+        (a, b), (c, d) = (self.num, self.den), o
         if b is None and d is None:
             return self._make(a + c)
         if b is not None and d is not None and b == d:
@@ -179,7 +210,7 @@ class Cell:
     __radd__ = __add__
 
     def __neg__(self):
-        return Cell(-self.p, self.cbox, self.q)
+        return Cell(-self.num, self.cbox, self.den)
 
     def __sub__(self, other):
         o = self._lift(other)
@@ -195,7 +226,7 @@ class Cell:
         o = self._lift(other)
         if o is None:
             return NotImplemented
-        return self._make(self.p * o[0], self._mul(self.q, o[1]))
+        return self._make(self.num * o[0], self._mul(self.den, o[1]))
 
     __rmul__ = __mul__
 
@@ -204,13 +235,14 @@ class Cell:
 
     def _inverse(self):
         """1/self: defined on the whole box only when the numerator's sign is certified there."""
-        s = _poly_sign(self.p, self.cbox)
+        s = _poly_sign(self.num, self.cbox)
         if s == 0:
             raise ZeroDivisionError("division by a cell equal to 0")
         if s is None:
-            raise Undecided("a divisor that may vanish on the box (split it)")
-        num = self.cbox.constant(fmpq(s)) if self.q is None else self.q * s
-        return self._make(num, self.p * s)
+            self.cbox.undecided = self  # where to split
+            self.cbox.fail("a divisor that may vanish on the box (split it)")
+        num = self.cbox.constant(fmpq(s)) if self.den is None else self.den * s
+        return self._make(num, self.num * s)
 
     def __truediv__(self, other):
         o = self._lift(other)
@@ -219,7 +251,7 @@ class Cell:
         if isinstance(o[0], fmpq) and o[1] is None:
             if o[0] == 0:
                 raise ZeroDivisionError("division of a cell by 0")
-            return self._make(self.p / o[0], self.q)
+            return self._make(self.num / o[0], self.den)
         return self * Cell(o[0], self.cbox, o[1])._inverse()
 
     def __rtruediv__(self, other):
@@ -228,11 +260,11 @@ class Cell:
 
     def __pow__(self, n):
         if not isinstance(n, (int, fmpz)):
-            raise Undecided("cell arithmetic takes integer powers only")
+            self.cbox.fail("cell arithmetic takes integer powers only")
         n = int(n)
         if n < 0:
             return self._inverse() ** (-n)
-        return Cell(self.p ** n, self.cbox, None if self.q is None else self.q ** n)
+        return Cell(self.num ** n, self.cbox, None if self.den is None else self.den ** n)
 
     @staticmethod
     def constant(p) -> fmpq:
@@ -243,32 +275,32 @@ class Cell:
     def range(self) -> tuple[fmpq, fmpq]:
         """Exact [lower, upper] with the numerator p(u) in it for every u ∈ [−1, 1]^n."""
         if self._range is None:
-            self._range = poly_range(self.p)
+            self._range = poly_range(self.num)
         return self._range
 
     def certified_sign(self) -> int | None:
         """+1 / −1 when p/q has that sign on the whole box, 0 when p ≡ 0, else None (q > 0)."""
-        s = _poly_sign(self.p, self.cbox, self.range())
+        s = _poly_sign(self.num, self.cbox, self.range())
         if s is None and self.cbox.script is not None:
-            s = self.cbox.decide(self.p)
+            s = self.cbox.decide(self.num)
         if s is None:
             self.cbox.undecided = self
         return s
 
     def at(self, point) -> fmpq:
         """The value at the rational point ``point`` of the box (one coordinate per side)."""
-        v = self.cbox.at(self.p, point)
-        return v if self.q is None else v / self.cbox.at(self.q, point)
+        v = self.cbox.at(self.num, point)
+        return v if self.den is None else v / self.cbox.at(self.den, point)
 
     def influence(self) -> dict:
         """{side k of the box: Σ |a_e| over the numerator's monomials in u_k} -- how much u_k moves
         p over the box (steering the split of an undecided comparison; never a decision)."""
         out: dict = {}
-        for e, a in self.p.to_dict().items():
+        for e, a in self.num.to_dict().items():
             for j, ej in enumerate(e):
                 if ej:
                     k = self.cbox.dims[j]
-                    out[k] = out.get(k, 0.0) + abs(float(a))
+                    out[k] = out.get(k, 0.0) + abs(_float(fmpq(a)))
         return out
 
     def _decided(self, other) -> int:
@@ -305,23 +337,50 @@ class Cell:
         return self if self._decided(0) >= 0 else -self
 
     def __hash__(self):
-        return hash(self.exact_key())
+        # A dict or set decides "same key" by hash first: two cells whose values coincide at some θ
+        # of the box (two kinks crossing, a kink through a rational point) would stay two keys where
+        # the exact run at that θ merges them -- a branch the cells never decided.  So only a cell
+        # that is one rational on the whole box hashes (as that rational); any other is unhashable
+        # (TypeError: the claim's code cannot run on cells, and the ball rungs take over).
+        if self.den is None and self.num.is_constant():
+            return hash(self.constant(self.num))
+        raise TypeError("a non-constant cell is unhashable (a dict or set of values would merge keys "
+                        "only where they coincide: verify.cells)")
 
     # ---- text and steering (never a decision) ------------------------------------------------
-    def __float__(self):
-        c = self.constant(self.p)
-        return float(c if self.q is None else c / self.constant(self.q))
+    def centre_float(self) -> float:
+        """The value at the box's centre as a float (steering and text only: `verify.numbers.to_float`)."""
+        c = self.constant(self.num)
+        return _float(c if self.den is None else c / self.constant(self.den))
+
+    def __float__(self):  # float(x), math.floor(x), numpy's float arrays: a number of the centre only
+        raise TypeError("a cell has no float value (it is a function on the box; centre_float() steers)")
 
     def exact_key(self):
-        return ("cell", self.cbox.serial, str(self.p), str(self.q))
+        return ("cell", self.cbox.serial, str(self.num), str(self.den))
 
     def to_json(self) -> str:
-        return f"cell({float(self)!r} at the box centre)"
+        return f"cell({self.centre_float()!r} at the box centre)"
 
     def __repr__(self):
-        return f"Cell({self.p})" if self.q is None else f"Cell(({self.p}) / ({self.q}))"
+        return f"Cell({self.num})" if self.den is None else f"Cell(({self.num}) / ({self.den}))"
 
     __str__ = __repr__
+
+
+def _float(q: fmpq) -> float:
+    """q as a float for steering and text, ±inf past the float range (never an OverflowError)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf") if q > 0 else float("-inf")
+
+
+def comparison_key(p) -> tuple[str, int]:
+    """(text of p / lc, sign of lc), lc the leading coefficient of p ≠ 0: a comparison of λ·p (λ ≠ 0
+    rational) has the same text, and sign(λ·p) = sign(λ)·sign(p)."""
+    lc = fmpq(p.coeffs()[0])
+    return str(p / lc), (1 if lc > 0 else -1)
 
 
 def poly_range(p) -> tuple[fmpq, fmpq]:

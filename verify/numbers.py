@@ -342,7 +342,7 @@ def to_float(x) -> float | None:
     if isinstance(x, float):
         return x
     if getattr(x, "is_symbolic_exact", False):
-        return float(x)
+        return x.centre_float()  # a verify.cells.Cell: its value at the box's centre
     return None
 
 

@@ -107,15 +107,32 @@ def canonical(net: Network, D=1, extra: list | None = None) -> Canonical:
     return canonical_from_terms(terms + list(extra or []), e, D)
 
 
+def sorted_unique(values) -> list:
+    """The values sorted, equal ones merged (the first kept), by comparisons only -- never by
+    hashing, so that the exact polynomials of a region box (`verify.cells`, unhashable) merge
+    exactly where the values at a point θ would."""
+    out: list = []
+    for t in sorted(values):
+        if not out or out[-1] != t:
+            out.append(t)
+    return out
+
+
 def canonical_from_terms(terms, e, D: fmpq) -> Canonical:
-    jumps: dict = {}
+    raw = []
     for a, b, c in terms:
         if a != 0 and c != 0:
             t = -b / a
             if -D < t < D:
-                jumps[t] = jumps.get(t, fmpq(0)) + c * abs(a)
-    kinks = tuple(sorted((t, J) for t, J in jumps.items() if J != 0))
-    first = min([t for t in jumps] + [D])
+                raw.append((t, c * abs(a)))
+    jumps: list = []  # [(t, Σ jumps at t)], t increasing; merged by comparisons, not by hashing t
+    for t, J in sorted(raw, key=lambda tj: tj[0]):
+        if jumps and jumps[-1][0] == t:
+            jumps[-1] = (jumps[-1][0], jumps[-1][1] + J)
+        else:
+            jumps.append((t, J))
+    kinks = tuple((t, J) for t, J in jumps if J != 0)
+    first = min([t for t, _ in jumps] + [D])
     x0 = (-D + first) / 2  # inside the first piece of every neuron's partition
     slope = fmpq(0)
     for a, b, c in terms:

@@ -338,7 +338,7 @@ def _evaluate_cells(ctx, box, independent):
     out (``ctx.cell_steer`` then says which sides move the first split comparison), or when the
     claim's code needs numbers that cells are not (``ctx.cells_refused``: the rung is skipped
     from then on)."""
-    from .cells import Branch, CellBudget
+    from .cells import Branch, CellAbort, CellBudget, comparison_key
     from .checking import _evaluate
     from .framework import Status
 
@@ -358,8 +358,16 @@ def _evaluate_cells(ctx, box, independent):
             got = _evaluate(ctx.claim, ctx.mutant, inst_b, ctx.variants, None, independent=independent)
         except Branch as b:
             steer = steer or b.cell.influence()
-            scripts.extend(script + [d] for d in (0, -1, 1))
+            key = comparison_key(b.cell.num)[0]  # each outcome goes to that comparison (checked by the re-run)
+            scripts.extend(script + [(d, key)] for d in (0, -1, 1))
             continue
+        except CellAbort as e:  # no verdict from this run (never caught by the claim's own code)
+            if e.budget:  # too costly for this claim: the ball rungs take over from here on
+                ctx.cells_refused = str(e)
+            else:
+                ctx.last_undecided = str(e)
+                ctx.cell_steer = steer or (cbox.undecided.influence() if cbox and cbox.undecided is not None else None)
+            return None
         except CellBudget as e:  # too costly for this claim: the ball rungs take over from here on
             ctx.cells_refused = str(e)
             return None
@@ -370,6 +378,15 @@ def _evaluate_cells(ctx, box, independent):
         except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
                 ArithmeticError) as e:
             ctx.cells_refused = f"{type(e).__name__}: {e}"
+            return None
+        except Exception as e:  # noqa: BLE001 -- only inside a case split, see below
+            if not script:
+                raise
+            # The outcomes of a script need not be consistent with each other (t1 < t2, t2 < t3 and
+            # t3 < t1 is an empty piece): code that relies on an order being transitive (a binary
+            # search, an index walk) may fail there.  No verdict on the box -- never a crash.
+            ctx.last_undecided = f"a case of a kink through the box failed ({type(e).__name__}: {e})"
+            ctx.cell_steer = steer
             return None
         if cbox is not None:
             cbox.script = None  # its cells may outlive the run (relations): plain comparisons from now on

@@ -35,7 +35,7 @@ def value_at(c, box, point) -> Fraction:
             total += term
         return total
 
-    return ev(c.p) / (ev(c.q) if c.q is not None else 1)
+    return ev(c.num) / (ev(c.den) if c.den is not None else 1)
 
 
 OPS = ("+", "-", "*", "/", "neg", "sq")
