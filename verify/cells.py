@@ -404,7 +404,3 @@ def _poly_sign(p, cbox, rng=None) -> int | None:
         return 0
     lo, hi = rng or poly_range(p)
     return 1 if lo > 0 else -1 if hi < 0 else None
-
-
-def is_cell(x) -> bool:
-    return isinstance(x, Cell)

@@ -67,7 +67,7 @@ def parse_number(value, where: str = "number") -> Number:
             raise InputError(f"{value!r} is not a finite number", where)
         p, q = value.as_integer_ratio()
         return fmpq(p, q)
-    if getattr(value, "is_symbolic_exact", False):  # a verify.cells.Cell (region rung): exact already
+    if is_cell(value):  # a verify.cells.Cell (region rung): exact already
         return value
     if isinstance(value, (fmpq, fmpz)):
         return fmpq(value)
@@ -290,7 +290,7 @@ def to_json(x) -> str | list:
         if x.is_exact():
             return to_json(arb_to_fmpq(x))
         return x.str(30, radius=True, more=False)
-    if getattr(x, "is_symbolic_exact", False):
+    if is_cell(x):
         return x.to_json()
     raise TypeError(f"cannot serialize {type(x).__name__}")
 
@@ -309,7 +309,7 @@ def exact_key(x):
         m, e = x.mid().man_exp()
         r, f = x.rad().man_exp()
         return ("b", int(m), int(e), int(r), int(f))
-    if getattr(x, "is_symbolic_exact", False):
+    if is_cell(x):
         return x.exact_key()
     raise TypeError(f"no exact key for {type(x).__name__}")
 
@@ -341,7 +341,7 @@ def to_float(x) -> float | None:
         return float(x.mid())
     if isinstance(x, float):
         return x
-    if getattr(x, "is_symbolic_exact", False):
+    if is_cell(x):
         return x.centre_float()  # a verify.cells.Cell: its value at the box's centre
     return None
 
@@ -420,7 +420,7 @@ def sign(x: Number) -> int | None:
         if lo == 0 and hi == 0:
             return 0
         return None
-    if getattr(x, "is_symbolic_exact", False):  # a verify.cells.Cell: the sign on its whole box
+    if is_cell(x):  # a verify.cells.Cell: the sign on its whole box
         return x.certified_sign()
     raise TypeError(f"sign of {type(x).__name__} is not certified")
 
@@ -458,15 +458,21 @@ def sum_squares(xs):
     return dot(xs, xs)
 
 
+def is_cell(x) -> bool:
+    """Is x a `verify.cells.Cell` (an exact rational function over a region's box)?  Tested by its
+    marker, so this module need not import `verify.cells`."""
+    return getattr(x, "is_symbolic_exact", False)
+
+
 def is_exact(x) -> bool:
     """True for rationals, and for the exact polynomials of `verify.cells` (no rounding)."""
-    return isinstance(x, (int, fmpz, fmpq)) or getattr(x, "is_symbolic_exact", False)
+    return isinstance(x, (int, fmpz, fmpq)) or is_cell(x)
 
 
 def exact_number(x):
     """x as an exact number: an `fmpq` (from int, fmpz, fmpq, or what `fmpq` takes), or a
     `verify.cells.Cell` as it is -- where code would write ``fmpq(x)`` to insist on exactness."""
-    return x if getattr(x, "is_symbolic_exact", False) else fmpq(x)
+    return x if is_cell(x) else fmpq(x)
 
 
 def all_exact(xs) -> bool:

@@ -13,7 +13,7 @@ from ...framework import Evaluation, relation, undecidable
 from ...dag import DagNetwork
 from ...enclosures import dag_gradient
 from ...errors import InputError
-from ...numbers import Undecided, parse_rational, sign, to_json
+from ...numbers import Undecided, is_cell, parse_rational, sign, to_json
 from .common import (
     _bool, _data, _equal_widths, _exact, _list, _missing, _nonzero_path_values, _paths, _positive_c, _relu_prime,
     _risk, _scaling)
@@ -209,7 +209,7 @@ EXACT_BITS_LIMIT = 50_000  # documented limit: largest numerator/denominator of 
 def _bits(w) -> int:
     """Size of an exact iterate entry: numerator / denominator bits (a region cell: its text's length ×
     4, about the bits of its coefficients)."""
-    if getattr(w, "is_symbolic_exact", False):
+    if is_cell(w):
         return 4 * len(repr(w))
     w = fmpq(w)
     return max(int(w.p).bit_length(), int(w.q).bit_length())
