@@ -437,6 +437,8 @@ def confirm(cid, inst, params) -> bool:
             return False
         if cid == "ejrw22.bounded-gf-h1" and not orc.on_circle():
             return False
+        if max(abs(x) for x in [*orc.w, *orc.b, *orc.v, orc.c]) > F(params["bound"]):
+            return True  # every solution starts at θ_0: sup_t |Θ_t|_∞ ≥ |θ_0|_∞
         sup = _sup_certified(orc, G)
         return sup is not None and sup > F(params["bound"])
     if cid == "ejrw22.critical-points-coincide":

@@ -231,6 +231,12 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
             else:
                 ev.notes.append(f"the certified solution stays below params.bound, but other solutions may not: "
                                 f"{because}")
+    if bound is not None and not any(r.status == Status.VIOLATED for r in rels):
+        start = max(abs(t) for t in net.theta)  # every solution starts at θ_0: sup_t |Θ_t|_∞ ≥ |θ_0|_∞
+        if start > bound:
+            rels.append(relation(f"|Θ_0|_∞ ≤ {user} (t = 0, every solution; boundedness itself not examined)",
+                                 start, "≤", bound))
+            return rels, hyp
     got = _infinite_horizon(ev, net, flow)
     if got is not None:
         cert_bound, text = got
