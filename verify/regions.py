@@ -361,19 +361,12 @@ def _evaluate_cells(ctx, box, independent):
             key = comparison_key(b.cell.num)[0]  # each outcome goes to that comparison (checked by the re-run)
             scripts.extend(script + [(d, key)] for d in (0, -1, 1))
             continue
-        except CellAbort as e:  # no verdict from this run (never caught by the claim's own code)
-            if e.budget:  # too costly for this claim: the ball rungs take over from here on
-                ctx.cells_refused = str(e)
+        except (CellAbort, Undecided) as e:  # no verdict from this run (a CellAbort: never caught by the claim)
+            if isinstance(e, CellBudget) or getattr(e, "budget", False):  # too costly for this claim: balls from
+                ctx.cells_refused = str(e)  # here on
             else:
                 ctx.last_undecided = str(e)
                 ctx.cell_steer = steer or (cbox.undecided.influence() if cbox and cbox.undecided is not None else None)
-            return None
-        except CellBudget as e:  # too costly for this claim: the ball rungs take over from here on
-            ctx.cells_refused = str(e)
-            return None
-        except Undecided as e:
-            ctx.last_undecided = str(e)
-            ctx.cell_steer = steer or (cbox.undecided.influence() if cbox and cbox.undecided is not None else None)
             return None
         except (TypeError, AttributeError, NotImplementedError, InputError, ValueError, ZeroDivisionError,
                 ArithmeticError) as e:
@@ -398,7 +391,6 @@ def _evaluate_cells(ctx, box, independent):
             return None
         first = first or got
         vacuous = vacuous and got[1]
-    ctx.cell_cases = runs
     note = f"certified on each of the {runs} cases of the box's kinks"
     rels = [dataclasses.replace(r, lhs=None, rhs=None, margin=None, note=note) for r in first[2]]  # sides: per case
     return (first[0], vacuous, rels) + tuple(first[3:])
@@ -438,7 +430,6 @@ class _Ctx:
     cells_refused: str = ""  # why the claim's code cannot run on cells (then the rung is skipped)
     balls_decide: bool = False  # some box was decided on balls: a box balls leave undecided is split, not celled
     cell_steer: dict | None = None  # the last box's undecided cell: {side: its influence} (where to split)
-    cell_cases: int = 0
     deadline: float | None = None  # time.perf_counter() at which the branch and bound's budget ends
 
 
