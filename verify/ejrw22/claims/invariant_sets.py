@@ -402,7 +402,7 @@ def _affine_constants_fractions(system):
 
 def _pl_constants(system):
     """(ℓ_min = ℒ_aff, λ_lo ≤ λ_min(M)) exactly; None if M is singular.  λ_min = 2 det/(tr + √(tr² − 4 det)),
-    with the square root rounded up to a rational (so λ_lo ≤ λ_min; at least det/tr, at most 2×)."""
+    with the square root rounded up to a rational (64 bits) and the quotient rounded down (so λ_lo ≤ λ_min)."""
     M, n, F2 = affine_gram(system)
     det = M[0][0] * M[1][1] - M[0][1] ** 2
     if det <= 0:
@@ -410,18 +410,9 @@ def _pl_constants(system):
     tr = M[0][0] + M[1][1]
     # ℓ_min = F2 − nᵀM⁻¹n
     q = (M[1][1] * n[0] ** 2 - 2 * M[0][1] * n[0] * n[1] + M[0][0] * n[1] ** 2) / det
-    from .sublevel_trap import _sqrt_up
+    from .fully_active import round_down, sqrt_up
 
-    return F2 - q, 2 * det / (tr + _sqrt_up(tr * tr - 4 * det))
-
-
-def _region_checks(system, R, A, B, prec):
-    """On the box R (rational intervals): (fully active: w x + b > 0 on [A, B] for every θ ∈ R,
-    lower bound of |v| over R) -- H = 1, exact interval ends."""
-    (w0, w1), (b0, b1), (v0, v1) = R[0], R[1], R[2]
-    active = min(w0 * A, w0 * B, w1 * A, w1 * B) + b0 > 0
-    vmin = v0 if v0 > 0 else (-v1 if v1 < 0 else fmpq(0))
-    return active, vmin
+    return F2 - q, round_down(2 * det / (tr + sqrt_up(tr * tr - 4 * det)))
 
 
 def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
@@ -465,13 +456,30 @@ def note_point(ev, enc, k, tol="1/10000"):
 
 
 def _sup_upto(enc, n) -> fmpq:
-    """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0."""
+    """An upper bound of sup_{t ≤ t_n}|Θ_t|_∞ from the step boxes 0..n−1 and Y_0.  The running maxima are
+    cached on the enclosure (it is asked again at every later point while it grows): the cache is used only
+    for the prefix of steps that are the very same objects as when it was filled."""
+    cache = enc.__dict__.setdefault("_ejrw22_sup", {"refs": [], "tops": []})
+    refs, tops = cache["refs"], cache["tops"]
+    k = 0
+    while k < len(refs) and k < len(enc.steps) and refs[k] is enc.steps[k]:
+        k += 1
+    del refs[k:], tops[k:]
     top = max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
-    for st in enc.steps[:n]:
+    if tops and k > 0:
+        top = max(top, tops[k - 1])
+    for st in enc.steps[k:n]:
         for x in st.X:
             lo, hi = ball_bounds(x)
             top = max(top, abs(lo), abs(hi))
-    return top
+        refs.append(st)
+        tops.append(top)
+    if n <= 0:
+        return max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y))
+    return max(tops[n - 1], max(abs(b) for y in enc.points[0][1] for b in ball_bounds(y)))
+
+
+LENGTH_VERSION = 2  # 2: m ≤ λ_min(Q) over the region ∩ manifold (v may vanish), the region tested on the manifold
 
 
 def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int = 128, stage: str = "all",
@@ -479,17 +487,18 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
     """Bound sup_t |Θ_t|_∞ for every solution by the length of the trajectory in the fully active region
     (H = 1; proofs_notes/ejrw22.md#lojasiewicz-length).  In F = {w x + b > 0 on [A, B]} the risk is
     ℒ(θ) = ℓ(s, t), s = v w, t = v b + c, a positive definite quadratic with minimum ℓ_min = ℒ_aff and
-    Hessian 2M; so |∇ℓ|² ≥ 4λ_min(M)(ℓ − ℓ_min).  The field has |Θ'|² = |P𝒢|² ≥ min(v², 1)|∇ℓ|² (normalized:
-    u' = −v(∇ℓ − ⟨∇ℓ, u⟩u), v' = −⟨u, ∇ℓ⟩, c' = −ℓ_t) or |𝒢|² ≥ v²|∇ℓ|² (standard), and
-    d(ℒ − ℓ_min)/dt = −|Θ'|².  With E = ℒ − ℓ_min and |Θ'|² ≥ μE (μ = 4λ_lo m, m ≤ min(v², 1) resp. v²
-    on the region): d√E/dt = −|Θ'|²/(2√E) ≤ −(√μ/2)|Θ'|, so the length of the path from Θ_T while it
-    stays in the region is ≤ 2√(E_T/μ) =: ρ.  If the region contains Y_T inflated by ρ' > ρ in every
-    coordinate (so every point within Euclidean distance ρ' of Θ_T), no solution leaves it (at a
+    Hessian 2M; so |∇ℓ|² ≥ 4λ_min(M)(ℓ − ℓ_min).  The speed is a quadratic form in z = ∇ℓ:
+    |Θ'|² = zᵀQz with Q = v²I + KᵀK (standard, K = [[w, b], [0, 1]]) or Q = v²(I − uuᵀ) + uuᵀ + e_2e_2ᵀ
+    (normalized, on M_A), and λ_min(Q) ≥ m > 0 on the region even where v = 0 (`fully_active`).  With
+    E = ℒ − ℓ_min, d(E)/dt = −|Θ'|² and |Θ'|² ≥ μE (μ = 4λ_lo m): d√E/dt ≤ −(√μ/2)|Θ'|, so the length of
+    the path from Θ_T while it stays in the region is ≤ 2√(E_T/μ) =: ρ.  If the region R (Y_T inflated by
+    ρ' > ρ in every coordinate) meets the flow's invariant manifold inside F, no solution leaves it (at a
     first exit the path would have length ≥ ρ' > ρ).  Returns (certificate dict, bound, summary) or
     (None, None, why)."""
     import time
 
     from ...flows import FlowSystem
+    from . import fully_active as fa
 
     if net.H != 1:
         return None, None, "the Łojasiewicz-length certificate is implemented for H = 1"
@@ -500,6 +509,7 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
         return None, None, "the affine Gram matrix is singular"
     lmin, lam = pl
     th0 = list(net.theta)
+    kappa = None if flow == "normalized" else th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2
     A, B = system.A, system.B
     L0, _ = system.risk_gradient_exact(th0)
     cands = []  # (T, Y (balls), enc_sup)
@@ -534,49 +544,83 @@ def lojasiewicz_length(ev, net, flow: str, *, seconds: float = 10.0, prec: int =
         if any(q is None for q in Yq):
             why = "Y_T not finite"
             continue
-        act, vmin = _region_checks(system, Yq, A, B, prec)
-        if not act or vmin <= 0:
-            why = f"Θ_{to_json(T)} is not certified in the fully active region with v ≠ 0"
+        if not fa.fully_active(flow, Yq, A, B, kappa):
+            why = f"Θ_{to_json(T)} is not certified in the fully active region"
             continue
-        # try m from |v| ≥ vmin/2 on the region
-        for shrink in (fmpq(1, 2), fmpq(9, 10)):
-            vm = vmin * shrink
-            m = min(vm * vm, fmpq(1)) if flow == "normalized" else vm * vm
+        m = fa.pl_factor(flow, Yq, kappa)
+        if m <= 0:
+            why = f"at Θ_{to_json(T)} λ_min(Q) is not bounded away from 0 (v = w = 0 in the box)"
+            continue
+        # the largest m with λ_min(Q) ≥ m on the region it implies: m ↓, ρ ↑, the region grows (a few rounds)
+        got = None
+        for _ in range(12):
+            if time.perf_counter() - t0 > seconds:
+                break
             mu = 4 * lam * m
-            rho = 2 * _isqrt_up(ET / mu) if ET > 0 else fmpq(0)
+            rho = fa.round_up(2 * fa.sqrt_up(ET / mu)) if ET > 0 else fmpq(0)
             rho1 = rho + fmpq(1, 2 ** 20)
             R = [(lo - rho1, hi + rho1) for lo, hi in Yq]
-            act, vR = _region_checks(system, R, A, B, prec)
-            if act and vR >= vm:
-                bound = max(max(abs(lo), abs(hi)) for lo, hi in R)
-                if enc_sup is not None:
-                    bound = max(bound, enc_sup)
-                data = {"claim_certificate": "lojasiewicz-length", "flow": flow,
-                        "theta0": [to_json(t) for t in th0], "T": to_json(T),
-                        "Y_T": [[to_json(a), to_json(b)] for a, b in Yq], "E_T_upper": to_json(ET),
-                        "l_min": to_json(lmin), "lambda_lower": to_json(lam), "v_min": to_json(vm),
-                        "mu": to_json(mu), "rho": to_json(rho), "region": [[to_json(a), to_json(b)] for a, b in R],
-                        "sup_norm_bound": to_json(bound),
-                        "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
-                ok, bad = recheck_length(system, data, flow)
-                if not ok:
-                    why = f"the independent re-check failed: {bad}"
-                    continue
-                data["recheck"] = "constants in Python fractions, ℒ(Y_T) at 256 bits, region checks exact"
-                return data, bound, (f"Łojasiewicz-length certificate from Θ_{to_json(T)}: E_T ≤ {float(ET):.3g}, "
-                                     f"path length ≤ {float(rho):.3g}, fully active with |v| ≥ {float(vm):.3g}")
-        why = f"the region of radius ρ around Θ_{to_json(T)} leaves the fully active set or meets small |v|"
+            status, val, leaves, depth = fa.cover(flow, R, Yq, rho1, A, B, kappa, m)
+            if status == "fail":
+                why = f"from Θ_{to_json(T)} the region of radius ρ = {float(rho):.3g}: {val}"
+                break
+            if status == "ok":
+                got = (m, mu, rho, rho1, R, leaves, depth)
+                break
+            if val <= 0:
+                why = f"from Θ_{to_json(T)}: λ_min(Q) reaches 0 on the region (v = w = 0)"
+                break
+            m = fa.round_down(min(val, m * fmpq(31, 32)))
+        if got is None:
+            if not why.startswith("from Θ"):
+                why = f"from Θ_{to_json(T)}: no m > 0 with λ_min(Q) ≥ m on the region it implies"
+            continue
+        m, mu, rho, rho1, R, leaves, depth = got
+        bound = _length_bound(flow, R)
+        if enc_sup is not None:
+            bound = max(bound, enc_sup)
+        data = {"claim_certificate": "lojasiewicz-length", "version": LENGTH_VERSION, "flow": flow,
+                "theta0": [to_json(t) for t in th0], "T": to_json(T),
+                "Y_T": [[to_json(a), to_json(b)] for a, b in Yq], "E_T_upper": to_json(ET),
+                "l_min": to_json(lmin), "lambda_lower": to_json(lam),
+                "manifold": "M_A: w² + b² = 1" if flow == "normalized" else "w² + b² − v² = κ(θ_0)",
+                "kappa": None if kappa is None else to_json(kappa),
+                "m_lower": to_json(m), "mu": to_json(mu), "rho": to_json(rho), "rho_region": to_json(rho1),
+                "region": [[to_json(a), to_json(b)] for a, b in R], "cover_leaves": leaves, "cover_depth": depth,
+                "sup_norm_bound": to_json(bound),
+                "enclosure_sup_upper": None if enc_sup is None else to_json(enc_sup)}
+        ok, bad = recheck_length(system, data, flow)
+        if not ok:
+            why = f"the independent re-check failed: {bad}"
+            continue
+        data["recheck"] = ("constants in Python fractions, ℒ(Y_T) at 256 bits, m by the characteristic polynomial "
+                           "of Q, the region by candidate points, exactly")
+        return data, bound, (f"Łojasiewicz-length certificate from Θ_{to_json(T)}: E_T ≤ {float(ET):.3g}, "
+                             f"path length ≤ {float(rho):.3g}, the ρ'-neighbourhood on the manifold fully active "
+                             f"with λ_min(Q) ≥ {float(m):.3g} ({leaves} leaf boxes)")
     return None, None, why
+
+
+def _length_bound(flow, R) -> fmpq:
+    """sup |θ|_∞ over R ∩ manifold: the ends of R; on M_A |w|, |b| ≤ 1."""
+    top = [max(abs(lo), abs(hi)) for lo, hi in R]
+    if flow == "normalized":
+        top[0], top[1] = min(top[0], fmpq(1)), min(top[1], fmpq(1))
+    return max(top)
 
 
 def recheck_length(system, data, flow) -> tuple:
     """Independent re-check of a Łojasiewicz-length certificate: ℓ_min and λ_lo recomputed in Python
-    fractions (another quadrature code), E_T from ℒ(Y_T) at 256 bits, μ, ρ and the region checks
-    redone exactly."""
+    fractions (another quadrature code), E_T from ℒ(Y_T) at 256 bits, κ from θ_0, m against the characteristic
+    polynomial of Q at the region's corner, μ, ρ, the region (candidate points of the polygon, fractions) and
+    the bound redone exactly."""
     from fractions import Fraction as Fr
 
     from ...numbers import parse_rational
+    from . import fully_active as fa
 
+    if data.get("version") != LENGTH_VERSION:
+        return False, f"a lojasiewicz-length certificate of version {data.get('version')!r} (this is {LENGTH_VERSION})"
     q = lambda s: parse_rational(s, "certificate")  # noqa: E731
     m, n, F2 = _affine_constants_fractions(system)
     det = m[2] * m[0] - m[1] ** 2
@@ -589,12 +633,12 @@ def recheck_length(system, data, flow) -> tuple:
     if fr(q(data["l_min"])) != lmin or not (lam > 0 and m[2] - lam >= 0 and m[0] - lam >= 0
                                              and (m[2] - lam) * (m[0] - lam) - m[1] ** 2 >= 0):
         return False, "ℓ_min differs or λ_lo > λ_min"
+    th0 = [fr(q(t)) for t in data["theta0"]]
     Y = [(q(a), q(b)) for a, b in data["Y_T"]]
     if data["T"] == "0":
-        th0 = [q(t) for t in data["theta0"]]
-        if [(t, t) for t in th0] != Y:
+        if [(t, t) for t in th0] != [(fr(a), fr(b)) for a, b in Y]:
             return False, "Y_0 is not θ_0"
-        E = fr(system.risk_gradient_exact(th0)[0]) - lmin
+        E = fr(system.risk_gradient_exact([q(t) for t in data["theta0"]])[0]) - lmin
     else:
         b = _upper_pair(system, Y, rational=True)
         if b is None:
@@ -602,22 +646,38 @@ def recheck_length(system, data, flow) -> tuple:
         E = fr(b[1]) - lmin
     if E > fr(q(data["E_T_upper"])) and E > 0:
         return False, "E_T is larger than the certificate says"
-    vm, mu, rho = fr(q(data["v_min"])), fr(q(data["mu"])), fr(q(data["rho"]))
-    mm = min(vm * vm, Fr(1)) if flow == "normalized" else vm * vm
-    if mu > 4 * lam * mm or mu <= 0:
+    kappa = None if flow == "normalized" else th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2
+    if kappa is not None and fr(q(data["kappa"])) != kappa:
+        return False, "κ differs from κ(θ_0)"
+    mm, mu, rho = fr(q(data["m_lower"])), fr(q(data["mu"])), fr(q(data["rho"]))
+    rho1 = fr(q(data["rho_region"]))
+    R = [(fr(q(a)), fr(q(b))) for a, b in data["region"]]
+    if len(R) != 4 or len(Y) != 4:
+        return False, "the region is not a box in (w, b, v, c)"
+    if mu > 4 * lam * mm or mu <= 0 or mm <= 0:
         return False, "μ too large"
     if max(E, Fr(0)) > 0 and (rho / 2) ** 2 * mu < max(E, Fr(0)):
         return False, "ρ too small"
-    R = [(q(a), q(b)) for a, b in data["region"]]
-    for (lo, hi), (rl, rh) in zip(Y, R):
-        if not (fr(rl) < fr(lo) - rho and fr(hi) + rho < fr(rh)):
-            return False, "the region does not contain Y_T inflated by ρ"
-    (w0, w1), (b0, b1), (v0, v1) = [(fr(a), fr(b)) for a, b in R[:3]]
-    A, B = fr(system.A), fr(system.B)
-    if not min(w0 * A, w0 * B, w1 * A, w1 * B) + b0 > 0:
-        return False, "the region is not fully active"
-    if not (v0 >= vm or -v1 >= vm):
-        return False, "|v| < v_min on the region"
+    if not rho1 > rho:
+        return False, "ρ' ≤ ρ"
+    Yf = [(fr(lo), fr(hi)) for lo, hi in Y]
+    for (lo, hi), (rl, rh) in zip(Yf, R):
+        if not (rl <= lo - rho1 and hi + rho1 <= rh):
+            return False, "the region does not contain Y_T inflated by ρ'"
+    depth = int(data["cover_depth"])
+    if not 0 <= depth <= 60:
+        return False, "bad cover depth"
+    ok, why = fa.recheck_cover(flow, R, Yf, rho1, fr(system.A), fr(system.B), mm, kappa, max_depth=depth)
+    if not ok:
+        return False, f"the ρ'-neighbourhood of Y_T on the manifold: {why}"
+    tops = [max(abs(lo), abs(hi)) for lo, hi in R]
+    if flow == "normalized":
+        tops[0], tops[1] = min(tops[0], Fr(1)), min(tops[1], Fr(1))
+    need = max(tops + [abs(t) for t in th0])
+    if data.get("enclosure_sup_upper") is not None:
+        need = max(need, fr(q(data["enclosure_sup_upper"])))
+    if fr(q(data["sup_norm_bound"])) < need:
+        return False, "the bound is below the region (or the enclosure's sup)"
     return True, ""
 
 
