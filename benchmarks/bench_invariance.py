@@ -10,13 +10,17 @@ certificates).  Cases:
   * ejrw22: a constant target (Lyapunov W = |v|² + (c − a)²), a realizable ReLU target started near the
     fit (sublevel trap; the invariant box Box ∩ M_A ∩ {ℒ ≤ ℒ(θ_0)} of `verify.invariance` separately),
     an affine target started near the fit (Łojasiewicz length, normalized and standard flows), a neuron
-    dying at the boundary (dying-neuron bound from a point of a certified enclosure) and a V-shaped target;
+    dying at the boundary (dying-neuron bound from a point of a certified enclosure), a hat target whose
+    best affine fit has slope 0 (v → 0: the length certificate with λ_min(Q) > 0 at v = 0), a V-shaped
+    target and the issue's example (b) (v crosses 0; certified from t ≈ 17, about 45 s); the length
+    certificate alone from a point whose region contains v = 0 (both flows; size = leaf boxes of the cover);
     'recheck s' is `relu-verify recheck` of the written file (`verify.ejrw22.claims.recheck`);
   * random in-scope instances per claim (random rational circle points / weights, random Lipschitz
     piecewise-linear targets with 3–5 knots, params.certify_seconds = 5): decided fraction, certificate
     types, median and max seconds per certificate, re-check seconds, size (invariant box: leaf boxes;
     sublevel trap: pieces of the kink arc; the one-region certificates: 1).
-No timing assertions.  About three minutes (``--quick``: skip the V-target case, 4 random instances per claim).
+No timing assertions.  About four minutes (``--quick``: skip the V-target and example (b), 4 random instances
+per claim).
 """
 
 from __future__ import annotations
@@ -82,14 +86,26 @@ CASES = [
      {"kind": "polynomial", "coefficients": ["1", "2"]}),
     ("ejrw22.bounded-gf-h1", "neuron dying at A (f(0) = 2)", ["-7/25", "24/25", "-2", "-2"],
      {"kind": "piecewise-linear", "knots": [["0", "2"], ["9/10", "-1/2"], ["1", "1"]]}),
+    ("ejrw22.bounded-gf-h1", "hat on [0, 2], v → 0 (length v2)", ["3/5", "4/5", "-1", "0"],
+     {"kind": "piecewise-linear", "knots": [["0", "0"], ["1", "1"], ["2", "0"]]}, {"kind": "lebesgue", "box": [["0", "2"]]}),
+    ("ejrw22.open-standard-gf", "hat on [0, 2] (standard, length v2)", ["3/5", "4/5", "1", "0"],
+     {"kind": "piecewise-linear", "knots": [["0", "0"], ["1", "1"], ["2", "0"]]}, {"kind": "lebesgue", "box": [["0", "2"]]}),
     ("ejrw22.bounded-gf-h1", "V target |2x − 1|, kink at 3/4", ["4/5", "-3/5", "3", "0"],
      {"kind": "piecewise-linear", "knots": [["0", "1"], ["1/2", "0"], ["1", "1"]]}),
+    # issue example (b): v runs from −4/3 through 0 (t ≈ 11) to ≈ 0.325; the length certificate applies from t ≈ 17
+    ("ejrw22.bounded-gf-h1", "hat on [−2, −1], density 1|3, v crosses 0", ["-9999/10001", "-200/10001", "-4/3", "1"],
+     {"kind": "piecewise-linear", "knots": [["-2", "0"], ["-3/2", "1"], ["-1", "0"]]},
+     {"kind": "density", "pieces": [{"interval": ["-2", "-3/2"], "coefficients": ["1"]},
+                                    {"interval": ["-3/2", "-1"], "coefficients": ["3"]}]}),
 ]
+SLOW = 2  # the last cases are skipped with --quick
 
 
 def _size(cert):
     if "leaf_count" in cert:
         return cert["leaf_count"]
+    if "cover_leaves" in cert:
+        return cert["cover_leaves"]
     if cert.get("claim_certificate") == "sublevel-trap":
         return cert["size"]
     return 1 if cert else 0
@@ -119,11 +135,11 @@ def _run(claim, inst_json, d, k):
 
 def ejrw22_cases(quick):
     with tempfile.TemporaryDirectory() as d:
-        for k, (claim, name, theta, target) in enumerate(CASES):
-            if quick and k == len(CASES) - 1:
+        for k, (claim, name, theta, target, *measure) in enumerate(CASES):
+            if quick and k >= len(CASES) - SLOW:
                 continue
             inst = {"claim": claim, "network": {"widths": [1, 1, 1], "theta": theta}, "target": target,
-                    "measure": UNIT, "params": {"certify_seconds": "60"}}
+                    "measure": measure[0] if measure else UNIT, "params": {"certify_seconds": "60"}}
             v, cert, dt, re_t, ok = _run(claim, inst, d, k)
             note = v.status.name + ("" if ok is None else (", file re-checked" if ok else ", FILE RE-CHECK FAILED"))
             row(f"{claim.split('.')[1]}: {name}", cert.get("claim_certificate", "none"), dt, re_t, _size(cert), note)
@@ -131,6 +147,7 @@ def ejrw22_cases(quick):
         from verify.ejrw22.claims import invariant_sets as inv
         from verify.ejrw22.claims.recheck import recheck_file
 
+        length_point_cases()
         claim, name, theta, target = CASES[2]
         inst = Instance.from_json({"claim": claim, "network": {"widths": [1, 1, 1], "theta": theta}, "target": target,
                                    "measure": UNIT})
@@ -146,6 +163,31 @@ def ejrw22_cases(quick):
             ok = recheck_file(data)["ok"]
             row(f"bounded-gf-h1: {name} (box)", "invariant-box", dt, time.perf_counter() - t, data["leaf_count"],
                 "HOLDS, file re-checked" if ok else "FILE RE-CHECK FAILED")
+
+
+def length_point_cases():
+    """The Łojasiewicz-length certificate alone (no enclosure): from a rational point of M_A next to example (b)'s
+    trajectory at t ≈ 17, where the region must contain v = 0, both flows; seconds to certify and to re-check
+    (`recheck_length`), leaf boxes of the region cover."""
+    from verify.ejrw22.claims import invariant_sets as inv
+    from verify.flows import FlowSystem
+
+    _, _, _, target, measure = CASES[-1]
+    for claim, flow in (("ejrw22.bounded-gf-h1", "normalized"), ("ejrw22.open-standard-gf", "standard")):
+        inst = Instance.from_json({"claim": claim, "network": {"widths": [1, 1, 1],
+                                                               "theta": ["-532/557", "-165/557", "43/250", "33/100"]},
+                                   "target": target, "measure": measure})
+        t = time.perf_counter()
+        data, _, why = inv.lojasiewicz_length(type("E", (), {"inst": inst})(), inst.net, flow, stage="start")
+        dt = time.perf_counter() - t
+        name = f"{claim.split('.')[1]}: length from θ_0 with v = 0 in the region"
+        if data is None:
+            row(name, "lojasiewicz-length", dt, float("nan"), 0, f"refused: {why}")
+            continue
+        t = time.perf_counter()
+        ok = inv.recheck_length(FlowSystem(inst.target, inst.measure, 1), data, flow)[0]
+        row(name, "lojasiewicz-length", dt, time.perf_counter() - t, data["cover_leaves"],
+            f"λ_min(Q) ≥ {float(fmpq(data['m_lower'])):.3f}, " + ("re-checked" if ok else "RE-CHECK FAILED"))
 
 
 def _q(x):
