@@ -8,7 +8,7 @@ from fractions import Fraction as Fr
 import numpy as np
 import pytest
 from flint import fmpq
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from verify.checking import check
@@ -98,6 +98,7 @@ def test_pl_factor_at_v_zero_is_exact():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(wb=circle_points(), v=st.fractions(-3, 3, max_denominator=20), scale=st.fractions(1, 4, max_denominator=7))
+@example(wb=(Fr(9999999999999999, 10000000000000001), Fr(200000000, 10000000000000001)), v=Fr(0), scale=Fr(1))
 def test_lambda_min_bounds_of_the_note(wb, v, scale):
     """At rational points, exactly (characteristic polynomial, no floats): normalized λ_min(Q) ≥ max(min(v², 1), w²/2)
     (σ² = 1 − √(1 − w²) ≥ w²/2), standard λ_min(Q) = v² + σ² ≥ v² + w²/(w² + b² + 1); the certified factor is a
@@ -108,9 +109,9 @@ def test_lambda_min_bounds_of_the_note(wb, v, scale):
     assert fa.recheck_factor("normalized", box, max(min(v * v, Fr(1)), w * w / 2)) or (v == 0 and w == 0)
     m = fa.pl_factor("normalized", box)
     assert m == 0 or fa.recheck_factor("normalized", box, m)
-    V = min(v * v, Fr(1))
-    lam = (float(V) + 2 - np.sqrt(max((2 - float(V)) ** 2 - 4 * (1 - float(V)) * float(w * w), 0))) / 2
-    assert abs(float(m) - lam) < 1e-9
+    V = min(v * v, Fr(1))  # λ_min = 2 det/(tr + √D) with D exact (no cancellation in floats)
+    D, det = (2 - V) ** 2 - 4 * (1 - V) * w * w, 2 * V + (1 - V) * w * w
+    assert abs(float(m) - float(2 * det) / (float(V + 2) + np.sqrt(float(D)))) < 1e-9
     ws, bs = w * scale, b * scale
     kappa = ws * ws + bs * bs - v * v
     box = pt(ws, bs, v, 0)
@@ -118,8 +119,8 @@ def test_lambda_min_bounds_of_the_note(wb, v, scale):
     assert lower == 0 or fa.recheck_factor("standard", box, lower, kappa)
     m = fa.pl_factor("standard", box, _q(kappa))
     assert m == 0 or fa.recheck_factor("standard", box, m, kappa)
-    T = float(ws * ws + bs * bs + 1)
-    assert abs(float(m) - (float(v * v) + (T - np.sqrt(T * T - 4 * float(ws * ws))) / 2)) < 1e-9
+    T = ws * ws + bs * bs + 1
+    assert abs(float(m) - (float(v * v) + float(2 * ws * ws) / (float(T) + np.sqrt(float(T * T - 4 * ws * ws))))) < 1e-9
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
