@@ -52,8 +52,11 @@ def _reproduce(system, data, flow):
     if not 0 < steps <= 10 ** 6:
         raise ValueError("bad step count")
     # the same end time and parameters, stopped after the recorded number of steps: the same step sequence
+    order = p.get("order", 0)
+    if not (isinstance(order, int) and not isinstance(order, bool) and 0 <= order <= 30):
+        raise ValueError("bad Taylor order")
     enc = system.enclose(th0, _q(p["T_end"]), flow, "A", h0=_q(p["h0"]), tol=_to_float(_q(p["tol"])),
-                         max_steps=steps, prec=int(p["prec"]))
+                         max_steps=steps, prec=int(p["prec"]), order=order)
     if len(enc.steps) != steps or enc.t_reached != T:
         raise ValueError(f"the replayed enclosure reached t = {to_json(enc.t_reached)} in {len(enc.steps)} steps, "
                          f"not T = {to_json(T)}")

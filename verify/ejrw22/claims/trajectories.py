@@ -395,8 +395,8 @@ def _certify_every_solution(ev, net, flow, budget):
             return False
         left = budget - (time.perf_counter() - t0)
         try:
-            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=fmpq(1, 16), tol=tol, max_steps=10 ** 6, prec=128,
-                                 max_seconds=max(0.3, share * left), on_point=on_point)
+            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=inv.CERT_H0, tol=tol, max_steps=10 ** 6, prec=128,
+                                 max_seconds=max(0.3, share * left), on_point=on_point, order=inv.CERT_ORDER)
         except (InputError, ArithmeticError, ValueError) as e:
             whys.append(f"enclosure (tol {tol_text}): {e}")
             enc = None
