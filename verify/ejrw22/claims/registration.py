@@ -121,7 +121,8 @@ def _scoped(key, fn):
 
 # every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
 _FLOW = {"T": Param("rational > 0", None, "horizon of the certified flow enclosure on [0, T] (none: no enclosure)"),
-         "h0": Param("rational > 0", "1/16", "initial step of the enclosure"),
+         "h0": Param("rational > 0", "1/4", "initial (and largest) step of the enclosure"),
+         "order": Param("int", 8, "Taylor order of the enclosure's steps (H = 1; 0: the second-order stepper only)"),
          "tol": Param("rational", "1/100000", "the enclosure's tolerance"),
          "max_steps": Param("int", 4000, "step limit of the enclosure")}
 _CERT = {"certify_seconds": Param("rational ≥ 0", 30, "time for the invariant-box / Łojasiewicz-length certificates "

@@ -29,13 +29,13 @@ from .common import _LG, _box, _exact, _interval_out, _manifold, _up, density_hy
 
 def _trajectory(ev, net, flow, T):
     """A certified enclosure of the ``flow`` from θ on [0, T] (`flows.FlowSystem.enclose`; h0, tol,
-    max_steps from params; deterministic: no wall-clock budget).  The re-verification pass runs at 256
+    max_steps and the Taylor order from params; deterministic: no wall-clock budget).  The re-verification pass runs at 256
     bits with half the initial step.  A horizon beyond h0·max_steps is enclosed up to there and
     reported incomplete (UNKNOWN beyond), never run."""
     from ...flows import FlowSystem, check_max_steps, check_tol
 
     system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
-    h0 = ev.rational_param("h0", fmpq(1, 16))
+    h0 = ev.rational_param("h0", fmpq(1, 4))
     if h0 <= 0:
         raise InputError(f"the step h0 must be > 0, got {to_json(h0)}", "params.h0")
     if ev.independent:
@@ -45,9 +45,12 @@ def _trajectory(ev, net, flow, T):
     if steps.q != 1:
         raise InputError(f"the step limit must be an integer, got {to_json(steps)}", "params.max_steps")
     max_steps = check_max_steps(int(steps), "params.max_steps")
+    order = ev.rational_param("order", fmpq(8))
+    if order.q != 1 or not 0 <= order <= 30:
+        raise InputError(f"the Taylor order must be an integer in [0, 30], got {to_json(order)}", "params.order")
     reach = min(T, h0 * max_steps)  # no step is longer than h0: past this the run could only stop at max_steps
     enc = system.enclose(net.theta, reach, flow, _manifold(ev) if flow == "normalized" else "A", h0=h0, tol=tol,
-                         max_steps=max_steps, prec=256 if ev.independent else 128)
+                         max_steps=max_steps, prec=256 if ev.independent else 128, order=int(order))
     if reach < T:
         enc.T, enc.complete = T, False
         enc.reason = enc.reason or f"params.T = {to_json(T)} needs more than max_steps = {max_steps} steps of at most " \
