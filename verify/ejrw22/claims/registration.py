@@ -241,9 +241,10 @@ _claim("projected-field", "RECONSTRUCTED", "P is the orthogonal projection onto 
        groups=("manifold", "projection"), examples=[EX])
 _claim("critical-points-coincide", "DERIVED", "on M: P𝒢(θ) = 0 ⇔ 𝒢(θ) = 0", eval_critical, groups=("manifold",),
        examples=[EX, THETA0])
-_claim("energy-identity", "RECONSTRUCTED", "along the normalized flow dL/dt = ⟨𝒢, −P𝒢⟩ = −|P𝒢|² (pointwise form)",
+_claim("energy-identity", "RECONSTRUCTED", "along the normalized flow dL/dt = ⟨𝒢, −P𝒢⟩ = −|P𝒢|² (pointwise form); "
+       "with params.T: L(Θ_T) = L(Θ_0) − ∫₀ᵀ|P𝒢(Θ_s)|² ds (a theorem for bounded p; the enclosure cross-checks it)",
        eval_energy, groups=("manifold", "density"),
-       examples=[EX],  # the trajectory form (params.T) is UNKNOWN by nature: enclosures certify no equality
+       examples=[EX, _i(["4/5", "-3/5", "1", "0"], target=IDENTITY, params={"T": "1/2"})],
        instances=_inst(horizon=True),
        mutants=[_mutant("energy-identity", "full-gradient", "ejrw22.pv.energy-full-gradient",
                         "dL/dt = −|𝒢|² along the normalized flow", eval_energy_full, THETA0),
