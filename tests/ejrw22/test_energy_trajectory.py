@@ -69,6 +69,15 @@ def test_no_overlap_needed_for_holds_and_partial_cross_check_is_a_note():
     assert any("covers [0," in n and "max_steps = 3" in n for n in v.notes)
 
 
+def test_cross_check_budget():
+    """params.cross_check_seconds = 0 skips the cross-check (the verdict is the theorem's); < 0 is an input error."""
+    v = verify.check(CID, {**FLOW, "params": {"T": "1/4", "cross_check_seconds": "0"}})
+    assert v.status == "HOLDS" and not v.vacuous and any("no enclosure cross-check" in n for n in v.notes)
+    assert "x: t" not in v.series
+    with pytest.raises(InputError):
+        verify.check(CID, {**FLOW, "params": {"T": "1/4", "cross_check_seconds": "-1"}})
+
+
 def test_atoms_are_not_holds():
     inst = {**FLOW, "measure": {"kind": "empirical", "points": [["1/3"], ["3/4"]]}}
     v = verify.check(CID, inst)

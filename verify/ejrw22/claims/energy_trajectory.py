@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ...errors import SoundnessError
+from ...errors import InputError, SoundnessError
 from ...framework import relation, undecidable
 from ...numbers import ball_bounds, ball_gap, to_json
 from ...problems import BoxMeasure, Constant, Density, Empirical, Indicator, PiecewiseLinear, Polynomial, PowerDensity
@@ -35,8 +35,9 @@ from .common import _interval_out, _manifold
 from .trajectories import _horizon, _trajectory
 
 NOTE = "proofs_notes/ejrw22.md#energy-trajectory"
-# default step limit of the cross-check (params.max_steps): ~1 ms per step, and no verdict rests on it
-CROSS_CHECK_STEPS = 1000
+# default wall-clock budget of the cross-check (params.cross_check_seconds): a step costs ~1 ms at H = 1 and
+# grows about linearly in H; no verdict rests on the cross-check (the re-verification pass runs without it)
+CROSS_CHECK_SECONDS = fmpq(1)
 # the targets the proof covers: piecewise polynomial on [A, B], hence bounded there (step 1 needs f bounded)
 _BOUNDED_TARGETS = (Constant, Polynomial, PiecewiseLinear, Indicator)
 
@@ -101,10 +102,19 @@ def _energy_trajectory(ev, net):
     [0, T]: the box evaluation of ℒ(Θ_T) over the last point enclosure against ℒ(Θ_0) − Σ_n h_n|P𝒢(X_n)|²
     (the identity integrated over the step boxes, `Enclosure.energy_along`).  Disjoint enclosures are a
     certified VIOLATED relation (every solution stays in the boxes, which avoid the singular set on
-    M_A / M_B); overlapping, partial (params.max_steps, default `CROSS_CHECK_STEPS`) or unusable ones
-    are notes."""
+    M_A / M_B); overlapping, partial (params.max_steps, params.cross_check_seconds -- default
+    `CROSS_CHECK_SECONDS`) or unusable ones are notes."""
     rels = [energy_theorem(ev, net)]
-    enc = _trajectory(ev, net, "normalized", _horizon(ev), max_steps=CROSS_CHECK_STEPS)
+    T = _horizon(ev)
+    seconds = ev.rational_param("cross_check_seconds", CROSS_CHECK_SECONDS)
+    if seconds < 0:
+        raise InputError(f"params.cross_check_seconds must be ≥ 0, got {to_json(seconds)}", "params.cross_check_seconds")
+    if seconds == 0 and not ev.independent:
+        ev.notes.append("no enclosure cross-check (params.cross_check_seconds = 0)")
+        return rels
+    # the re-verification of a VIOLATED (ev.independent) runs to params.max_steps without a clock, so that it
+    # covers at least the horizon of the first pass's contradiction
+    enc = _trajectory(ev, net, "normalized", T, max_seconds=None if ev.independent else float(seconds))
     where = f"T = {to_json(enc.t_reached)}, {len(enc.steps)} certified steps"
     along = enc.energy_along()
     gap = None if along is None else ball_gap(enc.risk_final(), along[-1])

@@ -132,8 +132,10 @@ PARAMS = {
     "regularity": {"radius": Param("rational > 0", "1/64", "half-width r of the box X around θ"),
                    "K": Param("rational ≥ 0", None, "a claimed Lipschitz constant (HOLDS if K_X ≤ K)"),
                    "t2": Param("rational", "t + r/4", "circle parameter of the second point θ′ (M_A)")},
-    "energy-identity": {**_FLOW, "max_steps": Param("int", 1000, "step limit of the enclosure cross-check (the "
-                                                                   "trajectory form's verdict does not rest on it)"),
+    "energy-identity": {**_FLOW, "cross_check_seconds": Param("rational ≥ 0", 1, "wall-clock budget of the "
+                                                                                  "enclosure cross-check of the "
+                                                                                  "trajectory form (0: none; the "
+                                                                                  "verdict does not rest on it)"),
                         "eta": Param("rational", 2, "the GD step of the monotonicity check")},
     "bounded-gf-h1": {**_FLOW, **_CERT, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
                       "lambda": Param("rational", 0, "λ of the bound"),
