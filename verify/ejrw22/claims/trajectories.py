@@ -1,7 +1,7 @@
 """ejrw22 claims 13, 14 -- trajectories and boundedness (infinite horizon only through exact certificates).
 
 Certified enclosures of the standard flow Θ' = −𝒢 and the normalized flow Θ' = −P𝒢 on [0, T]
-(`verify.flows`), also for claim 9's trajectory form; claim 13 (bounded-gf-h1) [ABSTRACT]: every
+(`verify.flows`), also for claim 9's trajectory-form cross-check (`energy_trajectory`); claim 13 (bounded-gf-h1) [ABSTRACT]: every
 normalized GF trajectory on M is bounded (H = 1, d = 1, Lipschitz f, density p), and the open problem,
 claim 14 (open-standard-gf) [ABSTRACT]: boundedness of the standard GF, with its float growth probe of
 ṽ(t) = ρ(t)v(t).  sup_t |Θ_t| < ∞ HOLDS only through a certificate about every solution from θ_0:
@@ -18,7 +18,7 @@ from flint import fmpq
 
 from ...framework import Evaluation, Hypothesis, Status, relation, undecidable
 from ...errors import InputError
-from ...numbers import ball_bounds, ball_gap, to_json
+from ...numbers import ball_bounds, to_json
 from ...problems import Empirical
 from .common import _LG, _box, _exact, _interval_out, _manifold, _up, density_hypothesis, on_manifold
 
@@ -27,9 +27,10 @@ from .common import _LG, _box, _exact, _interval_out, _manifold, _up, density_hy
 # trajectories: certified enclosures of the flows (verify.flows)
 
 
-def _trajectory(ev, net, flow, T):
+def _trajectory(ev, net, flow, T, max_seconds=None):
     """A certified enclosure of the ``flow`` from θ on [0, T] (`flows.FlowSystem.enclose`; h0, tol,
-    max_steps and the Taylor order from params; deterministic: no wall-clock budget).  The re-verification pass runs at 256
+    max_steps and the Taylor order from params; deterministic: no wall-clock budget unless ``max_seconds`` is
+    given -- only claim 9's cross-check does, on which no verdict rests).  The re-verification pass runs at 256
     bits with half the initial step.  A horizon beyond h0·max_steps is enclosed up to there and
     reported incomplete (UNKNOWN beyond), never run."""
     from ...flows import FlowSystem, check_max_steps, check_tol
@@ -50,7 +51,8 @@ def _trajectory(ev, net, flow, T):
         raise InputError(f"the Taylor order must be an integer in [0, 30], got {to_json(order)}", "params.order")
     reach = min(T, h0 * max_steps)  # no step is longer than h0: past this the run could only stop at max_steps
     enc = system.enclose(net.theta, reach, flow, _manifold(ev) if flow == "normalized" else "A", h0=h0, tol=tol,
-                         max_steps=max_steps, prec=256 if ev.independent else 128, order=int(order))
+                         max_steps=max_steps, prec=256 if ev.independent else 128, order=int(order),
+                         max_seconds=max_seconds)
     if reach < T:
         enc.T, enc.complete = T, False
         enc.reason = enc.reason or f"params.T = {to_json(T)} needs more than max_steps = {max_steps} steps of at most " \
@@ -63,30 +65,6 @@ def _horizon(ev):
     if T is not None and T <= 0:
         raise InputError(f"the horizon T must be > 0, got {to_json(T)}", "params.T")
     return T
-
-
-def _energy_trajectory(ev, net):
-    """Claim 9 (trajectory form, normalized flow, density p bounded): the enclosure of ℒ(Θ_T) (box
-    evaluation over the last point enclosure) must meet ℒ(Θ_0) − Σ_n h_n|P𝒢(X_n)|² (the energy
-    identity integrated over the step boxes); disjoint enclosures are VIOLATED, overlapping ones
-    UNKNOWN (consistent, but no enclosure certifies an equality)."""
-    enc = _trajectory(ev, net, "normalized", _horizon(ev))
-    along = enc.energy_along()
-    gap = None if along is None else ball_gap(enc.risk_final(), along[-1])
-    if gap is None:
-        return [undecidable("energy identity along the trajectory", "a step box meets the singular set or an "
-                                                                    "enclosure is not finite")]
-    ev.record("x: t", [t for t, _ in enc.points])
-    ev.record("upper end of the energy enclosure of ℒ(Θ_t)", [ball_bounds(e)[1] for e in along])
-    where = f"T = {to_json(enc.t_reached)}, {len(enc.steps)} certified steps"
-    if gap == 0:  # consistent with the identity, but an equality is never certified by overlapping enclosures
-        rels = [undecidable("energy identity along the trajectory", f"the enclosures of ℒ(Θ_T) and ℒ(Θ_0) − "
-                            f"∫₀ᵀ|P𝒢|² overlap ({where}): consistent, but enclosures cannot certify an equality")]
-    else:  # every solution stays in the boxes, which avoid the singular set on M_A / M_B: a certified failure
-        rels = [relation(f"enclosures of ℒ(Θ_T) and ℒ(Θ_0) − ∫₀ᵀ|P𝒢|² meet (gap = 0; {where})", gap, "=", fmpq(0))]
-    if not enc.complete:
-        rels.append(undecidable(f"energy identity on [{to_json(enc.t_reached)}, {to_json(enc.T)}]", enc.reason))
-    return rels
 
 
 # --------------------------------------------------------------------------------------------
