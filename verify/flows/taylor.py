@@ -373,17 +373,29 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
         return None
     Y1 = tighten([_intersect(a, b_, f"Θ_t component {k}") for k, (a, b_) in enumerate(zip(Y1, Y2))])
     err = max(float(c.rad()) for c in centre) * 2
-    # ∫_t^{t+h} |F(Θ_s)|² ds: F(Θ_{t+s}) = F(Θ_t) + s·δ_s, δ_s ∈ J(X)F(X) (mean value on X, where F = F_type)
-    one = [Dual(x, [arb(1) if k == i else arb(0) for k in range(D)]) for i, x in enumerate(X)]
-    JX = tf.field(one, typ)
-    E = hq * sum((square_enclosure(f) for f in FX), arb(0))
-    if all(isinstance(g, Dual) for g in JX):
-        JF = [sum((g.d[l_] * FX[l_] for l_ in range(D)), arb(0)) for g in JX]
-        FYt = tf.field(Y, typ)
-        E2 = (hq * sum((square_enclosure(f) for f in FYt), arb(0)) + hq * hq * sum((f * d for f, d in zip(FYt, JF)), arb(0))
-              + hq * hq * hq / 3 * sum((square_enclosure(d) for d in JF), arb(0)))
-        E = _intersect(E, E2, "∫|F|² over the step")
+    E = _intersect(hq * sum((square_enclosure(f) for f in FX), arb(0)),
+                   _energy(cY, cX, K, hq, hb), "∫|F|² over the step")
     return X, FX, Y1, (m_new, Qa, R_new), err, E
+
+
+def _energy(cY, cX, K: int, hq: arb, hb: arb) -> arb:
+    """An enclosure of ∫_0^h |F(Θ_{t+τ})|² dτ.  Taylor's theorem for the analytic Θ' per component:
+    F(Θ_{t+τ}) = p(τ) + r(τ)τ^K, p(τ) = Σ_{k=1}^{K} k·x_k(Θ_t)τ^{k−1} (coefficients over Ŷ ∋ Θ_t) and
+    r(τ) = (K + 1)x_{K+1}(Θ_ξ) ∈ R = (K + 1)x_{K+1}(X).  So |F|² = Σ p² + 2p r τ^K + r²τ^{2K}: ∫p² exactly (ball
+    coefficients), the cross term in 2·p([0, h])·R·h^{K+1}/(K + 1), the last in R²·h^{2K+1}/(2K + 1)."""
+    total = arb(0)
+    for rowY, rowX in zip(cY, cX):
+        xs = rowY[0]
+        p = [(k + 1) * xs[k + 1] for k in range(K)]
+        R = (K + 1) * rowX[0][K + 1]
+        sq = [arb(0)] * (2 * K - 1)
+        for i, a in enumerate(p):
+            for j, b in enumerate(p):
+                sq[i + j] += a * b
+        total += sum((c * hq ** (j + 1) / (j + 1) for j, c in enumerate(sq)), arb(0))
+        prange = _poly_at(p, hb)
+        total += 2 * prange * R * hq ** (K + 1) / (K + 1) + square_enclosure(R) * hq ** (2 * K + 1) / (2 * K + 1)
+    return total
 
 
 def contains_all(X, m) -> bool:
