@@ -702,7 +702,7 @@ class FlowSystem:
             raise InputError(f"the minimal step hmin must be > 0, got {hmin}", "hmin")
         prec, tol, max_steps = check_prec(prec), check_tol(tol), check_max_steps(max_steps)
         max_w = None if max_width is None else _to_fmpq(max_width, "max_width")
-        enc = Enclosure(self, flow, manifold, th0, Tq, prec, h0=h0, order=order)
+        enc = Enclosure(self, flow, manifold, th0, Tq, prec, h0=h0, order=order, tol=tol)
         taylor = None
         if order:
             if not (isinstance(order, int) and 1 <= order <= 30):
@@ -717,6 +717,7 @@ class FlowSystem:
             t, h = fmpq(0), h0
             enc.points.append((t, Y))
             good = 0
+            last_taylor = None  # the size of the last accepted Taylor step
             start = time.perf_counter()
             while t < Tq:
                 if len(enc.steps) >= max_steps:
@@ -732,6 +733,16 @@ class FlowSystem:
 
                     res = taylor_step(taylor, Y, par, hs, order, lambda Z: self._tighten(Z, flow, manifold))
                 high = res is not None
+                if res is None and taylor is not None and last_taylor is not None and hs > last_taylor:
+                    # a longer step than the last Taylor step failed: try shorter Taylor steps before the
+                    # second-order stepper (whose long steps would add width)
+                    enc.rejected += 1
+                    h, good = hs / 2, 0
+                    last_taylor = None if h <= last_taylor else last_taylor
+                    if h < hmin:
+                        enc.reason = f"step size below hmin = {hmin} at t = {t}"
+                        break
+                    continue
                 if res is None:
                     res = self._step(Y, par, hs, flow, manifold, mean_value)
                 err = None if res is None else res[4]
@@ -755,6 +766,7 @@ class FlowSystem:
                 if on_point is not None and on_point(enc):
                     enc.reason = f"stopped by the caller at t = {t}"
                     break
+                last_taylor = hs if high else None
                 if high:  # the local error of order K grows like h^{K+1}
                     if (tol is None or err is None or err < tol * _to_float(hs) / 2 ** (order + 2)) and 2 * h <= h0:
                         h, good = 2 * h, 0

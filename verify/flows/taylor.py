@@ -299,24 +299,28 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     """One step of size h (module docstring).  Returns (X, F(X), Y', par', err, E) like `FlowSystem._step`, or
     None when the type is not constant on an a-priori box or an enclosure is not finite.  ``tighten`` intersects a
     box with exact invariants of the true solution (the unit circles on M_A): the a-priori test
-    tighten(Y + [0, h]·F(X)) ⊆ int X then holds for the true solution, which is all the step encloses."""
+    tighten(Σ_{k≤K} x_k(Y)[0, h]^k + x_{K+1}(X)[0, h]^{K+1}) ⊆ int X then holds for the true solution, which is all
+    the step encloses."""
     hb = ball_hull(fmpq(0), h)
     typ = tf.type_of(Y)
     if typ is None:
         return None
-    FY = _centred_field(tf, Y, typ)
-    if FY is None:
+    cYb = tf.coefficients(Y, typ, K)
+    if cYb is None:
         return None
-    X = [_inflate(z) for z in tighten([y + hb * f for y, f in zip(Y, FY)])]
+    # the Taylor polynomial over Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Y)[0, h]^k
+    poly = [_poly_at(row[0], hb) for row in cYb]
+    X = [_inflate(z) for z in tighten(poly)]
     found = None
-    for _ in range(4):
-        typ = tf.type_of(X)
-        if typ is None:
+    for _ in range(5):
+        typ_x = tf.type_of(X)
+        if typ_x != typ:  # Y ⊆ X, so a constant type on X is Y's
             return None
-        FX = _centred_field(tf, X, typ)
-        if FX is None:
+        cXa = tf.coefficients(X, typ, K + 1)
+        if cXa is None:
             return None
-        Z = tighten([y + hb * f for y, f in zip(Y, FX)])
+        # while Θ stays in X it solves the analytic y' = F_type(y): Lagrange's remainder over X
+        Z = tighten([p_ + row[0][K + 1] * hb ** (K + 1) for p_, row in zip(poly, cXa)])
         if all(_inside_interior(z, x) for z, x in zip(Z, X)):
             found = Z
             break

@@ -458,14 +458,23 @@ def _upper_pair(system, Y, rational=False):
         return None
 
 
-def note_point(ev, enc, k, tol="1/10000"):
-    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance;
-    h0 = 1/16 everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+def _tol_text(tol: float) -> str:
+    """The tolerance as a rational whose float is exactly ``tol`` (the replay parses it back)."""
+    from fractions import Fraction
+
+    q = Fraction(tol).limit_denominator(10 ** 12)
+    return f"{q.numerator}/{q.denominator}" if float(q) == tol else to_json(fmpq(*Fraction(tol).as_integer_ratio()))
+
+
+def note_point(ev, enc, k, tol=None):
+    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance,
+    h0 and the Taylor order it ran with): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
     try:
         book = ev.__dict__.setdefault("_enc_points", {})
     except AttributeError:
         return
-    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec, "tol": tol,
+    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec,
+                                       "tol": _tol_text(enc.tol) if enc.tol is not None else tol,
                                        "h0": to_json(enc.h0), "order": enc.order}
 
 

@@ -299,7 +299,7 @@ def _infinite_horizon(ev, net, flow):
 
 
 # the certificates tried at one point (T, Y_T) of the flow: cheap, exact or nearly so, in this order
-_POINT_CERTS = ("trap", "length", "dying")
+_POINT_CERTS = ("budget", "trap", "length", "dying")
 
 
 def _at_points(ev, net, flow, points, seconds, whys, where):
@@ -308,6 +308,7 @@ def _at_points(ev, net, flow, points, seconds, whys, where):
     import time
 
     from . import invariant_sets as inv
+    from .angle_budget import angle_budget
     from .sublevel_trap import sublevel_trap
 
     t0 = time.perf_counter()
@@ -315,7 +316,8 @@ def _at_points(ev, net, flow, points, seconds, whys, where):
         left = seconds - (time.perf_counter() - t0)
         if left <= 0:
             break
-        fn = {"trap": sublevel_trap, "length": inv.lojasiewicz_length, "dying": inv.dying_neuron}[name]
+        fn = {"budget": angle_budget, "trap": sublevel_trap, "length": inv.lojasiewicz_length,
+              "dying": inv.dying_neuron}[name]
         try:
             data, cb, text = fn(ev, net, flow, seconds=left, points=points)
         except (InputError, ArithmeticError, ValueError, ZeroDivisionError) as e:
@@ -347,10 +349,14 @@ def _certify_every_solution(ev, net, flow, budget):
     got = _at_points(ev, net, flow, [(fmpq(0), [arb(q) for q in th0], None)], budget, whys, "from θ_0")
     if got is not None:
         return got
-    # two enclosures from θ_0: a loose tolerance first (large steps through the fast start; a dying neuron is
-    # often certified early), then a tight one (boxes ~100× narrower at the same time: the trap and the length
-    # need ℒ(Y_T) close to ℒ(Θ_T) and a thin Y_T)
-    for tol, tol_text, share in ((1e-3, "1/1000", 0.3), (1e-4, "1/10000", 0.75)):
+    # one enclosure with Taylor steps (`flows.taylor`: their step size is set by the series' radius of
+    # convergence, not by the tolerance, so a tight one costs little and keeps the boxes thin for a long time)
+    # or, with the second-order stepper, two: a loose tolerance first (large steps through the fast start; a
+    # dying neuron is often certified early), then a tight one (the trap and the length need ℒ(Y_T) close to
+    # ℒ(Θ_T) and a thin Y_T)
+    runs = (((1e-6, "1/1000000", 0.9),) if inv.CERT_ORDER else
+            ((1e-3, "1/1000", 0.3), (1e-4, "1/10000", 0.75)))
+    for tol, tol_text, share in runs:
         if net.H != 1 or budget - (time.perf_counter() - t0) <= 0:
             break
         system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
@@ -385,7 +391,7 @@ def _certify_every_solution(ev, net, flow, budget):
             return state["got"]
         whys.extend(state.get("why", []))
         if enc is not None:
-            if tol_text == "1/10000":  # the invariant box's later stage uses this one (`shared_enclosure`)
+            if tol_text == runs[-1][1]:  # the invariant box's later stage uses this one (`shared_enclosure`)
                 ev._inv_enc = (flow, enc)
             whys.append(f"enclosure (tol {tol_text}): reached t = {to_json(enc.t_reached)} ({len(enc.steps)} steps, "
                         f"the point certificates tried at {state['tried']} of its points)")
