@@ -1,5 +1,5 @@
-"""ejrw22 claim 13: the *angle-budget* certificate of sup_t |Θ_t| < ∞ for the normalized flow on M_A, H = 1, d = 1
-(proofs_notes/ejrw22.md#angle-budget) [DERIVED].
+"""ejrw22 claims 13, 14: the *angle-budget* certificate of sup_t |Θ_t| < ∞, H = 1, d = 1, for the normalized flow
+on M_A and for the standard flow (proofs_notes/ejrw22.md#angle-budget) [DERIVED].
 
 From a point Θ_T (θ_0 exactly, or a box Y_T of a certified enclosure) with ℒ(Θ_T) ≤ L_T, for every t ≥ T
 (the solution is unique and ℒ non-increasing, claim 9):
@@ -19,6 +19,15 @@ From a point Θ_T (θ_0 exactly, or a box Y_T of a certified enclosure) with ℒ
    ‖g‖_{L²(S')} ≤ G := (√L_T + √∫f²p)/√p_lo (p ≥ p_lo > 0 on [A, B]), so |s| ≤ G√(12/ℓ_0³), the mean of g on S' is at
    most G/√ℓ_0, |v| = |s|/|w| ≤ |s|/w_lo and |c| = |g(x_0)| ≤ G/√ℓ_0 + |s|(X + max(|A|, |B|)); |w|, |b| ≤ 1.
 
+*Standard flow* (κ = |u|² − v² is conserved; u = ρ(cos φ, sin φ), the kink is x_0 = −tan φ).  Step 1 and the
+bounds of s, q are the same.  Every solution from Θ_T stays in 𝓡 (u = 0 has active length 0, excluded by 1), where it
+is unique.  Since |N − c| ≤ |v|ρ√(1 + ext²) (ext = max(|A|, |B|)), ℒ ≤ L_T < ℒ_const gives |v|ρ ≥ η :=
+(√ℒ_const − √L_T)/√((1 + ext²)∫p), so ρ² ≥ ρ²_min := (κ + √(κ² + 4η²))/2.  In F: |𝒢|² = v²|z|² + ⟨u, z⟩² + z_2² ≥
+(v² + σ²)|z|² with σ ≥ ρ|cos φ|/√(ρ² + 1) and |d sin φ/dt| = |cos φ||φ'| ≤ |cos φ||v||z|/ρ, so
+|d sin φ/dt| ≤ K_b·(−d√E/dt)/√λ with K_b = √(ρ²_min + 1)/(2ρ²_min) (v² + σ² ≥ 2|v|σ): sin φ moves by at most
+δ = K_b√((L_T − ℒ_aff)⁺/λ) while fully active; outside F |sin φ| ≤ β_in as in 3.  With |cos φ| ≥ γ = √(1 − β²):
+|v|ρ ≤ s_max/γ and ρ² = κ + v² give v²(v² + κ) ≤ (s_max/γ)², and |u|² = κ + v².
+
 No flow is followed beyond T and no wall is tested: the certificate is a handful of exact rational inequalities,
 re-derived in Python fractions by `recheck_budget` (another quadrature code: `sublevel_trap.frac_moments`).
 """
@@ -34,10 +43,18 @@ from ...numbers import ball_bounds, to_json
 VERSION = 1
 
 
-def _sqrt_up(q: fmpq) -> fmpq:
-    from .sublevel_trap import _sqrt_up as up
+_BITS = 64  # relative precision of the rational square roots
 
-    return up(q)
+
+def _sqrt_up(q: fmpq) -> fmpq:
+    """A rational ≥ √q, within about 2^-64 relative: ⌊√(p q 4^k)⌋ + 1 over q 2^k."""
+    import math
+
+    q = fmpq(q)
+    if q <= 0:
+        return fmpq(0)
+    p_, q_ = int(q.p), int(q.q)
+    return fmpq(math.isqrt(p_ * q_ << (2 * _BITS)) + 1, q_ << _BITS)
 
 
 def _sqrt_down(q: fmpq) -> fmpq:
@@ -86,8 +103,8 @@ def angle_budget(ev, net, flow: str, *, seconds: float = 10.0, points=None):
     from .invariant_sets import _pl_constants, _upper_pair
     from .sublevel_trap import moments
 
-    if net.H != 1 or flow != "normalized":
-        return None, None, "the angle budget is implemented for the normalized flow on M_A with H = 1"
+    if net.H != 1:
+        return None, None, "the angle budget is implemented for H = 1"
     system = FlowSystem(ev.inst.target, ev.inst.measure, 1)
     pl = _pl_constants(system)
     if pl is None:
@@ -112,7 +129,8 @@ def angle_budget(ev, net, flow: str, *, seconds: float = 10.0, points=None):
                 why = f"Θ_{to_json(T)}: ℒ(Y_T) not finite"
                 continue
             L_T = got[1]
-        data = certify(system, L_T, Yq, l_aff, lam, p_lo)
+        kappa = th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2 if flow == "standard" else None
+        data = certify(system, L_T, Yq, l_aff, lam, p_lo, kappa)
         if isinstance(data, str):
             why = f"Θ_{to_json(T)}: {data}"
             continue
@@ -130,15 +148,16 @@ def angle_budget(ev, net, flow: str, *, seconds: float = 10.0, points=None):
             continue
         data["recheck"] = "Python fractions: moments by another quadrature, every inequality re-derived"
         return data, bound, (f"angle-budget certificate from Θ_{to_json(T)}: ℒ ≤ {float(L_T):.4g} < R_0 = "
-                             f"{float(_q(data['R0'])):.4g} (no dying neuron), b moves ≤ {float(_q(data['delta_b'])):.3g} "
-                             f"while fully active, |w| ≥ {float(_q(data['w_lo'])):.3g}")
+                             f"{float(_q(data['R0'])):.4g} (no dying neuron), sin φ moves ≤ {float(_q(data['delta'])):.3g} "
+                             f"while fully active, |cos φ| ≥ {float(_q(data['gamma'])):.3g}")
     return None, None, why
 
 
-def certify(system, L_T, Yq, l_aff, lam, p_lo):
+def certify(system, L_T, Yq, l_aff, lam, p_lo, kappa=None):
     """The inequalities of the module docstring for one point: a dict of the certificate's numbers, or the reason
-    (a string) why they fail.  ``Yq``: rational pairs enclosing Θ_T."""
-    from .sublevel_trap import moments
+    (a string) why they fail.  ``Yq``: rational pairs enclosing Θ_T; ``kappa``: κ = |u|² − v² for the standard
+    flow (None: the normalized flow on M_A)."""
+    from .sublevel_trap import l_const, moments
 
     A, B = system.A, system.B
     got = barrier(system, L_T)
@@ -146,25 +165,56 @@ def certify(system, L_T, Yq, l_aff, lam, p_lo):
         return f"ℒ ≤ {float(L_T):.4g} allows a dying neuron (no ℓ_0 with R_0(ℓ_0) > ℒ)"
     ell, R0 = got
     E = L_T - l_aff
-    delta = _sqrt_up(2 * E / lam) if E > 0 else fmpq(0)
     ext = max(abs(A), abs(B))
     beta_in = _sqrt_up(ext * ext / (1 + ext * ext))
-    bT = max(abs(Yq[1][0]), abs(Yq[1][1]))
-    beta = max(beta_in, bT) + delta
+    out = {}
+    (w0, w1), (b0, b1) = Yq[0], Yq[1]
+    babs = max(abs(b0), abs(b1))
+    if kappa is None:  # on M_A: sin φ = b, ρ = 1
+        delta = _sqrt_up(2 * E / lam) if E > 0 else fmpq(0)
+        sin_T = babs
+    else:  # standard flow: |u|ρ ≥ η (network not within η of a constant), hence ρ ≥ ρ_min
+        mo = moments(system, A, B)
+        lc = l_const(mo)
+        gap = _sqrt_down(lc) - _sqrt_up(L_T)
+        if not gap > 0:
+            return f"ℒ ≤ {float(L_T):.4g} is not below the best constant fit ℒ_const = {float(lc):.4g}"
+        eta = gap / _sqrt_up((1 + ext * ext) * mo[0])
+        r2 = _sqrt_down(kappa * kappa + 4 * eta * eta)  # ρ² ≥ (κ + √(κ² + 4η²))/2 ≥ r2
+        r2 = (kappa + r2) / 2
+        if not r2 > 0:
+            return "no positive lower bound of |u|"
+        Kb = _sqrt_up(r2 + 1) / (2 * r2)
+        delta = Kb * _sqrt_up(E / lam) if E > 0 else fmpq(0)
+        wmin2 = fmpq(0) if w0 <= 0 <= w1 else min(w0 * w0, w1 * w1)
+        bmin2 = fmpq(0) if b0 <= 0 <= b1 else min(b0 * b0, b1 * b1)
+        if not wmin2 + bmin2 > 0:
+            return "Θ_T may have u = 0"
+        sin_T = min(fmpq(1), babs / _sqrt_down(wmin2 + bmin2))
+        out.update(l_const=lc, eta=eta, rho2_lower=r2, K_b=Kb, kappa=kappa)
+    beta = max(beta_in, sin_T) + delta
     if not beta < 1:
-        return f"|b| may reach 1: β = max(β_in, |b_T|) + δ_b = {float(beta):.4g} (δ_b = {float(delta):.3g})"
-    w_lo = _sqrt_down(1 - beta * beta)
-    if not w_lo > 0:
-        return "no positive lower bound of |w|"
-    X = beta / w_lo
+        return f"the kink may run off: sin φ may reach 1 (β = max(β_in, |sin φ_T|) + δ = {float(beta):.4g}, " \
+               f"δ = {float(delta):.3g})"
+    gamma = _sqrt_down(1 - beta * beta)
+    if not gamma > 0:
+        return "no positive lower bound of |cos φ|"
+    X = beta / gamma
     F2 = moments(system, A, B)[5]
     G = (_sqrt_up(L_T) + _sqrt_up(F2)) / _sqrt_down(p_lo)
     s_max = G * _sqrt_up(12 / ell ** 3)
     m_max = G * _sqrt_up(1 / ell)
-    V = s_max / w_lo
     C = m_max + s_max * (X + ext)
-    return {"ell0": ell, "R0": R0, "delta_b": delta, "beta_in": beta_in, "beta": beta, "w_lo": w_lo, "X": X,
-            "p_lo": p_lo, "G": G, "s_max": s_max, "v_max": V, "c_max": C, "bound": max(fmpq(1), V, C)}
+    if kappa is None:
+        V, U = s_max / gamma, fmpq(1)
+    else:  # |v|ρ|cos φ| = |s| ≤ s_max and ρ² = κ + v²: v²(v² + κ) ≤ (s_max/γ)²
+        S = s_max / gamma
+        V2 = (_sqrt_up(kappa * kappa + 4 * S * S) - kappa) / 2
+        V = _sqrt_up(V2)
+        U = _sqrt_up(max(kappa + V * V, fmpq(0)))
+    return {"ell0": ell, "R0": R0, "delta": delta, "beta_in": beta_in, "sin_T": sin_T, "beta": beta,
+            "gamma": gamma, "X": X, "p_lo": p_lo, "G": G, "s_max": s_max, "v_max": V, "u_max": U, "c_max": C,
+            **out, "bound": max(fmpq(1), U, V, C)}
 
 
 def _q(s):
@@ -186,11 +236,10 @@ def recheck_budget(system, data) -> tuple:
     if data.get("version") != VERSION:
         return False, "unknown angle-budget version"
 
-    def sqrt_up(x: Fr) -> Fr:  # a rational ≥ √x
+    def sqrt_up(x: Fr) -> Fr:  # a rational ≥ √x (another rounding than `_sqrt_up`: 80 bits)
         if x <= 0:
             return Fr(0)
-        n = math.isqrt(x.numerator * x.denominator) + 1
-        return Fr(n, x.denominator)
+        return Fr(math.isqrt(x.numerator * x.denominator << 160) + 1, x.denominator << 80)
 
     A, B = Fr(int(system.A.p), int(system.A.q)), Fr(int(system.B.p), int(system.B.q))
     m, n, F2 = _affine_constants_fractions(system)
@@ -219,9 +268,7 @@ def recheck_budget(system, data) -> tuple:
     if not (0 < p_lo <= p_min):
         return False, "p_lo is not a lower bound of the density"
     E = L_T - l_aff
-    delta = fr(data["delta_b"])
-    if E > 0 and not (delta >= 0 and delta * delta * lam >= 2 * E):
-        return False, "δ_b² < 2(ℒ_T − ℒ_aff)/λ"
+    delta = fr(data["delta"])
     ext = max(abs(A), abs(B))
     beta_in = fr(data["beta_in"])
     if not (beta_in >= 0 and beta_in * beta_in * (1 + ext * ext) >= ext * ext):
@@ -235,29 +282,67 @@ def recheck_budget(system, data) -> tuple:
 
         if _risk_fractions(system, [_q(t) for t in data["theta0"]]) > L_T:
             return False, "ℒ(θ_0) exceeds L_T"
+    (w0, w1), (b0, b1) = Y[0], Y[1]
+    babs = max(abs(b0), abs(b1))
+    sin_T = fr(data["sin_T"])
+    flow = data["flow"]
+    if flow == "normalized":
+        if E > 0 and not (delta >= 0 and delta * delta * lam >= 2 * E):
+            return False, "δ² < 2(ℒ_T − ℒ_aff)/λ"
+        if not sin_T >= babs:
+            return False, "sin φ_T is below |b_T|"
+    else:
+        th0 = [fr(t) for t in data["theta0"]]
+        kappa = th0[0] ** 2 + th0[1] ** 2 - th0[2] ** 2
+        if fr(data["kappa"]) != kappa:
+            return False, "κ differs from |u_0|² − v_0²"
+        m0, _, _, n0, _, f2 = frac_moments(system, A, B)
+        lc = f2 - n0 * n0 / m0
+        eta, r2, Kb = fr(data["eta"]), fr(data["rho2_lower"]), fr(data["K_b"])
+        # √ℒ_T + η·√((1 + ext²)m0) ≤ √ℒ_const, with upper roots on the left and the exact square on the right
+        left = sqrt_up(L_T) + eta * sqrt_up((1 + ext * ext) * m0)
+        if not (eta > 0 and left * left <= lc):
+            return False, "η is not below (√ℒ_const − √ℒ_T)/(R_x√m_0)"
+        if not (r2 > 0 and 2 * r2 >= kappa and r2 * (r2 - kappa) <= eta * eta):
+            return False, "ρ²_lower exceeds the root of ρ²(ρ² − κ) = η²"
+        if not (2 * r2 * Kb) ** 2 >= r2 + 1:
+            return False, "K_b < √(ρ² + 1)/(2ρ²)"
+        if E > 0 and not (delta >= 0 and delta * delta * lam >= Kb * Kb * E):
+            return False, "δ² λ < K_b² (ℒ_T − ℒ_aff)"
+        wmin2 = Fr(0) if w0 <= 0 <= w1 else min(w0 * w0, w1 * w1)
+        bmin2 = Fr(0) if b0 <= 0 <= b1 else min(b0 * b0, b1 * b1)
+        if not (wmin2 + bmin2 > 0 and (sin_T >= 1 or sin_T * sin_T * (wmin2 + bmin2) >= babs * babs)):
+            return False, "sin φ_T is below |b|/|u| on Y_T"
     beta = fr(data["beta"])
-    if not (beta >= max(beta_in, abs(Y[1][0]), abs(Y[1][1])) + delta and beta < 1):
-        return False, "β is not an upper bound of |b| below 1"
-    w_lo = fr(data["w_lo"])
-    if not (0 < w_lo and w_lo * w_lo <= 1 - beta * beta):
-        return False, "w_lo² > 1 − β²"
+    if not (beta >= max(beta_in, sin_T) + delta and beta < 1):
+        return False, "β is not an upper bound of |sin φ| below 1"
+    gamma = fr(data["gamma"])
+    if not (0 < gamma and gamma * gamma <= 1 - beta * beta):
+        return False, "γ² > 1 − β²"
     X = fr(data["X"])
-    if not X * w_lo >= beta:
-        return False, "X < β/w_lo"
+    if not X * gamma >= beta:
+        return False, "X < β/γ"
     G = fr(data["G"])
-    if not (G > 0 and G * G * p_lo >= (sqrt_up(L_T) + sqrt_up(F2)) ** 2 and G >= 0):
-        # G ≥ (√L_T + √F2)/√p_lo ⇐ G²p_lo ≥ (upper √L_T + upper √F2)²
+    if not (G > 0 and G * G * p_lo >= (sqrt_up(L_T) + sqrt_up(F2)) ** 2):
         return False, "G is below (√ℒ_T + ‖f‖)/√p_lo"
     s_max = fr(data["s_max"])
     if not s_max * s_max * ell ** 3 >= 12 * G * G:
         return False, "s_max² ℓ_0³ < 12 G²"
-    V, C = fr(data["v_max"]), fr(data["c_max"])
+    V, U, C = fr(data["v_max"]), fr(data["u_max"]), fr(data["c_max"])
     m_max = C - s_max * (X + ext)
-    if not (V * w_lo >= s_max and m_max >= 0 and m_max * m_max * ell >= G * G):
-        return False, "the bounds of v or c do not follow"
+    if not (m_max >= 0 and m_max * m_max * ell >= G * G):
+        return False, "the bound of c does not follow"
+    if flow == "normalized":
+        if not (V * gamma >= s_max and U >= 1):
+            return False, "the bound of v does not follow"
+    else:
+        S = s_max / gamma
+        V2 = V * V
+        if not (2 * V2 >= -kappa and V2 * (V2 + kappa) >= S * S and U >= 0 and U * U >= kappa + V2):
+            return False, "the bounds of v or |u| do not follow from v²(v² + κ) ≤ (s_max/γ)²"
     bound = fr(data["sup_norm_bound"])
-    if not bound >= max(Fr(1), V, C):
-        return False, "the bound is below max(1, v_max, c_max)"
+    if not bound >= max(Fr(1), U, V, C):
+        return False, "the bound is below max(1, |u|, v, c)"
     if data["T"] != "0":
         es = data.get("enclosure_sup_upper")
         if es is None or bound < fr(es):

@@ -169,8 +169,6 @@ def _recheck(obj):
             return False, "Y_T does not contain Θ_T's enclosure"
         if T > 0 and _risk_upper(system, Y) > _q(obj["L_T_upper"]):
             return False, "ℒ(Y_T) exceeds the recorded L_T"
-        if flow != "normalized":
-            return False, "the angle budget is a certificate of the normalized flow"
         return recheck_budget(system, obj)
     if kind == "dying-neuron":
         rec = [(_q(a), _q(b)) for a, b in obj["Y_T"]]
