@@ -299,49 +299,12 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     """One step of size h (module docstring).  Returns (X, F(X), Y', par', err, E) like `FlowSystem._step`, or
     None when the type is not constant on an a-priori box or an enclosure is not finite.  ``tighten`` intersects a
     box with exact invariants of the true solution (the unit circles on M_A): the a-priori test
-    tighten(Σ_{k≤K} x_k(Y)[0, h]^k + x_{K+1}(X)[0, h]^{K+1}) ⊆ int X then holds for the true solution, which is all
+    tighten(Σ_{k≤K} x_k(Ŷ)[0, h]^k + x_{K+1}(X)[0, h]^{K+1}) ⊆ int X then holds for the true solution, which is all
     the step encloses."""
     hb = ball_hull(fmpq(0), h)
-    typ = tf.type_of(Y)
-    if typ is None:
-        return None
-    cYb = tf.coefficients(Y, typ, K)
-    if cYb is None:
-        return None
-    # the Taylor polynomial over Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Y)[0, h]^k
-    poly = [_poly_at(row[0], hb) for row in cYb]
-    X = [_inflate(z) for z in tighten(poly)]
-    found = None
-    for _ in range(5):
-        typ_x = tf.type_of(X)
-        if typ_x != typ:  # Y ⊆ X, so a constant type on X is Y's
-            return None
-        cXa = tf.coefficients(X, typ, K + 1)
-        if cXa is None:
-            return None
-        # while Θ stays in X it solves the analytic y' = F_type(y): Lagrange's remainder over X
-        Z = tighten([p_ + row[0][K + 1] * hb ** (K + 1) for p_, row in zip(poly, cXa)])
-        if all(_inside_interior(z, x) for z, x in zip(Z, X)):
-            found = Z
-            break
-        X = [_inflate(x.union(z)) for x, z in zip(X, Z)]
-    if found is None:
-        return None
-    X = found
-    typ = tf.type_of(X)
-    if typ is None:
-        return None
-    FX = _centred_field(tf, X, typ)
-    if FX is None:
-        return None
     hq = arb(h)
-    # the remainder x_{K+1}(X) h^{K+1}
-    cX = tf.coefficients(X, typ, K + 1)
-    if cX is None:
-        return None
-    rem = [row[0][K + 1] * hq ** (K + 1) for row in cX]
-    # centre m and the box Ŷ ∋ m, Θ_t
     D = 4
+    # centre m and the box Ŷ = hull(Y ∪ {m}) ∋ m, Θ_t
     if par is not None:
         m, Amat, R = par
     else:
@@ -349,9 +312,38 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
         Amat = arb_mat([[1 if i == j else 0 for j in range(D)] for i in range(D)])
         R = arb_mat([[y - mk] for y, mk in zip(Y, m)])
     Yh = [y.union(mk) for y, mk in zip(Y, m)]
+    typ = tf.type_of(Yh)
+    if typ is None:
+        return None
+    cY = tf.coefficients(Yh, typ, K, dual=True)  # x_k over Ŷ with their derivatives
+    if cY is None:
+        return None
+    # the Taylor polynomial over Ŷ ⊇ Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Ŷ)[0, h]^k
+    poly = [_poly_at(row[0], hb) for row in cY]
+    X = [_inflate(z) for z in tighten(poly)]
+    found = None
+    for _ in range(5):
+        if tf.type_of(X) != typ:  # Y ⊆ X, so a constant type on X is Y's
+            return None
+        cX = tf.coefficients(X, typ, K + 1)
+        if cX is None:
+            return None
+        # while Θ stays in X it solves the analytic y' = F_type(y): Lagrange's remainder over X
+        Z = tighten([p_ + row[0][K + 1] * hb ** (K + 1) for p_, row in zip(poly, cX)])
+        if all(_inside_interior(z, x) for z, x in zip(Z, X)):
+            found = Z
+            break
+        X = [_inflate(x.union(z)) for x, z in zip(X, Z)]
+    if found is None:
+        return None
+    # Θ stays in found ⊆ X on the step: the remainder x_{K+1}(X) h^{K+1} (cX belongs to this X)
+    rem = [row[0][K + 1] * hq ** (K + 1) for row in cX]
+    X = found
+    FX = _centred_field(tf, X, typ)
+    if FX is None:
+        return None
     cm = tf.coefficients(m, typ, K)
-    cY = tf.coefficients(Yh, typ, K, dual=True)
-    if cm is None or cY is None:
+    if cm is None:
         return None
     centre = [_poly_at(row[0], hq) + r for row, r in zip(cm, rem)]
     DP = arb_mat([[_poly_at(cY[i][1 + j], hq) for j in range(D)] for i in range(D)])
