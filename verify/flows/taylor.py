@@ -50,6 +50,9 @@ from ..numbers import arb_to_fmpq, ball_bounds, ball_hull, contains, sign, squar
 from .common import _inflate, _inside_interior, _intersect
 
 
+DUAL_ORDER = 6  # the mean-value form differentiates the Taylor polynomial up to this order (the rest: intervals)
+
+
 class Dual:
     """v + Σ d_k ε_k (ε_k ε_l = 0): forward derivatives of a value (an `arb` or an `arb_series`)."""
 
@@ -315,8 +318,10 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     typ = tf.type_of(Yh)
     if typ is None:
         return None
-    cY = tf.coefficients(Yh, typ, K, dual=True)  # x_k over Ŷ with their derivatives
-    if cY is None:
+    cY = tf.coefficients(Yh, typ, K)  # x_k over Ŷ
+    Kd = min(K, DUAL_ORDER)
+    dY = tf.coefficients(Yh, typ, Kd, dual=True)  # x_k, k ≤ Kd, over Ŷ with their derivatives
+    if cY is None or dY is None:
         return None
     # the Taylor polynomial over Ŷ ⊇ Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Ŷ)[0, h]^k
     poly = [_poly_at(row[0], hb) for row in cY]
@@ -345,8 +350,12 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     cm = tf.coefficients(m, typ, K)
     if cm is None:
         return None
-    centre = [_poly_at(row[0], hq) + r for row, r in zip(cm, rem)]
-    DP = arb_mat([[_poly_at(cY[i][1 + j], hq) for j in range(D)] for i in range(D)])
+    # P = P_low + P_high (orders ≤ Kd and above): P_low(Θ_t) ∈ P_low(m) + DP_low(Ŷ)(Θ_t − m) and
+    # P_high(Θ_t) − P_high(m) ∈ P_high(Ŷ) − P_high(m), an interval added to the centre
+    high = [_poly_at([arb(0)] * (Kd + 1) + rY[0][Kd + 1:], hq) - _poly_at([arb(0)] * (Kd + 1) + rm[0][Kd + 1:], hq)
+            for rY, rm in zip(cY, cm)]
+    centre = [_poly_at(row[0], hq) + r + g for row, r, g in zip(cm, rem, high)]
+    DP = arb_mat([[_poly_at(dY[i][1 + j], hq) for j in range(D)] for i in range(D)])
     m_new = [c.mid() for c in centre]
     resid = arb_mat([[c - mk] for c, mk in zip(centre, m_new)])
     P = DP * Amat
