@@ -14,7 +14,8 @@ Prints, per run (H, tolerance, stepper form):
   * the enclosure of sup_{t ≤ T}|Θ_t|_∞ and of ℒ(Θ_T);
   * the time of a float `scipy.integrate.solve_ivp` (DOP853, rtol 1e-10, kink events) of the same
     flow, the ratio certified / float, and whether the float end state lies in the enclosure.
-Also a first-order run (Y' = Y + h F(X), no mean-value/QR form) for H = 1 to show the wrapping
+The same H = 1 runs with the Taylor stepper of order 8 and 12 (`flows.taylor`, steps up to 1/2): the
+ratio of seconds per unit of t (Taylor / second order) at the same tolerance.  Also a first-order run (Y' = Y + h F(X), no mean-value/QR form) for H = 1 to show the wrapping
 growth the mean-value form avoids.  Every run has a wall-time budget; a run that stops early
 reports how far it got.  Total runtime about 2 minutes (``--quick``: about 40 s).  No timing assertions.
 """
@@ -68,14 +69,14 @@ class Counter:
         system._box = counted
 
 
-def run(H, tol, budget, mean_value=True, h0=Q(1, 16), max_width=None):
+def run(H, tol, budget, mean_value=True, h0=Q(1, 16), max_width=None, order=0):
     system, theta = make(H)
     counter = Counter(system)
     t0 = time.perf_counter()
     enc = system.enclose(theta, T_END, "normalized", "A", h0=h0, tol=tol, mean_value=mean_value,
-                         max_seconds=budget, max_width=max_width)
+                         max_seconds=budget, max_width=max_width, order=order)
     wall = time.perf_counter() - t0
-    form = "mean-value+QR" if mean_value else "first-order"
+    form = f"Taylor order {order} + QR" if order else "mean-value+QR" if mean_value else "first-order"
     print(f"\nH = {H}, {form}, tol = {tol}, h0 = {h0}: {'complete' if enc.complete else 'STOPPED: ' + enc.reason}")
     n = len(enc.steps)
     print(f"  wall {wall:7.2f} s   boxes {n:6d} (+{enc.rejected} rejected)   {n / wall:8.1f} boxes/s   "
@@ -99,7 +100,7 @@ def run(H, tol, budget, mean_value=True, h0=Q(1, 16), max_width=None):
                  for y, s in zip(enc.final, sim.states[-1]))
     print(f"  float solve_ivp (DOP853, rtol 1e-10): {wall_f:.3f} s, {len(sim.t)} steps, {len(sim.events)} kink events; "
           f"certified/float time ratio {wall / wall_f:7.1f}; float end state inside the enclosure: {inside}")
-    return wall
+    return wall / to_float(enc.t_reached), to_float(enc.width())
 
 
 def main():
@@ -109,9 +110,14 @@ def main():
     scale = 0.3 if args.quick else 1.0
     total = time.perf_counter()
     make(1)[0].simulate(make(1)[1], 1)  # warm up (scipy import)
-    run(1, 1e-4, 30 * scale)
+    second = run(1, 1e-4, 30 * scale)
+    taylor = run(1, 1e-4, 30 * scale, order=8, h0=Q(1, 2))
+    print(f"  -> Taylor order 8 / second order at tol 1e-4: seconds per unit of t {taylor[0]:.3g} / {second[0]:.3g} "
+          f"= {taylor[0] / second[0]:.3f}; final width {taylor[1]:.2e} / {second[1]:.2e}")
     run(1, 1e-6, 45 * scale)
+    run(1, 1e-6, 45 * scale, order=8, h0=Q(1, 2))
     run(1, 1e-8, 45 * scale)
+    run(1, 1e-8, 45 * scale, order=12, h0=Q(1, 2))
     run(1, None, 15 * scale, mean_value=False, h0=Q(1, 256), max_width=1)
     run(4, 1e-4, 45 * scale)
     run(4, 1e-5, 60 * scale)

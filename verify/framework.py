@@ -455,6 +455,9 @@ class Claim:
     # empirical measures, DagNetwork gradients), so `check` tries the fast-ball rung first on large
     # instances
     fast: bool = False
+    # non-empty: the claim has no checkable form (why); its examples are UNKNOWN by design, and the suite's
+    # decision rate lists it apart instead of counting it undecided
+    no_checkable_form: str = ""
 
     def __post_init__(self):
         if self.provenance not in PROVENANCE_TAGS:

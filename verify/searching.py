@@ -141,6 +141,7 @@ class SearchResult:
     seconds: float = 0.0
     stop: str = "examples"  # examples | time | counterexample | error
     margins: list = field(default_factory=list)
+    no_checkable_form: str = ""  # `Claim.no_checkable_form` of a claim (not of its mutants)
     counterexample: Counterexample | None = None
     error: str | None = None
     objectives: dict = field(default_factory=dict)  # name -> {"value", "instance", "relations", "notes", "series"}
@@ -213,7 +214,7 @@ class SearchResult:
                 "counterexamples": int(self.counterexample is not None), "seconds": round(self.seconds, 3),
                 "stop": self.stop, "best_margin": self.best_margin, "margins": self.margins,
                 "passed": self.passed, "outcome": self.outcome, "error": self.error,
-                "objectives": self.objectives,
+                "objectives": self.objectives, "no_checkable_form": self.no_checkable_form or None,
                 "counterexample": None if self.counterexample is None
                 else self.counterexample.to_json(self.id, witness_file)}
 
@@ -495,7 +496,7 @@ def search(ref, budget: Budget | None = None, seed: int = 0, database: str | Pat
     res = SearchResult(id=ref, kind="mutant" if mutant else "claim", family=claim.family,
                        provenance=claim.provenance, spec_name=mutant.spec_name if mutant else None,
                        statement=mutant.statement if mutant else claim.statement_for(chosen), note=claim.note, seed=hseed,
-                       budget=budget)
+                       budget=budget, no_checkable_form="" if mutant else claim.no_checkable_form)
     state = {"found": None, "found_at": None, "shrinks": 0, "errored": None}
     t0 = time.perf_counter()
 

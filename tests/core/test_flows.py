@@ -364,11 +364,11 @@ def mp_ball(x):
     return arb(mpmath.nstr(x, 35)) + arb("0 +/- 1e-25")
 
 
-def check_against_mpmath(system, th, T, flow, h0, samples=8, guard=None):
+def check_against_mpmath(system, th, T, flow, h0, samples=8, guard=None, **kw):
     H = system.H
     with mpmath.workdps(35):
         sol = mp_reference(system, th, flow)
-        enc = enclose(system, th, T, flow, prec=PREC, h0=h0)
+        enc = enclose(system, th, T, flow, prec=PREC, h0=h0, **kw)
         assert enc.complete
         # test-design guard: the reference stays fully active (kinks outside [A, B], w > 0 left of A)
         for t in np.linspace(0, float(T), 41)[1:]:
@@ -550,3 +550,80 @@ def test_bad_inputs():
         FlowSystem(Constant(Q(0)), unit, 0)
     with pytest.raises(InputError, match="exact rational"):
         system.enclose([arb("0.6 +/- 0.1"), Q(4, 5), Q(1), Q(0)], 1)
+
+
+# --------------------------------------------------------------------------------------------
+# (e) the Taylor stepper (order K, H = 1): the same references, longer steps
+
+
+def test_taylor_fully_active_matches_mpmath():
+    system = FlowSystem(Polynomial((Q(0), Q(1))), BoxMeasure(((Q(0), Q(1)),)), 1)
+    th = [Q(3, 5), Q(4, 5), Q(1, 2), Q(0)]
+    low = enclose(system, th, 1, "normalized", prec=PREC, h0=Q(1, 64))
+    enc = check_against_mpmath(system, th, 2, "normalized", Q(1, 2), order=8, samples=12)
+    assert len(enc.steps) < len(low.steps)  # long steps: the point of the method
+    assert enc.width() < low.width()
+    check_against_mpmath(system, th, 1, "standard", Q(1, 2), order=6)
+
+
+def test_taylor_field_contains_exact_field():
+    """F_type over a point ball contains the exact field (`integrate`, another code) for each type."""
+    from verify.flows.taylor import TaylorField
+
+    system = FlowSystem(PiecewiseLinear(((Q(0), Q(0)), (Q(1, 2), Q(1)), (Q(1), Q(0)))),
+                        Density(((Q(0), Q(1, 3), (Q(1),)), (Q(1, 3), Q(1), (Q(1, 2), Q(1))))), 1)
+    seen = set()
+    for x0, sgn in [(Q(-1, 3), 1), (Q(1, 5), 1), (Q(1, 5), -1), (Q(2, 3), 1), (Q(2, 3), -1), (Q(7, 5), 1),
+                    (Q(7, 5), -1), (Q(-1, 3), -1)]:
+        w = Q(sgn)
+        th = [w, -w * x0, Q(3, 2), Q(-1, 4)]
+        for flow, man in (("standard", "A"), ("normalized", "B")):
+            tf = TaylorField(system, flow, man)
+            with precision(PREC):
+                Y = [arb(q) for q in th]
+                typ = tf.type_of(Y)
+                seen.add(typ if isinstance(typ, str) else typ[1])
+                got = tf.field(Y, typ)
+            exact = system.field_standard(th) if flow == "standard" else system.field_normalized(th, "B")
+            assert all(contains(g, e) for g, e in zip(got, exact)), (x0, sgn, flow, got, exact)
+    assert seen == {"on", "off", 1, -1}
+
+
+@given(st.data())
+@settings(max_examples=8)
+def test_taylor_enclosure_contains_float_solution(data):
+    """Random 1-1-1 systems and starts on M_A (kinks crossing pieces and ends included): the order-8 enclosure
+    contains a tight float solve at every point, and its invariants are consistent."""
+    system = data.draw(systems(H=1))
+    th = data.draw(points_on_manifold(system, "A"))
+    flow = data.draw(st.sampled_from(["normalized", "standard"]))
+    enc = enclose(system, th, Q(1, 2), flow, prec=PREC, h0=Q(1, 4), max_steps=200, order=8)
+    ts = [to_float(t) for t, _ in enc.points]
+    sim = system.simulate(th, enc.t_reached, flow, rtol=1e-12, atol=1e-13, t_eval=ts)
+    for n, (t, Y) in enumerate(enc.points):
+        for k, y in enumerate(Y):
+            lo, hi = ball_bounds(y)
+            tol = 1e-7 * (1 + abs(sim.states[n, k]))
+            assert to_float(lo) - tol <= sim.states[n, k] <= to_float(hi) + tol
+    assert enc.invariants()["consistent"]
+    with precision(PREC):
+        energy = enc.energy_enclosure()
+        assert energy is None or energy.overlaps(enc.risk_final())  # ℒ(Θ_T) = ℒ(Θ_0) − ∫|F|² (normalized flow)
+    if flow == "normalized" and energy is not None:  # the per-step integrals against the float run (Simpson)
+        from scipy.integrate import simpson
+
+        i = len(enc.steps) // 2
+        st_ = enc.steps[i]
+        fine = np.linspace(to_float(st_.t0), to_float(st_.t1), 201)
+        ref = system.simulate(th, fine[-1], flow, rtol=1e-12, atol=1e-13, t_eval=fine)
+        vals = [float(np.sum(system.field_float(y, flow) ** 2)) for y in ref.states]
+        integral = float(simpson(vals, x=fine)) if len(vals) == len(fine) else None
+        if integral is not None:
+            lo, hi = ball_bounds(st_.E)
+            assert to_float(lo) - 1e-6 * (1 + integral) <= integral <= to_float(hi) + 1e-6 * (1 + integral)
+
+
+def test_taylor_order_is_checked():
+    system = FlowSystem(Polynomial((Q(0), Q(1))), BoxMeasure(((Q(0), Q(1)),)), 1)
+    with pytest.raises(InputError, match="Taylor order"):
+        enclose(system, [Q(3, 5), Q(4, 5), Q(1, 2), Q(0)], 1, "normalized", order=0.5)

@@ -280,6 +280,20 @@ def test_decision_rate_is_visible(written):
     assert rate in md and "| 0/8 (0%) none decided |" in md
 
 
+def test_a_claim_with_no_checkable_form_is_listed_apart():
+    """beg19.restricted-expressivity has no checkable form: its UNKNOWNs are by design, said so in the table,
+    and left out of the overall decision rate."""
+    from verify.registry import resolve
+
+    claim, _, _ = resolve("beg19.restricted-expressivity")
+    assert claim.no_checkable_form
+    r = {"id": claim.id, "examples": 5, "certified": 0, "no_checkable_form": claim.no_checkable_form}
+    assert report.decision(r) == ("— no checkable form (5 examples UNKNOWN by design)", "na")
+    other = {"id": "a.b", "examples": 4, "certified": 3}
+    assert report.decision_rate([r, other]) == ("3/4 examples decided (75.0%); not counted: "
+                                                "beg19.restricted-expressivity (no checkable form)")
+
+
 def test_tex_that_mathtext_cannot_render_falls_back():
     assert report.mathtext_ok(r"$x_{1}$") and not report.mathtext_ok(r"$\nosuchcommand{x}$")
     assert report.plain_text(r"$\nosuchcommand{x}_{ab}$") == "nosuchcommandx_(ab)"

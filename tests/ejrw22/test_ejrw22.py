@@ -139,11 +139,13 @@ FLOW = E._i(["4/5", "-3/5", "1", "0"], target=E.IDENTITY)
 
 
 def test_energy_identity_along_a_certified_trajectory():
-    """The two enclosures of ℒ(Θ_T) overlap: consistent with the identity, which enclosures cannot
-    certify, so UNKNOWN (it was a HOLDS resting on nothing); the pointwise identity is exact."""
+    """The trajectory form HOLDS by the theorem (proofs_notes/ejrw22.md#energy-trajectory), never by the
+    overlap of enclosures: the overlap is a note; the pointwise identity is exact (more in
+    test_energy_trajectory.py)."""
     v = verify.check("ejrw22.energy-identity", {**FLOW, "params": {"T": "1/2"}})
-    assert v.status == "UNKNOWN" and len(v.relations) == 2 and v.relations[0].status == "HOLDS"
-    assert v.relations[1].op == "?" and "overlap" in v.relations[1].note
+    assert v.status == "HOLDS" and not v.vacuous and len(v.relations) == 2
+    assert "#energy-trajectory" in v.relations[1].name and v.relations[1].status == "HOLDS"
+    assert any(n.startswith("enclosures consistent (T = 1/2") for n in v.notes)
 
 
 @pytest.mark.parametrize("bound,status", [("1", "VIOLATED"), ("3", "UNKNOWN")])

@@ -27,7 +27,10 @@ def configure(sub, limits):
     pf.add_argument("--mode", choices=("certified", "float", "gd"), default="certified",
                     help="certified enclosure of every solution (default), a float solve_ivp run, or (projected) GD")
     pf.add_argument("--T", default="1", help="horizon (certified, float; default 1)")
-    pf.add_argument("--h0", default="1/16", help="largest step of the certified stepper (default 1/16)")
+    pf.add_argument("--h0", default=None, help="largest step of the certified stepper (default 1/4 with the Taylor "
+                                               "stepper, else 1/16)")
+    pf.add_argument("--order", type=int, default=8, help="Taylor order of the certified steps for H = 1 (default 8; "
+                                                         "0: the second-order stepper only)")
     pf.add_argument("--tol", type=float, default=1e-5, help="local error per unit time steering the step size")
     pf.add_argument("--max-steps", type=int, default=100000, help="most certified steps (default 100000, at most 10^6)")
     pf.add_argument("--prec", type=int, default=128, help="ball precision in bits (default 128)")
@@ -100,7 +103,11 @@ def cmd_flow(args) -> int:
     else:
         from rich.progress import Progress
 
-        T, h0 = parse_rational(args.T, "--T"), parse_rational(args.h0, "--h0")
+        if not 0 <= args.order <= 30:
+            raise InputError(f"the Taylor order must be in [0, 30], got {args.order}", "--order")
+        taylor = args.order > 0 and net.H == 1
+        T = parse_rational(args.T, "--T")
+        h0 = parse_rational(args.h0 if args.h0 is not None else ("1/4" if taylor else "1/16"), "--h0")
         if T <= 0 or h0 <= 0:
             raise InputError(f"the horizon and the step must be > 0, got T = {T}, h0 = {h0}", "--T" if T <= 0 else "--h0")
         if T > h0 * args.max_steps:  # no certified step is longer than h0
@@ -108,7 +115,7 @@ def cmd_flow(args) -> int:
                              f"more than --max-steps {args.max_steps} (documented limit {flows.MAX_STEPS})", "--T")
         with Progress(transient=True, console=console(stderr=True), disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("certified enclosure", total=float(T))
-            enc = system.enclose(net.theta, T, args.flow, args.manifold, h0=h0,
+            enc = system.enclose(net.theta, T, args.flow, args.manifold, h0=h0, order=args.order,
                                  tol=args.tol, max_steps=args.max_steps, prec=args.prec,
                                  progress=lambda t: bar.update(task, completed=float(t)))
         energy = enc.energy_enclosure()

@@ -64,9 +64,17 @@ J(X) is finite, i.e. when X avoids the singular set).
 Step size: halved when step 1 fails or the local error (the width of the centre term of step 2)
 exceeds ``tol``·h; floats steer the step size only, never an enclosure.
 
+High-order steps (``enclose(order=K)``, H = 1, module ``taylor``): wherever the neuron's type (active everywhere,
+inactive everywhere, or its kink strictly inside one piece of [A, B]) is certified constant on the a-priori box,
+the field is a rational function of θ and a step is the interval Taylor method of order K in Lohner's form:
+Taylor coefficients of the solution in Arb power series (Picard iteration), Lagrange's remainder over the
+a-priori box, the mean-value form of the Taylor polynomial by forward differentiation (proofs_notes/ejrw22.md#taylor-stepper).
+Elsewhere the second-order step above is taken.
+
 Floats never decide: signs come from `numbers.sign`, containments from exact rational endpoints.
 
-Modules: ``system`` (`FlowSystem`: risk, fields, float runs, certified enclosures), ``results``
+Modules: ``system`` (`FlowSystem`: risk, fields, float runs, certified enclosures), ``taylor`` (the
+high-order steps of 1-1-1 networks), ``results``
 (`Enclosure`, `Simulation`, `Step`, `BoxEval`, `Descent`), ``descent`` ((projected) GD),
 ``common`` (limits, checks, ball helpers).  The engine is core: cjrr21's gradient-flow claims
 integrate the standard flow, ejrw22's the normalized flow.

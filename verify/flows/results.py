@@ -68,6 +68,9 @@ class Enclosure:
     complete: bool = False
     reason: str = ""
     rejected: int = 0
+    h0: fmpq | None = None  # the step-size parameters of `FlowSystem.enclose` (a replay needs them)
+    order: int = 0
+    tol: float | None = None
 
     @property
     def t_reached(self) -> fmpq:

@@ -675,7 +675,7 @@ class FlowSystem:
     def enclose(self, theta0, T, flow: str = "normalized", manifold: str = "A", h0=fmpq(1, 16),
                 tol: float | None = 1e-5, max_steps: int = 100000, prec: int = 128, hmin=fmpq(1, 2 ** 30),
                 mean_value: bool = True, max_width=None, max_seconds: float | None = None,
-                progress=None, on_point=None) -> Enclosure:
+                progress=None, on_point=None, order: int = 0) -> Enclosure:
         """Certified enclosure of the flow from the rational θ0 on [0, T] (see the module docstring).
 
         Step size: starts at, and never exceeds, ``h0``; halved when no a-priori box is found or
@@ -686,7 +686,10 @@ class FlowSystem:
         ``max_steps`` steps, below ``hmin``, when a point enclosure is wider than ``max_width``,
         or after ``max_seconds`` of wall time.  ``mean_value=False`` uses the first-order form
         Y' = Y + h·F(X) only.  ``progress(t)`` is called after every accepted step, and
-        ``on_point(enc)`` too (the enclosure so far); a true result stops the run there."""
+        ``on_point(enc)`` too (the enclosure so far); a true result stops the run there.  ``order`` = K > 0
+        (H = 1): steps of the interval Taylor method of order K in Lohner's form (`flows.taylor`) wherever the
+        neuron's type is constant on the step's a-priori box, the second-order steps elsewhere; the step size
+        then follows the local error like h^{K+1} (at most doubled per step, never above ``h0``)."""
         _check_flow(flow, manifold)
         th0 = self.exact_theta(theta0)
         Tq = self._check_T(T)
@@ -699,13 +702,22 @@ class FlowSystem:
             raise InputError(f"the minimal step hmin must be > 0, got {hmin}", "hmin")
         prec, tol, max_steps = check_prec(prec), check_tol(tol), check_max_steps(max_steps)
         max_w = None if max_width is None else _to_fmpq(max_width, "max_width")
-        enc = Enclosure(self, flow, manifold, th0, Tq, prec)
+        enc = Enclosure(self, flow, manifold, th0, Tq, prec, h0=h0, order=order, tol=tol)
+        taylor = None
+        if order:
+            if not (isinstance(order, int) and 1 <= order <= 30):
+                raise InputError(f"the Taylor order must be an integer in [1, 30], got {order!r}", "order")
+            if self.H == 1:
+                from .taylor import TaylorField
+
+                taylor = TaylorField(self, flow, manifold)
         with precision(prec):
             Y = [arb(q) for q in th0]
             par = None
             t, h = fmpq(0), h0
             enc.points.append((t, Y))
             good = 0
+            last_taylor = None  # the size of the last accepted Taylor step
             start = time.perf_counter()
             while t < Tq:
                 if len(enc.steps) >= max_steps:
@@ -715,7 +727,24 @@ class FlowSystem:
                     enc.reason = f"time budget of {max_seconds} s used up at t = {t}"
                     break
                 hs = min(h, Tq - t)
-                res = self._step(Y, par, hs, flow, manifold, mean_value)
+                res = None
+                if taylor is not None:
+                    from .taylor import taylor_step
+
+                    res = taylor_step(taylor, Y, par, hs, order, lambda Z: self._tighten(Z, flow, manifold))
+                high = res is not None
+                if res is None and taylor is not None and last_taylor is not None and hs > last_taylor:
+                    # a longer step than the last Taylor step failed: try shorter Taylor steps before the
+                    # second-order stepper (whose long steps would add width)
+                    enc.rejected += 1
+                    h, good = hs / 2, 0
+                    last_taylor = None if h <= last_taylor else last_taylor
+                    if h < hmin:
+                        enc.reason = f"step size below hmin = {hmin} at t = {t}"
+                        break
+                    continue
+                if res is None:
+                    res = self._step(Y, par, hs, flow, manifold, mean_value)
                 err = None if res is None else res[4]
                 if res is None or (tol is not None and err is not None and err > tol * _to_float(hs)
                                    and hs / 2 >= hmin):
@@ -737,10 +766,15 @@ class FlowSystem:
                 if on_point is not None and on_point(enc):
                     enc.reason = f"stopped by the caller at t = {t}"
                     break
-                if tol is None or err is None or err < tol * _to_float(hs) / 16:
-                    good += 1
-                if good >= 4 and 2 * h <= h0:
-                    h, good = 2 * h, 0
+                last_taylor = hs if high else None
+                if high:  # the local error of order K grows like h^{K+1}
+                    if (tol is None or err is None or err < tol * _to_float(hs) / 2 ** (order + 2)) and 2 * h <= h0:
+                        h, good = 2 * h, 0
+                else:
+                    if tol is None or err is None or err < tol * _to_float(hs) / 16:
+                        good += 1
+                    if good >= 4 and 2 * h <= h0:
+                        h, good = 2 * h, 0
                 if max_w is not None and enc.width() > max_w:
                     enc.reason = f"enclosure wider than {max_width} at t = {t}"
                     break

@@ -113,6 +113,8 @@ def decision(r: dict) -> tuple[str, str]:
     ``all`` (every example decided), ``some``, ``none`` (no example decided: all UNKNOWN or
     timed out), ``na`` (no examples)."""
     n, c = count(r, "examples"), count(r, "certified")
+    if r.get("no_checkable_form"):
+        return f"— no checkable form ({n or 0} examples UNKNOWN by design)", "na"
     if not n or c is None:
         return "—", "na"
     cls = "all" if c >= n else "none" if c == 0 else "some"
@@ -122,6 +124,8 @@ def decision(r: dict) -> tuple[str, str]:
 def decision_rate(results: list[dict]) -> str:
     """The overall decision rate: certified examples of all examples, and the claims none of whose
     examples was decided."""
+    apart = [r for r in results if r.get("no_checkable_form")]
+    results = [r for r in results if not r.get("no_checkable_form")]
     n = sum(count(r, "examples") or 0 for r in results)
     c = sum(count(r, "certified") or 0 for r in results)
     if not n:
@@ -130,6 +134,8 @@ def decision_rate(results: list[dict]) -> str:
     text = f"{c}/{n} examples decided ({100 * c / n:.1f}%)"
     if undecided:
         text += f"; {len(undecided)} result(s) with no example decided (every example UNKNOWN or timed out)"
+    if apart:
+        text += f"; not counted: {', '.join(r.get('id', '?') for r in apart)} (no checkable form)"
     return text
 
 

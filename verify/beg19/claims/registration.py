@@ -116,11 +116,12 @@ STATEMENT_SUBS = {**_Q, "n-grad2": [(_NORM, _NORM + " with ‖f‖_{W^{1,∞}} =
                   "n-semi": [(_NORM, "|g − R(Γ)|_{W^{1,∞}}^{1/2} (the seminorm ‖∇f‖_∞)")],
                   "e-zero": [("∀Γ ∈ Ñ", "∀Γ ∈ Ñ with output bias 0")]}
 
-def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None):
+def _claim(id_, prov, statement, fn, *, groups=(), examples=(), mutants=(), instances=None, no_checkable_form=""):
     return register(Claim(id=f"beg19.{id_}", source=SOURCE, provenance=prov, statement=statement, evaluate=fn,
                           note=f"{NOTE}#{id_}", examples=list(examples), variant_groups=groups, mutants=list(mutants),
                           family="beg19", instances=instances, uses_target=False,
-                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS))
+                          params=PARAMS.get(id_, {}), statement_subs=STATEMENT_SUBS,
+                          no_checkable_form=no_checkable_form))
 
 
 def _mutant(parent, name, spec, statement, fn, witness, forced=None, instances=None):
@@ -257,6 +258,8 @@ _claim("restricted-expressivity", "ABSTRACT", "NO CHECKABLE FORM (UNKNOWN by des
        "'learn' means exact, approximate or width-growing representation (the normalize map's "
        "m′ − m is reported; the equal-width exact reading is the planted ~equal-width)", eval_restricted_expressivity,
        examples=[{"network": TWO}], instances=_inst(restricted=False),
+       no_checkable_form="the abstract does not say whether 'learn' means exact, approximate or width-growing "
+                         "representation (spec C18)",
        mutants=[_mutant("restricted-expressivity", "equal-width", "beg19.pv.equal-width-expressivity",
                         "R(Ñ_m) = R(P_m) for every m (default R1–R4)", eval_equal_width_expressivity,
                         {"network": _j([(1, 0, 1), (-1, 0, -1)])},

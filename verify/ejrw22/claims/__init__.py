@@ -17,6 +17,7 @@ Modules:
 
 * ``common``: shared pieces (exact ℒ, 𝒢; normals, P, P𝒢, θ ∈ M; Ψ; density hypotheses; printing);
 * ``pointwise``: claims 1–4, 6–12 and their planted violations 3, 6–10;
+* ``energy_trajectory``: claim 9's trajectory form (a theorem; the enclosure as cross-check);
 * ``regularity``: claim 5 (certified Lipschitz bounds of P𝒢) and planted 12 (power density);
 * ``trajectories``: flow enclosures, claims 13 (bounded-gf-h1) and 14 (open-standard-gf, the open problem);
 * ``invariant_sets``, ``sublevel_trap``: the infinite-horizon certificates of claims 13, 14;
@@ -26,7 +27,7 @@ Modules:
   package registers them, in the suite's order).
 """
 
-from . import common, planted, pointwise, recheck, regularity, registration, sublevel_trap, trajectories  # noqa: F401
+from . import common, energy_trajectory, planted, pointwise, recheck, regularity, registration, sublevel_trap, trajectories  # noqa: F401
 # (importing registers the claims and the certificate kind of `relu-verify recheck`)
 from .common import (_LG, _box, _density, _dot, _exact, _g, _interval_out, _manifold, _normal, _same_function,
                      _sqrt, _u, _up, density_hypothesis, on_manifold, projected, projection, psi)
@@ -40,6 +41,7 @@ from .pointwise import (_degenerate_secants, _psi_push_field, eval_critical, eva
 from .regularity import _circle_param, _field_on_m, _second_point, eval_lipschitz_unbounded, eval_regularity
 from .registration import (EX, IDENTITY, NOTE, PARAMS, SCOPE, SOURCE, SQRT_DENSITY, STATEMENT_SUBS, THETA0, _ANY,
                            _D1, _FLOW, _claim, _family, _fixed, _i, _inst, _mutant, _probe_instances, _scoped)
-from .trajectories import (_boundedness_scope, _dead_start, _energy_trajectory, _exact_sup, _horizon,
+from .energy_trajectory import _energy_trajectory, energy_theorem
+from .trajectories import (_boundedness_scope, _dead_start, _exact_sup, _horizon,
                            _lipschitz_target, _probe, _trajectory, eval_bounded, eval_open_standard, neuron_kinds,
                            uniqueness)

@@ -39,6 +39,10 @@ from flint import arb, fmpq
 from ...errors import InputError
 from ...numbers import ball_bounds, to_json
 
+# the certified enclosures of the certificates: the Taylor stepper of order 8 (`verify.flows.taylor`, H = 1) with
+# steps up to 1/2; a certificate file records both, and its re-check replays the same steps
+CERT_ORDER, CERT_H0 = 8, fmpq(1, 2)
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,8 +425,8 @@ def shared_enclosure(ev, system, net, flow, T_max, seconds, prec=128):
     cache = getattr(ev, "_inv_enc", None)
     if cache is not None and cache[0] == flow:
         return cache[1]
-    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=fmpq(1, 16), tol=1e-4, max_steps=50000, prec=prec,
-                         max_seconds=max(0.5, seconds))
+    enc = system.enclose(list(net.theta), T_max, flow, "A", h0=CERT_H0, tol=1e-4, max_steps=50000, prec=prec,
+                         max_seconds=max(0.5, seconds), order=CERT_ORDER)
     try:
         ev._inv_enc = (flow, enc)
     except AttributeError:
@@ -445,14 +449,24 @@ def _upper_pair(system, Y, rational=False):
         return None
 
 
-def note_point(ev, enc, k, tol="1/10000"):
-    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance;
-    h0 = 1/16 everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+def _tol_text(tol: float) -> str:
+    """The tolerance as a rational whose float is exactly ``tol`` (the replay parses it back)."""
+    from fractions import Fraction
+
+    q = Fraction(tol).limit_denominator(10 ** 12)
+    return f"{q.numerator}/{q.denominator}" if float(q) == tol else to_json(fmpq(*Fraction(tol).as_integer_ratio()))
+
+
+def note_point(ev, enc, k, tol=None):
+    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance,
+    h0 and the Taylor order it ran with): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
     try:
         book = ev.__dict__.setdefault("_enc_points", {})
     except AttributeError:
         return
-    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec, "tol": tol}
+    book[to_json(enc.points[k][0])] = {"T_end": to_json(enc.T), "steps": k, "prec": enc.prec,
+                                       "tol": _tol_text(enc.tol) if enc.tol is not None else tol,
+                                       "h0": to_json(enc.h0), "order": enc.order}
 
 
 def _sup_upto(enc, n) -> fmpq:

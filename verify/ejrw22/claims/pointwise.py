@@ -6,7 +6,7 @@ planted 3 (L differentiable everywhere); 3 M is an embedded submanifold [RECONST
 7 the projected field P𝒢 [RECONSTRUCTED]; 8 P𝒢 = 0 ⇔ 𝒢 = 0 on M [DERIVED]; 9 the energy identity
 dL/dt = −|P𝒢|² [RECONSTRUCTED], with planted 8 (−|𝒢|²); 10 kink geometry [DERIVED]; 11 κ_i conserved by
 the standard flow [DERIVED], with planted 6, 7; 12 Ψ maps the standard flow to the preconditioned
-normalized flow [DERIVED].  Claim 9's trajectory form uses the enclosures of `.trajectories`.
+normalized flow [DERIVED].  Claim 9's trajectory form is the theorem of `.energy_trajectory`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from ...numbers import Undecided
 from .common import (_LG, _box, _dot, _exact, _g, _manifold, _normal, _same_function, _sqrt, _u,
                      density_hypothesis, on_manifold, projected, projection, psi)
 from .planted import _secant_derivatives
-from .trajectories import _energy_trajectory, _horizon, neuron_kinds
+from .energy_trajectory import _energy_trajectory
+from .trajectories import _horizon, neuron_kinds
 
 
 def eval_index_layout(ev: Evaluation):

@@ -52,8 +52,11 @@ def _reproduce(system, data, flow):
     if not 0 < steps <= 10 ** 6:
         raise ValueError("bad step count")
     # the same end time and parameters, stopped after the recorded number of steps: the same step sequence
+    order = p.get("order", 0)
+    if not (isinstance(order, int) and not isinstance(order, bool) and 0 <= order <= 30):
+        raise ValueError("bad Taylor order")
     enc = system.enclose(th0, _q(p["T_end"]), flow, "A", h0=_q(p["h0"]), tol=_to_float(_q(p["tol"])),
-                         max_steps=steps, prec=int(p["prec"]))
+                         max_steps=steps, prec=int(p["prec"]), order=order)
     if len(enc.steps) != steps or enc.t_reached != T:
         raise ValueError(f"the replayed enclosure reached t = {to_json(enc.t_reached)} in {len(enc.steps)} steps, "
                          f"not T = {to_json(T)}")
@@ -158,6 +161,15 @@ def _recheck(obj):
         return ok, why
     if kind == "lojasiewicz-length":
         return recheck_length(system, obj, flow)
+    if kind == "angle-budget":
+        from .angle_budget import recheck_budget
+
+        rec = [(_q(a), _q(b)) for a, b in obj["Y_T"]]
+        if T > 0 and not all(lo <= y0 and y1 <= hi for (lo, hi), (y0, y1) in zip(rec, Y)):
+            return False, "Y_T does not contain Θ_T's enclosure"
+        if T > 0 and _risk_upper(system, Y) > _q(obj["L_T_upper"]):
+            return False, "ℒ(Y_T) exceeds the recorded L_T"
+        return recheck_budget(system, obj)
     if kind == "dying-neuron":
         rec = [(_q(a), _q(b)) for a, b in obj["Y_T"]]
         if not all(lo <= y0 and y1 <= hi for (lo, hi), (y0, y1) in zip(rec, Y)):

@@ -121,7 +121,8 @@ def _scoped(key, fn):
 
 # every instance 'params' key each claim reads: {claim: {key: Param(type, default, meaning)}}
 _FLOW = {"T": Param("rational > 0", None, "horizon of the certified flow enclosure on [0, T] (none: no enclosure)"),
-         "h0": Param("rational > 0", "1/16", "initial step of the enclosure"),
+         "h0": Param("rational > 0", "1/4", "initial (and largest) step of the enclosure"),
+         "order": Param("int", 8, "Taylor order of the enclosure's steps (H = 1; 0: the second-order stepper only)"),
          "tol": Param("rational", "1/100000", "the enclosure's tolerance"),
          "max_steps": Param("int", 4000, "step limit of the enclosure")}
 _CERT = {"certify_seconds": Param("rational ≥ 0", 30, "time for the invariant-box / Łojasiewicz-length certificates "
@@ -132,7 +133,11 @@ PARAMS = {
     "regularity": {"radius": Param("rational > 0", "1/64", "half-width r of the box X around θ"),
                    "K": Param("rational ≥ 0", None, "a claimed Lipschitz constant (HOLDS if K_X ≤ K)"),
                    "t2": Param("rational", "t + r/4", "circle parameter of the second point θ′ (M_A)")},
-    "energy-identity": {**_FLOW, "eta": Param("rational", 2, "the GD step of the monotonicity check")},
+    "energy-identity": {**_FLOW, "cross_check_seconds": Param("rational ≥ 0", 1, "wall-clock budget of the "
+                                                                                  "enclosure cross-check of the "
+                                                                                  "trajectory form (0: none; the "
+                                                                                  "verdict does not rest on it)"),
+                        "eta": Param("rational", 2, "the GD step of the monotonicity check")},
     "bounded-gf-h1": {**_FLOW, **_CERT, "bound": Param("rational", 10, "the explicit bound checked on the trajectory"),
                       "lambda": Param("rational", 0, "λ of the bound"),
                       "C": Param("rational", 10, "the uniform bound C on |θ_0|_∞")},
@@ -239,9 +244,10 @@ _claim("projected-field", "RECONSTRUCTED", "P is the orthogonal projection onto 
        groups=("manifold", "projection"), examples=[EX])
 _claim("critical-points-coincide", "DERIVED", "on M: P𝒢(θ) = 0 ⇔ 𝒢(θ) = 0", eval_critical, groups=("manifold",),
        examples=[EX, THETA0])
-_claim("energy-identity", "RECONSTRUCTED", "along the normalized flow dL/dt = ⟨𝒢, −P𝒢⟩ = −|P𝒢|² (pointwise form)",
+_claim("energy-identity", "RECONSTRUCTED", "along the normalized flow dL/dt = ⟨𝒢, −P𝒢⟩ = −|P𝒢|² (pointwise form); "
+       "with params.T: L(Θ_T) = L(Θ_0) − ∫₀ᵀ|P𝒢(Θ_s)|² ds (a theorem for bounded p; the enclosure cross-checks it)",
        eval_energy, groups=("manifold", "density"),
-       examples=[EX],  # the trajectory form (params.T) is UNKNOWN by nature: enclosures certify no equality
+       examples=[EX, _i(["4/5", "-3/5", "1", "0"], target=IDENTITY, params={"T": "1/2"})],
        instances=_inst(horizon=True),
        mutants=[_mutant("energy-identity", "full-gradient", "ejrw22.pv.energy-full-gradient",
                         "dL/dt = −|𝒢|² along the normalized flow", eval_energy_full, THETA0),

@@ -1,7 +1,7 @@
 """ejrw22 claims 13, 14 -- trajectories and boundedness (infinite horizon only through exact certificates).
 
 Certified enclosures of the standard flow Θ' = −𝒢 and the normalized flow Θ' = −P𝒢 on [0, T]
-(`verify.flows`), also for claim 9's trajectory form; claim 13 (bounded-gf-h1) [ABSTRACT]: every
+(`verify.flows`), also for claim 9's trajectory-form cross-check (`energy_trajectory`); claim 13 (bounded-gf-h1) [ABSTRACT]: every
 normalized GF trajectory on M is bounded (H = 1, d = 1, Lipschitz f, density p), and the open problem,
 claim 14 (open-standard-gf) [ABSTRACT]: boundedness of the standard GF, with its float growth probe of
 ṽ(t) = ρ(t)v(t).  sup_t |Θ_t| < ∞ HOLDS only through a certificate about every solution from θ_0:
@@ -18,7 +18,7 @@ from flint import fmpq
 
 from ...framework import Evaluation, Hypothesis, Status, relation, undecidable
 from ...errors import InputError
-from ...numbers import ball_bounds, ball_gap, to_json
+from ...numbers import ball_bounds, to_json
 from ...problems import Empirical
 from .common import _LG, _box, _exact, _interval_out, _manifold, _up, density_hypothesis, on_manifold
 
@@ -27,15 +27,16 @@ from .common import _LG, _box, _exact, _interval_out, _manifold, _up, density_hy
 # trajectories: certified enclosures of the flows (verify.flows)
 
 
-def _trajectory(ev, net, flow, T):
+def _trajectory(ev, net, flow, T, max_seconds=None):
     """A certified enclosure of the ``flow`` from θ on [0, T] (`flows.FlowSystem.enclose`; h0, tol,
-    max_steps from params; deterministic: no wall-clock budget).  The re-verification pass runs at 256
+    max_steps and the Taylor order from params; deterministic: no wall-clock budget unless ``max_seconds`` is
+    given -- only claim 9's cross-check does, on which no verdict rests).  The re-verification pass runs at 256
     bits with half the initial step.  A horizon beyond h0·max_steps is enclosed up to there and
     reported incomplete (UNKNOWN beyond), never run."""
     from ...flows import FlowSystem, check_max_steps, check_tol
 
     system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
-    h0 = ev.rational_param("h0", fmpq(1, 16))
+    h0 = ev.rational_param("h0", fmpq(1, 4))
     if h0 <= 0:
         raise InputError(f"the step h0 must be > 0, got {to_json(h0)}", "params.h0")
     if ev.independent:
@@ -45,9 +46,13 @@ def _trajectory(ev, net, flow, T):
     if steps.q != 1:
         raise InputError(f"the step limit must be an integer, got {to_json(steps)}", "params.max_steps")
     max_steps = check_max_steps(int(steps), "params.max_steps")
+    order = ev.rational_param("order", fmpq(8))
+    if order.q != 1 or not 0 <= order <= 30:
+        raise InputError(f"the Taylor order must be an integer in [0, 30], got {to_json(order)}", "params.order")
     reach = min(T, h0 * max_steps)  # no step is longer than h0: past this the run could only stop at max_steps
     enc = system.enclose(net.theta, reach, flow, _manifold(ev) if flow == "normalized" else "A", h0=h0, tol=tol,
-                         max_steps=max_steps, prec=256 if ev.independent else 128)
+                         max_steps=max_steps, prec=256 if ev.independent else 128, order=int(order),
+                         max_seconds=max_seconds)
     if reach < T:
         enc.T, enc.complete = T, False
         enc.reason = enc.reason or f"params.T = {to_json(T)} needs more than max_steps = {max_steps} steps of at most " \
@@ -60,30 +65,6 @@ def _horizon(ev):
     if T is not None and T <= 0:
         raise InputError(f"the horizon T must be > 0, got {to_json(T)}", "params.T")
     return T
-
-
-def _energy_trajectory(ev, net):
-    """Claim 9 (trajectory form, normalized flow, density p bounded): the enclosure of ℒ(Θ_T) (box
-    evaluation over the last point enclosure) must meet ℒ(Θ_0) − Σ_n h_n|P𝒢(X_n)|² (the energy
-    identity integrated over the step boxes); disjoint enclosures are VIOLATED, overlapping ones
-    UNKNOWN (consistent, but no enclosure certifies an equality)."""
-    enc = _trajectory(ev, net, "normalized", _horizon(ev))
-    along = enc.energy_along()
-    gap = None if along is None else ball_gap(enc.risk_final(), along[-1])
-    if gap is None:
-        return [undecidable("energy identity along the trajectory", "a step box meets the singular set or an "
-                                                                    "enclosure is not finite")]
-    ev.record("x: t", [t for t, _ in enc.points])
-    ev.record("upper end of the energy enclosure of ℒ(Θ_t)", [ball_bounds(e)[1] for e in along])
-    where = f"T = {to_json(enc.t_reached)}, {len(enc.steps)} certified steps"
-    if gap == 0:  # consistent with the identity, but an equality is never certified by overlapping enclosures
-        rels = [undecidable("energy identity along the trajectory", f"the enclosures of ℒ(Θ_T) and ℒ(Θ_0) − "
-                            f"∫₀ᵀ|P𝒢|² overlap ({where}): consistent, but enclosures cannot certify an equality")]
-    else:  # every solution stays in the boxes, which avoid the singular set on M_A / M_B: a certified failure
-        rels = [relation(f"enclosures of ℒ(Θ_T) and ℒ(Θ_0) − ∫₀ᵀ|P𝒢|² meet (gap = 0; {where})", gap, "=", fmpq(0))]
-    if not enc.complete:
-        rels.append(undecidable(f"energy identity on [{to_json(enc.t_reached)}, {to_json(enc.T)}]", enc.reason))
-    return rels
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,7 +299,7 @@ def _infinite_horizon(ev, net, flow):
 
 
 # the certificates tried at one point (T, Y_T) of the flow: cheap, exact or nearly so, in this order
-_POINT_CERTS = ("trap", "length", "dying")
+_POINT_CERTS = ("budget", "trap", "length", "dying")
 
 
 def _at_points(ev, net, flow, points, seconds, whys, where):
@@ -327,6 +308,7 @@ def _at_points(ev, net, flow, points, seconds, whys, where):
     import time
 
     from . import invariant_sets as inv
+    from .angle_budget import angle_budget
     from .sublevel_trap import sublevel_trap
 
     t0 = time.perf_counter()
@@ -334,7 +316,8 @@ def _at_points(ev, net, flow, points, seconds, whys, where):
         left = seconds - (time.perf_counter() - t0)
         if left <= 0:
             break
-        fn = {"trap": sublevel_trap, "length": inv.lojasiewicz_length, "dying": inv.dying_neuron}[name]
+        fn = {"budget": angle_budget, "trap": sublevel_trap, "length": inv.lojasiewicz_length,
+              "dying": inv.dying_neuron}[name]
         try:
             data, cb, text = fn(ev, net, flow, seconds=left, points=points)
         except (InputError, ArithmeticError, ValueError, ZeroDivisionError) as e:
@@ -366,10 +349,14 @@ def _certify_every_solution(ev, net, flow, budget):
     got = _at_points(ev, net, flow, [(fmpq(0), [arb(q) for q in th0], None)], budget, whys, "from θ_0")
     if got is not None:
         return got
-    # two enclosures from θ_0: a loose tolerance first (large steps through the fast start; a dying neuron is
-    # often certified early), then a tight one (boxes ~100× narrower at the same time: the trap and the length
-    # need ℒ(Y_T) close to ℒ(Θ_T) and a thin Y_T)
-    for tol, tol_text, share in ((1e-3, "1/1000", 0.3), (1e-4, "1/10000", 0.75)):
+    # one enclosure with Taylor steps (`flows.taylor`: their step size is set by the series' radius of
+    # convergence, not by the tolerance, so a tight one costs little and keeps the boxes thin for a long time)
+    # or, with the second-order stepper, two: a loose tolerance first (large steps through the fast start; a
+    # dying neuron is often certified early), then a tight one (the trap and the length need ℒ(Y_T) close to
+    # ℒ(Θ_T) and a thin Y_T)
+    runs = (((1e-6, "1/1000000", 0.9),) if inv.CERT_ORDER else
+            ((1e-3, "1/1000", 0.3), (1e-4, "1/10000", 0.75)))
+    for tol, tol_text, share in runs:
         if net.H != 1 or budget - (time.perf_counter() - t0) <= 0:
             break
         system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
@@ -395,8 +382,8 @@ def _certify_every_solution(ev, net, flow, budget):
             return False
         left = budget - (time.perf_counter() - t0)
         try:
-            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=fmpq(1, 16), tol=tol, max_steps=10 ** 6, prec=128,
-                                 max_seconds=max(0.3, share * left), on_point=on_point)
+            enc = system.enclose(th0, fmpq(10 ** 6), flow, "A", h0=inv.CERT_H0, tol=tol, max_steps=10 ** 6, prec=128,
+                                 max_seconds=max(0.3, share * left), on_point=on_point, order=inv.CERT_ORDER)
         except (InputError, ArithmeticError, ValueError) as e:
             whys.append(f"enclosure (tol {tol_text}): {e}")
             enc = None
@@ -404,7 +391,7 @@ def _certify_every_solution(ev, net, flow, budget):
             return state["got"]
         whys.extend(state.get("why", []))
         if enc is not None:
-            if tol_text == "1/10000":  # the invariant box's later stage uses this one (`shared_enclosure`)
+            if tol_text == runs[-1][1]:  # the invariant box's later stage uses this one (`shared_enclosure`)
                 ev._inv_enc = (flow, enc)
             whys.append(f"enclosure (tol {tol_text}): reached t = {to_json(enc.t_reached)} ({len(enc.steps)} steps, "
                         f"the point certificates tried at {state['tried']} of its points)")
