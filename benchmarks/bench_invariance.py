@@ -12,14 +12,14 @@ certificates).  Cases:
     an affine target started near the fit (Łojasiewicz length, normalized and standard flows), a neuron
     dying at the boundary (dying-neuron bound from a point of a certified enclosure), a hat target whose
     best affine fit has slope 0 (v → 0: the length certificate with λ_min(Q) > 0 at v = 0), a V-shaped
-    target and the issue's example (b) (v crosses 0; certified from t ≈ 17, about 45 s); the length
+    target and the issue's example (b) (v crosses 0; certified from t ≈ 18); the length
     certificate alone from a point whose region contains v = 0 (both flows; size = leaf boxes of the cover);
     'recheck s' is `relu-verify recheck` of the written file (`verify.ejrw22.claims.recheck`);
   * random in-scope instances per claim (random rational circle points / weights, random Lipschitz
     piecewise-linear targets with 3–5 knots, params.certify_seconds = 5): decided fraction, certificate
     types, median and max seconds per certificate, re-check seconds, size (invariant box: leaf boxes;
     sublevel trap: pieces of the kink arc; the one-region certificates: 1).
-No timing assertions.  About four minutes (``--quick``: skip the V-target and example (b), 4 random instances
+No timing assertions.  About a minute (``--quick``: skip the V-target and example (b), 4 random instances
 per claim).
 """
 
