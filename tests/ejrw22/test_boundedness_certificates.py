@@ -201,11 +201,11 @@ def test_cli_recheck_ok_and_tampered(tmp_path):
                        capture_output=True, text=True, env=env, cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     cert = json.loads(cpath.read_text())
-    assert cert["kind"] == KIND and cert["claim_certificate"] == "sublevel-trap"
+    assert cert["kind"] == KIND and cert["claim_certificate"] in ("angle-budget", "sublevel-trap")
     r = subprocess.run([sys.executable, "-m", "verify", "recheck", str(cpath)], capture_output=True, text=True,
                        env=env, cwd=tmp_path)
     assert r.returncode == 0 and "RE-CHECKED" in r.stdout, r.stdout + r.stderr
-    bad = dict(cert, pieces=cert["pieces"][:-1])
+    bad = _tamper(cert)[0]  # trap: a raised level; angle budget: another θ_0
     bpath = tmp_path / "bad.json"
     bpath.write_text(json.dumps(bad))
     r = subprocess.run([sys.executable, "-m", "verify", "recheck", str(bpath)], capture_output=True, text=True,
