@@ -191,7 +191,7 @@ def test_cli_recheck_ok_and_tampered(tmp_path):
     and with a changed number exits 1 saying FAILED."""
     inst = {"claim": "ejrw22.bounded-gf-h1", "network": {"widths": [1, 1, 1], "theta": ["4/5", "-3/5", "2", "0"]},
             "target": {"kind": "piecewise-linear", "knots": [["0", "0"], ["3/4", "0"], ["1", "1/2"]]},
-            "measure": {"kind": "lebesgue", "box": [["0", "1"]]}}
+            "measure": {"kind": "lebesgue", "box": [["0", "1"]]}, "params": {"certificates": ["trap"]}}
     ipath, cpath = tmp_path / "inst.json", tmp_path / "cert.json"
     ipath.write_text(json.dumps(inst))
     env = {"PYTHONPATH": str(ROOT)}

@@ -69,7 +69,8 @@ def test_invariant_box_certified_and_tamper_fails(tmp_path):
     """f = ReLU(x − 1/2)·2 is realizable; from a start near the fit ℒ(θ_0) < min(ℒ_aff, ℒ_const) and the
     box ∩ M_A ∩ {ℒ ≤ ℒ(θ_0)} is certified forward invariant (normalized flow)."""
     target = {"kind": "piecewise-linear", "knots": [["0", "0"], ["1/2", "0"], ["1", "1"]]}
-    inst = _inst("ejrw22.bounded-gf-h1", ["15/17", "-8/17", "34/15", "0"], target, params={"certify_seconds": "40"})
+    inst = _inst("ejrw22.bounded-gf-h1", ["15/17", "-8/17", "34/15", "0"], target,
+                 params={"certify_seconds": "40", "certificates": ["trap", "box"]})
     v, cert = _check_with_cert(tmp_path, inst)
     assert v.status.name == "HOLDS", v.relations
     # the cheaper sublevel trap is tried first; the invariant box itself is built here
@@ -99,7 +100,7 @@ def test_lojasiewicz_length_near_the_affine_fit(tmp_path, flow, claim):
     """f = 1 + 2x; θ_0 fully active (kink at −4/3) next to the affine fit (v w = 2 + 3/500): the path
     length is at most 2√(E_0/μ), far less than the distance to the edge of the fully active region."""
     inst = _inst(claim, ["3/5", "4/5", "301/90", "-5/3"], {"kind": "polynomial", "coefficients": ["1", "2"]},
-                 params={"certify_seconds": "20"})
+                 params={"certify_seconds": "20", "certificates": ["length", "box"]})
     v, cert = _check_with_cert(tmp_path, inst)
     assert v.status.name == "HOLDS", v.relations
     assert cert["claim_certificate"] in ("lojasiewicz-length", "invariant-box")
