@@ -82,6 +82,12 @@ CASES = [
      {"kind": "polynomial", "coefficients": ["1", "2"]}),
     ("ejrw22.bounded-gf-h1", "neuron dying at A (f(0) = 2)", ["-7/25", "24/25", "-2", "-2"],
      {"kind": "piecewise-linear", "knots": [["0", "2"], ["9/10", "-1/2"], ["1", "1"]]}),
+    ("ejrw22.open-standard-gf", "kink creeping back to A, f = x (angle budget)", ["1/2", "1/200", "1", "0"],
+     {"kind": "polynomial", "coefficients": ["0", "1"]}),
+    ("ejrw22.bounded-gf-h1", "kink creeping back to A, f = x (angle budget)", ["99/101", "20/101", "1", "0"],
+     {"kind": "polynomial", "coefficients": ["0", "1"]}),
+    ("ejrw22.open-standard-gf", "kink creeping to B, S-shaped target (angle budget)", ["1/2", "1/50", "3", "-1"],
+     {"kind": "piecewise-linear", "knots": [["0", "0"], ["1/4", "-3/8"], ["3/4", "-5/8"], ["1", "-1"]]}),
     ("ejrw22.bounded-gf-h1", "V target |2x − 1|, kink at 3/4", ["4/5", "-3/5", "3", "0"],
      {"kind": "piecewise-linear", "knots": [["0", "1"], ["1/2", "0"], ["1", "1"]]}),
 ]
