@@ -99,3 +99,13 @@ def test_creeping_kink_is_certified_and_rechecked(tmp_path, claim, flow):
                      ("v_max", "1/1000")):
         tampered = dict(cert, **{key: bad})
         assert not recheck_certificate(tampered)["ok"], key
+
+
+def test_params_certificates_selects_and_rejects():
+    from verify.errors import InputError
+
+    inst = dict(CREEP, claim="ejrw22.open-standard-gf", params={"certificates": ["dying"], "certify_seconds": "2"})
+    v = check(inst["claim"], inst)
+    assert v.status.name == "UNKNOWN" and "budget (" not in v.relations[-1].note  # the budget was not tried
+    with pytest.raises(InputError, match="params.certificates"):
+        check(inst["claim"], dict(inst, params={"certificates": ["nope"]}))

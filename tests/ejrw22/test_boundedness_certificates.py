@@ -191,7 +191,7 @@ def test_cli_recheck_ok_and_tampered(tmp_path):
     and with a changed number exits 1 saying FAILED."""
     inst = {"claim": "ejrw22.bounded-gf-h1", "network": {"widths": [1, 1, 1], "theta": ["4/5", "-3/5", "2", "0"]},
             "target": {"kind": "piecewise-linear", "knots": [["0", "0"], ["3/4", "0"], ["1", "1/2"]]},
-            "measure": {"kind": "lebesgue", "box": [["0", "1"]]}}
+            "measure": {"kind": "lebesgue", "box": [["0", "1"]]}, "params": {"certificates": ["trap"]}}
     ipath, cpath = tmp_path / "inst.json", tmp_path / "cert.json"
     ipath.write_text(json.dumps(inst))
     env = {"PYTHONPATH": str(ROOT)}
@@ -201,11 +201,11 @@ def test_cli_recheck_ok_and_tampered(tmp_path):
                        capture_output=True, text=True, env=env, cwd=tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
     cert = json.loads(cpath.read_text())
-    assert cert["kind"] == KIND and cert["claim_certificate"] in ("angle-budget", "sublevel-trap")
+    assert cert["kind"] == KIND and cert["claim_certificate"] == "sublevel-trap"
     r = subprocess.run([sys.executable, "-m", "verify", "recheck", str(cpath)], capture_output=True, text=True,
                        env=env, cwd=tmp_path)
     assert r.returncode == 0 and "RE-CHECKED" in r.stdout, r.stdout + r.stderr
-    bad = _tamper(cert)[0]  # trap: a raised level; angle budget: another θ_0
+    bad = dict(cert, pieces=cert["pieces"][:-1])
     bpath = tmp_path / "bad.json"
     bpath.write_text(json.dumps(bad))
     r = subprocess.run([sys.executable, "-m", "verify", "recheck", str(bpath)], capture_output=True, text=True,

@@ -172,7 +172,8 @@ def test_hat_target_v_tends_to_zero(tmp_path):
     the normalized flow drives v → 0 with w ≈ 0.48, so no bound |v| ≥ v_min > 0 can hold on the region -- the speed
     form still has λ_min(Q) ≥ 1 − √(1 − w²) there.  HOLDS by the length certificate, whose region contains v = 0;
     the file re-checks, tampered copies fail, a float run stays below the bound."""
-    inst = _inst("ejrw22.bounded-gf-h1", ["3/5", "4/5", "-1", "0"], HAT02, LEB02, {"certify_seconds": "30"})
+    inst = _inst("ejrw22.bounded-gf-h1", ["3/5", "4/5", "-1", "0"], HAT02, LEB02,
+                 {"certify_seconds": "30", "certificates": ["length"]})
     v, cert = _check_with_cert(tmp_path, inst)
     assert v.status.name == "HOLDS", v.relations
     assert cert["claim_certificate"] == "lojasiewicz-length" and cert["version"] == 2

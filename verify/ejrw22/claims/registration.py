@@ -126,7 +126,10 @@ _FLOW = {"T": Param("rational > 0", None, "horizon of the certified flow enclosu
          "tol": Param("rational", "1/100000", "the enclosure's tolerance"),
          "max_steps": Param("int", 4000, "step limit of the enclosure")}
 _CERT = {"certify_seconds": Param("rational ≥ 0", 30, "time for the invariant-box / Łojasiewicz-length certificates "
-                                                      "of sup_t|Θ_t| < ∞ (0: only the exact ones)")}
+                                                      "of sup_t|Θ_t| < ∞ (0: only the exact ones)"),
+         "certificates": Param("list of names", ["budget", "trap", "length", "dying", "box"],
+                               "which infinite-horizon certificates to try, in this order: angle budget, sublevel "
+                               "trap, Łojasiewicz length, dying neuron, invariant box")}
 PARAMS = {
     "generalized-gradient": {"direction": Param("list of rationals", [], "a direction (one entry per parameter)"),
                              "eps": Param("rational > 0", "1/10", "ε₀ of the one-sided limit formula")},

@@ -230,23 +230,14 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
             if cert_bound <= bound:
                 rels.append(relation(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user} (certificate bound {_up(cert_bound)})",
                                      cert_bound, "≤", bound))
+            elif T is not None:  # a weaker certified bound settles nothing; the enclosure on [0, T] may refute it
+                rels += _finite_horizon(ev, net, flow, T, bound, user)
             else:  # a weaker bound than the user's is not a violation: that part stays UNKNOWN
                 rels.append(undecidable(f"sup_{{t ≥ 0}} |Θ_t|_∞ ≤ {user}",
                                         f"the certified bound {_up(cert_bound)} exceeds params.bound = {to_json(bound)}"))
         return rels, hyp
     if T is not None:
-        enc = _trajectory(ev, net, flow, T)
-        s = enc.sup_norm()
-        ev.record("x: t", [t for t, _ in enc.points])
-        ev.record("upper end of the enclosure of |Θ_t|_∞", [max(ball_bounds(abs(y))[1] for y in Y) for _, Y in enc.points])
-        if bound is not None:  # the boxes contain every solution (flows: the a-priori step needs no uniqueness)
-            rels.append(relation(f"sup_{{t ≤ {to_json(enc.t_reached)}}} |Θ_t|_∞ ≤ {user} (certified enclosure of "
-                                 f"every solution ⊆ {_interval_out(s)})", s,
-                                 "≤", bound))
-        else:
-            ev.notes.append(f"sup_(t ≤ {to_json(enc.t_reached)}) |Θ_t|_∞ ∈ {s.str(12)} (certified)")
-        if not enc.complete:
-            rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
+        rels += _finite_horizon(ev, net, flow, T, bound, user)
     if flow == "standard" and ev.inst.params.get("probe") is not None:
         _probe(ev, net)
     rels.append(undecidable("sup_t |Θ_t| < ∞", "no certificate (stationarity, dead start with a unique solution, "
@@ -255,6 +246,24 @@ def eval_bounded(ev: Evaluation, flow="normalized"):
                                                   "boundedness" + (f" (last attempt: {ev._inv_why})"
                                                                    if getattr(ev, "_inv_why", "") else "")))
     return rels, hyp
+
+
+def _finite_horizon(ev, net, flow, T, bound, user) -> list:
+    """The certified enclosure on [0, T] (every solution): sup_{t ≤ T}|Θ_t|_∞ against the user's bound (a certified
+    excess is VIOLATED of that bound; below it, HOLDS on [0, T] only), or a note without a bound."""
+    rels = []
+    enc = _trajectory(ev, net, flow, T)
+    s = enc.sup_norm()
+    ev.record("x: t", [t for t, _ in enc.points])
+    ev.record("upper end of the enclosure of |Θ_t|_∞", [max(ball_bounds(abs(y))[1] for y in Y) for _, Y in enc.points])
+    if bound is not None:  # the boxes contain every solution (flows: the a-priori step needs no uniqueness)
+        rels.append(relation(f"sup_{{t ≤ {to_json(enc.t_reached)}}} |Θ_t|_∞ ≤ {user} (certified enclosure of "
+                             f"every solution ⊆ {_interval_out(s)})", s, "≤", bound))
+    else:
+        ev.notes.append(f"sup_(t ≤ {to_json(enc.t_reached)}) |Θ_t|_∞ ∈ {s.str(12)} (certified)")
+    if not enc.complete:
+        rels.append(undecidable(f"the flow on [{to_json(enc.t_reached)}, {to_json(T)}]", enc.reason))
+    return rels
 
 
 def _write_cert(ev, data):
@@ -302,6 +311,18 @@ def _infinite_horizon(ev, net, flow):
 _POINT_CERTS = ("budget", "trap", "length", "dying")
 
 
+def _chosen(ev, names) -> tuple:
+    """The certificates among ``names`` that params.certificates allows (default: all), in its order."""
+    allowed = ev.inst.params.get("certificates")
+    if allowed is None:
+        return tuple(names)
+    known = _POINT_CERTS + ("box",)
+    if not isinstance(allowed, list) or not all(isinstance(a, str) and a in known for a in allowed):
+        raise InputError(f"params.certificates must be a list of names from {list(known)}, got {allowed!r}",
+                         "params.certificates")
+    return tuple(a for a in allowed if a in names)
+
+
 def _at_points(ev, net, flow, points, seconds, whys, where):
     """Try the point certificates (sublevel trap, Łojasiewicz length, dying neuron) at ``points``;
     (data, bound, text) of the first that succeeds, else None (reasons appended to ``whys``)."""
@@ -312,7 +333,7 @@ def _at_points(ev, net, flow, points, seconds, whys, where):
     from .sublevel_trap import sublevel_trap
 
     t0 = time.perf_counter()
-    for name in _POINT_CERTS:
+    for name in _chosen(ev, _POINT_CERTS):
         left = seconds - (time.perf_counter() - t0)
         if left <= 0:
             break
@@ -395,7 +416,7 @@ def _certify_every_solution(ev, net, flow, budget):
                 ev._inv_enc = (flow, enc)
             whys.append(f"enclosure (tol {tol_text}): reached t = {to_json(enc.t_reached)} ({len(enc.steps)} steps, "
                         f"the point certificates tried at {state['tried']} of its points)")
-    for stage in ("start", "later"):
+    for stage in ("start", "later") if "box" in _chosen(ev, ("box",)) else ():
         left = budget - (time.perf_counter() - t0)
         if left <= 0:
             break
