@@ -318,9 +318,9 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     typ = tf.type_of(Yh)
     if typ is None:
         return None
-    cY = tf.coefficients(Yh, typ, K)  # x_k over Ŷ
     Kd = min(K, DUAL_ORDER)
     dY = tf.coefficients(Yh, typ, Kd, dual=True)  # x_k, k ≤ Kd, over Ŷ with their derivatives
+    cY = dY if Kd == K else tf.coefficients(Yh, typ, K)  # x_k over Ŷ
     if cY is None or dY is None:
         return None
     # the Taylor polynomial over Ŷ ⊇ Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Ŷ)[0, h]^k
