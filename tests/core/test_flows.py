@@ -441,13 +441,9 @@ def test_kink_on_right_end_moving_in_contains_float_solution():
 # random short runs against float, outputs, invariants
 
 
-@given(st.data())
-@settings(max_examples=8)
-def test_enclosure_contains_float_solution(data):
-    system = data.draw(systems())
-    th = data.draw(points_on_manifold(system, "A"))
-    flow = data.draw(st.sampled_from(["normalized", "standard"]))
-    enc = enclose(system, th, Q(1, 4), flow, prec=PREC, h0=Q(1, 32), max_steps=64)
+def assert_contains_float_run(system, th, enc, flow):
+    """Every point enclosure contains a tight float solve (solve_ivp, rtol 1e-12) up to 1e-7 relative, and the
+    exact invariants are consistent with every box."""
     ts = [to_float(t) for t, _ in enc.points]
     sim = system.simulate(th, enc.t_reached, flow, rtol=1e-12, atol=1e-13, t_eval=ts)
     for n, (t, Y) in enumerate(enc.points):
@@ -456,6 +452,16 @@ def test_enclosure_contains_float_solution(data):
             tol = 1e-7 * (1 + abs(sim.states[n, k]))
             assert to_float(lo) - tol <= sim.states[n, k] <= to_float(hi) + tol
     assert enc.invariants()["consistent"]
+
+
+@given(st.data())
+@settings(max_examples=8)
+def test_enclosure_contains_float_solution(data):
+    system = data.draw(systems())
+    th = data.draw(points_on_manifold(system, "A"))
+    flow = data.draw(st.sampled_from(["normalized", "standard"]))
+    enc = enclose(system, th, Q(1, 4), flow, prec=PREC, h0=Q(1, 32), max_steps=64)
+    assert_contains_float_run(system, th, enc, flow)
     with precision(PREC):
         sup = enc.sup_norm()
         lo, hi = ball_bounds(sup)
@@ -598,14 +604,7 @@ def test_taylor_enclosure_contains_float_solution(data):
     th = data.draw(points_on_manifold(system, "A"))
     flow = data.draw(st.sampled_from(["normalized", "standard"]))
     enc = enclose(system, th, Q(1, 2), flow, prec=PREC, h0=Q(1, 4), max_steps=200, order=8)
-    ts = [to_float(t) for t, _ in enc.points]
-    sim = system.simulate(th, enc.t_reached, flow, rtol=1e-12, atol=1e-13, t_eval=ts)
-    for n, (t, Y) in enumerate(enc.points):
-        for k, y in enumerate(Y):
-            lo, hi = ball_bounds(y)
-            tol = 1e-7 * (1 + abs(sim.states[n, k]))
-            assert to_float(lo) - tol <= sim.states[n, k] <= to_float(hi) + tol
-    assert enc.invariants()["consistent"]
+    assert_contains_float_run(system, th, enc, flow)
     with precision(PREC):
         energy = enc.energy_enclosure()
         assert energy is None or energy.overlaps(enc.risk_final())  # ℒ(Θ_T) = ℒ(Θ_0) − ∫|F|² (normalized flow)

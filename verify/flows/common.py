@@ -168,3 +168,31 @@ def _pint_float(c, lo, hi):
 
 class _Budget(Exception):
     """The float integrator used up its field-evaluation budget."""
+
+
+def lohner_qr(centre, P, R):
+    """Lohner's QR form of the set centre + P·R (``centre`` a list of balls, P an `arb_mat`, R a column `arb_mat` of
+    balls): it lies in m' + Q·R' with m' = mid(centre), Q orthogonal (floats of the QR factor of mid(P), columns
+    ordered by their contribution |P_j|·rad(R_j), taken exactly) and R' = (Q⁻¹P)R + Q⁻¹(centre − m') with an arb
+    enclosure of the exact inverse of Q (for each D ∈ P and r ∈ R, Q⁻¹(D r) ∈ (Q⁻¹P)R).  Returns
+    (m', Q, R', the point enclosure m' + Q R') or None when Q is not finite or not invertible."""
+    import numpy as np
+    from flint import arb_mat
+
+    D = len(centre)
+    m_new = [c.mid() for c in centre]
+    resid = arb_mat([[c - mk] for c, mk in zip(centre, m_new)])
+    B = np.array([[float(P[i, j].mid()) for j in range(D)] for i in range(D)])
+    rad = np.array([float(R[j, 0].rad()) for j in range(D)])
+    order = np.argsort(-(np.linalg.norm(B, axis=0) * rad), kind="stable")
+    Q, _ = np.linalg.qr(B[:, order])
+    if not np.all(np.isfinite(Q)):
+        return None
+    Qa = arb_mat([[float(Q[i, j]) for j in range(D)] for i in range(D)])
+    try:
+        Qi = Qa.inv()
+    except (ZeroDivisionError, ValueError):
+        return None
+    R_new = (Qi * P) * R + Qi * resid
+    box = Qa * R_new
+    return m_new, Qa, R_new, [m_new[k] + box[k, 0] for k in range(D)]

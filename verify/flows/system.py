@@ -21,7 +21,7 @@ from ..problems import (BoxMeasure, Constant, Density, Empirical, Indicator, Pie
                         poly_add, poly_integral, poly_mul, poly_nonnegative)
 from .common import (FLOAT_MAX_EVALS, FLOAT_MAX_T, WIDE, _Budget, _check_flow, _clip, _inflate, _inside_interior,
                      _intersect, _peval, _pint_float, _to_float, _to_fmpq, _too_wide, _unit, check_max_steps,
-                     check_prec, check_tol)
+                     check_prec, check_tol, lohner_qr)
 from .results import BoxEval, Enclosure, Simulation, Step
 
 
@@ -650,23 +650,10 @@ class FlowSystem:
         h2 = hq * hq / 2
         JF = Jm * arb_mat([[f] for f in FX])
         centre = [m[k] + hq * Fm[k] + h2 * JF[k, 0] for k in range(D)]
-        m_new = [c.mid() for c in centre]
-        resid = arb_mat([[c - mk] for c, mk in zip(centre, m_new)])
-        P = S * A
-        B = np.array([[float(P[i, j].mid()) for j in range(D)] for i in range(D)])
-        rad = np.array([float(R[j, 0].rad()) for j in range(D)])
-        order = np.argsort(-(np.linalg.norm(B, axis=0) * rad), kind="stable")
-        Q, _ = np.linalg.qr(B[:, order])
-        if not np.all(np.isfinite(Q)):
+        got = lohner_qr(centre, S * A, R)
+        if got is None:
             return None, None, None
-        Qa = arb_mat([[float(Q[i, j]) for j in range(D)] for i in range(D)])
-        try:
-            Qi = Qa.inv()
-        except (ZeroDivisionError, ValueError):
-            return None, None, None
-        R_new = (Qi * P) * R + Qi * resid
-        box = Qa * R_new
-        Y2 = [m_new[k] + box[k, 0] for k in range(D)]
+        m_new, Qa, R_new, Y2 = got
         # local error: the width of the centre m + hF(m) + (h²/2) J F(X) (the part that does not
         # come from transporting the previous enclosure)
         err = max(float(c.rad()) for c in centre) * 2

@@ -43,11 +43,10 @@ Local error: the radius of P(m) + x_{K+1}(X)h^{K+1}; floats steer the step size 
 
 from __future__ import annotations
 
-import numpy as np
 from flint import arb, arb_mat, arb_series, ctx, fmpq
 
-from ..numbers import arb_to_fmpq, ball_bounds, ball_hull, contains, sign, square_enclosure
-from .common import _inflate, _inside_interior, _intersect
+from ..numbers import ball_bounds, ball_hull, sign, square_enclosure
+from .common import _inflate, _inside_interior, _intersect, lohner_qr
 
 
 DUAL_ORDER = 6  # the mean-value form differentiates the Taylor polynomial up to this order (the rest: intervals)
@@ -356,23 +355,10 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
             for rY, rm in zip(cY, cm)]
     centre = [_poly_at(row[0], hq) + r + g for row, r, g in zip(cm, rem, high)]
     DP = arb_mat([[_poly_at(dY[i][1 + j], hq) for j in range(D)] for i in range(D)])
-    m_new = [c.mid() for c in centre]
-    resid = arb_mat([[c - mk] for c, mk in zip(centre, m_new)])
-    P = DP * Amat
-    Bf = np.array([[float(P[i, j].mid()) for j in range(D)] for i in range(D)])
-    rad = np.array([float(R[j, 0].rad()) for j in range(D)])
-    order = np.argsort(-(np.linalg.norm(Bf, axis=0) * rad), kind="stable")
-    Q, _ = np.linalg.qr(Bf[:, order])
-    if not np.all(np.isfinite(Q)):
+    got = lohner_qr(centre, DP * Amat, R)
+    if got is None:
         return None
-    Qa = arb_mat([[float(Q[i, j]) for j in range(D)] for i in range(D)])
-    try:
-        Qi = Qa.inv()
-    except (ZeroDivisionError, ValueError):
-        return None
-    R_new = (Qi * P) * R + Qi * resid
-    box = Qa * R_new
-    Y2 = [m_new[k] + box[k, 0] for k in range(D)]
+    m_new, Qa, R_new, Y2 = got
     Y1 = [y + hq * f for y, f in zip(Y, FX)]
     if not all(a.is_finite() for a in Y2):
         return None
@@ -401,7 +387,3 @@ def _energy(cY, cX, K: int, hq: arb, hb: arb) -> arb:
         prange = _poly_at(p, hb)
         total += 2 * prange * R * hq ** (K + 1) / (K + 1) + square_enclosure(R) * hq ** (2 * K + 1) / (2 * K + 1)
     return total
-
-
-def contains_all(X, m) -> bool:
-    return all(contains(x, arb_to_fmpq(mk)) for x, mk in zip(X, m))
