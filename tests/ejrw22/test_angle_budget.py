@@ -2,7 +2,6 @@
 exact pieces against independent formulas, the creeping-kink starts it decides for both flows, its file re-check
 and tampered files, and where it must refuse."""
 
-import json
 from fractions import Fraction
 
 import numpy as np
@@ -14,21 +13,13 @@ from verify.ejrw22.claims.angle_budget import _sqrt_up, barrier, certify, densit
 from verify.ejrw22.claims.invariant_sets import _pl_constants
 from verify.flows import FlowSystem
 from verify.framework import Instance
-from verify.invariance import CERTIFICATE_PATH
 from verify.problems import BoxMeasure, Density, Polynomial
 from verify.registry import recheck_certificate
+from certfiles import check_with_cert as _check_with_cert
 
 Q = fmpq
 
 
-def _check_with_cert(tmp_path, inst):
-    path = tmp_path / "cert.json"
-    token = CERTIFICATE_PATH.set(path)
-    try:
-        v = check(inst["claim"], inst)
-    finally:
-        CERTIFICATE_PATH.reset(token)
-    return v, json.loads(path.read_text()) if path.exists() else None
 
 
 def test_barrier_matches_the_constant_fit_formula():

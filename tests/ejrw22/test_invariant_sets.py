@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from flint import fmpq
 
-from verify.checking import check
 from verify.ejrw22.claims import invariant_sets as inv
 from verify.flows import FlowSystem
 from verify.framework import Instance
-from verify.invariance import CERTIFICATE_PATH, recheck
+from verify.invariance import recheck
+from certfiles import check_with_cert as _check_with_cert
 
 UNIT = {"kind": "lebesgue", "box": [["0", "1"]]}
 
@@ -20,14 +20,6 @@ def _inst(claim, theta, target, measure=UNIT, params=None):
                                "measure": measure, "params": params or {}})
 
 
-def _check_with_cert(tmp_path, inst):
-    path = tmp_path / "cert.json"
-    token = CERTIFICATE_PATH.set(path)
-    try:
-        v = check(inst.claim, inst)
-    finally:
-        CERTIFICATE_PATH.reset(token)
-    return v, (json.loads(path.read_text()) if path.exists() else None)
 
 
 @pytest.mark.parametrize("claim,theta", [("ejrw22.bounded-gf-h1", ["3/5", "4/5", "5/2", "-1"]),

@@ -2,7 +2,6 @@
 the speed form |Θ'|² = zᵀQz in the fully active region, its λ_min bound (positive where v = 0), the exact region test
 on the manifold, and certificates that cover trajectories whose v tends to 0 or crosses 0."""
 
-import json
 from fractions import Fraction as Fr
 
 import numpy as np
@@ -11,15 +10,14 @@ from flint import fmpq
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from verify.checking import check
 from verify.ejrw22.claims import fully_active as fa
 from verify.ejrw22.claims import invariant_sets as inv
 from verify.ejrw22.claims.recheck import recheck_file
 from verify.ejrw22.strategies import circle_points
 from verify.flows import FlowSystem
 from verify.framework import Instance
-from verify.invariance import CERTIFICATE_PATH
 from verify.registry import recheck_certificate
+from certfiles import check_with_cert as _check_with_cert
 
 HAT02 = {"kind": "piecewise-linear", "knots": [["0", "0"], ["1", "1"], ["2", "0"]]}
 LEB02 = {"kind": "lebesgue", "box": [["0", "2"]]}
@@ -145,14 +143,6 @@ def test_region_test_two_paths_agree_and_sampled_points_are_active(w0, b0, dw, d
                     assert x * A + y > 0 and x * B + y > 0
 
 
-def _check_with_cert(tmp_path, inst):
-    path = tmp_path / "cert.json"
-    token = CERTIFICATE_PATH.set(path)
-    try:
-        v = check(inst.claim, inst)
-    finally:
-        CERTIFICATE_PATH.reset(token)
-    return v, (json.loads(path.read_text()) if path.exists() else None)
 
 
 def _tampered(cert):
