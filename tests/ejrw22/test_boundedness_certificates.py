@@ -13,28 +13,22 @@ from flint import fmpq
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from certfiles import check_with_cert
 from verify.checking import check
 from verify.ejrw22.claims import sublevel_trap as trap_mod
 from verify.ejrw22.claims.recheck import KIND, recheck_file
 from verify.ejrw22.strategies import circle_points
 from verify.flows import FlowSystem
 from verify.framework import Instance
-from verify.invariance import CERTIFICATE_PATH
 from verify.registry import recheck_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _check_with_cert(tmp_path, inst):
-    path = tmp_path / "cert.json"
-    if path.exists():
-        path.unlink()
-    token = CERTIFICATE_PATH.set(path)
-    try:
-        v = check(inst.claim, inst)
-    finally:
-        CERTIFICATE_PATH.reset(token)
-    return v, path
+    """(verdict, the certificate file's path)."""
+    v, _ = check_with_cert(tmp_path, inst)
+    return v, tmp_path / "cert.json"
 
 
 def _txt(q):
