@@ -241,7 +241,13 @@ class TaylorField:
                 y0 = [arb_series([yi]) for yi in y]
             x = list(y0)
             for _ in range(K):
-                F = self.field(x, typ)
+                try:
+                    F = self.field(x, typ)
+                except (ZeroDivisionError, ValueError):
+                    # Arb power-series division raises (instead of returning a non-finite ball) when the
+                    # denominator's constant term w is 0 or a ball containing 0: then x_k is not finite on
+                    # the input balls (e.g. a parallelepiped centre m with w = 0 in hull(Y ∪ {m})).
+                    return None
                 x = [a + _integral(f) for a, f in zip(y0, F)]
             if dual:
                 coeffs = [[_coeffs(xi.v, K)] + [_coeffs(d, K) for d in xi.d] for xi in x]
