@@ -459,8 +459,8 @@ def _upper_pair(system, Y, rational=False):
 
 
 def note_point(ev, enc, k, tol="1/10000"):
-    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance;
-    h0 = 1/16 everywhere here): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance, the
+    precision, h0 and the Taylor order of the run): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
     try:
         book = ev.__dict__.setdefault("_enc_points", {})
     except AttributeError:
