@@ -243,7 +243,13 @@ class TaylorField:
                 y0 = [arb_series([yi]) for yi in y]
             x = list(y0)
             for _ in range(K):
-                F = self.field(x, typ)
+                try:
+                    F = self.field(x, typ)
+                except (ZeroDivisionError, ValueError):
+                    # Arb power-series division raises (instead of returning a non-finite ball) when the
+                    # denominator's constant term w is 0 or a ball containing 0: then x_k is not finite on
+                    # the input balls (e.g. a parallelepiped centre m with w = 0 in hull(Y ∪ {m})).
+                    return None
                 x = [a + _integral(f) for a, f in zip(y0, F)]
             if dual:
                 coeffs = [[_coeffs(xi.v, K)] + [_coeffs(d, K) for d in xi.d] for xi in x]
@@ -314,7 +320,9 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
         Amat = arb_mat([[1 if i == j else 0 for j in range(D)] for i in range(D)])
         R = arb_mat([[y - mk] for y, mk in zip(Y, m)])
     Yh = [y.union(mk) for y, mk in zip(Y, m)]
-    typ = tf.type_of(Yh)
+    # the type of Y (that of the true solution's a-priori box below); on Ŷ only the rational function P of that
+    # type matters, which is smooth there whenever its series are finite (checked by `coefficients`)
+    typ = tf.type_of(Y)
     if typ is None:
         return None
     Kd = min(K, DUAL_ORDER)
@@ -322,8 +330,12 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     cY = dY if Kd == K else tf.coefficients(Yh, typ, K)  # x_k over Ŷ
     if cY is None or dY is None:
         return None
-    # the Taylor polynomial over Ŷ ⊇ Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Ŷ)[0, h]^k
-    poly = [_poly_at(row[0], hb) for row in cY]
+    # the Taylor polynomial over Y and τ ∈ [0, h]: Σ_{k≤K} x_k(Y)[0, h]^k (from the series over Ŷ when the
+    # centre m lies in Y, so that Ŷ = Y; a far centre would widen the a-priori box)
+    cYa = cY if all(y.contains(mk) for y, mk in zip(Y, m)) else tf.coefficients(Y, typ, K)
+    if cYa is None:
+        return None
+    poly = [_poly_at(row[0], hb) for row in cYa]
     X = [_inflate(z) for z in tighten(poly)]
     found = None
     for _ in range(5):

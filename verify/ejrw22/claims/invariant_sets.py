@@ -458,8 +458,8 @@ def _tol_text(tol: float) -> str:
 
 
 def note_point(ev, enc, k, tol=None):
-    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance,
-    h0 and the Taylor order it ran with): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
+    """Remember how to replay the enclosure up to its point k (its end time T_end, k steps, the tolerance, the
+    precision, h0 and the Taylor order of the run): a certificate from Θ_{t_k} records it for `relu-verify recheck`."""
     try:
         book = ev.__dict__.setdefault("_enc_points", {})
     except AttributeError:
