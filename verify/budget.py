@@ -14,6 +14,8 @@ descriptors (pytest's capsys), the work runs in-process without limits.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import os
 import re
@@ -37,6 +39,28 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+_DEADLINE: contextvars.ContextVar = contextvars.ContextVar("deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float):
+    """Announce, for the block, that the work will be stopped after ``seconds`` (the search's per-example
+    limit): long computations that can stop early with a partial answer ask `remaining` and plan to end before
+    it, instead of being cut off in the middle.  Nested deadlines keep the earlier one."""
+    end = time.monotonic() + seconds
+    outer = _DEADLINE.get()
+    token = _DEADLINE.set(end if outer is None else min(outer, end))
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def remaining() -> float | None:
+    """Seconds left before the announced `deadline` (None: no deadline announced)."""
+    end = _DEADLINE.get()
+    return None if end is None else end - time.monotonic()
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 

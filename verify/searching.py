@@ -413,10 +413,13 @@ def _time_limit(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0.25)
         raise _ExampleTimeout
 
+    from .budget import deadline
+
     old = signal.signal(signal.SIGALRM, handler)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with deadline(seconds):
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)

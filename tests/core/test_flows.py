@@ -618,7 +618,7 @@ def test_taylor_enclosure_contains_float_solution(data):
         vals = [float(np.sum(system.field_float(y, flow) ** 2)) for y in ref.states]
         integral = float(simpson(vals, x=fine)) if len(vals) == len(fine) else None
         if integral is not None:
-            lo, hi = ball_bounds(st_.E)
+            lo, hi = ball_bounds(st_.energy())
             assert to_float(lo) - 1e-6 * (1 + integral) <= integral <= to_float(hi) + 1e-6 * (1 + integral)
 
 

@@ -247,7 +247,7 @@ def test_taylor_enclosure_contains_mpmath_reference(case, taylor_count):
             # Step.E ∋ ∫|F|² over the step (mpmath quadrature of |F|² along the reference)
             ref = Ref(system.target, system.measure, flow, man)
             E = mpmath.quad(lambda s: sum(f * f for f in ref.field(0, sol(s))), [M(stp.t0), M(stp.t1)])
-            assert stp.E.overlaps(ref_ball(E)), (stp.t0, stp.E, E)
+            assert stp.energy().overlaps(ref_ball(E)), (stp.t0, stp.energy(), E)
 
 
 # --------------------------------------------------------------------------------------------

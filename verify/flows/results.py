@@ -37,7 +37,14 @@ class Step:
     t1: fmpq
     X: list
     F: list
-    E: arb | None = None  # ∋ ∫_{t0}^{t1} |F(Θ_t)|² dt (second-order form, when J(X) was finite)
+    # ∋ ∫_{t0}^{t1} |F(Θ_t)|² dt (second-order form, when J(X) was finite; a Taylor step leaves a function that
+    # computes it at the enclosure's precision when asked: most enclosures never need it)
+    E: object = None
+
+    def energy(self):
+        """The enclosure of ∫_{t0}^{t1} |F(Θ_t)|² dt (None if the step has none), computed now if it was left as
+        a function."""
+        return self.E() if callable(self.E) else self.E
 
 
 @dataclass
@@ -140,7 +147,7 @@ class Enclosure:
             for st in self.steps:
                 E = arb(st.t1 - st.t0) * sum((square_enclosure(f) for f in st.F), arb(0))
                 if st.E is not None:
-                    E = _intersect(E, st.E, "∫|F|²")
+                    E = _intersect(E, st.energy(), "∫|F|²")
                 out.append(out[-1] - E)
             return out
 

@@ -376,8 +376,11 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
         return None
     Y1 = tighten([_intersect(a, b_, f"Θ_t component {k}") for k, (a, b_) in enumerate(zip(Y1, Y2))])
     err = max(float(c.rad()) for c in centre) * 2
-    E = _intersect(hq * sum((square_enclosure(f) for f in FX), arb(0)),
-                   _energy(cY, cX, K, hq, hb), "∫|F|² over the step")
+    xs, rK = [[row[0]] for row in cY], [[[0] * (K + 1) + [row[0][K + 1]]] for row in cX]
+
+    def E():  # computed when asked, at the enclosure's precision
+        return _intersect(hq * sum((square_enclosure(f) for f in FX), arb(0)), _energy(xs, rK, K, hq, hb),
+                          "∫|F|² over the step")
     return X, FX, Y1, (m_new, Qa, R_new), err, E
 
 

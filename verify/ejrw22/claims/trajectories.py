@@ -296,6 +296,11 @@ def _infinite_horizon(ev, net, flow):
         return _frac(data["sup_norm_bound"]), f"Lyapunov certificate: f ≡ {to_json(a)} on [A, B], W = |v|² + (c − a)² " \
             f"has dW/dt = −4ℒ ≤ 0 along every solution, W(θ_0) = {data['W0']}"
     budget = float(ev.rational_param("certify_seconds", fmpq(30)))
+    from ...budget import remaining
+
+    left = remaining()  # the search's per-example limit: end the attempts before it, with a last try
+    if left is not None:
+        budget = min(budget, left - 0.1)
     if budget <= 0:
         ev._inv_why = "params.certify_seconds = 0"
         return None
@@ -375,7 +380,9 @@ def _certify_every_solution(ev, net, flow, budget):
     # or, with the second-order stepper, two: a loose tolerance first (large steps through the fast start; a
     # dying neuron is often certified early), then a tight one (the trap and the length need ℒ(Y_T) close to
     # ℒ(Θ_T) and a thin Y_T)
-    runs = (((1e-6, "1/1000000", 0.9),) if inv.CERT_ORDER else
+    # (a short budget -- the search's 2 s per example -- goes almost entirely to the enclosure: the invariant box
+    # needs seconds to decide anything)
+    runs = (((1e-6, "1/1000000", 0.9 if budget >= 5 else 0.98),) if inv.CERT_ORDER else
             ((1e-3, "1/1000", 0.3), (1e-4, "1/10000", 0.75)))
     for tol, tol_text, share in runs:
         if net.H != 1 or budget - (time.perf_counter() - t0) <= 0:
@@ -383,11 +390,14 @@ def _certify_every_solution(ev, net, flow, budget):
         system = FlowSystem(ev.inst.target, ev.inst.measure, net.H)
         state = {"next": time.perf_counter() + 0.05, "gap": 0.05, "got": None, "tried": 0}
 
-        def on_point(enc, state=state, tol_text=tol_text):
+        def on_point(enc, state=state, tol_text=tol_text, last=False):
             now = time.perf_counter()
-            if now < state["next"] or len(enc.points) < 2:
+            if (now < state["next"] and not last) or len(enc.points) < 2:
                 return False
             n = len(enc.points) - 1
+            if state.get("at") == n:
+                return False
+            state["at"] = n
             T, Yb = enc.points[n]
             state["tried"] += 1
             inv.note_point(ev, enc, n, tol_text)
@@ -398,7 +408,7 @@ def _certify_every_solution(ev, net, flow, budget):
                 state["got"] = got_
                 return True
             state["why"] = local
-            state["gap"] = min(1.0, state["gap"] * 1.25)
+            state["gap"] = min(0.15, state["gap"] * 1.25)
             state["next"] = time.perf_counter() + state["gap"]
             return False
         left = budget - (time.perf_counter() - t0)
@@ -408,6 +418,8 @@ def _certify_every_solution(ev, net, flow, budget):
         except (InputError, ArithmeticError, ValueError) as e:
             whys.append(f"enclosure (tol {tol_text}): {e}")
             enc = None
+        if state["got"] is None and enc is not None:  # a last try at the point where the enclosure stopped
+            on_point(enc, last=True)
         if state["got"] is not None:
             return state["got"]
         whys.extend(state.get("why", []))
@@ -418,7 +430,8 @@ def _certify_every_solution(ev, net, flow, budget):
                         f"the point certificates tried at {state['tried']} of its points)")
     for stage in ("start", "later") if "box" in _chosen(ev, ("box",)) else ():
         left = budget - (time.perf_counter() - t0)
-        if left <= 0:
+        if left <= min(0.3, budget / 10):
+            whys.append("box: no time left")
             break
         try:
             data, cb, text = inv.invariant_box(ev, net, flow, seconds=left, stage=stage)
