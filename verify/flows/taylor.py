@@ -46,7 +46,8 @@ from __future__ import annotations
 from flint import arb, arb_mat, arb_series, ctx, fmpq
 
 from ..numbers import ball_bounds, ball_hull, sign, square_enclosure
-from .common import _inflate, _inside_interior, _intersect, lohner_qr
+from ..problems import poly_mul
+from .common import _inflate, _inside_interior, _intersect, _peval, lohner_qr
 
 
 DUAL_ORDER = 6  # the mean-value form differentiates the Taylor polynomial up to this order (the rest: intervals)
@@ -99,23 +100,11 @@ def _antiderivative(co):
     return [fmpq(0)] + [fmpq(c) / (k + 1) for k, c in enumerate(co)]
 
 
-def _mul(a, b):
-    out = [fmpq(0)] * (len(a) + len(b) - 1)
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            out[i + j] += x * y
-    return out
-
-
 def _horner(co, x):
     acc = co[-1]
     for c in reversed(co[:-1]):
         acc = acc * x + c
     return acc
-
-
-def _value(co, x: fmpq) -> fmpq:
-    return _horner([fmpq(c) for c in co], x)
 
 
 class TaylorField:
@@ -130,13 +119,13 @@ class TaylorField:
         self.pieces = []  # (lo, hi, [P_0, P_1, P_2], [Q_0, Q_1]) antiderivatives of x^k p and x^k f p
         for lo, hi, fco, pco in system.base:
             pco = [fmpq(c) for c in pco]
-            fp = _mul([fmpq(c) for c in fco], pco)
+            fp = poly_mul([fmpq(c) for c in fco], pco)
             P = [_antiderivative([fmpq(0)] * k + pco) for k in range(3)]
             Q = [_antiderivative([fmpq(0)] * k + fp) for k in range(2)]
             self.pieces.append((lo, hi, P, Q))
         # totals per piece: m[j][k] = ∫_piece x^k p, n[j][k] = ∫_piece x^k f p
-        self.m = [[_value(P[k], hi) - _value(P[k], lo) for k in range(3)] for lo, hi, P, _ in self.pieces]
-        self.n = [[_value(Q[k], hi) - _value(Q[k], lo) for k in range(2)] for lo, hi, _, Q in self.pieces]
+        self.m = [[_horner(P[k], hi) - _horner(P[k], lo) for k in range(3)] for lo, hi, P, _ in self.pieces]
+        self.n = [[_horner(Q[k], hi) - _horner(Q[k], lo) for k in range(2)] for lo, hi, _, Q in self.pieces]
         self._arb_cache = {}
 
     # ---- types -----------------------------------------------------------------------------------
@@ -275,13 +264,6 @@ def _coeffs(s, K):
     return c + [arb(0)] * (K + 1 - len(c))
 
 
-def _poly_at(co, h):
-    acc = arb(0)
-    for a in reversed(co):
-        acc = acc * h + a
-    return acc
-
-
 def _centred_field(tf: TaylorField, X, typ):
     """F_type(X) intersected with the mean-value form F_type(mid X) + J(X)(X − mid X) (F_type is smooth on X when
     every value is finite), or None."""
@@ -335,7 +317,7 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
     cYa = cY if all(y.contains(mk) for y, mk in zip(Y, m)) else tf.coefficients(Y, typ, K)
     if cYa is None:
         return None
-    poly = [_poly_at(row[0], hb) for row in cYa]
+    poly = [_peval(row[0], hb) for row in cYa]
     X = [_inflate(z) for z in tighten(poly)]
     found = None
     for _ in range(5):
@@ -363,10 +345,10 @@ def taylor_step(tf: TaylorField, Y, par, h: fmpq, K: int, tighten):
         return None
     # P = P_low + P_high (orders ≤ Kd and above): P_low(Θ_t) ∈ P_low(m) + DP_low(Ŷ)(Θ_t − m) and
     # P_high(Θ_t) − P_high(m) ∈ P_high(Ŷ) − P_high(m), an interval added to the centre
-    high = [_poly_at([arb(0)] * (Kd + 1) + rY[0][Kd + 1:], hq) - _poly_at([arb(0)] * (Kd + 1) + rm[0][Kd + 1:], hq)
+    high = [_peval([arb(0)] * (Kd + 1) + rY[0][Kd + 1:], hq) - _peval([arb(0)] * (Kd + 1) + rm[0][Kd + 1:], hq)
             for rY, rm in zip(cY, cm)]
-    centre = [_poly_at(row[0], hq) + r + g for row, r, g in zip(cm, rem, high)]
-    DP = arb_mat([[_poly_at(dY[i][1 + j], hq) for j in range(D)] for i in range(D)])
+    centre = [_peval(row[0], hq) + r + g for row, r, g in zip(cm, rem, high)]
+    DP = arb_mat([[_peval(dY[i][1 + j], hq) for j in range(D)] for i in range(D)])
     got = lohner_qr(centre, DP * Amat, R)
     if got is None:
         return None
@@ -399,6 +381,6 @@ def _energy(cY, cX, K: int, hq: arb, hb: arb) -> arb:
             for j, b in enumerate(p):
                 sq[i + j] += a * b
         total += sum((c * hq ** (j + 1) / (j + 1) for j, c in enumerate(sq)), arb(0))
-        prange = _poly_at(p, hb)
+        prange = _peval(p, hb)
         total += 2 * prange * R * hq ** (K + 1) / (K + 1) + square_enclosure(R) * hq ** (2 * K + 1) / (2 * K + 1)
     return total

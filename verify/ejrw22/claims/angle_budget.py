@@ -101,7 +101,6 @@ def angle_budget(ev, net, flow: str, *, seconds: float = 10.0, points=None):
 
     from ...flows import FlowSystem
     from .invariant_sets import _pl_constants, _upper_pair
-    from .sublevel_trap import moments
 
     if net.H != 1:
         return None, None, "the angle budget is implemented for H = 1"
@@ -168,13 +167,13 @@ def certify(system, L_T, Yq, l_aff, lam, p_lo, kappa=None):
     ext = max(abs(A), abs(B))
     beta_in = _sqrt_up(ext * ext / (1 + ext * ext))
     out = {}
+    mo = moments(system, A, B)  # (∫p, ∫xp, ∫x²p, ∫fp, ∫xfp, ∫f²p) over [A, B]
     (w0, w1), (b0, b1) = Yq[0], Yq[1]
     babs = max(abs(b0), abs(b1))
     if kappa is None:  # on M_A: sin φ = b, ρ = 1
         delta = _sqrt_up(2 * E / lam) if E > 0 else fmpq(0)
         sin_T = babs
     else:  # standard flow: |u|ρ ≥ η (network not within η of a constant), hence ρ ≥ ρ_min
-        mo = moments(system, A, B)
         lc = l_const(mo)
         gap = _sqrt_down(lc) - _sqrt_up(L_T)
         if not gap > 0:
@@ -200,7 +199,7 @@ def certify(system, L_T, Yq, l_aff, lam, p_lo, kappa=None):
     if not gamma > 0:
         return "no positive lower bound of |cos φ|"
     X = beta / gamma
-    F2 = moments(system, A, B)[5]
+    F2 = mo[5]
     G = (_sqrt_up(L_T) + _sqrt_up(F2)) / _sqrt_down(p_lo)
     s_max = G * _sqrt_up(12 / ell ** 3)
     m_max = G * _sqrt_up(1 / ell)
